@@ -1,0 +1,23 @@
+# talknotes developer entry points. Every target works offline: `dict` builds
+# the embedded IPADIC from Debian's mecab-ipadic when lindera's build cache
+# (.cache/lindera, see .cargo/config.toml) does not already hold it.
+
+CARGO ?= cargo
+# Extra flags for every cargo invocation (CI passes --locked).
+CARGO_FLAGS ?=
+
+.PHONY: dict build run test
+
+dict:
+	bash scripts/offline-dictionary.sh
+
+build: dict
+	$(CARGO) build $(CARGO_FLAGS)
+
+run: dict
+	$(CARGO) run $(CARGO_FLAGS) --release --bin tn -- --dir . list
+
+test: dict
+	$(CARGO) fmt --check
+	$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- -D warnings
+	$(CARGO) test $(CARGO_FLAGS)

@@ -1,0 +1,165 @@
+//! Capturing notes during a talk: the operations shared by the CLI and the TUI.
+//!
+//! Each operation is one locked read-modify-write of one file through [`Store`], so a line is
+//! on disk (atomically) as soon as the call returns, and concurrent captures never lose data.
+
+use crate::error::{Error, Result};
+use crate::note::{ClockTime, Date, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool};
+use crate::store::{NoteKey, Store};
+
+/// The local wall-clock time, used to stamp takeaways.
+pub fn now() -> ClockTime {
+    let now = jiff::Zoned::now();
+    // `hour()` and `minute()` are always in range, so `new` cannot fail.
+    ClockTime::new(now.hour() as u8, now.minute() as u8).unwrap_or_else(|| unreachable!())
+}
+
+/// Today's local date.
+pub fn today() -> Date {
+    Date(jiff::Zoned::now().date())
+}
+
+/// What a user gives to create a talk; everything but the title is optional.
+#[derive(Debug, Clone, Default)]
+pub struct NewTalk {
+    pub event: Option<Slug>,
+    pub id: Option<Slug>,
+    pub title: String,
+    pub url: Option<String>,
+    pub speakers: Vec<Speaker>,
+    pub kind: Option<TalkKind>,
+    pub date: Option<Date>,
+    pub start: Option<ClockTime>,
+    pub end: Option<ClockTime>,
+    pub track: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// Creates a talk and makes it the current talk. The event defaults to the current talk's.
+pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
+    let title = spec.title.trim().to_owned();
+    if title.is_empty() {
+        return Err(Error::Invalid(
+            "a talk needs a title\n  hint: tn new \"Title of the talk\"".into(),
+        ));
+    }
+    let event = match spec.event {
+        Some(event) => event,
+        None => store.current_event()?.ok_or_else(|| {
+            Error::Invalid(
+                "which event is this talk part of?\n  hint: pass --event EVENT-ID (list events with `tn list --events`)".into(),
+            )
+        })?,
+    };
+    if !store.event_exists(&event) {
+        return Err(Error::NotFound {
+            what: "event",
+            id: event.to_string(),
+            hint: format!("create it first with `tn event new {event} --name \"…\"`"),
+        });
+    }
+    let id = match spec.id {
+        Some(id) => id,
+        None => {
+            let readings = crate::analysis::readings(&title);
+            let base = crate::slug::derive(&title, &readings).unwrap_or_else(|| {
+                "talk"
+                    .parse()
+                    .unwrap_or_else(|_| unreachable!("`talk` is a valid slug"))
+            });
+            crate::slug::unique(&base, |candidate| {
+                candidate.as_str() == crate::note::EVENT_FILE_STEM
+                    || store.talk_exists(&TalkRef {
+                        event: event.clone(),
+                        talk: candidate.clone(),
+                    })
+            })
+        }
+    };
+    let mut talk = Talk::new(id, title);
+    talk.url = spec.url;
+    talk.speakers = spec.speakers;
+    talk.kind = spec.kind.unwrap_or_default();
+    talk.date = spec.date;
+    talk.start = spec.start;
+    talk.end = spec.end;
+    talk.track = spec.track;
+    for tag in &spec.tags {
+        talk.add_tag(tag);
+    }
+    if let Some(problem) = talk.semantic_problems().into_iter().next() {
+        return Err(Error::Invalid(format!(
+            "{}: {}",
+            problem.field, problem.message
+        )));
+    }
+    let id = store.create_talk(&event, &talk)?;
+    store.set_current(&NoteKey::Talk(id.clone()))?;
+    Ok(id)
+}
+
+/// Appends a takeaway stamped with `at` (normally [`now`]). Blank lines are ignored.
+pub fn jot(store: &Store, id: &TalkRef, text: &str, at: ClockTime) -> Result<Option<Talk>> {
+    let text = text.trim_end_matches(['\r', '\n']);
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let takeaway = Takeaway {
+        text: text.trim().to_owned(),
+        at: Some(at),
+    };
+    store
+        .update_talk(id, |talk| {
+            talk.takeaways.push(takeaway);
+            Ok(())
+        })
+        .map(Some)
+}
+
+/// Adds a tool; a tool already listed under the same name gets the URL if it had none.
+pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) -> Result<Talk> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::Invalid("a tool needs a name".into()));
+    }
+    store.update_talk(id, |talk| {
+        match talk
+            .tools
+            .iter_mut()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+        {
+            Some(existing) if existing.url.is_none() => existing.url = url,
+            Some(_) => {}
+            None => talk.tools.push(Tool {
+                name: name.to_owned(),
+                url,
+            }),
+        }
+        Ok(())
+    })
+}
+
+pub fn add_link(store: &Store, id: &TalkRef, url: &str, title: Option<String>) -> Result<Talk> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(Error::Invalid("a link needs a URL".into()));
+    }
+    store.update_talk(id, |talk| {
+        if !talk.links.iter().any(|l| l.url == url) {
+            talk.links.push(Link {
+                url: url.to_owned(),
+                title,
+            });
+        }
+        Ok(())
+    })
+}
+
+pub fn add_tags(store: &Store, id: &TalkRef, tags: &[String]) -> Result<Talk> {
+    store.update_talk(id, |talk| {
+        for tag in tags {
+            talk.add_tag(tag);
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,249 @@
+//! The command line, as clap types. The completions and the man page are generated from these.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::note::{ClockTime, Date, EventKind, Slug, TalkKind};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tn",
+    version,
+    about = "talknotes: notes of the conference talks you heard, searchable from the terminal",
+    long_about = "talknotes keeps structured notes of conference talks as RON files under \
+notes/<event-id>/ and lets you capture them during a talk, check, list, import and export them.",
+    after_help = "The knowledge base is --dir, else $TALKNOTES_DIR, else the nearest ancestor \
+directory with notes/, else the per-user data directory."
+)]
+pub struct Cli {
+    /// Knowledge base directory (the one that contains notes/).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a knowledge base (notes/ and a .gitignore for index/).
+    Init {
+        /// Where to create it; defaults to the current directory.
+        dir: Option<PathBuf>,
+    },
+    /// Manage events (conferences, meetups, newsletter issues).
+    #[command(subcommand)]
+    Event(EventCommand),
+    /// Create a talk note, make it the current talk, and open it in $EDITOR.
+    New(NewArgs),
+    /// Append a takeaway to the current talk, stamped with the local time.
+    Jot {
+        /// The takeaway; `-` reads one takeaway per line from standard input.
+        #[arg(required = true, value_name = "TEXT")]
+        text: Vec<String>,
+        #[command(flatten)]
+        target: Target,
+        /// Stamp with this time (HH:MM) instead of now.
+        #[arg(long, value_name = "HH:MM")]
+        at: Option<ClockTime>,
+    },
+    /// Add a tool mentioned in the talk.
+    Tool {
+        name: String,
+        url: Option<String>,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Add a link (slides, video, related article).
+    Link {
+        url: String,
+        title: Option<String>,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Add tags to the talk.
+    Tag {
+        #[arg(required = true)]
+        tags: Vec<String>,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// List talks (or events with --events).
+    List(ListArgs),
+    /// Show one talk (EVENT/TALK) or one event (EVENT).
+    Show {
+        id: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit a note in $EDITOR; the result is validated before it is saved.
+    Edit { id: String },
+    /// Print the current talk, or make ID the current talk.
+    Current { id: Option<String> },
+    /// Validate every note; prints path:line:column: problem, exits non-zero on any.
+    Check,
+    /// Merge an interchange JSON file into the knowledge base.
+    Import(ImportArgs),
+    /// Export events as interchange JSON.
+    Export(ExportArgs),
+    /// Print the JSON Schema of the interchange format.
+    Schema,
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Create an event.
+    New(EventNewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventNewArgs {
+    /// Event id, e.g. kubecon-na-2022.
+    pub id: Slug,
+    /// Display name, e.g. "KubeCon + CloudNativeCon North America 2022".
+    #[arg(long)]
+    pub name: String,
+    #[arg(long, value_enum)]
+    pub kind: Option<EventKindArg>,
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<Date>,
+    /// Last day, when the event spans several days.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub end_date: Option<Date>,
+    #[arg(long)]
+    pub location: Option<String>,
+    #[arg(long)]
+    pub url: Option<String>,
+    #[arg(long)]
+    pub hashtag: Option<String>,
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The talk's title.
+    pub title: String,
+    /// Event id; defaults to the current talk's event.
+    #[arg(long)]
+    pub event: Option<Slug>,
+    /// Talk id; derived from the title when omitted (Japanese titles are romanised).
+    #[arg(long)]
+    pub id: Option<Slug>,
+    #[arg(long)]
+    pub url: Option<String>,
+    /// "Name (Affiliation)"; repeat for several speakers.
+    #[arg(long = "speaker", value_name = "NAME (AFFILIATION)")]
+    pub speakers: Vec<String>,
+    #[arg(long, value_enum)]
+    pub kind: Option<TalkKindArg>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<Date>,
+    #[arg(long, value_name = "HH:MM")]
+    pub start: Option<ClockTime>,
+    #[arg(long, value_name = "HH:MM")]
+    pub end: Option<ClockTime>,
+    #[arg(long)]
+    pub track: Option<String>,
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Do not open $EDITOR.
+    #[arg(long)]
+    pub no_edit: bool,
+}
+
+/// Which talk a capture command adds to.
+#[derive(Debug, Args)]
+pub struct Target {
+    /// EVENT/TALK instead of the current talk.
+    #[arg(long, value_name = "EVENT/TALK")]
+    pub talk: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub event: Option<Slug>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    #[arg(long, value_enum)]
+    pub kind: Option<TalkKindArg>,
+    /// List events instead of talks.
+    #[arg(long)]
+    pub events: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// An interchange JSON file (`tn export --format json`).
+    pub file: PathBuf,
+    /// Overwrite existing notes that differ (otherwise they are reported and left alone).
+    #[arg(long)]
+    pub update: bool,
+    /// Show what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Events to export; all when none are given.
+    pub events: Vec<Slug>,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// The interchange JSON (lossless; `tn import` reads it back).
+    Json,
+}
+
+macro_rules! value_enum_mirror {
+    ($arg:ident => $model:ident { $($variant:ident),+ $(,)? }) => {
+        #[derive(Debug, Clone, Copy, ValueEnum)]
+        pub enum $arg {
+            $($variant),+
+        }
+
+        impl From<$arg> for $model {
+            fn from(value: $arg) -> $model {
+                match value {
+                    $($arg::$variant => $model::$variant),+
+                }
+            }
+        }
+    };
+}
+
+value_enum_mirror!(EventKindArg => EventKind { Conference, Meetup, Newsletter, Other });
+value_enum_mirror!(TalkKindArg => TalkKind {
+    Keynote, Session, Sponsor, Lightning, Panel, Workshop, Article, Release, Tool, Other
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

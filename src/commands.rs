@@ -1,0 +1,675 @@
+//! Runs the parsed command line. This is the edge: library errors become `anyhow` messages
+//! here, and output is written through `anstream`, which drops colour when the output is not
+//! a terminal or `NO_COLOR` is set.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use anyhow::{Context, Result, bail};
+use clap::CommandFactory;
+use serde_json::{Value, json};
+
+use crate::capture::{self, NewTalk};
+use crate::cli::{
+    Cli, Command, EventCommand, EventNewArgs, ExportArgs, ImportArgs, ListArgs, Target,
+};
+use crate::display::{self, escape, line};
+use crate::editor;
+use crate::error::{Error, NoteError};
+use crate::interchange;
+use crate::note::{Event, Speaker, Talk, TalkKind, TalkRef};
+use crate::store::atomic::{WriteMode, write_atomic};
+use crate::store::{NoteKey, Scan, Store};
+
+const ID: Style = AnsiColor::Cyan.on_default();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+const WARN: Style = AnsiColor::Yellow.on_default().bold();
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let Some(command) = cli.command else {
+        Cli::command().print_help()?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let dir = cli.dir.as_deref();
+    match command {
+        Command::Init { dir: target } => init(target.as_deref().or(dir)),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "tn", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            print!("{}", interchange::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
+        command => {
+            let store = open_store(dir)?;
+            run_in(&store, command)
+        }
+    }
+}
+
+fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Event(EventCommand::New(args)) => event_new(store, args),
+        Command::New(args) => {
+            let no_edit = args.no_edit;
+            let spec = NewTalk {
+                event: args.event,
+                id: args.id,
+                title: args.title,
+                url: args.url,
+                speakers: args
+                    .speakers
+                    .iter()
+                    .map(|s| Speaker::parse_cli(s))
+                    .collect(),
+                kind: args.kind.map(Into::into),
+                date: args.date,
+                start: args.start,
+                end: args.end,
+                track: args.track,
+                tags: args.tags,
+            };
+            let id = capture::new_talk(store, spec)?;
+            let path = store.talk_path(&id);
+            eprintln!(
+                "created {id} ({}); it is now the current talk",
+                path.display()
+            );
+            if !no_edit {
+                editor::edit_note(store, &NoteKey::Talk(id))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Jot { text, target, at } => jot(store, &text, &target, at),
+        Command::Tool { name, url, target } => {
+            let id = resolve_target(store, &target)?;
+            capture::add_tool(store, &id, &name, url)?;
+            eprintln!("added tool {} to {id}", line(&name));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Link { url, title, target } => {
+            let id = resolve_target(store, &target)?;
+            capture::add_link(store, &id, &url, title)?;
+            eprintln!("added link to {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tag { tags, target } => {
+            let id = resolve_target(store, &target)?;
+            let talk = capture::add_tags(store, &id, &tags)?;
+            eprintln!("{id} tags: {}", line(&talk.tags.join(", ")));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List(args) => list(store, &args),
+        Command::Show { id, json } => show(store, &id, json),
+        Command::Edit { id } => {
+            let id: NoteKey = id.parse().map_err(anyhow::Error::msg)?;
+            editor::edit_note(store, &id)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Current { id } => current(store, id.as_deref()),
+        Command::Check => check(store),
+        Command::Import(args) => import(store, &args),
+        Command::Export(args) => export(store, &args),
+        Command::Init { .. } | Command::Completions { .. } | Command::Man | Command::Schema => {
+            unreachable!("handled before opening a store")
+        }
+    }
+}
+
+fn open_store(dir: Option<&Path>) -> Result<Store> {
+    let env_dir = std::env::var_os("TALKNOTES_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let root = Store::locate(dir, env_dir.as_deref(), &cwd)?;
+    Ok(Store::open(root)?)
+}
+
+fn init(dir: Option<&Path>) -> Result<ExitCode> {
+    let root = match dir {
+        Some(dir) => dir.to_owned(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    let store = Store::init(&root)?;
+    println!("knowledge base ready at {}", store.root().display());
+    println!(
+        "next: tn --dir {} event new my-event --name \"My Event\"",
+        store.root().display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_talk_ref(text: &str) -> Result<TalkRef> {
+    text.parse::<TalkRef>().map_err(anyhow::Error::msg)
+}
+
+fn resolve_target(store: &Store, target: &Target) -> Result<TalkRef> {
+    match &target.talk {
+        Some(id) => {
+            let id = parse_talk_ref(id)?;
+            if !store.talk_exists(&id) {
+                return Err(Error::NotFound {
+                    what: "talk",
+                    id: id.to_string(),
+                    hint: "list talks with `tn list`".into(),
+                }
+                .into());
+            }
+            Ok(id)
+        }
+        None => Ok(store.current()?),
+    }
+}
+
+fn event_new(store: &Store, args: EventNewArgs) -> Result<ExitCode> {
+    let mut event = Event::new(args.id, args.name.trim());
+    event.kind = args.kind.map(Into::into).unwrap_or_default();
+    event.starts_on = args.date;
+    event.ends_on = args.end_date;
+    event.location = args.location;
+    event.url = args.url;
+    event.hashtag = args.hashtag;
+    event.tags = args.tags;
+    if let Some(problem) = event.semantic_problems().into_iter().next() {
+        bail!("{}: {}", problem.field, problem.message);
+    }
+    let path = store.create_event(&event)?;
+    store.set_current(&NoteKey::Event(event.id.clone()))?;
+    eprintln!(
+        "created event {} ({}); new talks go to it by default",
+        event.id,
+        rel(&path).display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn jot(
+    store: &Store,
+    text: &[String],
+    target: &Target,
+    at: Option<crate::note::ClockTime>,
+) -> Result<ExitCode> {
+    let id = resolve_target(store, target)?;
+    if text.len() == 1 && text[0] == "-" {
+        // One takeaway per line, each saved before the next is read, so a crash or Ctrl-C
+        // loses nothing already entered.
+        let stdin = io::stdin();
+        let mut saved = 0usize;
+        for input in stdin.lock().lines() {
+            let input = input.context("cannot read standard input")?;
+            if capture::jot(store, &id, &input, at.unwrap_or_else(capture::now))?.is_some() {
+                saved += 1;
+            }
+        }
+        eprintln!("saved {saved} takeaway(s) to {id}");
+    } else {
+        let joined = text.join(" ");
+        match capture::jot(store, &id, &joined, at.unwrap_or_else(capture::now))? {
+            Some(talk) => eprintln!("{id}: {} takeaway(s)", talk.takeaways.len()),
+            None => bail!("nothing to jot: the text is empty"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints problems of notes that commands other than `check` skipped.
+fn warn_skipped(problems: &[NoteError]) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut err = anstream::stderr().lock();
+    for problem in problems {
+        let first = relative(problem).to_string();
+        let first = first.lines().next().unwrap_or_default();
+        let _ = writeln!(err, "{WARN}warning{WARN:#}: skipped: {}", line(first));
+    }
+    let _ = writeln!(
+        err,
+        "{WARN}warning{WARN:#}: {} problem(s) in notes; run `tn check` for details",
+        problems.len()
+    );
+}
+
+/// The problem with its path relative to the working directory when it lies below it, the way
+/// compilers print paths, so `notes/x/y.ron:3:5` can be pasted into an editor.
+fn relative(problem: &NoteError) -> NoteError {
+    let mut problem = problem.clone();
+    problem.path = rel(&problem.path);
+    problem
+}
+
+fn rel(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_owned))
+        .unwrap_or_else(|| path.to_owned())
+}
+
+fn terminal_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
+        .filter(|w| *w > 20)
+}
+
+fn talk_matches(args: &ListArgs, id: &TalkRef, talk: &Talk) -> bool {
+    args.event.as_ref().is_none_or(|e| *e == id.event)
+        && args
+            .tag
+            .as_ref()
+            .is_none_or(|t| talk.tags.iter().any(|x| x == t))
+        && args.kind.is_none_or(|k| TalkKind::from(k) == talk.kind)
+}
+
+fn sorted_talks<'a>(scan: &'a Scan, args: &ListArgs) -> Vec<(&'a TalkRef, &'a Talk)> {
+    let mut talks: Vec<_> = scan
+        .talks
+        .iter()
+        .filter(|(id, t)| talk_matches(args, id, &t.value))
+        .map(|(id, t)| (id, &t.value))
+        .collect();
+    talks.sort_by(|(a_id, a), (b_id, b)| {
+        (&a_id.event, a.date, a.start, &a_id.talk).cmp(&(&b_id.event, b.date, b.start, &b_id.talk))
+    });
+    talks
+}
+
+fn list(store: &Store, args: &ListArgs) -> Result<ExitCode> {
+    let scan = store.scan()?;
+    if let Some(event) = &args.event
+        && !scan.events.contains_key(event)
+    {
+        return Err(Error::NotFound {
+            what: "event",
+            id: event.to_string(),
+            hint: "list events with `tn list --events`".into(),
+        }
+        .into());
+    }
+    let mut out = anstream::stdout().lock();
+    if args.events {
+        if args.json {
+            let events: Vec<Value> = scan
+                .events
+                .values()
+                .map(|e| {
+                    let talks = scan
+                        .talks
+                        .iter()
+                        .filter(|(id, _)| id.event == e.value.id)
+                        .count();
+                    let mut v = note_json(&e.value);
+                    v["talk_count"] = json!(talks);
+                    v
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&events)?)?;
+        } else {
+            let rows: Vec<Vec<String>> = scan
+                .events
+                .values()
+                .map(|e| {
+                    let e = &e.value;
+                    let talks = scan.talks.iter().filter(|(id, _)| id.event == e.id).count();
+                    vec![
+                        e.id.to_string(),
+                        e.kind.to_string(),
+                        e.starts_on.map(|d| d.to_string()).unwrap_or_default(),
+                        format!("{talks:>3} talks"),
+                        line(&e.name).into_owned(),
+                    ]
+                })
+                .collect();
+            write_table(&mut out, &rows)?;
+        }
+    } else {
+        let talks = sorted_talks(&scan, args);
+        if args.json {
+            let items: Vec<Value> = talks
+                .iter()
+                .map(|(id, t)| {
+                    json!({
+                        "id": id.to_string(),
+                        "event": id.event.as_str(),
+                        "kind": t.kind.as_str(),
+                        "title": t.title,
+                        "url": t.url,
+                        "date": t.date.map(|d| d.to_string()),
+                        "speakers": t.speakers.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                        "tags": t.tags,
+                        "takeaways": t.takeaways.len(),
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        } else {
+            let rows: Vec<Vec<String>> = talks
+                .iter()
+                .map(|(id, t)| {
+                    vec![
+                        id.to_string(),
+                        t.kind.to_string(),
+                        t.date.map(|d| d.to_string()).unwrap_or_default(),
+                        line(&t.title).into_owned(),
+                    ]
+                })
+                .collect();
+            write_table(&mut out, &rows)?;
+            if talks.is_empty() {
+                eprintln!("no talks match");
+            }
+        }
+    }
+    drop(out);
+    warn_skipped(&scan.problems);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes aligned rows (cells already escaped), the first column (an id) coloured.
+fn write_table(out: &mut impl Write, rows: &[Vec<String>]) -> io::Result<()> {
+    for (text, row) in display::table(rows, terminal_width()).iter().zip(rows) {
+        // The first cell is ASCII (an id) and starts the line, so it splits off exactly.
+        let (id, rest) = text.split_at(row[0].len().min(text.len()));
+        writeln!(out, "{ID}{id}{ID:#}{rest}")?;
+    }
+    Ok(())
+}
+
+/// A note as JSON, in the interchange field names (without the per-file schema version).
+fn note_json<T: serde::Serialize>(note: &T) -> Value {
+    let mut value = serde_json::to_value(note).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.remove("schema");
+    }
+    value
+}
+
+fn show(store: &Store, id: &str, as_json: bool) -> Result<ExitCode> {
+    let mut out = anstream::stdout().lock();
+    match id.parse::<NoteKey>().map_err(anyhow::Error::msg)? {
+        NoteKey::Talk(id) => {
+            let talk = store.read_talk(&id)?.value;
+            if as_json {
+                let mut value = note_json(&talk);
+                value["event"] = json!(id.event.as_str());
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            } else {
+                let event = store.read_event(&id.event).ok().map(|e| e.value);
+                write_talk(&mut out, &id, &talk, event.as_ref())?;
+            }
+        }
+        NoteKey::Event(id) => {
+            let event = store.read_event(&id)?.value;
+            let scan = store.scan()?;
+            let talks: Vec<_> = scan.talks.iter().filter(|(t, _)| t.event == id).collect();
+            if as_json {
+                let mut value = note_json(&event);
+                value["talks"] = talks.iter().map(|(_, t)| note_json(&t.value)).collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            } else {
+                write_event(&mut out, &event, &talks)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn field(out: &mut impl Write, name: &str, value: &str) -> io::Result<()> {
+    writeln!(
+        out,
+        "{DIM}{}{DIM:#} {}",
+        display::pad(name, 10),
+        line(value)
+    )
+}
+
+fn write_event(
+    out: &mut impl Write,
+    event: &Event,
+    talks: &[&(TalkRef, crate::store::Loaded<Talk>)],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{BOLD}{}{BOLD:#}  {ID}{}{ID:#}",
+        line(&event.name),
+        event.id
+    )?;
+    field(out, "kind", event.kind.as_str())?;
+    if let Some(start) = event.starts_on {
+        let dates = match event.ends_on {
+            Some(end) if end != start => format!("{start} – {end}"),
+            _ => start.to_string(),
+        };
+        field(out, "date", &dates)?;
+    }
+    for (name, value) in [
+        ("location", &event.location),
+        ("url", &event.url),
+        ("hashtag", &event.hashtag),
+    ] {
+        if let Some(value) = value {
+            field(out, name, value)?;
+        }
+    }
+    if !event.tags.is_empty() {
+        field(out, "tags", &event.tags.join(", "))?;
+    }
+    if let Some(memo) = &event.memo {
+        writeln!(out, "\n{}", escape(memo, true))?;
+    }
+    writeln!(out, "\n{BOLD}{} talks{BOLD:#}", talks.len())?;
+    for (id, talk) in talks {
+        writeln!(
+            out,
+            "  {ID}{}{ID:#}  {}  {}",
+            id.talk,
+            talk.value.kind,
+            line(&talk.value.title)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_talk(
+    out: &mut impl Write,
+    id: &TalkRef,
+    talk: &Talk,
+    event: Option<&Event>,
+) -> io::Result<()> {
+    writeln!(out, "{BOLD}{}{BOLD:#}", line(&talk.title))?;
+    field(out, "id", &id.to_string())?;
+    let event_name = event.map_or_else(|| id.event.to_string(), |e| e.name.clone());
+    field(out, "event", &event_name)?;
+    field(out, "kind", talk.kind.as_str())?;
+    if let Some(url) = &talk.url {
+        field(out, "url", url)?;
+    }
+    if !talk.speakers.is_empty() {
+        let speakers: Vec<String> = talk
+            .speakers
+            .iter()
+            .map(|s| match &s.role {
+                Some(role) => format!("{s}, {role}"),
+                None => s.to_string(),
+            })
+            .collect();
+        field(out, "speakers", &speakers.join("; "))?;
+    }
+    let mut when = talk.date.map(|d| d.to_string()).unwrap_or_default();
+    if let Some(start) = talk.start {
+        when.push_str(&format!(" {start}"));
+        if let Some(end) = talk.end {
+            when.push_str(&format!("–{end}"));
+        }
+    }
+    if !when.trim().is_empty() {
+        field(out, "when", when.trim())?;
+    }
+    for (name, value) in [("track", &talk.track), ("language", &talk.language)] {
+        if let Some(value) = value {
+            field(out, name, value)?;
+        }
+    }
+    if !talk.tags.is_empty() {
+        field(out, "tags", &talk.tags.join(", "))?;
+    }
+    if let Some(rating) = talk.rating {
+        let stars = "★".repeat(rating.get().into()) + &"☆".repeat(5 - usize::from(rating.get()));
+        field(out, "rating", &stars)?;
+    }
+    if let Some(text) = &talk.r#abstract {
+        writeln!(out, "\n{BOLD}abstract{BOLD:#}\n{}", escape(text, true))?;
+    }
+    if !talk.takeaways.is_empty() {
+        writeln!(out, "\n{BOLD}takeaways{BOLD:#}")?;
+        for t in &talk.takeaways {
+            match t.at {
+                Some(at) => writeln!(out, "  {DIM}{at}{DIM:#} {}", line(&t.text))?,
+                None => writeln!(out, "  - {}", line(&t.text))?,
+            }
+        }
+    }
+    if !talk.tools.is_empty() {
+        writeln!(out, "\n{BOLD}tools{BOLD:#}")?;
+        for tool in &talk.tools {
+            let url = tool
+                .url
+                .as_deref()
+                .map(|u| format!("  {}", line(u)))
+                .unwrap_or_default();
+            writeln!(out, "  {}{url}", line(&tool.name))?;
+        }
+    }
+    if !talk.links.is_empty() {
+        writeln!(out, "\n{BOLD}links{BOLD:#}")?;
+        for link in &talk.links {
+            match &link.title {
+                Some(title) => writeln!(out, "  {}  {}", line(title), line(&link.url))?,
+                None => writeln!(out, "  {}", line(&link.url))?,
+            }
+        }
+    }
+    if let Some(memo) = &talk.memo {
+        writeln!(out, "\n{BOLD}memo{BOLD:#}\n{}", escape(memo, true))?;
+    }
+    Ok(())
+}
+
+fn current(store: &Store, id: Option<&str>) -> Result<ExitCode> {
+    match id {
+        Some(id) => {
+            let key: NoteKey = id.parse().map_err(anyhow::Error::msg)?;
+            store.set_current(&key)?;
+            eprintln!("current {}: {key}", key.what());
+        }
+        None => match store.current_key()? {
+            Some(NoteKey::Talk(id)) => {
+                let talk = store.read_talk(&id)?.value;
+                println!("{id}\t{}", line(&talk.title));
+            }
+            Some(NoteKey::Event(id)) => {
+                println!("{id}\t(event; no current talk yet)");
+            }
+            None => return Err(Error::NoCurrentTalk.into()),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(store: &Store) -> Result<ExitCode> {
+    let problems = store.check()?;
+    let (files, _) = store.list_files()?;
+    let mut out = anstream::stdout().lock();
+    for problem in &problems {
+        writeln!(out, "{}", escape(&relative(problem).to_string(), true))?;
+    }
+    if problems.is_empty() {
+        eprintln!("{} notes checked, no problems", files.len());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{} problem(s) in {} notes checked",
+            problems.len(),
+            files.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not valid UTF-8 (byte {})",
+            args.file.display(),
+            e.valid_up_to()
+        )
+    })?;
+    let bundles = interchange::from_json(&args.file, text)?;
+    // A dry pass first: every existing note it touches is read and checked before anything
+    // is written, so an import fails before writing rather than half-way.
+    let plan = interchange::import(store, &bundles, args.update, true)?;
+    let report = if args.dry_run {
+        plan
+    } else {
+        interchange::import(store, &bundles, args.update, false)?
+    };
+    let verb = if args.dry_run {
+        "would create"
+    } else {
+        "created"
+    };
+    for id in &report.created {
+        println!("{verb} {id}");
+    }
+    let verb = if args.dry_run {
+        "would update"
+    } else {
+        "updated"
+    };
+    for id in &report.updated {
+        println!("{verb} {id}");
+    }
+    for id in &report.skipped {
+        println!("skipped {id} (exists and differs; use --update to overwrite)");
+    }
+    eprintln!(
+        "{} created, {} updated, {} unchanged, {} skipped{}",
+        report.created.len(),
+        report.updated.len(),
+        report.unchanged.len(),
+        report.skipped.len(),
+        if args.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
+    let (bundles, problems) = interchange::collect(store, &args.events)?;
+    let text = interchange::to_json(&bundles)?;
+    match &args.output {
+        Some(path) => {
+            write_atomic(path, text.as_bytes(), WriteMode::Replace)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    warn_skipped(&problems);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,143 @@
+//! Ids derived from titles, Japanese included.
+//!
+//! Ids name files, so they are ASCII slugs. A Japanese title is romanised from its readings
+//! (IPADIC gives each word's katakana reading; `wana_kana` turns kana into romaji), so
+//! "サービスメッシュ入門" becomes `sabisumesshu-nyumon` rather than an opaque number, and the
+//! file name still tells a person what the note is about.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::note::Slug;
+
+/// Longest derived slug; leaves room for a `-2` suffix within the 64-character limit.
+const MAX_DERIVED: usize = 48;
+
+/// Derives a slug from `title`. `reading` gives the kana reading of each word of a Japanese
+/// text (see [`crate::analysis::readings`]); words without a reading are skipped.
+pub fn derive(title: &str, readings: &[(String, Option<String>)]) -> Option<Slug> {
+    let mut words: Vec<String> = Vec::new();
+    for (surface, reading) in readings {
+        let surface: String = surface.nfkc().collect::<String>().to_lowercase();
+        let word = if surface.chars().any(|c| c.is_ascii_alphanumeric()) {
+            surface
+        } else {
+            // Words IPADIC does not know (new katakana loanwords) have no reading: their kana
+            // spelling is the reading. Prolonged sound marks are dropped ("サーバー" → "saba"),
+            // so the id does not depend on whether a writer spelled サーバ or サーバー.
+            let kana = reading.as_deref().unwrap_or(&surface).replace('ー', "");
+            wana_kana::ConvertJapanese::to_romaji(kana.as_str())
+        };
+        let cleaned: String = word
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        words.push(cleaned);
+    }
+    if words.is_empty() {
+        words.push(title.nfkc().collect::<String>().to_lowercase());
+    }
+    let joined = words.join("-");
+    let mut slug = String::new();
+    for part in joined.split('-').filter(|p| !p.is_empty()) {
+        let extra = if slug.is_empty() {
+            part.len()
+        } else {
+            part.len() + 1
+        };
+        if slug.len() + extra > MAX_DERIVED {
+            if slug.is_empty() {
+                slug.push_str(&part[..MAX_DERIVED]);
+            }
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(part);
+    }
+    slug.parse().ok()
+}
+
+/// `base`, or `base-2`, `base-3`, … : the first candidate for which `taken` is false.
+pub fn unique(base: &Slug, mut taken: impl FnMut(&Slug) -> bool) -> Slug {
+    if !taken(base) {
+        return base.clone();
+    }
+    (2..)
+        .filter_map(|n| {
+            let stem = &base.as_str()[..base.as_str().len().min(Slug::MAX_LEN - 6)];
+            format!("{}-{n}", stem.trim_end_matches('-')).parse().ok()
+        })
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| base.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(list: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+        list.iter()
+            .map(|(s, r)| (s.to_string(), r.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn english_titles_become_slugs() {
+        let w = words(&[
+            ("Cilium", None),
+            (" ", None),
+            ("Deep", None),
+            (" ", None),
+            ("Dive", None),
+            ("!", None),
+        ]);
+        assert_eq!(
+            derive("Cilium Deep Dive!", &w).unwrap().as_str(),
+            "cilium-deep-dive"
+        );
+    }
+
+    #[test]
+    fn japanese_is_romanised_from_readings() {
+        let w = words(&[
+            ("Kubernetes", None),
+            ("で", Some("デ")),
+            ("始める", Some("ハジメル")),
+            ("オブザーバビリティ", None),
+            ("入門", Some("ニュウモン")),
+            ("概論", None),
+        ]);
+        assert_eq!(
+            derive("", &w).unwrap().as_str(),
+            "kubernetes-de-hajimeru-obuzababiritei-nyuumon"
+        );
+    }
+
+    #[test]
+    fn full_width_ascii_is_folded_and_length_is_capped() {
+        let w = words(&[("サーバー", Some("サーバー"))]);
+        assert_eq!(derive("", &w).unwrap().as_str(), "saba");
+        let w = words(&[("ＥＢＰＦ", None)]);
+        assert_eq!(derive("", &w).unwrap().as_str(), "ebpf");
+        let long = "word ".repeat(30);
+        let w = words(&[(long.as_str(), None)]);
+        assert!(derive("", &w).unwrap().as_str().len() <= MAX_DERIVED);
+    }
+
+    #[test]
+    fn nothing_usable_gives_none() {
+        let w = words(&[("🎉", None)]);
+        assert!(derive("🎉", &w).is_none());
+    }
+
+    #[test]
+    fn unique_appends_a_counter() {
+        let base: Slug = "talk".parse().unwrap();
+        let taken = ["talk", "talk-2"];
+        assert_eq!(
+            unique(&base, |s| taken.contains(&s.as_str())).as_str(),
+            "talk-3"
+        );
+    }
+}

@@ -1,0 +1,365 @@
+//! Reading and writing note files as RON.
+//!
+//! Parsing turns every failure into a [`NoteError`] with `line:column` and a hint, because
+//! `tn check` prints exactly these. Writing is canonical pretty RON (4-space indent, struct
+//! names, Japanese as UTF-8, multi-line text kept multi-line) so that diffs in git stay small.
+
+use std::path::Path;
+
+use ron::extensions::Extensions;
+use ron::ser::PrettyConfig;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::NoteError;
+use crate::note::{Event, Problem, SCHEMA_VERSION, Talk};
+
+/// Optional fields are written bare (`url: "…"`), not `Some("…")`, in files and when reading.
+fn options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+fn pretty() -> PrettyConfig {
+    PrettyConfig::new()
+        .indentor("    ")
+        .struct_names(true)
+        .escape_strings(false)
+        .extensions(Extensions::IMPLICIT_SOME)
+}
+
+/// Serializes a note to its canonical file text, ending with a newline.
+pub fn to_ron<T: Serialize>(value: &T) -> Result<String, ron::Error> {
+    let mut text = options().to_string_pretty(value, pretty())?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Notes that can be read from a file: both kinds share the checks below.
+pub trait NoteDoc: DeserializeOwned + Serialize {
+    const WHAT: &'static str;
+    fn schema(&self) -> u32;
+    fn id_str(&self) -> &str;
+    fn semantic_problems(&self) -> Vec<Problem>;
+}
+
+impl NoteDoc for Event {
+    const WHAT: &'static str = "event";
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+    fn semantic_problems(&self) -> Vec<Problem> {
+        Event::semantic_problems(self)
+    }
+}
+
+impl NoteDoc for Talk {
+    const WHAT: &'static str = "talk";
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+    fn id_str(&self) -> &str {
+        self.id.as_str()
+    }
+    fn semantic_problems(&self) -> Vec<Problem> {
+        Talk::semantic_problems(self)
+    }
+}
+
+/// Decodes raw file bytes. All problems found are returned, not only the first.
+///
+/// `expected_id` is the id implied by the file's path; the `id` field must agree with it.
+pub fn parse<T: NoteDoc>(
+    path: &Path,
+    bytes: &[u8],
+    expected_id: &str,
+) -> Result<T, Vec<NoteError>> {
+    let text = decode_utf8(path, bytes).map_err(|e| vec![e])?;
+    if text.trim().is_empty() {
+        return Err(vec![
+            NoteError::new(path, format!("the {} file is empty", T::WHAT)).hint(
+                "delete it, or write the note (`tn new` and `tn event new` create valid ones)",
+            ),
+        ]);
+    }
+    let value: T = options()
+        .from_str(text)
+        .map_err(|e| vec![syntax_error::<T>(path, &e)])?;
+
+    let mut errors = Vec::new();
+    if value.schema() > SCHEMA_VERSION {
+        errors.push(
+            NoteError::new(
+                path,
+                format!(
+                    "written for note schema {}, but this tn understands up to {SCHEMA_VERSION}",
+                    value.schema()
+                ),
+            )
+            .at(field_position(text, "schema"))
+            .hint("upgrade talknotes to read this note"),
+        );
+    } else if value.schema() == 0 {
+        errors.push(
+            NoteError::new(path, "schema version 0 does not exist")
+                .at(field_position(text, "schema"))
+                .hint(format!("write `schema: {SCHEMA_VERSION},`")),
+        );
+    }
+    if value.id_str() != expected_id {
+        errors.push(
+            NoteError::new(
+                path,
+                format!(
+                    "field `id`: \"{}\" does not match the file's name \"{expected_id}\"",
+                    value.id_str()
+                ),
+            )
+            .at(field_position(text, "id"))
+            .hint(format!(
+                "set `id: \"{expected_id}\",` or rename the file to match the id"
+            )),
+        );
+    }
+    for problem in value.semantic_problems() {
+        errors.push(
+            NoteError::new(
+                path,
+                format!("field `{}`: {}", problem.field, problem.message),
+            )
+            .at(field_position(text, problem.field)),
+        );
+    }
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
+    }
+}
+
+fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, NoteError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        // The prefix is valid UTF-8 by construction, so this cannot fail.
+        let prefix = std::str::from_utf8(valid).unwrap_or_default();
+        NoteError::new(
+            path,
+            format!(
+                "the file is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+        .at(Some(end_position(prefix)))
+        .hint("save the file as UTF-8 (for example `iconv -f SHIFT_JIS -t UTF-8`)")
+    })
+}
+
+/// 1-based line and column just after `prefix`, counting columns in characters.
+fn end_position(prefix: &str) -> (usize, usize) {
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix
+        .rsplit('\n')
+        .next()
+        .map_or(0, |last| last.chars().count())
+        + 1;
+    (line, column)
+}
+
+fn syntax_error<T: NoteDoc>(path: &Path, error: &ron::error::SpannedError) -> NoteError {
+    use ron::error::Error as E;
+    let position = Some((error.span.start.line, error.span.start.col));
+    let (message, hint): (String, Option<String>) = match &error.code {
+        E::NoSuchStructField {
+            expected, found, ..
+        } => (
+            format!("unknown field `{found}`"),
+            Some(format!(
+                "fix its spelling or remove it; allowed here: {}",
+                expected.join(", ")
+            )),
+        ),
+        E::MissingStructField { field, .. } => (
+            format!("missing required field `{field}`"),
+            Some(format!("add `{field}: \"…\",`")),
+        ),
+        E::DuplicateStructField { field, .. } => (
+            format!("field `{field}` appears twice"),
+            Some("keep only one of them".into()),
+        ),
+        E::NoSuchEnumVariant {
+            expected, found, ..
+        } => (
+            format!("unknown value `{found}`"),
+            Some(format!("use one of: {}", expected.join(", "))),
+        ),
+        E::ExpectedDifferentStructName { expected, found } => (
+            format!("expected `{expected}(…)` but found `{found}(…)`"),
+            Some(format!("a {} file starts with `{expected}(`", T::WHAT)),
+        ),
+        E::Message(message) => (message.clone(), None),
+        E::Eof => (
+            "the file ends in the middle of a note".into(),
+            Some("a closing `)`, `]` or `\"` is probably missing".into()),
+        ),
+        E::TrailingCharacters => (
+            "unexpected text after the end of the note".into(),
+            Some("a file holds exactly one note; remove what follows the closing `)`".into()),
+        ),
+        other => (
+            other.to_string(),
+            Some("check for a missing comma, quote or bracket at or just before this place".into()),
+        ),
+    };
+    // Values rejected by a validating newtype point at the value itself, which is right.
+    let mut error = NoteError::new(path, message).at(position);
+    if let Some(hint) = hint {
+        error = error.hint(hint);
+    }
+    error
+}
+
+/// Position of a field's name at the start of a line, for problems found after parsing.
+pub fn field_position(text: &str, field: &str) -> Option<(usize, usize)> {
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(field)
+            && rest.trim_start().starts_with(':')
+        {
+            let column = line[..line.len() - trimmed.len()].chars().count() + 1;
+            return Some((index + 1, column));
+        }
+    }
+    None
+}
+
+/// Whether the RON text has a `//` or `/* */` comment outside string literals.
+///
+/// tn rewrites notes through serde, which cannot carry comments, so a file with comments is
+/// never rewritten by a command (see `Error::WouldDropComments`).
+pub fn has_comments(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => return true,
+            b'"' => i = skip_quoted(bytes, i + 1, b'"'),
+            b'\'' => i = skip_quoted(bytes, i + 1, b'\''),
+            b'r' if is_raw_string_start(bytes, i) => i = skip_raw_string(bytes, i + 1),
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+fn skip_quoted(bytes: &[u8], mut i: usize, quote: u8) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+fn is_raw_string_start(bytes: &[u8], i: usize) -> bool {
+    // `r` begins a raw string only when it is not the tail of an identifier.
+    let prev_is_ident = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+    if prev_is_ident {
+        return false;
+    }
+    let mut j = i + 1;
+    while bytes.get(j) == Some(&b'#') {
+        j += 1;
+    }
+    bytes.get(j) == Some(&b'"')
+}
+
+fn skip_raw_string(bytes: &[u8], mut i: usize) -> usize {
+    let mut hashes = 0;
+    while bytes.get(i) == Some(&b'#') {
+        hashes += 1;
+        i += 1;
+    }
+    i += 1; // opening quote
+    while i < bytes.len() {
+        if bytes[i] == b'"'
+            && bytes[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|b| **b == b'#')
+                .count()
+                == hashes
+        {
+            return i + 1 + hashes;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::{Takeaway, Talk};
+
+    fn talk(text: &str) -> Result<Talk, Vec<NoteError>> {
+        parse::<Talk>(Path::new("ev/t.ron"), text.as_bytes(), "t")
+    }
+
+    #[test]
+    fn round_trip_keeps_japanese_and_multiline_text_readable() {
+        let mut t = Talk::new("t".parse().unwrap(), "サービスメッシュ入門");
+        t.memo = Some("line one\n```yaml\nkey: \"value\"\n```".into());
+        t.takeaways.push(Takeaway {
+            text: "eBPFで可観測性".into(),
+            at: Some("10:05".parse().unwrap()),
+        });
+        let text = to_ron(&t).unwrap();
+        assert!(
+            text.starts_with("Talk(\n    schema: 1,\n    id: \"t\",\n"),
+            "{text}"
+        );
+        assert!(text.contains("title: \"サービスメッシュ入門\""), "{text}");
+        assert!(text.contains("at: \"10:05\""), "{text}");
+        assert!(text.contains("```yaml\n"), "memo stays multi-line: {text}");
+        assert!(!text.contains("Some("), "{text}");
+        assert_eq!(talk(&text).unwrap(), t);
+    }
+
+    #[test]
+    fn errors_carry_line_and_column() {
+        let errors =
+            talk("Talk(\n    id: \"t\",\n    title: \"x\",\n    colour: 3,\n)").unwrap_err();
+        assert_eq!(errors[0].position, Some((4, 5)), "{errors:?}");
+        assert!(errors[0].message.contains("unknown field `colour`"));
+
+        let errors = talk("Talk(\n    id: \"t\",\n    title: \"x\",\n    date: \"2024-13-01\",\n)")
+            .unwrap_err();
+        assert_eq!(errors[0].position.map(|p| p.0), Some(4), "{errors:?}");
+        assert!(errors[0].message.contains("not a valid date"));
+
+        let errors = talk("Talk(\n    id: \"other\",\n    title: \"x\",\n)").unwrap_err();
+        assert_eq!(errors[0].position, Some((2, 5)));
+    }
+
+    #[test]
+    fn empty_and_non_utf8_files_are_reported() {
+        assert!(talk("  \n").unwrap_err()[0].message.contains("empty"));
+        let errors =
+            parse::<Talk>(Path::new("x.ron"), b"Talk(\n  title: \"\xff\"", "x").unwrap_err();
+        assert_eq!(errors[0].position, Some((2, 11)));
+    }
+
+    #[test]
+    fn comments_are_found_only_outside_strings() {
+        assert!(has_comments("Talk( // note\n)"));
+        assert!(has_comments("Talk( /* x */ )"));
+        assert!(!has_comments("Talk(url: \"https://example.com//x\")"));
+        assert!(!has_comments("Talk(memo: r#\"a \"// not\" b\"#)"));
+        assert!(!has_comments("Talk(memo: \"esc \\\" // still string\")"));
+        assert!(has_comments("Talk(memo: \"s\") // after"));
+    }
+}
