@@ -1,139 +1,546 @@
-//! Japanese text analysis (morphological segmentation).
+//! Text analysis for search: normalisation and the two tokenizers.
 //!
-//! Japanese is written without spaces between words, so full-text search
-//! over talk notes cannot split on whitespace: "東京スカイツリーの最寄り駅"
-//! must be cut into dictionary words ("東京", "スカイツリー", "の", "最寄り駅")
-//! before it can be indexed or matched. This module does that with
-//! [lindera](https://docs.rs/lindera) and the IPADIC dictionary.
+//! Japanese is written without spaces, so words must be found before they can be indexed. Two
+//! views of every text are indexed, because each fixes the other's blind spot:
 //!
-//! The dictionary is compiled into the binary (`embed-ipadic`), so `tn` needs
-//! no data files at run time. At build time `lindera-ipadic` would normally
-//! download IPADIC; `.cargo/config.toml` points its build cache at
-//! `.cache/lindera`, and `scripts/offline-dictionary.sh` (`make dict`)
-//! pre-builds it from Debian's `mecab-ipadic`, so builds also work offline.
+//! - **morphological** (`ja`): lindera with the embedded IPADIC (plus a small user dictionary
+//!   of tech terms) cuts text into dictionary words. Matches are precise and rank well, but
+//!   IPADIC segments unknown loanwords inconsistently ("クラウドネイティブ" is one token in one
+//!   sentence and three in another) and a word inside a compound cannot be found.
+//! - **sub-word** (`gram`): every CJK run as overlapping bigrams (plus unigrams), with sequential
+//!   positions, so a query term matches as a contiguous run anywhere, like grep, including
+//!   1-character words. tantivy's `NgramTokenizer` puts every gram at position 0, which breaks
+//!   phrase matching, hence this tokenizer.
 //!
-//! In lindera 6 the segmenter (`lindera::segmenter::Segmenter`) is the
-//! tokenizer; the filter-chain `Tokenizer` lives in the separate
-//! `lindera-analysis` crate, which we do not need.
+//! Runs of letters and digits (English words, identifiers, versions) are cut out before either
+//! view sees them, so both treat them alike: lower-cased; stemmed in `ja` ("deploying" finds
+//! "deployment"); split at camelCase humps in `gram` ("argo" finds "ArgoCD").
+//!
+//! Both views see [`normalize`]d text: NFKC (full-width letters become ASCII), katakana
+//! prolonged sound marks dropped (サーバー = サーバ), iteration marks expanded (様々 = 様様).
 
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
-use lindera::dictionary::load_dictionary;
+use lindera::dictionary::{UserDictionary, load_dictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
+
+/// Bumped whenever indexed tokens would change; an index built by another version is rebuilt.
+pub const ANALYZER_VERSION: u32 = 1;
 
 /// URI of the IPADIC dictionary embedded by lindera's `embed-ipadic` feature.
 const EMBEDDED_IPADIC: &str = "embedded://ipadic";
 
-/// Segments Japanese (and mixed) text into words using the embedded IPADIC.
-///
-/// Loading the dictionary is the expensive part; build one `Analyzer` and
-/// reuse it for many texts.
-pub struct Analyzer {
-    segmenter: Segmenter,
+/// Tech terms that IPADIC would otherwise cut differently from one sentence to the next. Each
+/// entry is atomic (no entry is a prefix or part of another), because overlapping entries make
+/// segmentation depend on context again.
+const USER_DICTIONARY: &str = include_str!("analysis/user_dictionary.csv");
+
+/// What kind of character a character is, for cutting text into runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Han, hiragana, katakana: written without spaces.
+    Cjk,
+    /// Letters and digits of other scripts: words separated by spaces or punctuation.
+    Word,
+    /// Everything else separates.
+    Other,
 }
 
-impl Analyzer {
-    /// Loads the embedded IPADIC and builds a segmenter in normal mode.
-    pub fn new() -> Result<Self> {
+fn class(c: char) -> Class {
+    if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else {
+        Class::Other
+    }
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3041}'..='\u{309f}'   // hiragana (with iteration marks)
+        | '\u{30a0}'..='\u{30ff}' // katakana (with ー and iteration marks)
+        | '\u{31f0}'..='\u{31ff}' // katakana phonetic extensions
+        | '\u{3005}' | '\u{3006}' | '\u{3007}' // 々 〆 〇
+        | '\u{3400}'..='\u{4dbf}' // CJK extension A
+        | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}' // compatibility ideographs
+        | '\u{20000}'..='\u{2fa1f}')
+}
+
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30a1}'..='\u{30fa}' | '\u{30fd}' | '\u{30fe}' | '\u{31f0}'..='\u{31ff}')
+}
+
+/// Text normalised for matching, with the origin of every character in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    /// For each char of `text`, the byte range in the original text it came from.
+    pub origins: Vec<std::ops::Range<usize>>,
+}
+
+/// Normalises text for indexing and querying (case is kept; tokens are lower-cased later so
+/// camelCase can still be seen).
+pub fn normalize(text: &str) -> String {
+    normalize_impl(text, false).text
+}
+
+/// [`normalize`], lower-cased, with a map back to the original text (for highlighting).
+pub fn normalize_mapped(text: &str) -> Normalized {
+    normalize_impl(text, true)
+}
+
+fn normalize_impl(text: &str, lowercase: bool) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut origins: Vec<std::ops::Range<usize>> = Vec::with_capacity(text.len());
+    let mut prev: Option<char> = None;
+    for (start, c) in text.char_indices() {
+        let origin = start..start + c.len_utf8();
+        // Characters are normalised one by one, so each output char has one origin.
+        for n in std::iter::once(c).nfkc() {
+            // Half-width kana carry voicing marks as separate characters (ﾊﾞ): compose them.
+            if matches!(n, '\u{3099}' | '\u{309a}')
+                && let Some(last) = out.pop()
+            {
+                let mut composed = [last, n].into_iter().nfc();
+                match (composed.next(), composed.next()) {
+                    (Some(single), None) => {
+                        out.push(single);
+                        if let Some(o) = origins.last_mut() {
+                            o.end = origin.end;
+                        }
+                        prev = Some(single);
+                        continue;
+                    }
+                    _ => out.push(last),
+                }
+            }
+            let n = match n {
+                // Prolonged sound mark after katakana: サーバー and サーバ are the same word.
+                // The mark is folded into the previous character's origin for highlighting.
+                'ー' if prev.is_some_and(is_katakana) => {
+                    if let Some(o) = origins.last_mut() {
+                        o.end = origin.end;
+                    }
+                    continue;
+                }
+                // Iteration marks repeat the previous character.
+                '々' | 'ゝ' | 'ゞ' | 'ヽ' | 'ヾ' => match prev {
+                    Some(p) if is_cjk(p) => p,
+                    _ => n,
+                },
+                n => n,
+            };
+            prev = Some(n);
+            if lowercase && n.is_uppercase() {
+                for l in n.to_lowercase() {
+                    out.push(l);
+                    origins.push(origin.clone());
+                }
+            } else {
+                out.push(n);
+                origins.push(origin.clone());
+            }
+        }
+    }
+    Normalized { text: out, origins }
+}
+
+/// Cuts normalised text into runs of one class, skipping separators.
+fn runs(text: &str) -> impl Iterator<Item = (Class, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let first = rest.chars().next()?;
+            let kind = class(first);
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| class(*c) != kind)
+                .map_or(rest.len(), |(i, _)| i);
+            let (run, tail) = rest.split_at(end);
+            rest = tail;
+            if kind != Class::Other {
+                return Some((kind, run));
+            }
+        }
+    })
+}
+
+/// Splits an identifier at case humps and letter/digit changes: `ArgoCD` → `Argo`, `CD`;
+/// `BizDevOps` → `Biz`, `Dev`, `Ops`; `k8s` stays whole (digits inside short words are common).
+fn humps(word: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..chars.len() {
+        let (at, c) = chars[i];
+        let prev = chars[i - 1].1;
+        let next = chars.get(i + 1).map(|x| x.1);
+        let boundary = (prev.is_lowercase() && c.is_uppercase())
+            || (prev.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase));
+        if boundary {
+            parts.push(&word[start..at]);
+            start = at;
+        }
+    }
+    parts.push(&word[start..]);
+    parts
+}
+
+/// A token of one of the views: text and position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gram {
+    pub text: String,
+    pub position: usize,
+}
+
+/// Whether grams are for the index or for a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Index: bigrams plus unigrams; identifiers plus their humps and joined humps.
+    Index,
+    /// Query: bigrams only (unigram for a 1-char run); identifiers whole. Positions match the
+    /// index side's, so a multi-gram query is a phrase that matches a contiguous run.
+    Query,
+}
+
+/// The sub-word view of normalised text.
+pub fn grams(text: &str, side: Side) -> Vec<Gram> {
+    let mut out = Vec::new();
+    let mut position = 0;
+    for (kind, run) in runs(text) {
+        match kind {
+            Class::Cjk => {
+                let chars: Vec<char> = run.chars().collect();
+                if chars.len() == 1 {
+                    out.push(Gram {
+                        text: chars[0].to_string(),
+                        position,
+                    });
+                    position += 1;
+                    continue;
+                }
+                for (i, pair) in chars.windows(2).enumerate() {
+                    out.push(Gram {
+                        text: pair.iter().collect(),
+                        position: position + i,
+                    });
+                }
+                if side == Side::Index {
+                    for (i, c) in chars.iter().enumerate() {
+                        out.push(Gram {
+                            text: c.to_string(),
+                            position: position + i,
+                        });
+                    }
+                }
+                // The last unigram sits one past the last bigram.
+                position += chars.len();
+            }
+            Class::Word => {
+                out.push(Gram {
+                    text: run.to_lowercase(),
+                    position,
+                });
+                if side == Side::Index {
+                    let parts = humps(run);
+                    if parts.len() > 1 {
+                        for i in 0..parts.len() {
+                            for j in i + 1..=parts.len() {
+                                if i == 0 && j == parts.len() {
+                                    continue; // the whole word, already emitted
+                                }
+                                out.push(Gram {
+                                    text: parts[i..j].concat().to_lowercase(),
+                                    position,
+                                });
+                            }
+                        }
+                    }
+                }
+                position += 1;
+            }
+            Class::Other => {}
+        }
+    }
+    out
+}
+
+/// lindera over the embedded IPADIC plus the user dictionary, loaded once per process.
+pub struct Morphology {
+    segmenter: Segmenter,
+    stemmer: Stemmer,
+}
+
+impl Morphology {
+    fn load() -> Result<Morphology> {
         let dictionary = load_dictionary(EMBEDDED_IPADIC)
             .map_err(|e| Error::Analysis(format!("loading the embedded IPADIC dictionary: {e}")))?;
-        Ok(Self {
-            segmenter: Segmenter::new(Mode::Normal, dictionary, None),
+        let user = user_dictionary(&dictionary.metadata)?;
+        Ok(Morphology {
+            segmenter: Segmenter::new(Mode::Normal, dictionary, Some(user)),
+            stemmer: Stemmer::create(Algorithm::English),
         })
     }
 
-    /// Returns the surface form of every token of `text`, in order.
-    ///
-    /// Whitespace is dropped (MeCab-compatible), everything else is kept, so
-    /// for text without whitespace the tokens concatenate back to `text`.
-    pub fn surface_forms(&self, text: &str) -> Result<Vec<String>> {
-        let tokens = self
-            .segmenter
-            .segment(Cow::Borrowed(text))
-            .map_err(|e| Error::Analysis(format!("segmenting text: {e}")))?;
-        Ok(tokens
-            .into_iter()
-            .map(|token| token.surface.into_owned())
-            .collect())
+    /// The shared instance; the dictionary is loaded on first use.
+    pub fn shared() -> Result<Arc<Morphology>> {
+        static SHARED: OnceLock<std::result::Result<Arc<Morphology>, String>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| Morphology::load().map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(Error::Analysis)
     }
-}
 
-/// Each word of `text` with its katakana reading, when IPADIC knows one (used to romanise
-/// Japanese titles into ids). Whitespace is kept as words of its own, so word boundaries that
-/// the writer typed survive.
-pub fn readings(text: &str) -> Vec<(String, Option<String>)> {
-    let Ok(analyzer) = Analyzer::new() else {
-        return vec![(text.to_owned(), None)];
-    };
-    let Ok(tokens) = analyzer.segmenter.segment(Cow::Borrowed(text)) else {
-        return vec![(text.to_owned(), None)];
-    };
-    let mut words = Vec::with_capacity(tokens.len());
-    let mut last_end = 0;
-    for mut token in tokens {
-        if token.byte_start > last_end {
-            words.push((text[last_end..token.byte_start].to_owned(), None));
+    /// Dictionary words of a CJK run, as lindera cuts them.
+    pub fn words<'a>(&self, run: &'a str) -> Vec<&'a str> {
+        match self.segmenter.segment(Cow::Borrowed(run)) {
+            Ok(tokens) => tokens
+                .iter()
+                .filter_map(|t| run.get(t.byte_start..t.byte_end))
+                .collect(),
+            // Segmentation of valid UTF-8 does not fail; fall back to the whole run anyway.
+            Err(_) => vec![run],
         }
-        last_end = token.byte_end;
-        // IPADIC details: POS (4), conjugation (2), base form, reading, pronunciation.
-        let reading = token
-            .get_detail(7)
-            .filter(|r| *r != "*" && !r.is_empty())
-            .map(str::to_owned);
-        words.push((token.surface.into_owned(), reading));
     }
-    if last_end < text.len() {
-        words.push((text[last_end..].to_owned(), None));
+
+    /// The morphological view of normalised text: CJK runs cut into dictionary words, other
+    /// words lower-cased and stemmed.
+    pub fn tokens(&self, text: &str) -> Vec<Gram> {
+        let mut out = Vec::new();
+        let mut position = 0;
+        for (kind, run) in runs(text) {
+            match kind {
+                Class::Cjk => {
+                    for word in self.words(run) {
+                        if word.chars().any(|c| class(c) != Class::Other) {
+                            out.push(Gram {
+                                text: word.to_owned(),
+                                position,
+                            });
+                            position += 1;
+                        }
+                    }
+                }
+                Class::Word => {
+                    let lower = run.to_lowercase();
+                    let text = if lower.is_ascii() {
+                        self.stemmer.stem(&lower).into_owned()
+                    } else {
+                        lower
+                    };
+                    out.push(Gram { text, position });
+                    position += 1;
+                }
+                Class::Other => {}
+            }
+        }
+        out
     }
-    words
+
+    /// Each word of `text` with its katakana reading when IPADIC knows one (used to romanise
+    /// Japanese titles into ids). Separators are kept as words of their own, so the word
+    /// boundaries the writer typed survive.
+    pub fn readings(&self, text: &str) -> Vec<(String, Option<String>)> {
+        let Ok(tokens) = self.segmenter.segment(Cow::Borrowed(text)) else {
+            return vec![(text.to_owned(), None)];
+        };
+        let mut words = Vec::with_capacity(tokens.len());
+        let mut last_end = 0;
+        for mut token in tokens {
+            if token.byte_start > last_end {
+                words.push((text[last_end..token.byte_start].to_owned(), None));
+            }
+            last_end = token.byte_end;
+            // IPADIC details: POS (4), conjugation (2), base form, reading, pronunciation.
+            let reading = token
+                .get_detail(7)
+                .filter(|r| *r != "*" && !r.is_empty())
+                .map(str::to_owned);
+            words.push((token.surface.into_owned(), reading));
+        }
+        if last_end < text.len() {
+            words.push((text[last_end..].to_owned(), None));
+        }
+        words
+    }
 }
 
-/// Convenience wrapper: segments `text` with a freshly loaded [`Analyzer`].
-pub fn surface_forms(text: &str) -> Result<Vec<String>> {
-    Analyzer::new()?.surface_forms(text)
+fn user_dictionary(
+    metadata: &lindera_dictionary::dictionary::metadata::Metadata,
+) -> Result<UserDictionary> {
+    // Entries are matched against normalised text, so they are normalised too.
+    let csv: String = USER_DICTIONARY
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let mut fields = line.splitn(3, ',');
+            let surface = normalize(fields.next().unwrap_or_default());
+            let pos = fields.next().unwrap_or("カスタム名詞");
+            let reading = fields.next().unwrap_or_default();
+            format!("{surface},{pos},{reading}\n")
+        })
+        .collect();
+    lindera_dictionary::builder::DictionaryBuilder::new(metadata.clone())
+        .build_user_dict_from_reader(csv.as_bytes())
+        .map_err(|e| Error::Analysis(format!("building the user dictionary: {e}")))
+}
+
+/// Each word of `text` with its reading; see [`Morphology::readings`]. Without a dictionary,
+/// the whole text is one word without a reading.
+pub fn readings(text: &str) -> Vec<(String, Option<String>)> {
+    match Morphology::shared() {
+        Ok(m) => m.readings(text),
+        Err(_) => vec![(text.to_owned(), None)],
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn segments_place_names_into_dictionary_words() {
-        let text = "東京スカイツリーの最寄り駅はとうきょうスカイツリー駅です";
-        let words = surface_forms(text).expect("segmentation works");
-        // "スカイツリー" is one word in lindera's IPADIC 2.7.0-20250920 but
-        // "スカイ" + "ツリー" in Debian's 2.7.0-20070801 (used for offline
-        // builds), so only words both dictionaries agree on are asserted.
-        for expected in ["東京", "の", "最寄り駅", "は", "駅", "です"] {
-            assert!(
-                words.iter().any(|w| w == expected),
-                "{expected:?} missing from {words:?}"
-            );
-        }
-        assert_eq!(words.concat(), text, "segmentation must be lossless");
-        assert!(words.len() >= 8, "too coarse: {words:?}");
+    fn texts(grams: &[Gram]) -> Vec<&str> {
+        grams.iter().map(|g| g.text.as_str()).collect()
     }
 
     #[test]
-    fn segments_a_tech_sentence() {
-        let analyzer = Analyzer::new().expect("dictionary loads");
-        let text = "クラウドネイティブなアプリケーションを開発する";
-        let words = analyzer.surface_forms(text).expect("segmentation works");
-        for expected in ["アプリケーション", "を", "開発", "する"] {
-            assert!(
-                words.iter().any(|w| w == expected),
-                "{expected:?} missing from {words:?}"
-            );
-        }
-        assert_eq!(words.concat(), text);
+    fn normalisation_folds_width_case_marks_and_iterations() {
+        assert_eq!(
+            normalize("ＫｕｂｅｒｎｅｔｅｓとｅＢＰＦ"),
+            "KubernetesとeBPF"
+        );
+        assert_eq!(normalize("サーバー"), normalize("サーバ"));
+        assert_eq!(normalize("ユーザーインターフェース"), "ユザインタフェス");
+        assert_eq!(normalize("様々な"), "様様な");
+        assert_eq!(normalize("ｻｰﾊﾞｰ"), "サバ");
+        // A prolonged mark after hiragana or alone is kept.
+        assert_eq!(normalize("らーめん ー"), "らーめん ー");
     }
 
     #[test]
-    fn drops_whitespace() {
-        let words = surface_forms("Rust で 書く").expect("segmentation works");
-        assert_eq!(words, ["Rust", "で", "書く"]);
+    fn mapped_normalisation_points_back_into_the_original() {
+        let original = "ＥＢＰＦとサーバー";
+        let n = normalize_mapped(original);
+        assert_eq!(n.text, "ebpfとサバ");
+        assert_eq!(n.origins.len(), n.text.chars().count());
+        // The dropped prolonged mark belongs to the character before it.
+        let last = n.origins.last().unwrap().clone();
+        assert_eq!(&original[last], "バー");
+    }
+
+    #[test]
+    fn grams_have_sequential_positions() {
+        let g = grams(&normalize("サービスメッシュ"), Side::Query);
+        assert_eq!(texts(&g), ["サビ", "ビス", "スメ", "メッ", "ッシ", "シュ"]);
+        assert_eq!(
+            g.iter().map(|g| g.position).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4, 5]
+        );
+        // Index side adds unigrams at the same positions, and one after the last bigram.
+        let g = grams("鍵を", Side::Index);
+        assert!(g.contains(&Gram {
+            text: "鍵".into(),
+            position: 0
+        }));
+        assert!(g.contains(&Gram {
+            text: "を".into(),
+            position: 1
+        }));
+        assert_eq!(
+            grams("鍵", Side::Query),
+            [Gram {
+                text: "鍵".into(),
+                position: 0
+            }]
+        );
+    }
+
+    #[test]
+    fn identifiers_are_split_at_humps_on_the_index_side() {
+        let g = grams("BizDevOps", Side::Index);
+        for part in ["bizdevops", "biz", "dev", "ops", "devops", "bizdev"] {
+            assert!(texts(&g).contains(&part), "{part} in {g:?}");
+        }
+        assert!(g.iter().all(|g| g.position == 0));
+        assert_eq!(
+            texts(&grams("ArgoCD", Side::Index)),
+            ["argocd", "argo", "cd"]
+        );
+        assert_eq!(texts(&grams("ArgoCD", Side::Query)), ["argocd"]);
+    }
+
+    #[test]
+    fn mixed_text_keeps_positions_across_scripts() {
+        let g = grams("Kubernetes 移行", Side::Query);
+        assert_eq!(
+            g,
+            [
+                Gram {
+                    text: "kubernetes".into(),
+                    position: 0
+                },
+                Gram {
+                    text: "移行".into(),
+                    position: 1
+                },
+            ]
+        );
+        let g = grams("Kubernetes移行の話", Side::Query);
+        assert_eq!(g[0].position, 0);
+        assert_eq!(
+            g[1],
+            Gram {
+                text: "移行".into(),
+                position: 1
+            }
+        );
+    }
+
+    #[test]
+    fn morphology_cuts_words_and_stems_english() {
+        let m = Morphology::shared().expect("dictionary loads");
+        let tokens = m.tokens(&normalize("東京の最寄り駅でDeploying Services"));
+        let t = texts(&tokens);
+        for expected in ["東京", "の", "最寄り駅", "で", "deploy", "servic"] {
+            assert!(t.contains(&expected), "{expected} in {t:?}");
+        }
+        let positions: Vec<usize> = tokens.iter().map(|g| g.position).collect();
+        assert_eq!(positions, (0..tokens.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn user_dictionary_keeps_tech_terms_whole() {
+        let m = Morphology::shared().expect("dictionary loads");
+        for term in [
+            "クラウドネイティブ",
+            "オブザーバビリティ",
+            "サービスメッシュ",
+        ] {
+            let text = normalize(&format!("これは{term}の話です"));
+            let t = m.tokens(&text);
+            assert!(
+                t.iter().any(|g| g.text == normalize(term)),
+                "{term} not whole in {t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn readings_cover_the_whole_text() {
+        let words = readings("Rust で 書く");
+        let joined: String = words.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(joined, "Rust で 書く");
+        assert!(
+            words
+                .iter()
+                .any(|(s, r)| s == "書く" && r.as_deref() == Some("カク"))
+        );
     }
 }

@@ -84,6 +84,34 @@ pub enum Command {
     Current { id: Option<String> },
     /// Validate every note; prints path:line:column: problem, exits non-zero on any.
     Check,
+    /// Full-text search (Japanese and English); terms are ANDed.
+    #[command(
+        after_help = "Query syntax: words are ANDed; \"a phrase\"; -word excludes; a OR b; \
+filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja"
+    )]
+    Search(SearchArgs),
+    /// Rebuild the search index from the notes.
+    Reindex,
+    /// The tools linked from talks, with counts and URLs; with NAME, the talks that link it.
+    Tools {
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The speakers of all talks; with NAME, their talks.
+    Speakers {
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Talks similar to EVENT/TALK.
+    Related {
+        id: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Merge an interchange JSON file into the knowledge base.
     Import(ImportArgs),
     /// Export events as interchange JSON.
@@ -182,6 +210,22 @@ pub struct ListArgs {
     #[arg(long)]
     pub events: bool,
     /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query; several words are joined with spaces.
+    #[arg(required = true, allow_hyphen_values = true)]
+    pub query: Vec<String>,
+    /// Most results to show.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    pub limit: usize,
+    /// Let the last word match as a prefix (`kube` finds Kubernetes).
+    #[arg(long)]
+    pub prefix: bool,
+    /// Print a JSON array in rank order.
     #[arg(long)]
     pub json: bool,
 }

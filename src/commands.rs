@@ -18,8 +18,11 @@ use crate::cli::{
 use crate::display::{self, escape, line};
 use crate::editor;
 use crate::error::{Error, NoteError};
+use crate::index::{RefreshReport, SearchIndex};
 use crate::interchange;
 use crate::note::{Event, Speaker, Talk, TalkKind, TalkRef};
+use crate::query::{self, Hit, SearchRequest};
+use crate::registry;
 use crate::store::atomic::{WriteMode, write_atomic};
 use crate::store::{NoteKey, Scan, Store};
 
@@ -27,6 +30,7 @@ const ID: Style = AnsiColor::Cyan.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 const WARN: Style = AnsiColor::Yellow.on_default().bold();
+const MATCH: Style = AnsiColor::Yellow.on_default().bold();
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let Some(command) = cli.command else {
@@ -79,7 +83,7 @@ fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
             };
             let id = capture::new_talk(store, spec)?;
             let path = store.talk_path(&id);
-            eprintln!(
+            anstream::eprintln!(
                 "created {id} ({}); it is now the current talk",
                 path.display()
             );
@@ -92,19 +96,19 @@ fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
         Command::Tool { name, url, target } => {
             let id = resolve_target(store, &target)?;
             capture::add_tool(store, &id, &name, url)?;
-            eprintln!("added tool {} to {id}", line(&name));
+            anstream::eprintln!("added tool {} to {id}", line(&name));
             Ok(ExitCode::SUCCESS)
         }
         Command::Link { url, title, target } => {
             let id = resolve_target(store, &target)?;
             capture::add_link(store, &id, &url, title)?;
-            eprintln!("added link to {id}");
+            anstream::eprintln!("added link to {id}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Tag { tags, target } => {
             let id = resolve_target(store, &target)?;
             let talk = capture::add_tags(store, &id, &tags)?;
-            eprintln!("{id} tags: {}", line(&talk.tags.join(", ")));
+            anstream::eprintln!("{id} tags: {}", line(&talk.tags.join(", ")));
             Ok(ExitCode::SUCCESS)
         }
         Command::List(args) => list(store, &args),
@@ -116,6 +120,19 @@ fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
         }
         Command::Current { id } => current(store, id.as_deref()),
         Command::Check => check(store),
+        Command::Search(args) => search(store, &args),
+        Command::Reindex => {
+            let (_, report) = SearchIndex::reindex(store)?;
+            anstream::eprintln!("search index rebuilt: {} talks indexed", report.indexed);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tools { name, json } => {
+            registry_list(store, name.as_deref(), json, Registry::Tools)
+        }
+        Command::Speakers { name, json } => {
+            registry_list(store, name.as_deref(), json, Registry::Speakers)
+        }
+        Command::Related { id, limit, json } => related(store, &id, limit, json),
         Command::Import(args) => import(store, &args),
         Command::Export(args) => export(store, &args),
         Command::Init { .. } | Command::Completions { .. } | Command::Man | Command::Schema => {
@@ -183,7 +200,7 @@ fn event_new(store: &Store, args: EventNewArgs) -> Result<ExitCode> {
     }
     let path = store.create_event(&event)?;
     store.set_current(&NoteKey::Event(event.id.clone()))?;
-    eprintln!(
+    anstream::eprintln!(
         "created event {} ({}); new talks go to it by default",
         event.id,
         rel(&path).display()
@@ -209,11 +226,11 @@ fn jot(
                 saved += 1;
             }
         }
-        eprintln!("saved {saved} takeaway(s) to {id}");
+        anstream::eprintln!("saved {saved} takeaway(s) to {id}");
     } else {
         let joined = text.join(" ");
         match capture::jot(store, &id, &joined, at.unwrap_or_else(capture::now))? {
-            Some(talk) => eprintln!("{id}: {} takeaway(s)", talk.takeaways.len()),
+            Some(talk) => anstream::eprintln!("{id}: {} takeaway(s)", talk.takeaways.len()),
             None => bail!("nothing to jot: the text is empty"),
         }
     }
@@ -367,7 +384,7 @@ fn list(store: &Store, args: &ListArgs) -> Result<ExitCode> {
                 .collect();
             write_table(&mut out, &rows)?;
             if talks.is_empty() {
-                eprintln!("no talks match");
+                anstream::eprintln!("no talks match");
             }
         }
     }
@@ -571,7 +588,7 @@ fn current(store: &Store, id: Option<&str>) -> Result<ExitCode> {
         Some(id) => {
             let key: NoteKey = id.parse().map_err(anyhow::Error::msg)?;
             store.set_current(&key)?;
-            eprintln!("current {}: {key}", key.what());
+            anstream::eprintln!("current {}: {key}", key.what());
         }
         None => match store.current_key()? {
             Some(NoteKey::Talk(id)) => {
@@ -595,10 +612,10 @@ fn check(store: &Store) -> Result<ExitCode> {
         writeln!(out, "{}", escape(&relative(problem).to_string(), true))?;
     }
     if problems.is_empty() {
-        eprintln!("{} notes checked, no problems", files.len());
+        anstream::eprintln!("{} notes checked, no problems", files.len());
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!(
+        anstream::eprintln!(
             "{} problem(s) in {} notes checked",
             problems.len(),
             files.len()
@@ -645,7 +662,7 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     for id in &report.skipped {
         println!("skipped {id} (exists and differs; use --update to overwrite)");
     }
-    eprintln!(
+    anstream::eprintln!(
         "{} created, {} updated, {} unchanged, {} skipped{}",
         report.created.len(),
         report.updated.len(),
@@ -666,10 +683,176 @@ fn export(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
     match &args.output {
         Some(path) => {
             write_atomic(path, text.as_bytes(), WriteMode::Replace)?;
-            eprintln!("wrote {}", path.display());
+            anstream::eprintln!("wrote {}", path.display());
         }
         None => io::stdout().lock().write_all(text.as_bytes())?,
     }
     warn_skipped(&problems);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the index, bringing it up to date, and prints its notice (rebuilt, stale) if any.
+fn open_index(store: &Store) -> Result<SearchIndex> {
+    let (index, report): (SearchIndex, RefreshReport) = SearchIndex::open(store)?;
+    if let Some(notice) = report.notice() {
+        anstream::eprintln!("{WARN}note{WARN:#}: {notice}");
+    }
+    Ok(index)
+}
+
+fn search(store: &Store, args: &crate::cli::SearchArgs) -> Result<ExitCode> {
+    let index = open_index(store)?;
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        limit: args.limit,
+        prefix: args.prefix,
+    };
+    let results = query::search(&index, &request)?;
+    for warning in &results.warnings {
+        anstream::eprintln!("{WARN}warning{WARN:#}: {}", line(warning));
+    }
+    write_hits(&results.hits, args.json)?;
+    if results.hits.is_empty() && !args.json {
+        anstream::eprintln!("no talks match");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_hits(hits: &[Hit], as_json: bool) -> Result<()> {
+    let mut out = anstream::stdout().lock();
+    if as_json {
+        let items: Vec<Value> = hits
+            .iter()
+            .map(|h| {
+                json!({
+                    "id": h.id,
+                    "event": h.event,
+                    "title": h.title,
+                    "url": h.url,
+                    "score": h.score,
+                    "snippet": h.snippet.text,
+                    "highlights": h.snippet.char_highlights(),
+                    "kind": h.kind,
+                    "date": h.date,
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        return Ok(());
+    }
+    for (rank, h) in hits.iter().enumerate() {
+        writeln!(
+            out,
+            "{BOLD}{:>2}.{BOLD:#} {}",
+            rank + 1,
+            highlighted(&h.title, &h.title_highlights, BOLD)
+        )?;
+        let mut meta = vec![format!("{ID}{}{ID:#}", h.id), h.kind.clone()];
+        meta.extend(h.date.clone());
+        if !h.speakers.is_empty() {
+            meta.push(line(&h.speakers.join(", ")).into_owned());
+        }
+        writeln!(out, "    {DIM}{}{DIM:#}", meta.join(" · "))?;
+        if !h.snippet.text.is_empty() {
+            writeln!(
+                out,
+                "    {}",
+                highlighted(&h.snippet.text, &h.snippet.highlights, Style::new())
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Text with its highlighted ranges styled; every piece is escaped separately, so the ranges
+/// stay valid and no control character reaches the terminal.
+fn highlighted(text: &str, ranges: &[std::ops::Range<usize>], base: Style) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at || r.end > text.len() {
+            continue;
+        }
+        out.push_str(&format!("{base}{}{base:#}", line(&text[at..r.start])));
+        out.push_str(&format!("{MATCH}{}{MATCH:#}", line(&text[r.clone()])));
+        at = r.end;
+    }
+    out.push_str(&format!("{base}{}{base:#}", line(&text[at..])));
+    out
+}
+
+enum Registry {
+    Tools,
+    Speakers,
+}
+
+fn registry_list(
+    store: &Store,
+    name: Option<&str>,
+    as_json: bool,
+    which: Registry,
+) -> Result<ExitCode> {
+    let scan = store.scan()?;
+    let entries = match which {
+        Registry::Tools => registry::tools(&scan, name),
+        Registry::Speakers => registry::speakers(&scan, name),
+    };
+    let mut out = anstream::stdout().lock();
+    if as_json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?;
+    } else if name.is_some() {
+        for entry in &entries {
+            writeln!(
+                out,
+                "{BOLD}{}{BOLD:#}  {}",
+                line(&entry.name),
+                line(&entry.details.join("  "))
+            )?;
+            for talk in &entry.talks {
+                let title = talk
+                    .parse::<TalkRef>()
+                    .ok()
+                    .and_then(|id| scan.talk(&id).map(|t| t.title.clone()))
+                    .unwrap_or_default();
+                writeln!(out, "  {ID}{talk}{ID:#}  {}", line(&title))?;
+            }
+        }
+    } else {
+        let rows: Vec<Vec<String>> = entries
+            .iter()
+            .map(|e| {
+                vec![
+                    line(&e.name).into_owned(),
+                    format!("{:>3}", e.talks.len()),
+                    line(&e.details.join("  ")).into_owned(),
+                ]
+            })
+            .collect();
+        for row in display::table(&rows, terminal_width()) {
+            writeln!(out, "{row}")?;
+        }
+    }
+    drop(out);
+    if entries.is_empty() {
+        anstream::eprintln!("none found");
+    }
+    warn_skipped(&scan.problems);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn related(store: &Store, id: &str, limit: usize, as_json: bool) -> Result<ExitCode> {
+    let id = parse_talk_ref(id)?;
+    let index = open_index(store)?;
+    match query::related(&index, &id.to_string(), limit)? {
+        Some(hits) => {
+            write_hits(&hits, as_json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Err(Error::NotFound {
+            what: "talk",
+            id: id.to_string(),
+            hint: "list talks with `tn list`".into(),
+        }
+        .into()),
+    }
 }

@@ -97,6 +97,11 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// The search index could not be read or written. It is derived data: rebuilding it
+    /// (`tn reindex`) is always safe.
+    #[error("{}: search index error: {message}\n  hint: run `tn reindex` to rebuild it from the notes", path.display())]
+    Index { path: PathBuf, message: String },
+
     /// The embedded dictionary failed; a build problem, not a user one.
     #[error("Japanese text analysis failed: {0}")]
     Analysis(String),

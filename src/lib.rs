@@ -1,8 +1,9 @@
 //! talknotes: a terminal knowledge base of conference-talk notes.
 //!
-//! Data flows one way: note files (`store`, RON) → model (`note`) → commands (`capture`,
-//! `interchange`) → the command line (`cli`, `commands`). The note files are the only source
-//! of truth; everything else is derived from them.
+//! Data flows one way: note files (`store`, RON) → model (`note`) → search index (`analysis`,
+//! `schema`, `index`) → queries (`query`, `snippet`) → the command line (`cli`, `commands`).
+//! Capturing (`capture`) and import/export (`interchange`) write through `store`. The note
+//! files are the only source of truth; everything else is derived from them.
 
 pub mod analysis;
 pub mod capture;
@@ -11,7 +12,12 @@ pub mod commands;
 pub mod display;
 pub mod editor;
 pub mod error;
+pub mod index;
 pub mod interchange;
 pub mod note;
+pub mod query;
+pub mod registry;
+pub mod schema;
 pub mod slug;
+pub mod snippet;
 pub mod store;

@@ -1,0 +1,512 @@
+//! The search index in `<root>/index/tantivy/`: derived from the notes, never the source of
+//! truth, rebuilt at will.
+//!
+//! Before every search the index is brought up to date cheaply: note files are listed with
+//! their modification time and size, compared with what the index recorded (fast fields), and
+//! only added, changed or removed notes are re-indexed. When nothing changed no writer is
+//! needed, so searches never wait on each other. Writers take turns through tantivy's own lock
+//! (retried for a while, then the search goes on with the index as it is and says so). A
+//! missing, corrupt or outdated index is rebuilt aside and swapped in, with a one-line notice.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use tantivy::directory::error::LockError;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+
+use crate::analysis::ANALYZER_VERSION;
+use crate::error::{Error, IoContext, Result};
+use crate::note::{Event, Slug, Talk, TalkRef};
+use crate::schema::{Fields, SCHEMA_VERSION, Section, register_tokenizers};
+use crate::store::atomic::WriterLock;
+use crate::store::{NoteFile, NoteKey, Store};
+
+const TANTIVY_DIR: &str = "tantivy";
+const VERSION_FILE: &str = "talknotes-index-version";
+const BUILD_LOCK: &str = ".build.lock";
+/// How long a refresh waits for another process's writer before searching the index as is.
+const WRITER_PATIENCE: Duration = Duration::from_secs(10);
+
+fn version_stamp() -> String {
+    format!("schema={SCHEMA_VERSION} analyzer={ANALYZER_VERSION}\n")
+}
+
+/// What bringing the index up to date did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RefreshReport {
+    /// Why the index was rebuilt from scratch, if it was.
+    pub rebuilt: Option<String>,
+    pub indexed: usize,
+    pub removed: usize,
+    /// Another process held the writer too long; results may miss the newest changes.
+    pub stale: bool,
+}
+
+impl RefreshReport {
+    /// The one-line notice a user should see, if any.
+    pub fn notice(&self) -> Option<String> {
+        if let Some(reason) = &self.rebuilt {
+            Some(format!(
+                "search index rebuilt ({reason}); {} notes indexed",
+                self.indexed
+            ))
+        } else if self.stale {
+            Some(
+                "search index is being updated by another tn; results may miss the latest changes"
+                    .into(),
+            )
+        } else {
+            None
+        }
+    }
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// What the index recorded about one note file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    mtime: u64,
+    size: u64,
+}
+
+impl SearchIndex {
+    /// Opens the index (building it if needed) and brings it up to date.
+    pub fn open(store: &Store) -> Result<(SearchIndex, RefreshReport)> {
+        let dir = store.index_dir().join(TANTIVY_DIR);
+        match open_existing(&dir) {
+            Ok(mut index) => {
+                let report = index.refresh(store)?;
+                Ok((index, report))
+            }
+            Err(reason) => Self::rebuild_aside(store, &reason),
+        }
+    }
+
+    /// `tn reindex`: rebuilds from scratch.
+    pub fn reindex(store: &Store) -> Result<(SearchIndex, RefreshReport)> {
+        Self::rebuild_aside(store, "requested")
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    /// Builds a fresh index next to the current one and swaps it in, so readers of the old
+    /// one are never disturbed. One process builds at a time; a process that waited for
+    /// another's build uses that build.
+    fn rebuild_aside(store: &Store, reason: &str) -> Result<(SearchIndex, RefreshReport)> {
+        let index_dir = store.index_dir();
+        fs::create_dir_all(&index_dir).at_path(&index_dir)?;
+        let _build = WriterLock::acquire(&index_dir.join(BUILD_LOCK))?;
+        let dir = index_dir.join(TANTIVY_DIR);
+        if reason != "requested"
+            && let Ok(mut index) = open_existing(&dir)
+        {
+            // Someone rebuilt it while this process waited for the build lock.
+            let report = index.refresh(store)?;
+            return Ok((index, report));
+        }
+        let unique = format!(
+            "{}-{}",
+            std::process::id(),
+            UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos())
+        );
+        let fresh = index_dir.join(format!("{TANTIVY_DIR}.new-{unique}"));
+        fs::create_dir_all(&fresh).at_path(&fresh)?;
+        let built = (|| -> Result<usize> {
+            let fields = Fields::new();
+            let index = Index::create_in_dir(&fresh, fields.schema.clone())
+                .map_err(tantivy_error(&fresh))?;
+            register_tokenizers(&index)?;
+            let mut writer = writer(&index, true).map_err(tantivy_error(&fresh))?;
+            let (files, _) = store.list_files()?;
+            let count = index_files(store, &fields, &mut writer, &files)?;
+            writer.commit().map_err(tantivy_error(&fresh))?;
+            writer
+                .wait_merging_threads()
+                .map_err(tantivy_error(&fresh))?;
+            fs::write(fresh.join(VERSION_FILE), version_stamp()).at_path(&fresh)?;
+            Ok(count)
+        })();
+        let indexed = match built {
+            Ok(count) => count,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&fresh);
+                return Err(e);
+            }
+        };
+        let old = index_dir.join(format!("{TANTIVY_DIR}.old-{unique}"));
+        if dir.exists() {
+            fs::rename(&dir, &old).at_path(&dir)?;
+        }
+        fs::rename(&fresh, &dir).at_path(&dir)?;
+        // Open readers of the old index keep their files until they close.
+        let _ = fs::remove_dir_all(&old);
+        remove_leftovers(&index_dir);
+        let index = open_existing(&dir)
+            .map_err(|reason| Error::Invalid(format!("{}: {reason}", dir.display())))?;
+        Ok((
+            index,
+            RefreshReport {
+                rebuilt: Some(reason.to_owned()),
+                indexed,
+                ..RefreshReport::default()
+            },
+        ))
+    }
+
+    /// Re-indexes notes whose files changed since they were indexed; removes vanished ones.
+    pub fn refresh(&mut self, store: &Store) -> Result<RefreshReport> {
+        let (files, _) = store.list_files()?;
+        let recorded = self.recorded()?;
+        let mut changed_events = BTreeSet::new();
+        let mut to_index: Vec<&NoteFile> = Vec::new();
+        let mut present = BTreeSet::new();
+        for file in &files {
+            let key = file.key.to_string();
+            let now = stamp(file);
+            if recorded.get(&key) != Some(&now) {
+                if let NoteKey::Event(id) = &file.key {
+                    changed_events.insert(id.clone());
+                }
+                to_index.push(file);
+            }
+            present.insert(key);
+        }
+        // A talk document carries its event's name and date, so an event change re-indexes
+        // its talks too.
+        if !changed_events.is_empty() {
+            for file in &files {
+                if let NoteKey::Talk(id) = &file.key
+                    && changed_events.contains(&id.event)
+                    && recorded.get(&file.key.to_string()) == Some(&stamp(file))
+                {
+                    to_index.push(file);
+                }
+            }
+        }
+        let removed: Vec<&String> = recorded.keys().filter(|k| !present.contains(*k)).collect();
+        if to_index.is_empty() && removed.is_empty() {
+            return Ok(RefreshReport::default());
+        }
+        let Some(mut writer) = self.wait_for_writer()? else {
+            return Ok(RefreshReport {
+                stale: true,
+                ..RefreshReport::default()
+            });
+        };
+        for key in &removed {
+            writer.delete_term(Term::from_field_text(self.fields.key, key));
+        }
+        let indexed = index_files(
+            store,
+            &self.fields,
+            &mut writer,
+            &to_index.into_iter().cloned().collect::<Vec<_>>(),
+        )?;
+        writer.commit().map_err(tantivy_error(Path::new("index")))?;
+        drop(writer);
+        self.reader
+            .reload()
+            .map_err(tantivy_error(Path::new("index")))?;
+        Ok(RefreshReport {
+            rebuilt: None,
+            indexed,
+            removed: removed.len(),
+            stale: false,
+        })
+    }
+
+    fn wait_for_writer(&self) -> Result<Option<IndexWriter>> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(5);
+        loop {
+            match writer(&self.index, false) {
+                Ok(writer) => return Ok(Some(writer)),
+                Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+                    if started.elapsed() > WRITER_PATIENCE {
+                        return Ok(None);
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+                Err(e) => return Err(tantivy_error(Path::new("index"))(e)),
+            }
+        }
+    }
+
+    /// The file stamps the index recorded, by key, read from fast fields (no stored-doc reads).
+    fn recorded(&self) -> Result<HashMap<String, Stamp>> {
+        let searcher = self.reader.searcher();
+        let mut recorded = HashMap::new();
+        let fail = tantivy_error(Path::new("index"));
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let Some(keys) = fast.str("key").map_err(&fail)? else {
+                continue;
+            };
+            let mtimes = fast.u64("mtime").map_err(&fail)?;
+            let sizes = fast.u64("size").map_err(&fail)?;
+            let mut key = String::new();
+            for doc in segment.doc_ids_alive() {
+                let Some(ord) = keys.term_ords(doc).next() else {
+                    continue;
+                };
+                keys.ord_to_str(ord, &mut key)
+                    .map_err(|e| Error::io(Path::new("index"), e))?;
+                recorded.insert(
+                    key.clone(),
+                    Stamp {
+                        mtime: mtimes.first(doc).unwrap_or_default(),
+                        size: sizes.first(doc).unwrap_or_default(),
+                    },
+                );
+            }
+        }
+        Ok(recorded)
+    }
+}
+
+fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
+    if !dir.join("meta.json").exists() {
+        return Err("no index yet".into());
+    }
+    match fs::read_to_string(dir.join(VERSION_FILE)) {
+        Ok(stamp) if stamp == version_stamp() => {}
+        Ok(_) => return Err("built by another version of tn".into()),
+        Err(_) => return Err("version stamp missing".into()),
+    }
+    let fields = Fields::new();
+    let index = Index::open_in_dir(dir).map_err(|e| format!("unreadable: {e}"))?;
+    if index.schema() != fields.schema {
+        return Err("schema changed".into());
+    }
+    register_tokenizers(&index).map_err(|e| e.to_string())?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| format!("unreadable: {e}"))?;
+    let index = SearchIndex {
+        index,
+        reader,
+        fields,
+    };
+    // Opening reads only meta.json; touch every segment's columns so corruption shows now.
+    index.recorded().map_err(|e| format!("corrupt: {e}"))?;
+    Ok(index)
+}
+
+fn writer(index: &Index, bulk: bool) -> tantivy::Result<IndexWriter> {
+    // Tokenizing runs in the writer's threads: a bulk build uses every core.
+    let threads = if bulk {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4)
+    } else {
+        1
+    };
+    let per_thread = if bulk { 48 } else { 15 } << 20;
+    index.writer_with_num_threads(threads, threads * per_thread)
+}
+
+fn stamp(file: &NoteFile) -> Stamp {
+    Stamp {
+        mtime: file
+            .modified
+            .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64),
+        size: file.len,
+    }
+}
+
+/// Reads and indexes the given files (deleting their previous documents first).
+fn index_files(
+    store: &Store,
+    fields: &Fields,
+    writer: &mut IndexWriter,
+    files: &[NoteFile],
+) -> Result<usize> {
+    let mut events: BTreeMap<Slug, Option<Event>> = BTreeMap::new();
+    let mut count = 0;
+    for file in files {
+        let key = file.key.to_string();
+        writer.delete_term(Term::from_field_text(fields.key, &key));
+        let doc = match &file.key {
+            NoteKey::Event(id) => {
+                let event = store.read_event(id).ok().map(|e| e.value);
+                let doc = marker_doc(
+                    fields,
+                    if event.is_some() { "event" } else { "invalid" },
+                    &key,
+                    file,
+                );
+                events.insert(id.clone(), event);
+                doc
+            }
+            NoteKey::Talk(id) => match store.read_talk(id) {
+                Ok(talk) => {
+                    let event = events
+                        .entry(id.event.clone())
+                        .or_insert_with(|| store.read_event(&id.event).ok().map(|e| e.value));
+                    count += 1;
+                    talk_doc(fields, id, &talk.value, event.as_ref(), file)
+                }
+                // Recorded anyway, so an invalid note is not re-read on every search.
+                Err(_) => marker_doc(fields, "invalid", &key, file),
+            },
+        };
+        writer
+            .add_document(doc)
+            .map_err(tantivy_error(&file.path))?;
+    }
+    Ok(count)
+}
+
+fn marker_doc(fields: &Fields, doc_type: &str, key: &str, file: &NoteFile) -> TantivyDocument {
+    let s = stamp(file);
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.doc_type, doc_type);
+    doc.add_text(fields.key, key);
+    doc.add_u64(fields.mtime, s.mtime);
+    doc.add_u64(fields.size, s.size);
+    doc
+}
+
+/// Compact YYYYMMDD form of a date, for range filters and sorting.
+pub fn date_number(date: crate::note::Date) -> u64 {
+    let d = date.0;
+    (d.year() as u64) * 10_000 + (d.month() as u64) * 100 + d.day() as u64
+}
+
+fn talk_doc(
+    fields: &Fields,
+    id: &TalkRef,
+    talk: &Talk,
+    event: Option<&Event>,
+    file: &NoteFile,
+) -> TantivyDocument {
+    let mut doc = marker_doc(fields, "talk", &id.to_string(), file);
+    doc.add_text(fields.event, id.event.as_str());
+    doc.add_text(fields.kind, talk.kind.as_str());
+    let date = talk.date.or_else(|| event.and_then(|e| e.starts_on));
+    if let Some(date) = date {
+        doc.add_u64(fields.date, date_number(date));
+        doc.add_u64(fields.year, date.year() as u64);
+    } else {
+        doc.add_u64(fields.date, 0);
+    }
+    if let Some(lang) = &talk.language {
+        doc.add_text(fields.lang, lang.trim().to_lowercase());
+    }
+    for tag in &talk.tags {
+        doc.add_text(fields.tag, normalize_tag(tag));
+    }
+    doc.add_text(fields.title, &talk.title);
+    if let Some(url) = &talk.url {
+        doc.add_text(fields.url, url);
+    }
+    if let Some(event) = event {
+        doc.add_text(fields.event_name, &event.name);
+    }
+    for speaker in &talk.speakers {
+        doc.add_text(fields.speaker_names, speaker.to_string());
+    }
+    let speakers: Vec<String> = talk
+        .speakers
+        .iter()
+        .map(|s| {
+            [Some(&s.name), s.affiliation.as_ref(), s.role.as_ref()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let tools: Vec<&str> = talk.tools.iter().map(|t| t.name.as_str()).collect();
+    let takeaways: Vec<&str> = talk.takeaways.iter().map(|t| t.text.as_str()).collect();
+    let mut extra: Vec<&str> = Vec::new();
+    if let Some(event) = event {
+        extra.push(&event.name);
+    }
+    if let Some(track) = &talk.track {
+        extra.push(track);
+    }
+    extra.extend(talk.links.iter().filter_map(|l| l.title.as_deref()));
+    let texts: [(Section, String); 8] = [
+        (Section::Title, talk.title.clone()),
+        (Section::Speakers, speakers.join("\n")),
+        (Section::Tools, tools.join("\n")),
+        (Section::Tags, talk.tags.join("\n")),
+        (Section::Takeaways, takeaways.join("\n")),
+        (
+            Section::Abstract,
+            talk.r#abstract.clone().unwrap_or_default(),
+        ),
+        (Section::Memo, talk.memo.clone().unwrap_or_default()),
+        (Section::Extra, extra.join("\n")),
+    ];
+    for (section, text) in texts {
+        if text.is_empty() {
+            continue;
+        }
+        let f = fields.section(section);
+        doc.add_text(f.ja, &text);
+        doc.add_text(f.gram, &text);
+    }
+    doc
+}
+
+/// Tags match case- and width-insensitively.
+pub fn normalize_tag(tag: &str) -> String {
+    crate::analysis::normalize(tag.trim()).to_lowercase()
+}
+
+/// Reads a stored text field of a document.
+pub fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+fn tantivy_error(path: &Path) -> impl Fn(TantivyError) -> Error + '_ {
+    move |e| Error::Index {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+/// Removes build directories left by a crashed rebuild (not ones being built right now:
+/// those belong to a process holding the build lock, which the caller holds).
+fn remove_leftovers(index_dir: &Path) {
+    let Ok(entries) = fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&format!("{TANTIVY_DIR}.new-"))
+            || name.starts_with(&format!("{TANTIVY_DIR}.old-"))
+        {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Where the index of a store lives.
+pub fn index_path(store: &Store) -> PathBuf {
+    store.index_dir().join(TANTIVY_DIR)
+}

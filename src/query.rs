@@ -1,0 +1,645 @@
+//! Search requests: parsing what a user typed, and turning it into ranked hits.
+//!
+//! Parsing is lenient: half-typed input (an open quote, a dangling `OR`, `tag:` with nothing
+//! after it, an unknown `field:`) is never an error, because the TUI searches on every
+//! keystroke. Terms are ANDed; each term matches when its dictionary words (as a phrase) or its
+//! bigrams (as a contiguous run) occur in any section, so a word inside a katakana compound
+//! is found, and a scattered set of bigrams is not.
+
+use std::ops::Bound;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
+
+use crate::analysis::{self, Morphology, Side};
+use crate::error::{Error, Result};
+use crate::index::{SearchIndex, date_number, normalize_tag, stored_text};
+use crate::note::Date;
+use crate::schema::{Fields, Section};
+use crate::snippet::{self, Snippet};
+
+/// Longest query text considered; the rest is ignored (a pasted page is not a query).
+const MAX_QUERY_CHARS: usize = 1_000;
+/// Most terms considered.
+const MAX_ATOMS: usize = 32;
+/// Dictionary-word matches rank above bigram matches of the same section.
+const JA_BOOST: f32 = 1.5;
+
+/// What a user asks for.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    /// Let the last word match as a prefix (search as you type).
+    pub prefix: bool,
+}
+
+/// One ranked result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// `EVENT/TALK`.
+    pub id: String,
+    pub event: String,
+    pub event_name: Option<String>,
+    pub title: String,
+    pub url: Option<String>,
+    pub kind: String,
+    pub date: Option<String>,
+    pub speakers: Vec<String>,
+    pub score: f32,
+    pub snippet: Snippet,
+    /// Highlights within the title (byte ranges).
+    pub title_highlights: Vec<std::ops::Range<usize>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Parts of the query that were ignored, and why.
+    pub warnings: Vec<String>,
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedQuery {
+    pub clauses: Vec<Clause>,
+    pub warnings: Vec<String>,
+}
+
+/// Alternatives joined by `OR`; a negated clause excludes what it matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub negated: bool,
+    pub any_of: Vec<Atom>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Atom {
+    Text { text: String, prefix: bool },
+    Filter(Filter),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    Event(String),
+    Speaker(String),
+    Tool(String),
+    Tag(String),
+    Kind(String),
+    Year(u64),
+    Date(Bound<u64>, Bound<u64>),
+    Lang(String),
+}
+
+/// Splits input into words, honouring quotes (`"…"`, `“…”`, `「…」`); an unclosed quote runs
+/// to the end. Returns (word, was_quoted).
+fn words(input: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut chars = input.chars().peekable();
+    let mut current = String::new();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        let close = match c {
+            '"' => Some('"'),
+            '“' => Some('”'),
+            '「' => Some('」'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            // A quote opens a phrase; text glued before it (`-`, `speaker:`) stays its prefix.
+            let mut phrase = String::new();
+            for c in chars.by_ref() {
+                if c == close || (close == '"' && c == '”') {
+                    break;
+                }
+                phrase.push(c);
+            }
+            current.push_str(&phrase);
+            quoted = true;
+            continue;
+        }
+        if c.is_whitespace() {
+            if !current.is_empty() || quoted {
+                out.push((std::mem::take(&mut current), quoted));
+            }
+            quoted = false;
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() || quoted {
+        out.push((current, quoted));
+    }
+    out
+}
+
+/// Parses a query. `prefix` marks the last plain word as a prefix unless the input ends with
+/// a space (the word is complete).
+pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
+    let mut parsed = ParsedQuery::default();
+    let input: String = input.chars().take(MAX_QUERY_CHARS).collect();
+    // Full-width spaces, letters and signs become ASCII first: `ｔａｇ：ebpf` is a filter.
+    let normalized: String = input
+        .chars()
+        .map(|c| if c == '\u{3000}' { ' ' } else { c })
+        .collect();
+    let mut join_next = false;
+    for (word, quoted) in words(&normalized) {
+        if parsed.clauses.iter().map(|c| c.any_of.len()).sum::<usize>() >= MAX_ATOMS {
+            parsed
+                .warnings
+                .push(format!("only the first {MAX_ATOMS} terms are used"));
+            break;
+        }
+        if !quoted && word == "OR" {
+            join_next = !parsed.clauses.is_empty();
+            continue;
+        }
+        let (negated, body) = match word.strip_prefix(['-', '－']) {
+            Some(rest) if !rest.is_empty() || quoted => (true, rest.to_owned()),
+            Some(_) => continue, // a lone `-` while typing
+            None => (false, word.clone()),
+        };
+        let Some(atom) = atom(&body, quoted, &mut parsed.warnings) else {
+            continue;
+        };
+        match parsed.clauses.last_mut() {
+            Some(last) if join_next && last.negated == negated => last.any_of.push(atom),
+            _ => parsed.clauses.push(Clause {
+                negated,
+                any_of: vec![atom],
+            }),
+        }
+        join_next = false;
+    }
+    if prefix && !input.ends_with(char::is_whitespace) {
+        let last = parsed
+            .clauses
+            .last_mut()
+            .filter(|c| !c.negated)
+            .and_then(|c| c.any_of.last_mut());
+        if let Some(Atom::Text { text, prefix }) = last
+            && !text.contains(' ')
+        {
+            *prefix = true;
+        }
+    }
+    parsed
+}
+
+fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
+    let text_atom = |text: &str| {
+        let text = text.trim();
+        (!text.is_empty()).then(|| Atom::Text {
+            text: text.to_owned(),
+            prefix: false,
+        })
+    };
+    // `field:value`, with the field name in any width or case.
+    if let Some((name, value)) = word.split_once([':', '：'])
+        && !name.is_empty()
+    {
+        let name = analysis::normalize(name).to_lowercase();
+        let value = value.trim();
+        let filter = match name.as_str() {
+            "event" => Some(Filter::Event(value.to_lowercase())),
+            "speaker" => Some(Filter::Speaker(value.to_owned())),
+            "tool" => Some(Filter::Tool(value.to_owned())),
+            "tag" => Some(Filter::Tag(value.to_owned())),
+            "kind" => Some(Filter::Kind(value.to_lowercase())),
+            "lang" => Some(Filter::Lang(value.to_lowercase())),
+            "year" => match analysis::normalize(value).parse::<u64>() {
+                Ok(year) => Some(Filter::Year(year)),
+                Err(_) if value.is_empty() => None,
+                Err(_) => {
+                    warnings.push(format!(
+                        "ignored `year:{value}`: a year is a number like 2024"
+                    ));
+                    return None;
+                }
+            },
+            "date" => match date_filter(value) {
+                Some(filter) => Some(filter),
+                None if value.is_empty() => None,
+                None => {
+                    warnings.push(format!(
+                        "ignored `date:{value}`: write date:2024-06-15, date:>=2024-01-01 or date:<2025-01-01"
+                    ));
+                    return None;
+                }
+            },
+            // Not a filter name: search the text as typed (`C++:`, `http://…`).
+            _ => return text_atom(word),
+        };
+        if value.is_empty() {
+            // `tag:` while the value is still being typed.
+            return None;
+        }
+        return filter.map(Atom::Filter);
+    }
+    let _ = quoted;
+    text_atom(word)
+}
+
+fn date_filter(value: &str) -> Option<Filter> {
+    let value = analysis::normalize(value);
+    let (op, date) = ["<=", ">=", "<", ">", "="]
+        .iter()
+        .find_map(|op| value.strip_prefix(op).map(|rest| (*op, rest)))
+        .unwrap_or(("=", value.as_str()));
+    let n = date_number(date.trim().parse::<Date>().ok()?);
+    // 0 marks "no date": it never satisfies a date filter.
+    let (lo, hi) = match op {
+        ">=" => (Bound::Included(n), Bound::Unbounded),
+        ">" => (Bound::Excluded(n), Bound::Unbounded),
+        "<=" => (Bound::Included(1), Bound::Included(n)),
+        "<" => (Bound::Included(1), Bound::Excluded(n)),
+        _ => (Bound::Included(n), Bound::Included(n)),
+    };
+    Some(Filter::Date(lo, hi))
+}
+
+/// Runs a search on an up-to-date index.
+pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let parsed = parse(&request.query, request.prefix);
+    let fields = index.fields();
+    let morphology = Morphology::shared()?;
+    let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(TermQuery::new(
+            Term::from_field_text(doc_type_field(fields), "talk"),
+            IndexRecordOption::Basic,
+        )),
+    )];
+    let mut has_text = false;
+    let mut needles: Vec<String> = Vec::new();
+    for clause in &parsed.clauses {
+        let alternatives: Vec<Box<dyn Query>> = clause
+            .any_of
+            .iter()
+            .filter_map(|atom| {
+                if let Atom::Text { text, .. } = atom
+                    && !clause.negated
+                {
+                    has_text = true;
+                    needles.push(text.clone());
+                }
+                atom_query(fields, &morphology, atom)
+            })
+            .collect();
+        if alternatives.is_empty() {
+            continue;
+        }
+        let query: Box<dyn Query> = if alternatives.len() == 1 {
+            alternatives
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Box::new(AllQuery))
+        } else {
+            Box::new(BooleanQuery::new(
+                alternatives
+                    .into_iter()
+                    .map(|q| (Occur::Should, q))
+                    .collect(),
+            ))
+        };
+        let occur = if clause.negated {
+            Occur::MustNot
+        } else {
+            Occur::Must
+        };
+        must.push((occur, query));
+    }
+    let query = BooleanQuery::new(must);
+    let searcher = index.searcher();
+    let limit = request.limit.max(1);
+    let fail = |e: tantivy::TantivyError| Error::Index {
+        path: "index".into(),
+        message: e.to_string(),
+    };
+    // Without words to rank by, the most recent talks come first.
+    let docs: Vec<(f32, DocAddress)> = if has_text {
+        searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(fail)?
+    } else {
+        searcher
+            .search(
+                &query,
+                &TopDocs::with_limit(limit).order_by_fast_field::<u64>("date", Order::Desc),
+            )
+            .map_err(fail)?
+            .into_iter()
+            .map(|(_, addr)| (0.0, addr))
+            .collect()
+    };
+    let mut hits = Vec::with_capacity(docs.len());
+    for (score, address) in docs {
+        let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+        hits.push(hit(fields, &doc, score, &needles));
+    }
+    Ok(SearchResults {
+        hits,
+        warnings: parsed.warnings,
+    })
+}
+
+fn doc_type_field(fields: &Fields) -> Field {
+    fields.doc_type
+}
+
+fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Hit {
+    let text = |field| stored_text(doc, field);
+    let key = text(fields.key).unwrap_or_default();
+    let title = text(fields.title).unwrap_or_default();
+    let bodies: Vec<String> = [Section::Takeaways, Section::Abstract, Section::Memo]
+        .iter()
+        .filter_map(|s| text(fields.section(*s).ja))
+        .collect();
+    let body_refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    let snippet = snippet::best(&body_refs, needles, 160);
+    let title_highlights = snippet::highlights(&title, needles);
+    let speakers = doc
+        .get_all(fields.speaker_names)
+        .filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
+        .collect();
+    let date = doc
+        .get_first(fields.date)
+        .and_then(|v| tantivy::schema::Value::as_u64(&v))
+        .filter(|d| *d > 0)
+        .map(|d| format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100));
+    Hit {
+        event: text(fields.event).unwrap_or_default(),
+        event_name: text(fields.event_name),
+        id: key,
+        title,
+        url: text(fields.url),
+        kind: text(fields.kind).unwrap_or_default(),
+        date,
+        speakers,
+        score,
+        snippet,
+        title_highlights,
+    }
+}
+
+fn boxed(query: impl Query) -> Box<dyn Query> {
+    Box::new(query)
+}
+
+fn atom_query(fields: &Fields, morphology: &Morphology, atom: &Atom) -> Option<Box<dyn Query>> {
+    match atom {
+        Atom::Text { text, prefix } => text_query(fields, morphology, text, *prefix, &Section::ALL),
+        Atom::Filter(filter) => filter_query(fields, morphology, filter),
+    }
+}
+
+/// A term or phrase in the given sections: dictionary words as a phrase, or bigrams as a
+/// contiguous run; any section will do.
+fn text_query(
+    fields: &Fields,
+    morphology: &Morphology,
+    text: &str,
+    prefix: bool,
+    sections: &[Section],
+) -> Option<Box<dyn Query>> {
+    let normalized = analysis::normalize(text);
+    let ja = morphology.tokens(&normalized);
+    let grams = analysis::grams(&normalized, Side::Query);
+    if ja.is_empty() && grams.is_empty() {
+        return None;
+    }
+    // A prefix only makes sense for a last word of letters: CJK runs already match anywhere.
+    let prefix = prefix
+        && grams
+            .last()
+            .is_some_and(|g| g.text.chars().all(|c| !analysis::is_cjk(c)));
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for section in sections {
+        let f = fields.section(*section);
+        let positioned = |field: Field, tokens: &[analysis::Gram]| -> Vec<(usize, Term)> {
+            let base = tokens.first().map_or(0, |t| t.position);
+            tokens
+                .iter()
+                .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
+                .collect()
+        };
+        if !ja.is_empty() && !prefix {
+            let terms = positioned(f.ja, &ja);
+            alternatives.push((
+                Occur::Should,
+                boxed(BoostQuery::new(
+                    phrase_or_term(terms),
+                    section.boost() * JA_BOOST,
+                )),
+            ));
+        }
+        if !grams.is_empty() {
+            let terms = positioned(f.gram, &grams);
+            let query = if prefix {
+                boxed(PhrasePrefixQuery::new_with_offset(terms))
+            } else {
+                phrase_or_term(terms)
+            };
+            alternatives.push((
+                Occur::Should,
+                boxed(BoostQuery::new(query, section.boost())),
+            ));
+        }
+    }
+    Some(boxed(BooleanQuery::new(alternatives)))
+}
+
+fn phrase_or_term(mut terms: Vec<(usize, Term)>) -> Box<dyn Query> {
+    if terms.len() == 1 {
+        let (_, term) = terms.remove(0);
+        boxed(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    } else {
+        boxed(PhraseQuery::new_with_offset(terms))
+    }
+}
+
+fn filter_query(
+    fields: &Fields,
+    morphology: &Morphology,
+    filter: &Filter,
+) -> Option<Box<dyn Query>> {
+    let exact = |field: Field, value: &str| -> Box<dyn Query> {
+        boxed(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
+    };
+    Some(match filter {
+        // Event ids are long; a prefix (`event:cnds`) is enough.
+        Filter::Event(id) => boxed(PhrasePrefixQuery::new_with_offset(vec![(
+            0,
+            Term::from_field_text(fields.event, id),
+        )])),
+        Filter::Kind(kind) => exact(fields.kind, kind),
+        Filter::Lang(lang) => exact(fields.lang, lang),
+        Filter::Tag(tag) => exact(fields.tag, &normalize_tag(tag)),
+        Filter::Speaker(name) => text_query(fields, morphology, name, false, &[Section::Speakers])?,
+        Filter::Tool(name) => text_query(fields, morphology, name, false, &[Section::Tools])?,
+        Filter::Year(year) => boxed(TermQuery::new(
+            Term::from_field_u64(fields.year, *year),
+            IndexRecordOption::Basic,
+        )),
+        Filter::Date(lo, hi) => {
+            let term = |n: &u64| Term::from_field_u64(fields.date, *n);
+            boxed(RangeQuery::new(
+                lo.as_ref().map(term),
+                hi.as_ref().map(term),
+            ))
+        }
+    })
+}
+
+/// Talks similar to `key` (`EVENT/TALK`): the talk's most distinctive dictionary words,
+/// searched across the index, the talk itself left out.
+pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Vec<Hit>>> {
+    let fields = index.fields();
+    let searcher = index.searcher();
+    let fail = |e: tantivy::TantivyError| Error::Index {
+        path: "index".into(),
+        message: e.to_string(),
+    };
+    let key_term = Term::from_field_text(fields.key, key);
+    let found = searcher
+        .search(
+            &TermQuery::new(key_term.clone(), IndexRecordOption::Basic),
+            &TopDocs::with_limit(1).order_by_score(),
+        )
+        .map_err(fail)?;
+    let Some((_, address)) = found.into_iter().next() else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+    let title = stored_text(&doc, fields.title).unwrap_or_default();
+    let like = tantivy::query::MoreLikeThisQuery::builder()
+        .with_min_doc_frequency(1)
+        .with_min_term_frequency(1)
+        .with_min_word_length(2)
+        .with_max_query_terms(40)
+        .with_document(address);
+    let query = BooleanQuery::new(vec![
+        (Occur::Must, boxed(like)),
+        (
+            Occur::Must,
+            boxed(TermQuery::new(
+                Term::from_field_text(fields.doc_type, "talk"),
+                IndexRecordOption::Basic,
+            )),
+        ),
+        (
+            Occur::MustNot,
+            boxed(TermQuery::new(key_term, IndexRecordOption::Basic)),
+        ),
+    ]);
+    let docs = searcher
+        .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
+        .map_err(fail)?;
+    let needles = vec![title];
+    let mut hits = Vec::with_capacity(docs.len());
+    for (score, address) in docs {
+        let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+        hits.push(hit(fields, &doc, score, &needles));
+    }
+    Ok(Some(hits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Atom {
+        Atom::Text {
+            text: t.into(),
+            prefix: false,
+        }
+    }
+
+    #[test]
+    fn terms_phrases_negation_and_or() {
+        let q = parse(r#"eBPF "service mesh" -istio kubernetes OR k8s"#, false);
+        assert_eq!(q.clauses.len(), 4);
+        assert_eq!(q.clauses[1].any_of, [text("service mesh")]);
+        assert!(q.clauses[2].negated);
+        assert_eq!(q.clauses[3].any_of, [text("kubernetes"), text("k8s")]);
+    }
+
+    #[test]
+    fn filters_are_recognised_in_any_width() {
+        let q = parse(
+            "ｔａｇ：ebpf year:2024 date:>=2024-01-01 speaker:山田 kind:Keynote",
+            false,
+        );
+        let atoms: Vec<&Atom> = q.clauses.iter().flat_map(|c| &c.any_of).collect();
+        assert_eq!(atoms[0], &Atom::Filter(Filter::Tag("ebpf".into())));
+        assert_eq!(atoms[1], &Atom::Filter(Filter::Year(2024)));
+        assert_eq!(
+            atoms[2],
+            &Atom::Filter(Filter::Date(Bound::Included(20240101), Bound::Unbounded))
+        );
+        assert_eq!(atoms[3], &Atom::Filter(Filter::Speaker("山田".into())));
+        assert_eq!(atoms[4], &Atom::Filter(Filter::Kind("keynote".into())));
+    }
+
+    #[test]
+    fn half_typed_input_is_never_an_error() {
+        for input in [
+            "\"unclosed phrase",
+            "tag:",
+            "OR",
+            "- ",
+            "a OR",
+            "date:>=20",
+            "year:abc",
+            "foo:bar",
+            "",
+            "   ",
+            "\"\"",
+        ] {
+            let _ = parse(input, true);
+        }
+        assert_eq!(
+            parse("\"unclosed phrase", false).clauses[0].any_of,
+            [text("unclosed phrase")]
+        );
+        assert_eq!(parse("foo:bar", false).clauses[0].any_of, [text("foo:bar")]);
+        assert!(parse("date:>=20", false).warnings[0].contains("date:"));
+        assert!(parse("tag:", false).clauses.is_empty());
+    }
+
+    #[test]
+    fn prefix_applies_to_the_last_word_while_typing() {
+        let q = parse("ebpf kube", true);
+        assert_eq!(
+            q.clauses[1].any_of[0],
+            Atom::Text {
+                text: "kube".into(),
+                prefix: true
+            }
+        );
+        let q = parse("ebpf kube ", true);
+        assert_eq!(q.clauses[1].any_of[0], text("kube"));
+    }
+
+    #[test]
+    fn japanese_quotes_make_phrases() {
+        let q = parse("「サービス メッシュ」 導入", false);
+        assert_eq!(q.clauses[0].any_of, [text("サービス メッシュ")]);
+    }
+
+    #[test]
+    fn very_long_queries_are_capped() {
+        let long = "a ".repeat(10_000);
+        let q = parse(&long, false);
+        assert!(q.clauses.len() <= MAX_ATOMS);
+    }
+}

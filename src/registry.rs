@@ -1,0 +1,97 @@
+//! Registries across all notes: the tools talks link to, and the people who gave them.
+//!
+//! Names are grouped case- and width-insensitively ("ArgoCD", "argocd", "ＡｒｇｏＣＤ" are one
+//! tool), keeping the spelling seen most often for display.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analysis::normalize;
+use crate::note::TalkRef;
+use crate::store::Scan;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub name: String,
+    /// Tool URLs, or speaker affiliations.
+    pub details: Vec<String>,
+    pub talks: Vec<String>,
+}
+
+fn key(name: &str) -> String {
+    normalize(name.trim()).to_lowercase()
+}
+
+#[derive(Default)]
+struct Group {
+    spellings: BTreeMap<String, usize>,
+    details: Vec<String>,
+    talks: Vec<String>,
+}
+
+fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>) -> Vec<Entry> {
+    let wanted = filter.map(key);
+    let mut entries: Vec<Entry> = groups
+        .into_iter()
+        .filter(|(k, _)| wanted.as_ref().is_none_or(|w| k.contains(w.as_str())))
+        .map(|(_, g)| Entry {
+            name: g
+                .spellings
+                .iter()
+                .max_by_key(|(_, n)| **n)
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default(),
+            details: g.details,
+            talks: g.talks,
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        b.talks
+            .len()
+            .cmp(&a.talks.len())
+            .then_with(|| key(&a.name).cmp(&key(&b.name)))
+    });
+    entries
+}
+
+fn add(groups: &mut BTreeMap<String, Group>, name: &str, detail: Option<&str>, talk: &TalkRef) {
+    let group = groups.entry(key(name)).or_default();
+    *group.spellings.entry(name.trim().to_owned()).or_default() += 1;
+    if let Some(detail) = detail.map(str::trim).filter(|d| !d.is_empty())
+        && !group.details.iter().any(|d| d == detail)
+    {
+        group.details.push(detail.to_owned());
+    }
+    let id = talk.to_string();
+    if !group.talks.contains(&id) {
+        group.talks.push(id);
+    }
+}
+
+/// Every tool linked from any talk; with `filter`, those whose name contains it.
+pub fn tools(scan: &Scan, filter: Option<&str>) -> Vec<Entry> {
+    let mut groups = BTreeMap::new();
+    for (id, talk) in &scan.talks {
+        for tool in &talk.value.tools {
+            add(&mut groups, &tool.name, tool.url.as_deref(), id);
+        }
+    }
+    collect(groups, filter)
+}
+
+/// Every speaker; with `filter`, those whose name contains it.
+pub fn speakers(scan: &Scan, filter: Option<&str>) -> Vec<Entry> {
+    let mut groups = BTreeMap::new();
+    for (id, talk) in &scan.talks {
+        for speaker in &talk.value.speakers {
+            add(
+                &mut groups,
+                &speaker.name,
+                speaker.affiliation.as_deref(),
+                id,
+            );
+        }
+    }
+    collect(groups, filter)
+}
