@@ -58,23 +58,22 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
             hint: format!("create it first with `tn event new {event} --name \"…\"`"),
         });
     }
-    let id = match spec.id {
+    let derived = spec.id.is_none();
+    let base = match spec.id {
         Some(id) => id,
         None => {
             let readings = crate::analysis::readings(&title);
-            let base = crate::slug::derive(&title, &readings).unwrap_or_else(|| {
+            crate::slug::derive(&title, &readings).unwrap_or_else(|| {
                 "talk"
                     .parse()
                     .unwrap_or_else(|_| unreachable!("`talk` is a valid slug"))
-            });
-            crate::slug::unique(&base, |candidate| {
-                candidate.as_str() == crate::note::EVENT_FILE_STEM
-                    || store.talk_exists(&TalkRef {
-                        event: event.clone(),
-                        talk: candidate.clone(),
-                    })
             })
         }
+    };
+    let id = if derived {
+        free_id(store, &event, &base)
+    } else {
+        base.clone()
     };
     let mut talk = Talk::new(id, title);
     talk.url = spec.url;
@@ -93,9 +92,31 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
             problem.field, problem.message
         )));
     }
-    let id = store.create_talk(&event, &talk)?;
+    // Another process may take a derived id between the check and the write: the write
+    // itself refuses to clobber, and the next free suffix is tried.
+    let mut attempts = 0;
+    let id = loop {
+        match store.create_talk(&event, &talk) {
+            Err(Error::AlreadyExists { .. }) if derived && attempts < 100 => {
+                attempts += 1;
+                talk.id = free_id(store, &event, &base);
+            }
+            other => break other?,
+        }
+    };
     store.set_current(&NoteKey::Talk(id.clone()))?;
     Ok(id)
+}
+
+/// `base`, or the first `base-N` not taken in the event (`event` is the event file's name).
+fn free_id(store: &Store, event: &Slug, base: &Slug) -> Slug {
+    crate::slug::unique(base, |candidate| {
+        candidate.as_str() == crate::note::EVENT_FILE_STEM
+            || store.talk_exists(&TalkRef {
+                event: event.clone(),
+                talk: candidate.clone(),
+            })
+    })
 }
 
 /// Appends a takeaway stamped with `at` (normally [`now`]). Blank lines are ignored.

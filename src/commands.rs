@@ -296,10 +296,18 @@ fn sorted_talks<'a>(scan: &'a Scan, args: &ListArgs) -> Vec<(&'a TalkRef, &'a Ta
         .filter(|(id, t)| talk_matches(args, id, &t.value))
         .map(|(id, t)| (id, &t.value))
         .collect();
-    talks.sort_by(|(a_id, a), (b_id, b)| {
-        (&a_id.event, a.date, a.start, &a_id.talk).cmp(&(&b_id.event, b.date, b.start, &b_id.talk))
-    });
+    talks.sort_by(|(a_id, a), (b_id, b)| talk_order(a_id, a).cmp(&talk_order(b_id, b)));
     talks
+}
+
+/// Talks are listed by event, then in schedule order.
+fn talk_order<'a>(id: &'a TalkRef, talk: &Talk) -> impl Ord + 'a {
+    (&id.event, talk.date, talk.start, &id.talk)
+}
+
+/// Pretty JSON that is also safe to print on a terminal (see [`display::json_safe`]).
+fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(value).map(display::json_safe)
 }
 
 fn list(store: &Store, args: &ListArgs) -> Result<ExitCode> {
@@ -331,7 +339,7 @@ fn list(store: &Store, args: &ListArgs) -> Result<ExitCode> {
                     v
                 })
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&events)?)?;
+            writeln!(out, "{}", json_text(&events)?)?;
         } else {
             let rows: Vec<Vec<String>> = scan
                 .events
@@ -369,7 +377,7 @@ fn list(store: &Store, args: &ListArgs) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+            writeln!(out, "{}", json_text(&items)?)?;
         } else {
             let rows: Vec<Vec<String>> = talks
                 .iter()
@@ -420,7 +428,7 @@ fn show(store: &Store, id: &str, as_json: bool) -> Result<ExitCode> {
             if as_json {
                 let mut value = note_json(&talk);
                 value["event"] = json!(id.event.as_str());
-                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+                writeln!(out, "{}", json_text(&value)?)?;
             } else {
                 let event = store.read_event(&id.event).ok().map(|e| e.value);
                 write_talk(&mut out, &id, &talk, event.as_ref())?;
@@ -429,11 +437,14 @@ fn show(store: &Store, id: &str, as_json: bool) -> Result<ExitCode> {
         NoteKey::Event(id) => {
             let event = store.read_event(&id)?.value;
             let scan = store.scan()?;
-            let talks: Vec<_> = scan.talks.iter().filter(|(t, _)| t.event == id).collect();
+            let mut talks: Vec<_> = scan.talks.iter().filter(|(t, _)| t.event == id).collect();
+            talks.sort_by(|(a_id, a), (b_id, b)| {
+                talk_order(a_id, &a.value).cmp(&talk_order(b_id, &b.value))
+            });
             if as_json {
                 let mut value = note_json(&event);
                 value["talks"] = talks.iter().map(|(_, t)| note_json(&t.value)).collect();
-                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+                writeln!(out, "{}", json_text(&value)?)?;
             } else {
                 write_event(&mut out, &event, &talks)?;
             }
@@ -679,7 +690,7 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
 
 fn export(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
     let (bundles, problems) = interchange::collect(store, &args.events)?;
-    let text = interchange::to_json(&bundles)?;
+    let text = display::json_safe(interchange::to_json(&bundles)?);
     match &args.output {
         Some(path) => {
             write_atomic(path, text.as_bytes(), WriteMode::Replace)?;
@@ -737,7 +748,7 @@ fn write_hits(hits: &[Hit], as_json: bool) -> Result<()> {
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
+        writeln!(out, "{}", json_text(&items)?)?;
         return Ok(());
     }
     for (rank, h) in hits.iter().enumerate() {
@@ -799,7 +810,7 @@ fn registry_list(
     };
     let mut out = anstream::stdout().lock();
     if as_json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?;
+        writeln!(out, "{}", json_text(&entries)?)?;
     } else if name.is_some() {
         for entry in &entries {
             writeln!(

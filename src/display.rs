@@ -38,6 +38,25 @@ pub fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Rewrites characters that a terminal could act on (C1 controls, DEL, bidirectional
+/// overrides) as `\uXXXX` escapes in JSON text. serde_json escapes only C0 controls; every
+/// other character of JSON's syntax is ASCII, so such characters can only be inside strings,
+/// and the escaped JSON means exactly the same.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(is_unsafe) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Escapes for one line of output.
 pub fn line(text: &str) -> Cow<'_, str> {
     escape(text, false)
@@ -123,6 +142,15 @@ mod tests {
         assert_eq!(escape("普通の文章", false), "普通の文章");
         assert_eq!(escape("a\nb", true), "a\nb");
         assert_eq!(escape("a\nb", false), "a⏎b");
+    }
+
+    #[test]
+    fn json_output_escapes_what_a_terminal_would_interpret() {
+        let json = serde_json::to_string_pretty(&["a\u{9b}31m\u{202e}b\u{1b}"]).unwrap();
+        let safe = json_safe(json);
+        assert!(!safe.chars().any(|c| is_unsafe(c) && c != '\n'), "{safe}");
+        let back: Vec<String> = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, ["a\u{9b}31m\u{202e}b\u{1b}"]);
     }
 
     #[test]

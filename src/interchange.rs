@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::note::{Event, SCHEMA_VERSION, Slug, Talk, TalkRef};
-use crate::store::Store;
+use crate::note::{Event, Slug, Talk, TalkRef};
+use crate::store::{NoteKey, Store};
 
 /// The interchange format's version; the JSON's `talknotes` field.
 pub const FORMAT_VERSION: u32 = 1;
@@ -235,6 +235,7 @@ pub fn import(
             if existing.value == bundle.event {
                 report.unchanged.push(event_id.to_string());
             } else if update {
+                store.ensure_rewritable(&NoteKey::Event(event_id.clone()))?;
                 if !dry_run {
                     let new = bundle.event.clone();
                     store.update_event(&event_id, |e| {
@@ -262,6 +263,7 @@ pub fn import(
                 if existing.value == *talk {
                     report.unchanged.push(id.to_string());
                 } else if update {
+                    store.ensure_rewritable(&NoteKey::Talk(id.clone()))?;
                     if !dry_run {
                         let new = talk.clone();
                         store.update_talk(&id, |t| {
@@ -313,7 +315,6 @@ pub fn collect(
             bundle.talks.push(talk.value.clone());
         }
     }
-    let _ = SCHEMA_VERSION;
     Ok((bundles, scan.problems))
 }
 

@@ -419,6 +419,7 @@ string_newtype_serde!(ClockTime, "^[0-9]{2}:[0-9]{2}$", "a time, HH:MM");
 
 /// How much the talk was worth, 1 to 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(transparent)]
 pub struct Rating(#[schemars(range(min = 1, max = 5))] u8);
 
 impl Rating {

@@ -2,8 +2,9 @@
 //!
 //! Ids name files, so they are ASCII slugs. A Japanese title is romanised from its readings
 //! (IPADIC gives each word's katakana reading; `wana_kana` turns kana into romaji), so
-//! "サービスメッシュ入門" becomes `sabisumesshu-nyumon` rather than an opaque number, and the
-//! file name still tells a person what the note is about.
+//! "サービスメッシュ入門" becomes `sabisu-messhu-nyuumon` rather than an opaque number, and the
+//! file name still tells a person what the note is about. Accented Latin letters lose their
+//! accents ("Überblick" → `uberblick`).
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -27,8 +28,10 @@ pub fn derive(title: &str, readings: &[(String, Option<String>)]) -> Option<Slug
             let kana = reading.as_deref().unwrap_or(&surface).replace('ー', "");
             wana_kana::ConvertJapanese::to_romaji(kana.as_str())
         };
+        // Decomposed, accents are separate marks that the filter below drops.
         let cleaned: String = word
-            .chars()
+            .nfkd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
         words.push(cleaned);
@@ -123,6 +126,18 @@ mod tests {
         let long = "word ".repeat(30);
         let w = words(&[(long.as_str(), None)]);
         assert!(derive("", &w).unwrap().as_str().len() <= MAX_DERIVED);
+    }
+
+    #[test]
+    fn accents_are_dropped_not_the_letters() {
+        let w = words(&[
+            ("Ça", None),
+            (" ", None),
+            ("va", None),
+            (" ", None),
+            ("Überblick", None),
+        ]);
+        assert_eq!(derive("", &w).unwrap().as_str(), "ca-va-uberblick");
     }
 
     #[test]

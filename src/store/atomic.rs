@@ -25,9 +25,17 @@ pub enum WriteMode {
 /// Writes `bytes` to `path` atomically. With `CreateNew`, returns `Ok(false)` when the file
 /// already exists and nothing was written.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<bool> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| Error::Invalid(format!("{} has no parent directory", path.display())))?;
+    // A bare file name ("backup.json") has an empty parent: the working directory.
+    let dir = match path.parent() {
+        Some(dir) if dir.as_os_str().is_empty() => Path::new("."),
+        Some(dir) => dir,
+        None => {
+            return Err(Error::Invalid(format!(
+                "{} is not a file path",
+                path.display()
+            )));
+        }
+    };
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(".tmp")

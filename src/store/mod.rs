@@ -457,6 +457,17 @@ impl Store {
         Ok(value)
     }
 
+    /// Fails like a rewrite would if the note could not be rewritten without losing content
+    /// (comments). Used to validate a whole import before writing any of it.
+    pub fn ensure_rewritable(&self, key: &NoteKey) -> Result<()> {
+        let path = self.path_of(key);
+        let original = fs::read(&path).at_path(&path)?;
+        if codec::has_comments(&String::from_utf8_lossy(&original)) {
+            return Err(Error::WouldDropComments { path });
+        }
+        Ok(())
+    }
+
     /// Replaces a note with text the user edited, unless the file changed since it was read.
     /// The text is written as the user wrote it (comments and layout kept).
     pub fn replace_text(&self, path: &Path, expected: Fingerprint, text: &str) -> Result<()> {

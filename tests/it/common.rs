@@ -1,0 +1,281 @@
+//! Shared helpers: a temporary knowledge base and a `tn` command isolated from the environment.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+use talknotes::note::{Event, Talk};
+use talknotes::store::codec;
+
+/// A scratch directory holding a knowledge base (`kb/`) and a private temp dir (`tmp/`, used as
+/// `TMPDIR` so editor drafts land somewhere the test can inspect).
+pub struct Kb {
+    _dir: TempDir,
+    pub base: PathBuf,
+    pub root: PathBuf,
+    pub tmp: PathBuf,
+}
+
+impl Kb {
+    /// An empty directory that is not yet a knowledge base.
+    pub fn bare() -> Kb {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Canonical, so paths printed relative to the working directory strip cleanly.
+        let base = dir.path().canonicalize().expect("canonicalize");
+        let root = base.join("kb");
+        let tmp = base.join("tmp");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&tmp).unwrap();
+        Kb {
+            _dir: dir,
+            base,
+            root,
+            tmp,
+        }
+    }
+
+    /// A knowledge base created by `tn init`.
+    pub fn new() -> Kb {
+        let kb = Kb::bare();
+        kb.tn().arg("init").arg(&kb.root).assert().success();
+        kb
+    }
+
+    /// A knowledge base with event `ev` (the current event).
+    pub fn with_event() -> Kb {
+        let kb = Kb::new();
+        kb.ok(&[
+            "event",
+            "new",
+            "ev",
+            "--name",
+            "Example Conf",
+            "--date",
+            "2024-06-01",
+        ]);
+        kb
+    }
+
+    /// `tn` with a clean environment, `--dir` pointing at this knowledge base, working directory
+    /// the knowledge base root, and stdin not a terminal (empty).
+    pub fn tn(&self) -> Command {
+        let mut cmd = self.tn_no_dir();
+        cmd.arg("--dir").arg(&self.root);
+        cmd
+    }
+
+    /// Like [`Kb::tn`] but without `--dir` (for `TALKNOTES_DIR` and discovery tests).
+    pub fn tn_no_dir(&self) -> Command {
+        let mut cmd = Command::cargo_bin("tn").expect("the tn binary is built");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .env("HOME", &self.base)
+            .env("XDG_DATA_HOME", self.base.join("xdg-data"))
+            .env("TMPDIR", &self.tmp)
+            .env("LANG", "C.UTF-8")
+            .env("TZ", "UTC")
+            .current_dir(&self.root)
+            .write_stdin("");
+        cmd
+    }
+
+    /// A plain `std::process::Command` for `tn` with the same environment as [`Kb::tn`], for
+    /// spawning several processes at once.
+    pub fn std_tn(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tn"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .env("HOME", &self.base)
+            .env("XDG_DATA_HOME", self.base.join("xdg-data"))
+            .env("TMPDIR", &self.tmp)
+            .current_dir(&self.root)
+            .arg("--dir")
+            .arg(&self.root);
+        cmd
+    }
+
+    /// `tn` with an explicit `$EDITOR`.
+    pub fn tn_with_editor(&self, editor: &Path) -> Command {
+        let mut cmd = self.tn();
+        cmd.env("EDITOR", editor);
+        cmd
+    }
+
+    /// Runs `tn ARGS`, asserts success, returns the output.
+    pub fn ok(&self, args: &[&str]) -> Output {
+        let out = self.tn().args(args).output().expect("run tn");
+        assert!(
+            out.status.success(),
+            "tn {args:?} failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Runs `tn ARGS`, asserts exit code 1, returns the output.
+    pub fn fails(&self, args: &[&str]) -> Output {
+        self.fails_with(args, 1)
+    }
+
+    /// Runs `tn ARGS`, asserts the given exit code, returns the output.
+    pub fn fails_with(&self, args: &[&str], code: i32) -> Output {
+        let out = self.tn().args(args).output().expect("run tn");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "tn {args:?}: unexpected exit status\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.path(rel);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+        let path = self.path(rel);
+        fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+
+    /// Parses `notes/<event>/<talk>.ron` with the library's own reader (which validates it).
+    pub fn talk(&self, event: &str, talk: &str) -> Talk {
+        let rel = format!("notes/{event}/{talk}.ron");
+        let bytes = self.read_bytes(&rel);
+        codec::parse::<Talk>(&self.path(&rel), &bytes, talk).unwrap_or_else(|e| {
+            panic!(
+                "{rel} does not parse: {e:?}\n{}",
+                String::from_utf8_lossy(&bytes)
+            )
+        })
+    }
+
+    pub fn event(&self, event: &str) -> Event {
+        let rel = format!("notes/{event}/event.ron");
+        let bytes = self.read_bytes(&rel);
+        codec::parse::<Event>(&self.path(&rel), &bytes, event).unwrap_or_else(|e| {
+            panic!(
+                "{rel} does not parse: {e:?}\n{}",
+                String::from_utf8_lossy(&bytes)
+            )
+        })
+    }
+
+    /// Every file below the root (relative path → contents), except the writer lock, whose
+    /// existence is an implementation detail.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        snapshot(&self.root)
+    }
+
+    /// Writes an executable `sh` script into the private temp dir and returns its path.
+    pub fn script(&self, name: &str, body: &str) -> PathBuf {
+        let path = self.base.join(name);
+        fs::write(&path, format!("#!/bin/sh\nset -e\n{body}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        path
+    }
+
+    /// Paths of files whose name starts with `prefix`, anywhere below the root.
+    pub fn files_named_like(&self, prefix: &str) -> Vec<PathBuf> {
+        snapshot_with_lock(&self.root)
+            .into_keys()
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+            .collect()
+    }
+}
+
+pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut all = snapshot_with_lock(root);
+    all.retain(|p, _| p.file_name().and_then(|n| n.to_str()) != Some(".write.lock"));
+    all
+}
+
+fn snapshot_with_lock(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let kind = entry.file_type().unwrap();
+            let rel = path.strip_prefix(root).unwrap().to_owned();
+            if kind.is_dir() {
+                // Directories are recorded too, so a created empty directory shows up.
+                files.insert(rel.join(""), Vec::new());
+                stack.push(path);
+            } else {
+                files.insert(rel, fs::read(&path).unwrap_or_default());
+            }
+        }
+    }
+    files
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// The path that follows `marker` in `text`, up to the next whitespace (or end of line).
+pub fn path_after(text: &str, marker: &str) -> PathBuf {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("`{marker}` not found in:\n{text}"))
+        + marker.len();
+    let rest = &text[start..];
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    PathBuf::from(&rest[..end])
+}
+
+/// Whether `s` is a valid id: `[a-z0-9][a-z0-9-]{0,63}`.
+pub fn is_slug(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+}
+
+/// Whether `s` is a wall-clock time written HH:MM.
+pub fn is_hhmm(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5
+        && b[2] == b':'
+        && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit)
+        && s[..2].parse::<u8>().unwrap() < 24
+        && s[3..].parse::<u8>().unwrap() < 60
+}

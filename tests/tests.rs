@@ -1,0 +1,24 @@
+//! The integration tests of `tn`, as one test binary: every test binary links the embedded
+//! dictionary, so the modules live in tests/it/ and are declared here.
+
+#[path = "it/common.rs"]
+mod common;
+
+#[path = "it/browse.rs"]
+mod browse;
+#[path = "it/capture.rs"]
+mod capture;
+#[path = "it/check.rs"]
+mod check;
+#[path = "it/cli_basic.rs"]
+mod cli_basic;
+#[path = "it/concurrency.rs"]
+mod concurrency;
+#[path = "it/import_export.rs"]
+mod import_export;
+#[path = "it/new_talk.rs"]
+mod new_talk;
+#[path = "it/props.rs"]
+mod props;
+#[path = "it/safety.rs"]
+mod safety;
