@@ -216,8 +216,9 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query; several words are joined with spaces.
-    #[arg(required = true, allow_hyphen_values = true)]
+    /// The query; several words are joined with spaces. Quote a query that excludes words
+    /// (`tn search "ebpf -istio"`) or put it after `--`.
+    #[arg(required = true)]
     pub query: Vec<String>,
     /// Most results to show.
     #[arg(short = 'n', long, default_value_t = 10)]
