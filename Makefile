@@ -6,7 +6,7 @@ CARGO ?= cargo
 # Extra flags for every cargo invocation (CI passes --locked).
 CARGO_FLAGS ?=
 
-.PHONY: dict build run test
+.PHONY: dict build run test bench
 
 dict:
 	bash scripts/offline-dictionary.sh
@@ -21,3 +21,8 @@ test: dict
 	$(CARGO) fmt --check
 	$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- -D warnings
 	$(CARGO) test $(CARGO_FLAGS)
+
+# End-to-end benchmarks on generated 1k/10k/100k knowledge bases; writes docs/benchmarks.md.
+# TN_BENCH_100K=0 skips 100k (see scripts/bench.sh).
+bench: dict
+	bash scripts/bench.sh

@@ -206,8 +206,9 @@ pub struct Gram {
 pub enum Side {
     /// Index: bigrams plus unigrams; identifiers plus their humps and joined humps.
     Index,
-    /// Query: bigrams only (unigram for a 1-char run); identifiers whole. Positions match the
-    /// index side's, so a multi-gram query is a phrase that matches a contiguous run.
+    /// Query: every other bigram and the last (unigram for a 1-char run); identifiers whole.
+    /// Positions match the index side's, so a multi-gram query is a phrase that matches a
+    /// contiguous run.
     Query,
 }
 
@@ -227,7 +228,14 @@ pub fn grams(text: &str, side: Side) -> Vec<Gram> {
                     position += 1;
                     continue;
                 }
+                let last = chars.len() - 2;
                 for (i, pair) in chars.windows(2).enumerate() {
+                    // A query needs only every other bigram (and the last): with their
+                    // positions they still pin down the whole run, and a phrase of half the
+                    // terms reads half the postings.
+                    if side == Side::Query && i % 2 == 1 && i != last {
+                        continue;
+                    }
                     out.push(Gram {
                         text: pair.iter().collect(),
                         position: position + i,
@@ -345,6 +353,67 @@ impl Morphology {
         out
     }
 
+    /// The words of `text`, as the morphological view indexes them, that say nothing about
+    /// its topic: particles, auxiliaries, symbols, pronouns, numbers, suffixes, light verbs
+    /// (IPADIC parts of speech) and English function words. Used as stop words when looking
+    /// for similar talks, so that two talks sharing only "の" and "する" are not similar.
+    pub fn function_words(&self, text: &str) -> std::collections::BTreeSet<String> {
+        const LIGHT_VERBS: [&str; 10] = [
+            "する",
+            "ある",
+            "いる",
+            "なる",
+            "できる",
+            "いう",
+            "やる",
+            "くる",
+            "思う",
+            "行う",
+        ];
+        const ENGLISH: [&str; 24] = [
+            "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of",
+            "on", "or", "that", "the", "this", "to", "was", "we", "with", "you",
+        ];
+        let normalized = normalize(text);
+        let mut words = std::collections::BTreeSet::new();
+        for (kind, run) in runs(&normalized) {
+            match kind {
+                Class::Cjk => {
+                    let Ok(tokens) = self.segmenter.segment(Cow::Borrowed(run)) else {
+                        continue;
+                    };
+                    for mut token in tokens {
+                        let pos = token.get_detail(0).unwrap_or_default().to_owned();
+                        let sub = token.get_detail(1).unwrap_or_default().to_owned();
+                        let base = token.get_detail(6).unwrap_or_default().to_owned();
+                        let topical = match pos.as_str() {
+                            "名詞" => !matches!(
+                                sub.as_str(),
+                                "数" | "非自立" | "代名詞" | "接尾" | "特殊" | "副詞可能"
+                            ),
+                            "動詞" => sub == "自立" && !LIGHT_VERBS.contains(&base.as_str()),
+                            "形容詞" => sub == "自立",
+                            // Unknown words and the user dictionary's terms.
+                            "UNK" | "カスタム名詞" => true,
+                            _ => false,
+                        };
+                        if !topical {
+                            words.insert(token.surface.into_owned());
+                        }
+                    }
+                }
+                Class::Word => {
+                    let lower = run.to_lowercase();
+                    if ENGLISH.contains(&lower.as_str()) {
+                        words.insert(self.stemmer.stem(&lower).into_owned());
+                    }
+                }
+                Class::Other => {}
+            }
+        }
+        words
+    }
+
     /// Each word of `text` with its katakana reading when IPADIC knows one (used to romanise
     /// Japanese titles into ids). Separators are kept as words of their own, so the word
     /// boundaries the writer typed survive.
@@ -437,12 +506,27 @@ mod tests {
 
     #[test]
     fn grams_have_sequential_positions() {
-        let g = grams(&normalize("サービスメッシュ"), Side::Query);
-        assert_eq!(texts(&g), ["サビ", "ビス", "スメ", "メッ", "ッシ", "シュ"]);
+        let g = grams(&normalize("サービスメッシュ"), Side::Index);
+        let bigrams: Vec<&Gram> = g.iter().filter(|g| g.text.chars().count() == 2).collect();
         assert_eq!(
-            g.iter().map(|g| g.position).collect::<Vec<_>>(),
+            bigrams.iter().map(|g| g.text.as_str()).collect::<Vec<_>>(),
+            ["サビ", "ビス", "スメ", "メッ", "ッシ", "シュ"]
+        );
+        assert_eq!(
+            bigrams.iter().map(|g| g.position).collect::<Vec<_>>(),
             [0, 1, 2, 3, 4, 5]
         );
+        // A query keeps every other bigram and the last, at the same positions: together
+        // they still cover every character of the run.
+        let g = grams(&normalize("サービスメッシュ"), Side::Query);
+        assert_eq!(texts(&g), ["サビ", "スメ", "ッシ", "シュ"]);
+        assert_eq!(
+            g.iter().map(|g| g.position).collect::<Vec<_>>(),
+            [0, 2, 4, 5]
+        );
+        let g = grams("可観測性", Side::Query);
+        assert_eq!(texts(&g), ["可観", "測性"]);
+        assert_eq!(g.iter().map(|g| g.position).collect::<Vec<_>>(), [0, 2]);
         // Index side adds unigrams at the same positions, and one after the last bigram.
         let g = grams("鍵を", Side::Index);
         assert!(g.contains(&Gram {

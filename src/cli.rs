@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::export::{FrontMatter, GroupBy};
 use crate::note::{ClockTime, Date, EventKind, Slug, TalkKind};
+use crate::now::Moment;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -112,10 +114,13 @@ filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-
         #[arg(long)]
         json: bool,
     },
-    /// Merge an interchange JSON file into the knowledge base.
+    /// Merge a file into the knowledge base: interchange JSON, a frab/pretalx or Sessionize
+    /// schedule, or a Markdown recap written by `tn export --format md`.
     Import(ImportArgs),
-    /// Export events as interchange JSON.
+    /// Export events as interchange JSON, or as a Markdown or HTML recap ready to publish.
     Export(ExportArgs),
+    /// Talks in progress or starting within 30 minutes; --pick makes one the current talk.
+    Now(NowArgs),
     /// Print the JSON Schema of the interchange format.
     Schema,
     /// Print shell completions.
@@ -125,6 +130,8 @@ filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-
     },
     /// Print the man page (roff).
     Man,
+    /// Open the terminal UI: search as you type, capture during a talk (also `tn` alone).
+    Tui,
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,8 +240,13 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// An interchange JSON file (`tn export --format json`).
+    /// Interchange JSON (`tn export --format json`), a frab/pretalx `schedule.json`, a
+    /// Sessionize "All" export, or a Markdown recap (`tn export --format md`).
     pub file: PathBuf,
+    /// The event a schedule goes into (default: the schedule's own acronym or title; for
+    /// Sessionize, which names no event, the current event).
+    #[arg(long, value_name = "EVENT-ID")]
+    pub event: Option<Slug>,
     /// Overwrite existing notes that differ (otherwise they are reported and left alone).
     #[arg(long)]
     pub update: bool,
@@ -252,12 +264,54 @@ pub struct ExportArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// How talks are grouped in a recap (md, html).
+    #[arg(long, value_enum, default_value_t = GroupBy::Kind)]
+    pub group_by: GroupBy,
+    /// Front matter for a blog or static-site generator (md).
+    #[arg(long, value_enum)]
+    pub front_matter: Option<FrontMatter>,
+    /// The recap's title (default: the event's name, or the period covered).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Only talks on or after this day (the talk's date, else its event's).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<Date>,
+    /// Only talks on or before this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<Date>,
+    /// Only talks with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only talks that mention this tool.
+    #[arg(long)]
+    pub tool: Option<String>,
+    /// Only talks matching this search query (same syntax as `tn search`).
+    #[arg(long, allow_hyphen_values = true)]
+    pub query: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// The interchange JSON (lossless; `tn import` reads it back).
     Json,
+    /// A Markdown recap for Zenn, Qiita, Hatena Blog, note or GitHub (`tn import` reads it back).
+    #[value(alias = "markdown")]
+    Md,
+    /// The same recap as one self-contained HTML page.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct NowArgs {
+    /// Only talks in this room (matched against the talk's track).
+    #[arg(long)]
+    pub room: Option<String>,
+    /// Look at this moment instead of now.
+    #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+    pub at: Option<Moment>,
+    /// Make the earliest listed talk the current talk, so `tn jot` goes to it.
+    #[arg(long)]
+    pub pick: bool,
 }
 
 macro_rules! value_enum_mirror {

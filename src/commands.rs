@@ -33,9 +33,14 @@ const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const MATCH: Style = AnsiColor::Yellow.on_default().bold();
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let Some(command) = cli.command else {
-        Cli::command().print_help()?;
-        return Ok(ExitCode::SUCCESS);
+    let command = match cli.command {
+        Some(command) => command,
+        // `tn` alone opens the TUI; without a terminal (a script, a pipe) it prints help.
+        None if io::stdin().is_terminal() && io::stdout().is_terminal() => Command::Tui,
+        None => {
+            Cli::command().print_help()?;
+            return Ok(ExitCode::SUCCESS);
+        }
     };
     let dir = cli.dir.as_deref();
     match command {
@@ -135,6 +140,11 @@ fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
         Command::Related { id, limit, json } => related(store, &id, limit, json),
         Command::Import(args) => import(store, &args),
         Command::Export(args) => export(store, &args),
+        Command::Now(args) => now(store, &args),
+        Command::Tui => {
+            crate::tui::run(store.clone())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Init { .. } | Command::Completions { .. } | Command::Man | Command::Schema => {
             unreachable!("handled before opening a store")
         }
@@ -645,6 +655,9 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             e.valid_up_to()
         )
     })?;
+    if let Some(source) = other_source(&args.file, text) {
+        return import_other(store, args, source, text);
+    }
     let bundles = interchange::from_json(&args.file, text)?;
     // A dry pass first: every existing note it touches is read and checked before anything
     // is written, so an import fails before writing rather than half-way.
@@ -689,6 +702,9 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
 }
 
 fn export(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
+    if export_is_recap_or_filtered(args) {
+        return export_recap(store, args);
+    }
     let (bundles, problems) = interchange::collect(store, &args.events)?;
     let text = display::json_safe(interchange::to_json(&bundles)?);
     match &args.output {
@@ -711,14 +727,33 @@ fn open_index(store: &Store) -> Result<SearchIndex> {
     Ok(index)
 }
 
+/// Runs a search; an index that turns out to be damaged only now (a file garbled under it)
+/// is rebuilt, with a notice, and the search runs again.
+fn search_recovering(
+    store: &Store,
+    index: &mut SearchIndex,
+    request: &SearchRequest,
+) -> Result<query::SearchResults> {
+    match query::search(index, request) {
+        Err(Error::Index { message, .. }) => {
+            let report = index.recover(store, &message)?;
+            if let Some(notice) = report.notice() {
+                anstream::eprintln!("{WARN}note{WARN:#}: {}", line(&notice));
+            }
+            Ok(query::search(index, request)?)
+        }
+        other => Ok(other?),
+    }
+}
+
 fn search(store: &Store, args: &crate::cli::SearchArgs) -> Result<ExitCode> {
-    let index = open_index(store)?;
+    let mut index = open_index(store)?;
     let request = SearchRequest {
         query: args.query.join(" "),
         limit: args.limit,
         prefix: args.prefix,
     };
-    let results = query::search(&index, &request)?;
+    let results = search_recovering(store, &mut index, &request)?;
     for warning in &results.warnings {
         anstream::eprintln!("{WARN}warning{WARN:#}: {}", line(warning));
     }
@@ -859,11 +894,240 @@ fn related(store: &Store, id: &str, limit: usize, as_json: bool) -> Result<ExitC
             write_hits(&hits, as_json)?;
             Ok(ExitCode::SUCCESS)
         }
-        None => Err(Error::NotFound {
-            what: "talk",
-            id: id.to_string(),
-            hint: "list talks with `tn list`".into(),
+        None => {
+            // Not a valid talk in the index: say why in the note's own words if its file
+            // exists but does not parse.
+            store.read_talk(&id)?;
+            Err(Error::NotFound {
+                what: "talk",
+                id: id.to_string(),
+                hint: "list talks with `tn list`".into(),
+            }
+            .into())
         }
-        .into()),
     }
+}
+
+/// The import formats `tn import` reads besides the interchange JSON.
+fn other_source(path: &Path, text: &str) -> Option<crate::import::Source> {
+    match crate::import::detect(path, text) {
+        crate::import::Source::Interchange => None,
+        other => Some(other),
+    }
+}
+
+/// `tn import` of a schedule or a Markdown recap: plan, then write unless --dry-run.
+fn import_other(
+    store: &Store,
+    args: &ImportArgs,
+    source: crate::import::Source,
+    text: &str,
+) -> Result<ExitCode> {
+    use crate::import::{self, Action, Source, schedule};
+    let plan = match source {
+        Source::Schedule(format) => {
+            let parsed = match format {
+                schedule::Format::Frab => schedule::parse_frab(&args.file, text)?,
+                schedule::Format::Sessionize => schedule::parse_sessionize(&args.file, text)?,
+            };
+            import::plan_schedule(store, &parsed, args.event.clone())?
+        }
+        Source::Recap => {
+            if args.event.is_some() {
+                bail!("--event applies to schedules; a recap names its own events");
+            }
+            let bundles = import::recap::parse(&args.file, text)?;
+            import::plan_recap(store, &bundles, args.update)?
+        }
+        Source::Interchange => unreachable!("handled by the interchange import"),
+    };
+    if !args.dry_run {
+        import::apply(store, &plan)?;
+    }
+    let (create, update) = if args.dry_run {
+        ("would create", "would update")
+    } else {
+        ("created", "updated")
+    };
+    let mut out = anstream::stdout().lock();
+    for change in &plan.changes {
+        match &change.action {
+            Action::Create => writeln!(out, "{create} {}", change.key)?,
+            Action::Update { fields } => {
+                writeln!(out, "{update} {} ({})", change.key, fields.join(", "))?
+            }
+            Action::Skipped => writeln!(
+                out,
+                "skipped {} (exists and differs; use --update to overwrite)",
+                change.key
+            )?,
+            Action::Unchanged => {}
+        }
+    }
+    drop(out);
+    anstream::eprintln!(
+        "{} created, {} updated, {} unchanged, {} skipped{}",
+        plan.count(|a| matches!(a, Action::Create)),
+        plan.count(|a| matches!(a, Action::Update { .. })),
+        plan.count(|a| matches!(a, Action::Unchanged)),
+        plan.count(|a| matches!(a, Action::Skipped)),
+        if args.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `tn export` needs more than the plain interchange export of whole events.
+fn export_is_recap_or_filtered(args: &ExportArgs) -> bool {
+    args.format != crate::cli::ExportFormat::Json
+        || args.front_matter.is_some()
+        || args.title.is_some()
+        || args.group_by != crate::export::GroupBy::Kind
+        || args.since.is_some()
+        || args.until.is_some()
+        || args.tag.is_some()
+        || args.tool.is_some()
+        || args.query.is_some()
+}
+
+/// `tn export --format md|html`, and any export narrowed by --since/--until/--tag/--tool/--query.
+fn export_recap(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
+    use crate::cli::ExportFormat;
+    use crate::export::{self, RecapOptions, Selection};
+    let recap = args.format != ExportFormat::Json;
+    if !recap
+        && (args.front_matter.is_some()
+            || args.title.is_some()
+            || args.group_by != export::GroupBy::Kind)
+    {
+        bail!("--group-by, --front-matter and --title apply to --format md or html");
+    }
+    if args.front_matter.is_some() && args.format != ExportFormat::Md {
+        bail!("--front-matter applies to --format md");
+    }
+    let (bundles, problems) = interchange::collect(store, &args.events)?;
+    let talks = match &args.query {
+        Some(query) => {
+            let mut index = open_index(store)?;
+            let total: usize = bundles.iter().map(|b| b.talks.len()).sum();
+            let request = SearchRequest {
+                query: query.clone(),
+                limit: total.max(1),
+                prefix: false,
+            };
+            let results = search_recovering(store, &mut index, &request)?;
+            for warning in &results.warnings {
+                anstream::eprintln!("{WARN}warning{WARN:#}: {}", line(warning));
+            }
+            Some(
+                results
+                    .hits
+                    .iter()
+                    .filter_map(|h| h.id.parse::<TalkRef>().ok())
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let selection = Selection {
+        events: args.events.clone(),
+        since: args.since,
+        until: args.until,
+        tag: args.tag.clone(),
+        tool: args.tool.clone(),
+        talks,
+    };
+    let bundles = selection.apply(bundles);
+    if recap && bundles.is_empty() {
+        bail!(
+            "nothing to export: {}",
+            if selection.filters_talks() {
+                "no talks match"
+            } else {
+                "there are no events (create one with `tn event new`)"
+            }
+        );
+    }
+    let mut topic = Vec::new();
+    for (label, value) in [
+        ("タグ", &args.tag),
+        ("ツール", &args.tool),
+        ("検索", &args.query),
+    ] {
+        if let Some(value) = value {
+            topic.push(format!("{label}: {}", value.trim()));
+        }
+    }
+    let options = RecapOptions {
+        group_by: args.group_by,
+        front_matter: args.front_matter,
+        title: args.title.clone(),
+        topic,
+    };
+    let text = match args.format {
+        ExportFormat::Json => display::json_safe(interchange::to_json(&bundles)?),
+        ExportFormat::Md => export::markdown::markdown(&bundles, &options),
+        ExportFormat::Html => export::html::html(&bundles, &options),
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomic(path, text.as_bytes(), WriteMode::Replace)?;
+            anstream::eprintln!("wrote {}", path.display());
+        }
+        None => io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    warn_skipped(&problems);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tn now`: the talks on now or soon; `--pick` makes the earliest the current talk.
+fn now(store: &Store, args: &crate::cli::NowArgs) -> Result<ExitCode> {
+    let at = args.at.unwrap_or_else(crate::now::Moment::now);
+    let scan = store.scan()?;
+    let on_now = crate::now::on_now(&scan, at, args.room.as_deref());
+    let rows: Vec<Vec<String>> = on_now
+        .iter()
+        .map(|o| {
+            vec![
+                o.id.to_string(),
+                o.status.to_string(),
+                o.time_range(),
+                line(o.talk.track.as_deref().unwrap_or("")).into_owned(),
+                line(&o.talk.title).into_owned(),
+            ]
+        })
+        .collect();
+    write_table(&mut anstream::stdout().lock(), &rows)?;
+    warn_skipped(&scan.problems);
+    let Some(picked) = crate::now::pick(&on_now) else {
+        let room = args
+            .room
+            .as_deref()
+            .map(|r| format!(" in room {}", line(r)))
+            .unwrap_or_default();
+        let message = format!(
+            "no talks in progress or starting within {} minutes at {at}{room}",
+            crate::now::SOON_MINUTES
+        );
+        if args.pick {
+            bail!(
+                "{message}\n  hint: pass --at \"YYYY-MM-DD HH:MM\" or --room, or pick with `tn current EVENT/TALK`"
+            );
+        }
+        anstream::eprintln!("{message}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    if args.pick {
+        store.set_current(&NoteKey::Talk(picked.id.clone()))?;
+        anstream::eprintln!(
+            "current talk: {}  {} ({})",
+            picked.id,
+            line(&picked.talk.title),
+            picked.status
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

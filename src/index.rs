@@ -8,12 +8,13 @@
 //! (retried for a while, then the search goes on with the index as it is and says so). A
 //! missing, corrupt or outdated index is rebuilt aside and swapped in, with a one-line notice.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tantivy::directory::error::LockError;
+use tantivy::index::SegmentComponent;
 use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
@@ -68,6 +69,9 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// What the index holds for each note file, kept current by `refresh`, so a refresh with
+    /// nothing changed reads no index data at all.
+    recorded: HashMap<String, Stamp>,
 }
 
 /// What the index recorded about one note file.
@@ -80,7 +84,11 @@ struct Stamp {
 impl SearchIndex {
     /// Opens the index (building it if needed) and brings it up to date.
     pub fn open(store: &Store) -> Result<(SearchIndex, RefreshReport)> {
-        let dir = store.index_dir().join(TANTIVY_DIR);
+        let index_dir = store.index_dir();
+        if index_dir.exists() && !index_dir.is_dir() {
+            return Self::build_in_memory(store, &index_dir);
+        }
+        let dir = index_dir.join(TANTIVY_DIR);
         match open_existing(&dir) {
             Ok(mut index) => {
                 let report = index.refresh(store)?;
@@ -88,6 +96,41 @@ impl SearchIndex {
             }
             Err(reason) => Self::rebuild_aside(store, &reason),
         }
+    }
+
+    /// When `index/` is not a directory there is nowhere to keep an index: one is built in
+    /// memory for this process, and the user is told how to get the cache back. The file is
+    /// left alone: it is not tn's to delete.
+    fn build_in_memory(store: &Store, index_dir: &Path) -> Result<(SearchIndex, RefreshReport)> {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        register_tokenizers(&index)?;
+        let fail = tantivy_error(index_dir);
+        let mut writer = writer(&index, true).map_err(&fail)?;
+        let (files, _) = store.list_files()?;
+        let indexed = index_files(store, &fields, &mut writer, &files, true)?;
+        writer.commit().map_err(&fail)?;
+        drop(writer);
+        let reader = reader(&index).map_err(&fail)?;
+        let index = SearchIndex {
+            index,
+            reader,
+            fields,
+            recorded: HashMap::new(),
+        };
+        let reason = format!(
+            "{} is not a directory, so the index is kept in memory only; move that file away \
+             to let tn keep its index",
+            index_dir.display()
+        );
+        Ok((
+            index,
+            RefreshReport {
+                rebuilt: Some(reason),
+                indexed,
+                ..RefreshReport::default()
+            },
+        ))
     }
 
     /// `tn reindex`: rebuilds from scratch.
@@ -132,7 +175,7 @@ impl SearchIndex {
             register_tokenizers(&index)?;
             let mut writer = writer(&index, true).map_err(tantivy_error(&fresh))?;
             let (files, _) = store.list_files()?;
-            let count = index_files(store, &fields, &mut writer, &files)?;
+            let count = index_files(store, &fields, &mut writer, &files, true)?;
             writer.commit().map_err(tantivy_error(&fresh))?;
             writer
                 .wait_merging_threads()
@@ -148,12 +191,12 @@ impl SearchIndex {
             }
         };
         let old = index_dir.join(format!("{TANTIVY_DIR}.old-{unique}"));
-        if dir.exists() {
+        if fs::symlink_metadata(&dir).is_ok() {
             fs::rename(&dir, &old).at_path(&dir)?;
         }
         fs::rename(&fresh, &dir).at_path(&dir)?;
         // Open readers of the old index keep their files until they close.
-        let _ = fs::remove_dir_all(&old);
+        remove_entry(&old);
         remove_leftovers(&index_dir);
         let index = open_existing(&dir)
             .map_err(|reason| Error::Invalid(format!("{}: {reason}", dir.display())))?;
@@ -168,36 +211,57 @@ impl SearchIndex {
     }
 
     /// Re-indexes notes whose files changed since they were indexed; removes vanished ones.
+    /// An index found damaged on the way (its files deleted or garbled under a running
+    /// process) is rebuilt, and the report says so.
     pub fn refresh(&mut self, store: &Store) -> Result<RefreshReport> {
+        match self.refresh_in_place(store) {
+            Err(Error::Index { message, .. }) => self.recover(store, &message),
+            other => other,
+        }
+    }
+
+    /// Rebuilds an index found damaged while in use (`problem` says how), in place.
+    pub fn recover(&mut self, store: &Store, problem: &str) -> Result<RefreshReport> {
+        let (fresh, report) = Self::rebuild_aside(store, &format!("damaged: {problem}"))?;
+        *self = fresh;
+        Ok(report)
+    }
+
+    fn refresh_in_place(&mut self, store: &Store) -> Result<RefreshReport> {
         let (files, _) = store.list_files()?;
-        let recorded = self.recorded()?;
         let mut changed_events = BTreeSet::new();
         let mut to_index: Vec<&NoteFile> = Vec::new();
-        let mut present = BTreeSet::new();
+        let mut present: HashSet<String> = HashSet::with_capacity(files.len());
+        let mut keys: Vec<String> = Vec::with_capacity(files.len());
         for file in &files {
             let key = file.key.to_string();
-            let now = stamp(file);
-            if recorded.get(&key) != Some(&now) {
+            if self.recorded.get(&key) != Some(&stamp(file)) {
                 if let NoteKey::Event(id) = &file.key {
                     changed_events.insert(id.clone());
                 }
                 to_index.push(file);
             }
-            present.insert(key);
+            keys.push(key);
         }
         // A talk document carries its event's name and date, so an event change re-indexes
         // its talks too.
         if !changed_events.is_empty() {
-            for file in &files {
+            for (file, key) in files.iter().zip(&keys) {
                 if let NoteKey::Talk(id) = &file.key
                     && changed_events.contains(&id.event)
-                    && recorded.get(&file.key.to_string()) == Some(&stamp(file))
+                    && self.recorded.get(key) == Some(&stamp(file))
                 {
                     to_index.push(file);
                 }
             }
         }
-        let removed: Vec<&String> = recorded.keys().filter(|k| !present.contains(*k)).collect();
+        present.extend(keys);
+        let removed: Vec<String> = self
+            .recorded
+            .keys()
+            .filter(|k| !present.contains(*k))
+            .cloned()
+            .collect();
         if to_index.is_empty() && removed.is_empty() {
             return Ok(RefreshReport::default());
         }
@@ -210,17 +274,18 @@ impl SearchIndex {
         for key in &removed {
             writer.delete_term(Term::from_field_text(self.fields.key, key));
         }
-        let indexed = index_files(
-            store,
-            &self.fields,
-            &mut writer,
-            &to_index.into_iter().cloned().collect::<Vec<_>>(),
-        )?;
-        writer.commit().map_err(tantivy_error(Path::new("index")))?;
+        let to_index: Vec<NoteFile> = to_index.into_iter().cloned().collect();
+        let indexed = index_files(store, &self.fields, &mut writer, &to_index, false)?;
+        let fail = tantivy_error(Path::new("index"));
+        writer.commit().map_err(&fail)?;
         drop(writer);
-        self.reader
-            .reload()
-            .map_err(tantivy_error(Path::new("index")))?;
+        self.reader.reload().map_err(&fail)?;
+        for key in &removed {
+            self.recorded.remove(key);
+        }
+        for file in &to_index {
+            self.recorded.insert(file.key.to_string(), stamp(file));
+        }
         Ok(RefreshReport {
             rebuilt: None,
             indexed,
@@ -246,37 +311,48 @@ impl SearchIndex {
             }
         }
     }
+}
 
-    /// The file stamps the index recorded, by key, read from fast fields (no stored-doc reads).
-    fn recorded(&self) -> Result<HashMap<String, Stamp>> {
-        let searcher = self.reader.searcher();
-        let mut recorded = HashMap::new();
-        let fail = tantivy_error(Path::new("index"));
-        for segment in searcher.segment_readers() {
-            let fast = segment.fast_fields();
-            let Some(keys) = fast.str("key").map_err(&fail)? else {
+/// The file stamps the index recorded, by key, read from fast fields (no stored-doc reads).
+/// Each segment's key dictionary is streamed once: looking keys up one by one would
+/// decompress a dictionary block per document.
+fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
+    let fail = tantivy_error(Path::new("index"));
+    let io_fail = |e: std::io::Error| Error::Index {
+        path: "index".into(),
+        message: e.to_string(),
+    };
+    let mut recorded = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let Some(keys) = fast.str("key").map_err(&fail)? else {
+            continue;
+        };
+        let mut names = Vec::with_capacity(keys.num_terms());
+        let mut stream = keys.dictionary().stream().map_err(io_fail)?;
+        while stream.advance() {
+            names.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+        let mtimes = fast.u64("mtime").map_err(&fail)?;
+        let sizes = fast.u64("size").map_err(&fail)?;
+        for doc in segment.doc_ids_alive() {
+            let Some(name) = keys
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| names.get(ord as usize))
+            else {
                 continue;
             };
-            let mtimes = fast.u64("mtime").map_err(&fail)?;
-            let sizes = fast.u64("size").map_err(&fail)?;
-            let mut key = String::new();
-            for doc in segment.doc_ids_alive() {
-                let Some(ord) = keys.term_ords(doc).next() else {
-                    continue;
-                };
-                keys.ord_to_str(ord, &mut key)
-                    .map_err(|e| Error::io(Path::new("index"), e))?;
-                recorded.insert(
-                    key.clone(),
-                    Stamp {
-                        mtime: mtimes.first(doc).unwrap_or_default(),
-                        size: sizes.first(doc).unwrap_or_default(),
-                    },
-                );
-            }
+            recorded.insert(
+                name.clone(),
+                Stamp {
+                    mtime: mtimes.first(doc).unwrap_or_default(),
+                    size: sizes.first(doc).unwrap_or_default(),
+                },
+            );
         }
-        Ok(recorded)
     }
+    Ok(recorded)
 }
 
 fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
@@ -293,20 +369,48 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
     if index.schema() != fields.schema {
         return Err("schema changed".into());
     }
-    register_tokenizers(&index).map_err(|e| e.to_string())?;
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
+    // Opening maps most segment files, but positions only when a phrase query needs them:
+    // check that every file a segment needs is there, so a missing one shows now rather
+    // than as a failed search.
+    let metas = index
+        .searchable_segment_metas()
         .map_err(|e| format!("unreadable: {e}"))?;
-    let index = SearchIndex {
+    for meta in &metas {
+        let mut components = vec![
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+        ];
+        if meta.has_deletes() {
+            components.push(SegmentComponent::Delete);
+        }
+        for component in components {
+            let file = meta.relative_path(component);
+            if !dir.join(&file).is_file() {
+                return Err(format!("damaged: {} is missing", file.display()));
+            }
+        }
+    }
+    register_tokenizers(&index).map_err(|e| e.to_string())?;
+    let reader = reader(&index).map_err(|e| format!("unreadable: {e}"))?;
+    // Touches every segment's columns, so a garbled file shows now too.
+    let recorded = recorded(&reader.searcher()).map_err(|e| format!("damaged: {e}"))?;
+    Ok(SearchIndex {
         index,
         reader,
         fields,
-    };
-    // Opening reads only meta.json; touch every segment's columns so corruption shows now.
-    index.recorded().map_err(|e| format!("corrupt: {e}"))?;
-    Ok(index)
+        recorded,
+    })
+}
+
+fn reader(index: &Index) -> tantivy::Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
 }
 
 fn writer(index: &Index, bulk: bool) -> tantivy::Result<IndexWriter> {
@@ -332,18 +436,22 @@ fn stamp(file: &NoteFile) -> Stamp {
     }
 }
 
-/// Reads and indexes the given files (deleting their previous documents first).
+/// Reads and indexes the given files, deleting their previous documents first unless the
+/// index is `fresh` (a delete per document would only slow a build down).
 fn index_files(
     store: &Store,
     fields: &Fields,
     writer: &mut IndexWriter,
     files: &[NoteFile],
+    fresh: bool,
 ) -> Result<usize> {
     let mut events: BTreeMap<Slug, Option<Event>> = BTreeMap::new();
     let mut count = 0;
     for file in files {
         let key = file.key.to_string();
-        writer.delete_term(Term::from_field_text(fields.key, &key));
+        if !fresh {
+            writer.delete_term(Term::from_field_text(fields.key, &key));
+        }
         let doc = match &file.key {
             NoteKey::Event(id) => {
                 let event = store.read_event(id).ok().map(|e| e.value);
@@ -501,8 +609,21 @@ fn remove_leftovers(index_dir: &Path) {
         if name.starts_with(&format!("{TANTIVY_DIR}.new-"))
             || name.starts_with(&format!("{TANTIVY_DIR}.old-"))
         {
-            let _ = fs::remove_dir_all(entry.path());
+            remove_entry(&entry.path());
         }
+    }
+}
+
+/// Removes a directory tree, or a file that stood where one was expected.
+fn remove_entry(path: &Path) {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let _ = fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = fs::remove_file(path);
+        }
+        Err(_) => {}
     }
 }
 

@@ -14,11 +14,21 @@ mod check;
 mod cli_basic;
 #[path = "it/concurrency.rs"]
 mod concurrency;
+#[path = "it/export_recap.rs"]
+mod export_recap;
 #[path = "it/import_export.rs"]
 mod import_export;
+#[path = "it/import_schedule.rs"]
+mod import_schedule;
 #[path = "it/new_talk.rs"]
 mod new_talk;
 #[path = "it/props.rs"]
 mod props;
 #[path = "it/safety.rs"]
 mod safety;
+#[path = "it/search.rs"]
+mod search;
+#[path = "it/search_quality.rs"]
+mod search_quality;
+#[path = "it/tui.rs"]
+mod tui;

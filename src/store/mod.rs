@@ -235,10 +235,12 @@ impl Store {
     }
 
     /// Lists note files without reading them; problems with the layout itself are returned too.
+    /// Every search starts here, so event directories are listed on several threads: the
+    /// time goes into one `stat` per note, and there is one note per file.
     pub fn list_files(&self) -> Result<(Vec<NoteFile>, Vec<NoteError>)> {
         let notes = self.notes_dir();
-        let mut files = Vec::new();
         let mut problems = Vec::new();
+        let mut events: Vec<(PathBuf, Slug)> = Vec::new();
         for entry in sorted_entries(&notes)? {
             let path = entry.path();
             let Some(name) = visible_name(&path) else {
@@ -260,73 +262,39 @@ impl Store {
                 );
                 continue;
             };
-            let entries = match sorted_entries(&path) {
-                Ok(entries) => entries,
-                Err(e) => {
-                    problems.push(NoteError::new(&path, e.to_string()));
-                    continue;
-                }
-            };
-            let mut has_event_file = false;
-            for entry in entries {
-                let path = entry.path();
-                let Some(name) = visible_name(&path) else {
-                    continue;
-                };
-                let Some(stem) = name.strip_suffix(".ron") else {
-                    continue;
-                };
-                let metadata = match fs::symlink_metadata(&path) {
-                    Ok(metadata) => metadata,
-                    Err(e) => {
-                        problems.push(NoteError::new(&path, e.to_string()));
-                        continue;
-                    }
-                };
-                if metadata.file_type().is_symlink() {
-                    problems.push(symlink_problem(&path));
-                    continue;
-                }
-                if !metadata.is_file() {
-                    problems.push(
-                        NoteError::new(&path, "expected a note file but found a directory").hint(
-                            "move the directory elsewhere; notes/<event>/ holds only .ron files",
-                        ),
-                    );
-                    continue;
-                }
-                let key = if stem == EVENT_FILE_STEM {
-                    has_event_file = true;
-                    NoteKey::Event(event.clone())
-                } else {
-                    match stem.parse::<Slug>() {
-                        Ok(talk) => NoteKey::Talk(TalkRef {
-                            event: event.clone(),
-                            talk,
-                        }),
-                        Err(message) => {
-                            problems.push(
-                                NoteError::new(&path, "this file name is not a valid talk id")
-                                    .hint(message),
-                            );
-                            continue;
-                        }
-                    }
-                };
-                files.push(NoteFile {
-                    key,
-                    path,
-                    len: metadata.len(),
-                    modified: metadata.modified().ok(),
-                });
-            }
-            if !has_event_file {
-                problems.push(
-                    NoteError::new(&path, "this event directory has no event.ron").hint(format!(
-                        "create it with `tn event new {event} --name \"…\"`"
-                    )),
-                );
-            }
+            events.push((path, event));
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        let listed: Vec<(Vec<NoteFile>, Vec<NoteError>)> = if threads > 1 && events.len() >= 16 {
+            let chunk = events.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = events
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|(path, event)| list_event_dir(path, event))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        } else {
+            events
+                .iter()
+                .map(|(path, event)| list_event_dir(path, event))
+                .collect()
+        };
+        let mut files = Vec::with_capacity(listed.iter().map(|(f, _)| f.len()).sum());
+        for (event_files, event_problems) in listed {
+            files.extend(event_files);
+            problems.extend(event_problems);
         }
         Ok((files, problems))
     }
@@ -576,6 +544,80 @@ fn read_note<T: NoteDoc>(path: &Path, expected_id: &str) -> Result<Loaded<T>, Re
         path: path.to_owned(),
         fingerprint: Fingerprint::of(&bytes),
     })
+}
+
+/// The note files of one event directory, in name order.
+fn list_event_dir(path: &Path, event: &Slug) -> (Vec<NoteFile>, Vec<NoteError>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let entries = match sorted_entries(path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(NoteError::new(path, e.to_string()));
+            return (files, problems);
+        }
+    };
+    let mut has_event_file = false;
+    for entry in entries {
+        let path = entry.path();
+        let Some(name) = visible_name(&path) else {
+            continue;
+        };
+        let Some(stem) = name.strip_suffix(".ron") else {
+            continue;
+        };
+        // Like `symlink_metadata`, but relative to the open directory: no path lookup.
+        let metadata = match entry.metadata() {
+            Ok(metadata) => metadata,
+            Err(e) => {
+                problems.push(NoteError::new(&path, e.to_string()));
+                continue;
+            }
+        };
+        if metadata.file_type().is_symlink() {
+            problems.push(symlink_problem(&path));
+            continue;
+        }
+        if !metadata.is_file() {
+            problems.push(
+                NoteError::new(&path, "expected a note file but found a directory")
+                    .hint("move the directory elsewhere; notes/<event>/ holds only .ron files"),
+            );
+            continue;
+        }
+        let key = if stem == EVENT_FILE_STEM {
+            has_event_file = true;
+            NoteKey::Event(event.clone())
+        } else {
+            match stem.parse::<Slug>() {
+                Ok(talk) => NoteKey::Talk(TalkRef {
+                    event: event.clone(),
+                    talk,
+                }),
+                Err(message) => {
+                    problems.push(
+                        NoteError::new(&path, "this file name is not a valid talk id")
+                            .hint(message),
+                    );
+                    continue;
+                }
+            }
+        };
+        files.push(NoteFile {
+            key,
+            path,
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        });
+    }
+    if !has_event_file {
+        problems.push(
+            NoteError::new(path, "this event directory has no event.ron").hint(format!(
+                "create it with `tn event new {event} --name \"…\"`"
+            )),
+        );
+    }
+    (files, problems)
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {

@@ -6,6 +6,8 @@
 //! bigrams (as a contiguous run) occur in any section, so a word inside a katakana compound
 //! is found, and a scattered set of bigrams is not.
 
+mod exclusion;
+
 use std::ops::Bound;
 
 use tantivy::collector::TopDocs;
@@ -308,12 +310,11 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
                     .collect(),
             ))
         };
-        let occur = if clause.negated {
-            Occur::MustNot
+        if clause.negated {
+            must.push((Occur::MustNot, Box::new(exclusion::SeekSafe(query))));
         } else {
-            Occur::Must
-        };
-        must.push((occur, query));
+            must.push((Occur::Must, query));
+        }
     }
     let query = BooleanQuery::new(must);
     let searcher = index.searcher();
@@ -501,7 +502,8 @@ fn filter_query(
 }
 
 /// Talks similar to `key` (`EVENT/TALK`): the talk's most distinctive dictionary words,
-/// searched across the index, the talk itself left out.
+/// searched across the index, the talk itself left out. `None` when the index holds no valid
+/// talk under that key (an unknown id, or a note that does not parse).
 pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Vec<Hit>>> {
     let fields = index.fields();
     let searcher = index.searcher();
@@ -510,9 +512,21 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
         message: e.to_string(),
     };
     let key_term = Term::from_field_text(fields.key, key);
+    let is_talk = || -> Box<dyn Query> {
+        boxed(TermQuery::new(
+            Term::from_field_text(fields.doc_type, "talk"),
+            IndexRecordOption::Basic,
+        ))
+    };
     let found = searcher
         .search(
-            &TermQuery::new(key_term.clone(), IndexRecordOption::Basic),
+            &BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    boxed(TermQuery::new(key_term.clone(), IndexRecordOption::Basic)),
+                ),
+                (Occur::Must, is_talk()),
+            ]),
             &TopDocs::with_limit(1).order_by_score(),
         )
         .map_err(fail)?;
@@ -521,21 +535,36 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
     };
     let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
     let title = stored_text(&doc, fields.title).unwrap_or_default();
+    // Only the morphological views, so the shared event or kind does not make talks similar,
+    // and the talk's own function words are stop words.
+    let mut texts = Vec::new();
+    let mut doc_fields = Vec::new();
+    for section in Section::ALL {
+        let field = fields.section(section).ja;
+        let values: Vec<tantivy::schema::OwnedValue> = doc
+            .get_all(field)
+            .filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
+            .inspect(|text| texts.push(text.clone()))
+            .map(tantivy::schema::OwnedValue::Str)
+            .collect();
+        if !values.is_empty() {
+            doc_fields.push((field, values));
+        }
+    }
+    let morphology = Morphology::shared()?;
+    let stop_words: Vec<String> = morphology
+        .function_words(&texts.join("\n"))
+        .into_iter()
+        .collect();
     let like = tantivy::query::MoreLikeThisQuery::builder()
         .with_min_doc_frequency(1)
         .with_min_term_frequency(1)
-        .with_min_word_length(2)
         .with_max_query_terms(40)
-        .with_document(address);
+        .with_stop_words(stop_words)
+        .with_document_fields(doc_fields);
     let query = BooleanQuery::new(vec![
         (Occur::Must, boxed(like)),
-        (
-            Occur::Must,
-            boxed(TermQuery::new(
-                Term::from_field_text(fields.doc_type, "talk"),
-                IndexRecordOption::Basic,
-            )),
-        ),
+        (Occur::Must, is_talk()),
         (
             Occur::MustNot,
             boxed(TermQuery::new(key_term, IndexRecordOption::Basic)),

@@ -1,0 +1,812 @@
+//! The Markdown recap: GitHub-flavoured Markdown that reads well on Zenn, Qiita, Hatena Blog
+//! and note, and that `tn import` can read back.
+//!
+//! Two constraints shape the text:
+//!
+//! - **User text never breaks the page.** A takeaway that starts with `1.` or `#`, a title with
+//!   `*` or `|`, a memo line `---` (which would turn the line above it into a heading) or a `$`
+//!   (KaTeX on Zenn and Qiita) must show as typed. [`inline`] backslash-escapes what could start
+//!   Markdown syntax, writes control characters as numeric references and line breaks as
+//!   `<br>`. Code blocks in memos are copied exactly, and an unclosed one is closed, so it cannot
+//!   swallow the rest of the recap.
+//! - **The structure survives a round trip.** Every escape is reversible ([`unescape`]), headings
+//!   and list labels are fixed words, and each event and talk heading is followed by a one-line
+//!   HTML comment (invisible on every platform) carrying what a reader does not need to see:
+//!   ids, kinds, tags, language, the times takeaways were jotted, speakers' roles. Ratings are
+//!   private and are not exported.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Block, FrontMatter, Recap, RecapOptions, blocks, one_line, trimmed_block};
+use crate::interchange::EventBundle;
+use crate::note::{ClockTime, Event, EventKind, Link, Slug, Speaker, Talk, TalkKind, Tool};
+
+/// The first line of every recap's body; `tn import` recognises recaps by it.
+pub const RECAP_MARKER: &str = "<!-- talknotes:recap 1 -->";
+pub(crate) const EVENT_MARKER: &str = "<!-- talknotes:event ";
+pub(crate) const TALK_MARKER: &str = "<!-- talknotes:talk ";
+pub(crate) const MARKER_END: &str = " -->";
+
+pub(crate) const LABEL_DATES: &str = "日程";
+pub(crate) const LABEL_PLACE: &str = "会場";
+pub(crate) const LABEL_HASHTAG: &str = "ハッシュタグ";
+pub(crate) const LABEL_SPEAKERS: &str = "登壇者";
+pub(crate) const LABEL_WHEN: &str = "日時";
+pub(crate) const LABEL_DATE: &str = "日付";
+pub(crate) const LABEL_TRACK: &str = "トラック";
+pub(crate) const SECTION_TAKEAWAYS: &str = "学んだこと";
+pub(crate) const SECTION_TOOLS: &str = "紹介されたツール";
+pub(crate) const SECTION_LINKS: &str = "関連リンク";
+pub(crate) const SECTION_MEMO: &str = "メモ";
+pub(crate) const TOOLS_HEADING: &str = "登場したツール一覧";
+/// Separates a date from a time range, and a start from an end: `2024-06-15 13:00〜13:40`.
+pub(crate) const RANGE: char = '〜';
+pub(crate) const SPEAKER_SEPARATOR: char = '、';
+
+/// What the comment after an event heading carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventMarker {
+    pub id: Slug,
+    pub kind: EventKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The event's last day is written and equals its first (shown as one date).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub one_day: bool,
+}
+
+/// What the comment after a talk heading carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TalkMarker {
+    pub id: Slug,
+    pub kind: TalkKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// When each takeaway was jotted, in takeaway order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at: Vec<Option<ClockTime>>,
+    /// Each speaker's role, in speaker order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Option<String>>,
+}
+
+/// Writes the recap of `bundles` as Markdown.
+pub fn markdown(bundles: &[EventBundle], options: &RecapOptions) -> String {
+    render(&Recap::build(bundles, options), options.front_matter)
+}
+
+/// Writes an already built recap.
+pub fn render(recap: &Recap, front_matter: Option<FrontMatter>) -> String {
+    let mut out = Out::default();
+    if let Some(kind) = front_matter {
+        out.raw(&front_matter_text(recap, kind));
+    }
+    out.block([RECAP_MARKER.to_owned()]);
+    // Platforms that take a front matter show its title; the body then starts at `##`.
+    let event_level = if front_matter.is_some() {
+        2
+    } else if recap.title_heading {
+        out.block([format!("# {}", inline(one_line(&recap.title)))]);
+        2
+    } else {
+        1
+    };
+    for section in &recap.events {
+        write_event(&mut out, &section.event, event_level);
+        for group in &section.groups {
+            out.block([format!(
+                "{} {}",
+                "#".repeat(event_level + 1),
+                inline(one_line(&group.heading))
+            )]);
+            for talk in &group.talks {
+                write_talk(&mut out, talk, event_level + 2);
+            }
+        }
+    }
+    if !recap.tools.is_empty() {
+        let mut table = vec![
+            "| ツール | 紹介されたトーク |".to_owned(),
+            "| --- | --- |".to_owned(),
+        ];
+        for row in &recap.tools {
+            let talks: Vec<String> = row
+                .talks
+                .iter()
+                .map(|(title, url)| linked(title, url.as_deref()))
+                .collect();
+            table.push(format!(
+                "| {} | {} |",
+                linked(&row.name, row.url.as_deref()),
+                talks.join("、")
+            ));
+        }
+        out.block([format!("## {TOOLS_HEADING}")]);
+        out.block(table);
+    }
+    out.finish()
+}
+
+fn write_event(out: &mut Out, event: &Event, level: usize) {
+    let marker = EventMarker {
+        id: event.id.clone(),
+        kind: event.kind,
+        tags: event.tags.clone(),
+        one_day: event.starts_on.is_some() && event.ends_on == event.starts_on,
+    };
+    out.block([
+        format!(
+            "{} {}",
+            "#".repeat(level),
+            linked(&event.name, event.url.as_deref())
+        ),
+        marker_line(EVENT_MARKER, &marker),
+    ]);
+    let mut meta = Vec::new();
+    let dates = match (event.starts_on, event.ends_on) {
+        (Some(start), Some(end)) if end != start => Some(format!("{start}{RANGE}{end}")),
+        (Some(start), _) => Some(start.to_string()),
+        (None, Some(end)) => Some(format!("{RANGE}{end}")),
+        (None, None) => None,
+    };
+    if let Some(dates) = dates {
+        meta.push(format!("- {LABEL_DATES}: {dates}"));
+    }
+    for (label, value) in [
+        (LABEL_PLACE, &event.location),
+        (LABEL_HASHTAG, &event.hashtag),
+    ] {
+        if let Some(value) = value.as_deref().map(one_line).filter(|v| !v.is_empty()) {
+            meta.push(format!("- {label}: {}", inline(value)));
+        }
+    }
+    out.block(meta);
+    if let Some(memo) = &event.memo {
+        out.block(memo_lines(memo));
+    }
+}
+
+fn write_talk(out: &mut Out, talk: &Talk, level: usize) {
+    let roles: Vec<Option<String>> = talk.speakers.iter().map(|s| s.role.clone()).collect();
+    let at: Vec<Option<ClockTime>> = talk.takeaways.iter().map(|t| t.at).collect();
+    let marker = TalkMarker {
+        id: talk.id.clone(),
+        kind: talk.kind,
+        lang: talk.language.clone(),
+        tags: talk.tags.clone(),
+        at: if at.iter().any(Option::is_some) {
+            at
+        } else {
+            Vec::new()
+        },
+        roles: if roles.iter().any(Option::is_some) {
+            roles
+        } else {
+            Vec::new()
+        },
+    };
+    out.block([
+        format!(
+            "{} {}",
+            "#".repeat(level),
+            linked(&talk.title, talk.url.as_deref())
+        ),
+        marker_line(TALK_MARKER, &marker),
+    ]);
+
+    let mut meta = Vec::new();
+    if !talk.speakers.is_empty() {
+        let names: Vec<String> = talk.speakers.iter().map(speaker_text).collect();
+        meta.push(format!(
+            "- {LABEL_SPEAKERS}: {}",
+            names.join(&SPEAKER_SEPARATOR.to_string())
+        ));
+    }
+    if let Some(when) = when_text(talk) {
+        let label = if talk.start.is_some() || talk.end.is_some() {
+            LABEL_WHEN
+        } else {
+            LABEL_DATE
+        };
+        meta.push(format!("- {label}: {when}"));
+    }
+    if let Some(track) = talk
+        .track
+        .as_deref()
+        .map(one_line)
+        .filter(|t| !t.is_empty())
+    {
+        meta.push(format!("- {LABEL_TRACK}: {}", inline(track)));
+    }
+    out.block(meta);
+
+    if let Some(text) = talk.r#abstract.as_deref().map(trimmed_block) {
+        let quoted = text
+            .lines()
+            .map(|l| {
+                if l.trim().is_empty() {
+                    ">".to_owned()
+                } else {
+                    format!("> {}", line_text(l))
+                }
+            })
+            .collect::<Vec<_>>();
+        out.block(quoted);
+    }
+    let sub = "#".repeat(level + 1);
+    if !talk.takeaways.is_empty() {
+        out.block([format!("{sub} {SECTION_TAKEAWAYS}")]);
+        out.block(
+            talk.takeaways
+                .iter()
+                .map(|t| list_item(&inline(one_line(&t.text)))),
+        );
+    }
+    if !talk.tools.is_empty() {
+        out.block([format!("{sub} {SECTION_TOOLS}")]);
+        out.block(talk.tools.iter().map(tool_item));
+    }
+    if !talk.links.is_empty() {
+        out.block([format!("{sub} {SECTION_LINKS}")]);
+        out.block(talk.links.iter().map(link_item));
+    }
+    if let Some(memo) = &talk.memo {
+        let lines = memo_lines(memo);
+        if !lines.is_empty() {
+            out.block([format!("{sub} {SECTION_MEMO}")]);
+            out.block(lines);
+        }
+    }
+}
+
+fn list_item(text: &str) -> String {
+    if text.is_empty() {
+        "-".to_owned()
+    } else {
+        format!("- {text}")
+    }
+}
+
+fn tool_item(tool: &Tool) -> String {
+    list_item(&linked(&tool.name, tool.url.as_deref()))
+}
+
+fn link_item(link: &Link) -> String {
+    let url = one_line(&link.url);
+    let title = link
+        .title
+        .as_deref()
+        .map(one_line)
+        .filter(|t| !t.is_empty());
+    // Always a link, even to an empty URL (`[title]()`), so that the item reads back as one.
+    let link = |text: &str| format!("[{}]({})", inline(text), destination(url));
+    match title {
+        Some(title) if title != url => list_item(&link(title)),
+        _ if autolink_safe(url) => format!("- <{url}>"),
+        _ => list_item(&link(url)),
+    }
+}
+
+/// `[text](url)`, or the escaped text alone without a URL.
+fn linked(text: &str, url: Option<&str>) -> String {
+    let text = inline(one_line(text));
+    match url.map(one_line).filter(|u| !u.is_empty()) {
+        Some(url) => format!("[{text}]({})", destination(url)),
+        None => text,
+    }
+}
+
+/// `山田 花子（Example Inc.）`. The separators (`、`, full-width parentheses) are written as
+/// numeric references inside names, so a name containing one still reads back as one name.
+fn speaker_text(speaker: &Speaker) -> String {
+    let part = |text: &str| {
+        let mut out = String::new();
+        for c in inline(one_line(text)).chars() {
+            match c {
+                SPEAKER_SEPARATOR | '（' | '）' => {
+                    let _ = write!(out, "&#x{:x};", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    match speaker
+        .affiliation
+        .as_deref()
+        .map(one_line)
+        .filter(|a| !a.is_empty())
+    {
+        Some(affiliation) => format!("{}（{}）", part(&speaker.name), part(affiliation)),
+        None => part(&speaker.name),
+    }
+}
+
+fn when_text(talk: &Talk) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(date) = talk.date {
+        parts.push(date.to_string());
+    }
+    match (talk.start, talk.end) {
+        (Some(start), Some(end)) => parts.push(format!("{start}{RANGE}{end}")),
+        (Some(start), None) => parts.push(start.to_string()),
+        (None, Some(end)) => parts.push(format!("{RANGE}{end}")),
+        (None, None) => {}
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+fn marker_line<T: Serialize>(prefix: &str, marker: &T) -> String {
+    let json = serde_json::to_string(marker)
+        .unwrap_or_else(|e| unreachable!("markers serialize to JSON: {e}"));
+    // `>` and `<` only occur inside JSON strings; escaped, no value can end the comment.
+    let mut safe = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' | '>' => {
+                let _ = write!(safe, "\\u{:04x}", c as u32);
+            }
+            c if is_unsafe(c) => {
+                let _ = write!(safe, "\\u{:04x}", c as u32);
+            }
+            c => safe.push(c),
+        }
+    }
+    format!("{prefix}{safe}{MARKER_END}")
+}
+
+/// A memo: text lines escaped, fenced code blocks copied exactly (and closed if left open).
+fn memo_lines(memo: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    for block in blocks(trimmed_block(memo)) {
+        match block {
+            Block::Line(l) if l.trim().is_empty() => lines.push(String::new()),
+            Block::Line(l) => lines.push(line_text(l)),
+            Block::Code { open, body, close } => {
+                // Code is copied as written; only characters a terminal would act on are
+                // replaced, since nothing inside a code block can stand for them.
+                let code = |l: &str| -> String {
+                    l.chars()
+                        .map(|c| if is_unsafe(c) { '\u{fffd}' } else { c })
+                        .collect()
+                };
+                lines.push(code(open));
+                lines.extend(body.iter().map(|l| code(l)));
+                match close {
+                    Some(close) => lines.push(close.to_owned()),
+                    None => {
+                        let (c, len) = super::fence_open(open)
+                            .unwrap_or_else(|| unreachable!("a code block opens with a fence"));
+                        lines.push(c.to_string().repeat(len));
+                    }
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// One line of multi-line text. Leading white space would make an indented code block, so it
+/// is written as `&nbsp;` (shown as indentation) and `&#9;`.
+pub(crate) fn line_text(line: &str) -> String {
+    let rest = line.trim_start_matches([' ', '\t']);
+    let mut out = String::new();
+    for c in line[..line.len() - rest.len()].chars() {
+        out.push_str(if c == ' ' { "&nbsp;" } else { "&#9;" });
+    }
+    out.push_str(&inline(rest));
+    out
+}
+
+/// Characters that must not reach a terminal or a page raw.
+pub(crate) fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Escapes text so Markdown shows it as typed, wherever it is placed on a line.
+pub fn inline(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '#' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' if entity_like(&chars[i..]) => out.push_str("\\&"),
+            '\n' => out.push_str("<br>"),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "&#x{:x};", c as u32);
+            }
+            // At the start of a line these begin a quote, a list, a setext underline or a
+            // Zenn/Qiita `:::` block.
+            '>' | '-' | '+' | '=' | ':' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            // `1.` or `1)` at the start of a line begins an ordered list.
+            '.' | ')' if i > 0 && i < 10 && chars[..i].iter().all(char::is_ascii_digit) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `&…` would be read as an entity or numeric character reference.
+fn entity_like(chars: &[char]) -> bool {
+    let body: String = chars
+        .iter()
+        .skip(1)
+        .take(40)
+        .take_while(|c| **c != ';')
+        .collect();
+    let terminated =
+        chars.len() > body.chars().count() + 1 && chars[body.chars().count() + 1] == ';';
+    terminated
+        && !body.is_empty()
+        && (body.chars().all(|c| c.is_ascii_alphanumeric())
+            || body
+                .strip_prefix('#')
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())))
+}
+
+/// A link destination: bare with `\`, parentheses and angle brackets escaped, or `<…>` when
+/// the URL has spaces. Control characters and bidirectional overrides cannot be written raw;
+/// they are numeric character references, which CommonMark decodes in destinations (a page
+/// links to the same URL) and [`unescape`] reverses.
+fn destination(url: &str) -> String {
+    let chars: Vec<char> = url.chars().collect();
+    let angled = chars.contains(&' ');
+    let mut out = String::new();
+    if angled {
+        out.push('<');
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '\\' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '(' | ')' if !angled => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' if entity_like(&chars[i..]) => out.push_str("\\&"),
+            c if c.is_control() || is_unsafe(c) => {
+                let _ = write!(out, "&#x{:x};", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    if angled {
+        out.push('>');
+    }
+    out
+}
+
+/// Whether `<url>` is a CommonMark autolink that shows exactly `url`.
+fn autolink_safe(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return false;
+    };
+    (2..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        && !rest.is_empty()
+        && !rest
+            .chars()
+            .any(|c| c.is_whitespace() || is_unsafe(c) || matches!(c, '<' | '>' | '\\'))
+}
+
+/// Reverses [`inline`], [`line_text`] and [`destination`]: backslash escapes of ASCII
+/// punctuation, `<br>`, `&nbsp;` and numeric character references.
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\\'
+            && let Some(next) = rest[1..].chars().next()
+            && next.is_ascii_punctuation()
+        {
+            out.push(next);
+            rest = &rest[1 + next.len_utf8()..];
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("<br>") {
+            out.push('\n');
+            rest = after;
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("&nbsp;") {
+            out.push(' ');
+            rest = after;
+            continue;
+        }
+        if let Some((decoded, after)) = numeric_reference(rest) {
+            out.push(decoded);
+            rest = after;
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn numeric_reference(text: &str) -> Option<(char, &str)> {
+    let body = text.strip_prefix("&#")?;
+    let end = body.find(';')?;
+    let digits = &body[..end];
+    let value = match digits.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+        None => digits.parse().ok()?,
+    };
+    Some((char::from_u32(value)?, &body[end + 1..]))
+}
+
+fn front_matter_text(recap: &Recap, kind: FrontMatter) -> String {
+    let quoted = |s: &str| {
+        serde_json::to_string(s).unwrap_or_else(|e| unreachable!("a string serializes: {e}"))
+    };
+    let list = |items: &[String]| {
+        let quoted: Vec<String> = items.iter().map(|t| quoted(t)).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let title = quoted(one_line(&recap.title));
+    let date = recap
+        .date
+        .map(|d| format!("date: {d}\n"))
+        .unwrap_or_default();
+    let body = match kind {
+        FrontMatter::Zenn => {
+            let mut topics: Vec<String> = Vec::new();
+            for tag in &recap.tags {
+                let topic: String = tag
+                    .to_lowercase()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                if !topic.is_empty() && !topics.contains(&topic) && topics.len() < 5 {
+                    topics.push(topic);
+                }
+            }
+            format!(
+                "title: {title}\nemoji: \"📝\"\ntype: \"tech\"\ntopics: {}\npublished: false\n",
+                list(&topics)
+            )
+        }
+        FrontMatter::Hugo => format!(
+            "title: {title}\n{date}tags: {}\ndraft: true\n",
+            list(&recap.tags)
+        ),
+        FrontMatter::Jekyll => format!(
+            "layout: post\ntitle: {title}\n{date}tags: {}\n",
+            list(&recap.tags)
+        ),
+    };
+    format!("---\n{body}---")
+}
+
+/// Lines separated by exactly one blank line between blocks.
+#[derive(Default)]
+struct Out {
+    text: String,
+}
+
+impl Out {
+    fn raw(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.text.push('\n');
+    }
+
+    fn block<I, S>(&mut self, lines: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut first = true;
+        for line in lines {
+            if first && !self.text.is_empty() {
+                self.text.push('\n');
+            }
+            first = false;
+            self.text.push_str(line.as_ref());
+            self.text.push('\n');
+        }
+    }
+
+    fn finish(self) -> String {
+        self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::{Takeaway, Tool};
+    use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
+
+    /// The text a CommonMark reader shows for `markdown` (one paragraph).
+    fn rendered_text(markdown: &str) -> (String, Vec<String>) {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        // Every extension a platform might enable, except typographic quotes and dashes,
+        // which change how text looks but never its structure.
+        let options =
+            pulldown_cmark::Options::all() - pulldown_cmark::Options::ENABLE_SMART_PUNCTUATION;
+        for event in Parser::new_ext(markdown, options) {
+            match event {
+                Md::Text(t) | Md::Code(t) => text.push_str(&t),
+                Md::SoftBreak | Md::HardBreak => text.push('\n'),
+                Md::Html(t) | Md::InlineHtml(t) => text.push_str(&t),
+                Md::Start(tag) => {
+                    let name = format!("{tag:?}");
+                    starts.push(name.split(['(', ' ', '{']).next().unwrap_or("").to_owned());
+                }
+                Md::End(TagEnd::Paragraph) => {}
+                _ => {}
+            }
+        }
+        (text, starts)
+    }
+
+    const HOSTILE: &[&str] = &[
+        "# not a heading",
+        "1. not a list",
+        "- not a list",
+        "+ not a list",
+        "> not a quote",
+        "---",
+        "===",
+        "**bold** _em_ ~~strike~~ `code`",
+        "[link](http://x) ![img](y)",
+        "<script>alert(1)</script>",
+        "a | b | c",
+        "$x^2$ and $$y$$",
+        "::: message",
+        "&amp; &#x41; &copy; & ;",
+        "back\\slash \\* \\",
+        "2024. year",
+        "C# and F#",
+        "12) twelve",
+        "tab\there",
+    ];
+
+    #[test]
+    fn escaped_text_renders_as_typed_and_unescapes_exactly() {
+        for text in HOSTILE {
+            let escaped = inline(text);
+            assert_eq!(unescape(&escaped), *text, "round trip of {text:?}");
+            let (shown, starts) = rendered_text(&escaped);
+            assert_eq!(shown, *text, "rendering of {escaped:?}");
+            assert_eq!(starts, ["Paragraph"], "{escaped:?} made {starts:?}");
+            // The same inside a list item and a heading.
+            let (shown, _) = rendered_text(&format!("- {escaped}"));
+            assert_eq!(shown, *text, "list item {escaped:?}");
+            let (shown, _) = rendered_text(&format!("### {escaped}"));
+            assert_eq!(shown, text.trim(), "heading {escaped:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_and_line_breaks_are_references() {
+        let text = "a\u{1b}[31mb\u{202e}c\nd";
+        let escaped = inline(text);
+        assert!(!escaped.chars().any(is_unsafe), "{escaped}");
+        assert_eq!(escaped, "a&#x1b;\\[31mb&#x202e;c<br>d");
+        assert_eq!(unescape(&escaped), text);
+        assert_eq!(unescape(&line_text("    indented")), "    indented");
+        assert_eq!(line_text("  - x"), "&nbsp;&nbsp;\\- x");
+    }
+
+    #[test]
+    fn destinations_survive_parentheses_spaces_and_entities() {
+        for url in [
+            "https://ja.wikipedia.org/wiki/Rust_(プログラミング言語)",
+            "https://example.com/a b",
+            "https://example.com/?a=1&copy=2",
+            "https://example.com/back\\slash",
+        ] {
+            let md = format!("[x]({})", destination(url));
+            let mut found = None;
+            for event in Parser::new(&md) {
+                if let Md::Start(Tag::Link { dest_url, .. }) = event {
+                    found = Some(dest_url.to_string());
+                }
+            }
+            assert_eq!(found.as_deref(), Some(url), "{md}");
+        }
+        assert!(autolink_safe("https://example.com/x_y"));
+        assert!(!autolink_safe("https://example.com/a b"));
+        assert!(!autolink_safe("not a url"));
+    }
+
+    #[test]
+    fn markers_cannot_end_the_comment() {
+        let marker = TalkMarker {
+            id: "t".parse().unwrap(),
+            kind: TalkKind::Session,
+            lang: Some("--> <!--".into()),
+            tags: vec![],
+            at: vec![],
+            roles: vec![],
+        };
+        let line = marker_line(TALK_MARKER, &marker);
+        assert_eq!(line.matches("-->").count(), 1, "{line}");
+        assert!(line.ends_with(" -->"));
+        let json = &line[TALK_MARKER.len()..line.len() - MARKER_END.len()];
+        let back: TalkMarker = serde_json::from_str(json).unwrap();
+        assert_eq!(back, marker);
+    }
+
+    #[test]
+    fn unclosed_code_blocks_are_closed() {
+        let lines = memo_lines("text\n````sh\n# comment\n```");
+        assert_eq!(lines, ["text", "````sh", "# comment", "```", "````"]);
+    }
+
+    #[test]
+    fn a_talk_renders_every_part() {
+        let mut talk = Talk::new("t".parse().unwrap(), "Intro to *eBPF*");
+        talk.url = Some("https://example.com/t".into());
+        talk.speakers = vec![
+            Speaker::parse_cli("山田 花子（Example、Inc.）"),
+            Speaker::parse_cli("Jane"),
+        ];
+        talk.date = Some("2024-06-15".parse().unwrap());
+        talk.start = Some("13:00".parse().unwrap());
+        talk.end = Some("13:40".parse().unwrap());
+        talk.takeaways = vec![Takeaway {
+            text: "1. first".into(),
+            at: Some("13:05".parse().unwrap()),
+        }];
+        talk.tools = vec![Tool {
+            name: "Cilium".into(),
+            url: Some("https://cilium.io/".into()),
+        }];
+        talk.links = vec![Link {
+            url: "https://example.com/slides".into(),
+            title: None,
+        }];
+        talk.memo = Some("```sh\nls\n```".into());
+        let mut out = Out::default();
+        write_talk(&mut out, &talk, 3);
+        let text = out.finish();
+        let expected = "### [Intro to \\*eBPF\\*](https://example.com/t)\n\
+<!-- talknotes:talk {\"id\":\"t\",\"kind\":\"session\",\"at\":[\"13:05\"]} -->\n\
+\n\
+- 登壇者: 山田 花子（Example&#x3001;Inc.）、Jane\n\
+- 日時: 2024-06-15 13:00〜13:40\n\
+\n\
+#### 学んだこと\n\
+\n\
+- 1\\. first\n\
+\n\
+#### 紹介されたツール\n\
+\n\
+- [Cilium](https://cilium.io/)\n\
+\n\
+#### 関連リンク\n\
+\n\
+- <https://example.com/slides>\n\
+\n\
+#### メモ\n\
+\n\
+```sh\n\
+ls\n\
+```\n";
+        assert_eq!(text, expected);
+    }
+}

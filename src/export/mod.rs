@@ -1,0 +1,644 @@
+//! Publishable recaps: the talks of one or more events as Markdown or as one HTML page.
+//!
+//! What people publish after an event (see the seed posts the project started from) is a post
+//! per event listing the talks they heard, each with its URL, what they took away and the tools
+//! mentioned, and now and then a year-end review across events. This module chooses the talks
+//! ([`Selection`]), orders and groups them the same way for every output format ([`Recap`]),
+//! and leaves the writing to [`markdown`] and [`html`], so the two formats always carry the same
+//! content. Nothing here reads the clock or the environment: the same notes give the same bytes,
+//! which is what makes golden-file tests and the Markdown round trip (`tn import recap.md`)
+//! possible.
+
+pub mod html;
+pub mod markdown;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::analysis::normalize;
+use crate::interchange::EventBundle;
+use crate::note::{Date, Event, Slug, Talk, TalkKind, TalkRef};
+
+/// How talks are grouped under an event.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    /// Keynotes first, then sponsor talks, sessions, lightning talks, ... (the default).
+    #[default]
+    Kind,
+    /// By track (or newsletter section), in the order the tracks first appear.
+    Track,
+    /// By day.
+    Day,
+}
+
+/// The front matter a static-site generator or blog platform expects before the Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FrontMatter {
+    /// Zenn (title, emoji, type, topics, published: false).
+    Zenn,
+    /// Hugo (title, date, tags, draft: true).
+    Hugo,
+    /// Jekyll (layout: post, title, date, tags).
+    Jekyll,
+}
+
+/// Which talks a recap (or a filtered JSON export) contains. Empty means "everything".
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Events to include; all when empty.
+    pub events: Vec<Slug>,
+    /// First day included (talk date, else its event's first day).
+    pub since: Option<Date>,
+    /// Last day included.
+    pub until: Option<Date>,
+    /// Only talks with this tag (compared case- and width-insensitively).
+    pub tag: Option<String>,
+    /// Only talks that mention this tool (same comparison).
+    pub tool: Option<String>,
+    /// Only these talks: the hits of a search query.
+    pub talks: Option<BTreeSet<TalkRef>>,
+}
+
+impl Selection {
+    /// Whether any filter narrows the talks (then events left without talks are dropped).
+    pub fn filters_talks(&self) -> bool {
+        self.since.is_some()
+            || self.until.is_some()
+            || self.tag.is_some()
+            || self.tool.is_some()
+            || self.talks.is_some()
+    }
+
+    fn keeps(&self, event: &Event, talk: &Talk) -> bool {
+        let date = talk.date.or(event.starts_on);
+        let in_range = match (self.since, self.until) {
+            (None, None) => true,
+            (since, until) => {
+                date.is_some_and(|d| since.is_none_or(|s| d >= s) && until.is_none_or(|u| d <= u))
+            }
+        };
+        in_range
+            && self
+                .tag
+                .as_deref()
+                .is_none_or(|wanted| talk.tags.iter().any(|t| same_name(t, wanted)))
+            && self
+                .tool
+                .as_deref()
+                .is_none_or(|wanted| talk.tools.iter().any(|t| same_name(&t.name, wanted)))
+            && self.talks.as_ref().is_none_or(|ids| {
+                ids.contains(&TalkRef {
+                    event: event.id.clone(),
+                    talk: talk.id.clone(),
+                })
+            })
+    }
+
+    /// Keeps the chosen talks of `bundles` in their order; with a talk filter, events left
+    /// without talks are dropped. The events named in [`Selection::events`] must already be
+    /// the only ones in `bundles` (see [`crate::interchange::collect`]).
+    pub fn apply(&self, bundles: Vec<EventBundle>) -> Vec<EventBundle> {
+        bundles
+            .into_iter()
+            .filter_map(|mut bundle| {
+                let event = &bundle.event;
+                bundle.talks.retain(|t| self.keeps(event, t));
+                (!self.filters_talks() || !bundle.talks.is_empty()).then_some(bundle)
+            })
+            .collect()
+    }
+}
+
+/// Names compared the way `tn tools` groups them: width- and case-insensitively.
+pub(crate) fn name_key(name: &str) -> String {
+    normalize(name.trim()).to_lowercase()
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    name_key(a) == name_key(b)
+}
+
+/// How a recap is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct RecapOptions {
+    pub group_by: GroupBy,
+    /// Markdown only.
+    pub front_matter: Option<FrontMatter>,
+    /// The post's title; by default the event's name, or a title naming the period covered.
+    pub title: Option<String>,
+    /// The filters used, described in a derived title ("タグ: ebpf").
+    pub topic: Vec<String>,
+}
+
+/// The recap's content, ordered and grouped: what both writers render.
+#[derive(Debug, Clone)]
+pub struct Recap {
+    pub title: String,
+    /// Whether the title is a heading of its own above the events (several events, or a title
+    /// given explicitly); otherwise the single event's heading is the top heading.
+    pub title_heading: bool,
+    pub events: Vec<EventSection>,
+    pub tools: Vec<ToolRow>,
+    /// The latest date the recap covers (for front matter).
+    pub date: Option<Date>,
+    /// The events' tags, first seen first, without duplicates (for front matter).
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EventSection {
+    pub event: Event,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub heading: String,
+    pub talks: Vec<Talk>,
+}
+
+/// One row of the closing table: a tool and every talk that mentions it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolRow {
+    pub name: String,
+    pub url: Option<String>,
+    /// (title, url) of each talk, in recap order.
+    pub talks: Vec<(String, Option<String>)>,
+}
+
+/// The section heading of a kind, in the order recaps list them.
+pub const KIND_ORDER: &[(TalkKind, &str)] = &[
+    (TalkKind::Keynote, "キーノート"),
+    (TalkKind::Sponsor, "スポンサーセッション"),
+    (TalkKind::Session, "セッション"),
+    (TalkKind::Lightning, "ライトニングトーク"),
+    (TalkKind::Panel, "パネルディスカッション"),
+    (TalkKind::Workshop, "ワークショップ"),
+    (TalkKind::Article, "記事"),
+    (TalkKind::Release, "リリース"),
+    (TalkKind::Tool, "ツール"),
+    (TalkKind::Other, "その他"),
+];
+
+const NO_TRACK: &str = "トラック未設定";
+const NO_DATE: &str = "日付未設定";
+const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+/// `2024-06-15（土）`.
+pub fn day_heading(date: Date) -> String {
+    let weekday = date.0.weekday().to_monday_zero_offset();
+    format!(
+        "{date}（{}）",
+        WEEKDAYS[usize::from(weekday.unsigned_abs())]
+    )
+}
+
+impl Recap {
+    /// Orders events by date (then id) and talks by date and start time (then id), groups
+    /// them, and gathers the tools table.
+    pub fn build(bundles: &[EventBundle], options: &RecapOptions) -> Recap {
+        let mut bundles: Vec<&EventBundle> = bundles.iter().collect();
+        bundles.sort_by(|a, b| {
+            (a.event.starts_on.is_none(), a.event.starts_on, &a.event.id).cmp(&(
+                b.event.starts_on.is_none(),
+                b.event.starts_on,
+                &b.event.id,
+            ))
+        });
+        let events: Vec<EventSection> = bundles
+            .iter()
+            .map(|bundle| {
+                let mut talks = bundle.talks.clone();
+                talks.sort_by(|a, b| {
+                    (a.date.is_none(), a.date, a.start.is_none(), a.start, &a.id).cmp(&(
+                        b.date.is_none(),
+                        b.date,
+                        b.start.is_none(),
+                        b.start,
+                        &b.id,
+                    ))
+                });
+                EventSection {
+                    event: bundle.event.clone(),
+                    groups: group(talks, options.group_by),
+                }
+            })
+            .collect();
+
+        let mut tags: Vec<String> = Vec::new();
+        let mut dates: Vec<Date> = Vec::new();
+        for section in &events {
+            for tag in &section.event.tags {
+                if !tags.iter().any(|t| same_name(t, tag)) {
+                    tags.push(tag.clone());
+                }
+            }
+            dates.extend(section.event.starts_on);
+            dates.extend(section.event.ends_on);
+            for group in &section.groups {
+                dates.extend(group.talks.iter().filter_map(|t| t.date));
+            }
+        }
+        let single = events.len() == 1 && options.title.is_none();
+        let title = match (&options.title, single) {
+            (Some(title), _) => title.trim().to_owned(),
+            (None, true) => events[0].event.name.clone(),
+            (None, false) => derived_title(&dates, &options.topic),
+        };
+        let tools = tool_rows(&events);
+        Recap {
+            title,
+            title_heading: !single,
+            events,
+            tools,
+            date: dates.iter().max().copied(),
+            tags,
+        }
+    }
+}
+
+fn derived_title(dates: &[Date], topic: &[String]) -> String {
+    let first = dates.iter().min().map(|d| d.year());
+    let last = dates.iter().max().map(|d| d.year());
+    let mut title = match (first, last) {
+        (Some(a), Some(b)) if a == b => format!("{a}年のトークまとめ"),
+        (Some(a), Some(b)) => format!("{a}〜{b}年のトークまとめ"),
+        _ => "トークまとめ".to_owned(),
+    };
+    if !topic.is_empty() {
+        title.push_str(&format!("（{}）", topic.join("、")));
+    }
+    title
+}
+
+fn group(talks: Vec<Talk>, by: GroupBy) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    match by {
+        GroupBy::Kind => {
+            for (kind, heading) in KIND_ORDER {
+                let members: Vec<Talk> =
+                    talks.iter().filter(|t| t.kind == *kind).cloned().collect();
+                if !members.is_empty() {
+                    groups.push(Group {
+                        heading: (*heading).to_owned(),
+                        talks: members,
+                    });
+                }
+            }
+        }
+        GroupBy::Track | GroupBy::Day => {
+            // Talks are already in date order, so groups appear in the order of their first talk;
+            // talks without a track or date come last.
+            let mut missing = Vec::new();
+            for talk in talks {
+                let heading = match by {
+                    GroupBy::Track => talk
+                        .track
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned),
+                    _ => talk.date.map(day_heading),
+                };
+                let Some(heading) = heading else {
+                    missing.push(talk);
+                    continue;
+                };
+                match groups.iter_mut().find(|g| g.heading == heading) {
+                    Some(group) => group.talks.push(talk),
+                    None => groups.push(Group {
+                        heading,
+                        talks: vec![talk],
+                    }),
+                }
+            }
+            if !missing.is_empty() {
+                let heading = if by == GroupBy::Track {
+                    NO_TRACK
+                } else {
+                    NO_DATE
+                };
+                groups.push(Group {
+                    heading: heading.to_owned(),
+                    talks: missing,
+                });
+            }
+        }
+    }
+    groups
+}
+
+fn tool_rows(events: &[EventSection]) -> Vec<ToolRow> {
+    let mut rows: BTreeMap<String, ToolRow> = BTreeMap::new();
+    for section in events {
+        for group in &section.groups {
+            for talk in &group.talks {
+                for tool in &talk.tools {
+                    let name = tool.name.trim();
+                    if name.is_empty() {
+                        continue;
+                    }
+                    let row = rows.entry(name_key(name)).or_insert_with(|| ToolRow {
+                        name: name.to_owned(),
+                        url: None,
+                        talks: Vec::new(),
+                    });
+                    if row.url.is_none() {
+                        row.url = tool.url.clone().filter(|u| !u.trim().is_empty());
+                    }
+                    let entry = (talk.title.clone(), talk.url.clone());
+                    if !row.talks.contains(&entry) {
+                        row.talks.push(entry);
+                    }
+                }
+            }
+        }
+    }
+    rows.into_values().collect()
+}
+
+/// A fence that opens a code block: up to three spaces, then three or more backticks (with an
+/// info string without backticks) or tildes. Returns the fence character and its length.
+pub(crate) fn fence_open(line: &str) -> Option<(char, usize)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let c = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = rest.chars().take_while(|x| *x == c).count();
+    if len < 3 || (c == '`' && rest[len..].contains('`')) {
+        return None;
+    }
+    Some((c, len))
+}
+
+/// Whether `line` closes a block opened by `fence`.
+pub(crate) fn fence_close(line: &str, (c, len): (char, usize)) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return false;
+    }
+    let rest = &line[indent..];
+    let run = rest.chars().take_while(|x| *x == c).count();
+    run >= len && rest[run * c.len_utf8()..].trim().is_empty()
+}
+
+/// A piece of free text (a memo): plain lines, and fenced code blocks kept exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Block<'a> {
+    Line(&'a str),
+    Code {
+        open: &'a str,
+        body: Vec<&'a str>,
+        /// `None` when the text ends inside the block; writers close it.
+        close: Option<&'a str>,
+    },
+}
+
+pub(crate) fn blocks(text: &str) -> Vec<Block<'_>> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(fence) = fence_open(line) else {
+            out.push(Block::Line(line));
+            continue;
+        };
+        let mut body = Vec::new();
+        let mut close = None;
+        for inner in lines.by_ref() {
+            if fence_close(inner, fence) {
+                close = Some(inner);
+                break;
+            }
+            body.push(inner);
+        }
+        out.push(Block::Code {
+            open: line,
+            body,
+            close,
+        });
+    }
+    out
+}
+
+/// The info string's first word (`yaml` in ```` ```yaml title=x ````), for syntax classes.
+pub(crate) fn fence_language(open: &str) -> &str {
+    open.trim_start()
+        .trim_start_matches(['`', '~'])
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+}
+
+/// Text of a one-line field: surrounding white space is not part of it.
+pub(crate) fn one_line(text: &str) -> &str {
+    text.trim()
+}
+
+/// A multi-line field without leading and trailing blank lines (they cannot survive Markdown).
+pub(crate) fn trimmed_block(text: &str) -> &str {
+    text.trim_matches(|c| c == '\n' || c == '\r')
+        .trim_end_matches(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::Tool;
+
+    fn talk(id: &str, kind: TalkKind, date: Option<&str>, start: Option<&str>) -> Talk {
+        let mut t = Talk::new(id.parse().unwrap(), id);
+        t.kind = kind;
+        t.date = date.map(|d| d.parse().unwrap());
+        t.start = start.map(|s| s.parse().unwrap());
+        t
+    }
+
+    fn bundle(id: &str, starts: Option<&str>, talks: Vec<Talk>) -> EventBundle {
+        let mut event = Event::new(id.parse().unwrap(), id);
+        event.starts_on = starts.map(|d| d.parse().unwrap());
+        EventBundle { event, talks }
+    }
+
+    #[test]
+    fn kinds_are_grouped_in_recap_order_and_talks_by_time() {
+        let b = bundle(
+            "ev",
+            Some("2024-06-15"),
+            vec![
+                talk(
+                    "z-session",
+                    TalkKind::Session,
+                    Some("2024-06-15"),
+                    Some("09:00"),
+                ),
+                talk("lt", TalkKind::Lightning, Some("2024-06-15"), Some("17:00")),
+                talk(
+                    "a-session",
+                    TalkKind::Session,
+                    Some("2024-06-15"),
+                    Some("13:00"),
+                ),
+                talk("key", TalkKind::Keynote, Some("2024-06-15"), Some("10:00")),
+            ],
+        );
+        let recap = Recap::build(&[b], &RecapOptions::default());
+        let layout: Vec<(String, Vec<String>)> = recap.events[0]
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.heading.clone(),
+                    g.talks.iter().map(|t| t.id.to_string()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            layout,
+            [
+                ("キーノート".to_owned(), vec!["key".to_owned()]),
+                (
+                    "セッション".to_owned(),
+                    vec!["z-session".to_owned(), "a-session".to_owned()]
+                ),
+                ("ライトニングトーク".to_owned(), vec!["lt".to_owned()]),
+            ]
+        );
+        assert_eq!(recap.title, "ev");
+        assert!(!recap.title_heading);
+    }
+
+    #[test]
+    fn days_and_tracks_group_in_order_of_appearance() {
+        let mut a = talk("a", TalkKind::Session, Some("2024-06-16"), None);
+        a.track = Some("B".into());
+        let mut b = talk("b", TalkKind::Session, Some("2024-06-15"), None);
+        b.track = Some("A".into());
+        let c = talk("c", TalkKind::Session, None, None);
+        let recap = Recap::build(
+            &[bundle("ev", None, vec![a.clone(), b.clone(), c.clone()])],
+            &RecapOptions {
+                group_by: GroupBy::Day,
+                ..RecapOptions::default()
+            },
+        );
+        let headings: Vec<&str> = recap.events[0]
+            .groups
+            .iter()
+            .map(|g| g.heading.as_str())
+            .collect();
+        assert_eq!(headings, ["2024-06-15（土）", "2024-06-16（日）", NO_DATE]);
+        let recap = Recap::build(
+            &[bundle("ev", None, vec![a, b, c])],
+            &RecapOptions {
+                group_by: GroupBy::Track,
+                ..RecapOptions::default()
+            },
+        );
+        let headings: Vec<&str> = recap.events[0]
+            .groups
+            .iter()
+            .map(|g| g.heading.as_str())
+            .collect();
+        assert_eq!(headings, ["A", "B", NO_TRACK]);
+    }
+
+    #[test]
+    fn selection_filters_by_date_tag_tool_and_ids() {
+        let mut a = talk("a", TalkKind::Session, Some("2024-01-10"), None);
+        a.tags = vec!["eBPF".into()];
+        a.tools = vec![Tool {
+            name: "Cilium".into(),
+            url: None,
+        }];
+        let b = talk("b", TalkKind::Session, None, None); // dated by its event
+        let bundles = vec![
+            bundle("ev", Some("2023-12-01"), vec![a, b]),
+            bundle("empty", Some("2024-02-01"), vec![]),
+        ];
+        let ids = |sel: &Selection| -> Vec<String> {
+            sel.apply(bundles.clone())
+                .iter()
+                .flat_map(|b| {
+                    b.talks
+                        .iter()
+                        .map(move |t| format!("{}/{}", b.event.id, t.id))
+                })
+                .collect()
+        };
+        let since = Selection {
+            since: Some("2024-01-01".parse().unwrap()),
+            ..Selection::default()
+        };
+        assert_eq!(ids(&since), ["ev/a"]);
+        assert_eq!(
+            since.apply(bundles.clone()).len(),
+            1,
+            "empty events dropped"
+        );
+        let until = Selection {
+            until: Some("2023-12-31".parse().unwrap()),
+            ..Selection::default()
+        };
+        assert_eq!(ids(&until), ["ev/b"]);
+        let tag = Selection {
+            tag: Some("ＥＢＰＦ".into()),
+            ..Selection::default()
+        };
+        assert_eq!(ids(&tag), ["ev/a"]);
+        let tool = Selection {
+            tool: Some("cilium".into()),
+            ..Selection::default()
+        };
+        assert_eq!(ids(&tool), ["ev/a"]);
+        let query = Selection {
+            talks: Some(["ev/b".parse().unwrap()].into_iter().collect()),
+            ..Selection::default()
+        };
+        assert_eq!(ids(&query), ["ev/b"]);
+        assert_eq!(Selection::default().apply(bundles.clone()).len(), 2);
+    }
+
+    #[test]
+    fn derived_titles_name_the_period_and_topic() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(
+            derived_title(&[d("2024-01-01"), d("2024-12-01")], &[]),
+            "2024年のトークまとめ"
+        );
+        assert_eq!(
+            derived_title(&[d("2022-01-01"), d("2024-12-01")], &["タグ: ebpf".into()]),
+            "2022〜2024年のトークまとめ（タグ: ebpf）"
+        );
+        assert_eq!(derived_title(&[], &[]), "トークまとめ");
+    }
+
+    #[test]
+    fn memo_blocks_keep_code_exactly_and_note_unclosed_fences() {
+        let memo = "text\n```go\n# not a heading\n````\n```\nafter\n~~~~\nopen";
+        let b = blocks(memo);
+        assert_eq!(b[0], Block::Line("text"));
+        assert_eq!(
+            b[1],
+            Block::Code {
+                open: "```go",
+                body: vec!["# not a heading"],
+                close: Some("````"),
+            }
+        );
+        assert_eq!(
+            b[2],
+            Block::Code {
+                open: "```",
+                body: vec!["after", "~~~~", "open"],
+                close: None,
+            }
+        );
+        assert_eq!(fence_language("```yaml title=x"), "yaml");
+        assert!(fence_open("    ```").is_none());
+        assert!(fence_open("``` a`b").is_none());
+        assert!(fence_open("~~~ a`b").is_some());
+        assert!(!fence_close("``", ('`', 3)));
+        assert!(fence_close("~~~~  ", ('~', 3)));
+    }
+}

@@ -1,0 +1,961 @@
+//! Conference schedules: frab/pretalx `schedule.json` and Sessionize "All" exports.
+//!
+//! Importing the schedule before an event turns every session into a note that already has
+//! its title, speakers, day, time, room and abstract, so during a talk only takeaways remain to
+//! be typed (`tn now --pick`, then `tn jot`). Schedules change until the last day, so an import
+//! must be repeatable: each talk is keyed by the schedule's own id (pretalx `code`, frab `id`,
+//! Sessionize `id`, else the `guid`), and that key is the last part of the note's id
+//! (`kubernetes-de-hajimeru-abc123`), so a re-import finds the note again even after the title
+//! changed. A re-import only rewrites schedule fields; takeaways, tools, links, memo, rating
+//! and the user's tags belong to the user.
+//!
+//! The talk model has one place for "where": `track`. During a conference the useful "where"
+//! is the room (`tn now --room`), so the room goes into `track`; the schedule's topical track
+//! ("Security", "Cloud Native") becomes a tag. Schedules are parsed leniently (unknown fields
+//! are ignored, since every generator adds its own), but a value that is there and wrong is an
+//! error naming its JSON path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::analysis::normalize;
+use crate::error::{Error, Result};
+use crate::note::{ClockTime, Date, Slug, Speaker, Talk, TalkKind};
+
+/// Which schedule format a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Frab,
+    Sessionize,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Frab => "frab/pretalx schedule",
+            Format::Sessionize => "Sessionize export",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Format::Frab => {
+                "this file was read as a frab/pretalx schedule (schedule.conference.days[].rooms); fix the value or export the schedule again"
+            }
+            Format::Sessionize => {
+                "this file was read as a Sessionize \"All\" export (sessions, speakers, rooms); fix the value or download the export again"
+            }
+        }
+    }
+}
+
+/// The event as the schedule describes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScheduledEvent {
+    /// Derived from the conference's acronym or title; Sessionize exports name no event.
+    pub id: Option<Slug>,
+    pub name: Option<String>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub url: Option<String>,
+}
+
+/// One session, as a talk note holding only schedule fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledTalk {
+    /// The schedule's own id of the talk, lower-case letters and digits: the end of the note id.
+    pub key: String,
+    /// The JSON path of the session, for messages.
+    pub place: String,
+    /// Whether the schedule gave a type (otherwise a re-import leaves the kind alone).
+    pub kind_given: bool,
+    pub talk: Talk,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub format: Format,
+    pub event: ScheduledEvent,
+    pub talks: Vec<ScheduledTalk>,
+}
+
+struct Ctx<'a> {
+    path: &'a Path,
+    format: Format,
+}
+
+impl Ctx<'_> {
+    fn fail(&self, place: &str, message: impl std::fmt::Display) -> Error {
+        Error::Invalid(format!(
+            "{}: {place}: {message}\n  hint: {}",
+            self.path.display(),
+            self.format.hint()
+        ))
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| self.fail(&format!("line {} column {}", e.line(), e.column()), e))?;
+        serde_path_to_error::deserialize(value)
+            .map_err(|e| self.fail(&json_place(e.path()), e.inner()))
+    }
+}
+
+/// `$.schedule.conference.days[0].rooms["Room A"][2]`.
+fn json_place(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::from("$");
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => {
+                let _ = write!(out, "[{index}]");
+            }
+            Segment::Map { key } => push_key(&mut out, key),
+            Segment::Enum { variant } => push_key(&mut out, variant),
+            Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    out
+}
+
+fn push_key(out: &mut String, key: &str) {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        out.push('.');
+        out.push_str(key);
+    } else {
+        let _ = write!(out, "[{}]", serde_json::Value::String(key.to_owned()));
+    }
+}
+
+/// Text of an optional string field, trimmed; empty counts as absent.
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// A string or number id as text.
+fn id_text(value: &Option<Value>) -> Option<String> {
+    match value {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The schedule id as the end of a note id: lower-case ASCII letters and digits, at most 12.
+fn key_of(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .take(12)
+        .collect()
+}
+
+/// The note id of a scheduled talk: the title's slug (as `tn new` derives it) and the key.
+pub fn talk_id(title: &str, key: &str) -> Slug {
+    let readings = crate::analysis::readings(title);
+    let base = crate::slug::derive(title, &readings)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "talk".to_owned());
+    let room = Slug::MAX_LEN - 1 - key.len();
+    let mut cut = String::new();
+    for part in base.split('-') {
+        let extra = if cut.is_empty() {
+            part.len()
+        } else {
+            part.len() + 1
+        };
+        if cut.len() + extra > room {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push('-');
+        }
+        cut.push_str(part);
+    }
+    if cut.is_empty() {
+        cut.push_str("talk");
+    }
+    format!("{cut}-{key}")
+        .parse()
+        .or_else(|_| format!("talk-{key}").parse())
+        .unwrap_or_else(|_| unreachable!("`talk-` and a short alphanumeric key form a valid slug"))
+}
+
+/// An event id from an acronym or name.
+pub fn event_id(name: &str) -> Option<Slug> {
+    // An acronym that already is an id ("cnk2025") is kept as written.
+    name.trim()
+        .to_ascii_lowercase()
+        .parse()
+        .ok()
+        .or_else(|| crate::slug::derive(name, &crate::analysis::readings(name)))
+}
+
+/// The kind of a session from its type ("Keynote", "Lightning Talk", "ハンズオン", ...).
+pub fn kind_of(kind: &str) -> TalkKind {
+    let k = normalize(kind).to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
+    if has(&["sponsor", "スポンサ"]) {
+        TalkKind::Sponsor
+    } else if has(&["keynote", "基調", "キーノート"]) {
+        TalkKind::Keynote
+    } else if has(&["lightning", "ライトニング"])
+        || k == "lt"
+        || k.starts_with("lt ")
+        || k.ends_with(" lt")
+    {
+        TalkKind::Lightning
+    } else if has(&["panel", "パネル"]) {
+        TalkKind::Panel
+    } else if has(&[
+        "workshop",
+        "hands-on",
+        "handson",
+        "tutorial",
+        "ワークショップ",
+        "ハンズオン",
+    ]) {
+        TalkKind::Workshop
+    } else {
+        TalkKind::Session
+    }
+}
+
+/// `HH:MM`, `H:MM` or `HH:MM:SS` as hours and minutes (not limited to a day, for durations).
+fn hours_minutes(text: &str) -> Option<(u16, u16)> {
+    let mut parts = text.trim().split(':');
+    let h: u16 = parts.next()?.parse().ok()?;
+    let m = parts.next()?;
+    if m.len() != 2 {
+        return None;
+    }
+    let m: u16 = m.parse().ok()?;
+    if let Some(s) = parts.next()
+        && (s.len() != 2 || s.parse::<u16>().ok()? >= 60)
+    {
+        return None;
+    }
+    (parts.next().is_none() && m < 60).then_some((h, m))
+}
+
+fn clock(text: &str) -> Option<ClockTime> {
+    let (h, m) = hours_minutes(text)?;
+    ClockTime::new(u8::try_from(h).ok()?, u8::try_from(m).ok()?)
+}
+
+/// `start` plus `minutes`, or `None` past midnight. Durations come from the file and can be
+/// anything up to 65535 hours, so the sum is computed wide.
+fn add_minutes(start: ClockTime, minutes: u32) -> Option<ClockTime> {
+    let total = u32::from(start.minutes()) + minutes;
+    let hour = u8::try_from(total / 60).ok()?;
+    ClockTime::new(hour, (total % 60) as u8)
+}
+
+/// The date of `2024-06-15` or `2024-06-15T10:00:00+09:00` (as written, in the event's zone).
+fn date_of(text: &str) -> std::result::Result<Date, String> {
+    let day = text.trim().get(..10).unwrap_or(text.trim());
+    day.parse()
+}
+
+/// The `HH:MM` of `2024-06-15T10:00:00`.
+fn time_of(text: &str) -> Option<ClockTime> {
+    clock(text.trim().get(11..16)?)
+}
+
+fn language_code(text: &str) -> Option<String> {
+    let t = normalize(text.trim()).to_lowercase();
+    let code = match t.as_str() {
+        "" => return None,
+        "japanese" | "日本語" | "ja-jp" | "jp" => "ja",
+        "english" | "英語" | "en-us" | "en-gb" => "en",
+        other if other.len() <= 3 && other.chars().all(|c| c.is_ascii_alphabetic()) => other,
+        _ => return None,
+    };
+    Some(code.to_owned())
+}
+
+fn topic_tag(track: &str) -> Option<String> {
+    let tag = track.trim();
+    (!tag.is_empty()).then(|| tag.to_owned())
+}
+
+/// Keys must be unique within a schedule, or two sessions would update one note.
+fn check_unique(ctx: &Ctx<'_>, talks: &[ScheduledTalk]) -> Result<()> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in talks {
+        if let Some(first) = seen.insert(&t.key, &t.place) {
+            return Err(ctx.fail(
+                &t.place,
+                format!(
+                    "this session has the same id as {first} (`{}`); each session needs its own",
+                    t.key
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate(ctx: &Ctx<'_>, talk: &Talk, place: &str) -> Result<()> {
+    match talk.semantic_problems().into_iter().next() {
+        Some(problem) => Err(ctx.fail(&format!("{place}.{}", problem.field), problem.message)),
+        None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// frab / pretalx
+
+#[derive(Deserialize)]
+struct FrabDoc {
+    schedule: FrabSchedule,
+}
+
+#[derive(Deserialize)]
+struct FrabSchedule {
+    #[serde(default)]
+    url: Option<String>,
+    conference: FrabConference,
+}
+
+#[derive(Deserialize)]
+struct FrabConference {
+    #[serde(default)]
+    acronym: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    end: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    days: Vec<FrabDay>,
+}
+
+#[derive(Deserialize)]
+struct FrabDay {
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    rooms: BTreeMap<String, Vec<FrabTalk>>,
+}
+
+#[derive(Deserialize)]
+struct FrabTalk {
+    #[serde(default)]
+    guid: Option<String>,
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    subtitle: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    duration: Option<String>,
+    #[serde(default)]
+    room: Option<String>,
+    #[serde(default)]
+    track: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default, rename = "abstract")]
+    summary: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    persons: Vec<FrabPerson>,
+}
+
+#[derive(Deserialize)]
+struct FrabPerson {
+    #[serde(default)]
+    public_name: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    full_public_name: Option<String>,
+}
+
+/// Reads a frab or pretalx `schedule.json`.
+pub fn parse_frab(path: &Path, text: &str) -> Result<Schedule> {
+    let ctx = Ctx {
+        path,
+        format: Format::Frab,
+    };
+    let doc: FrabDoc = ctx.parse(text)?;
+    let conf = doc.schedule.conference;
+    let base = "$.schedule.conference";
+    let name = text_or_fail(
+        &ctx,
+        &conf.title,
+        &format!("{base}.title"),
+        "the conference has no title",
+    )?;
+    let event_date = |value: &Option<String>, field: &str| -> Result<Option<Date>> {
+        given(value)
+            .map(|d| date_of(&d).map_err(|e| ctx.fail(&format!("{base}.{field}"), e)))
+            .transpose()
+    };
+    let event = ScheduledEvent {
+        id: given(&conf.acronym)
+            .and_then(|a| event_id(&a))
+            .or_else(|| event_id(&name)),
+        starts_on: event_date(&conf.start, "start")?,
+        ends_on: event_date(&conf.end, "end")?,
+        url: given(&conf.url).or_else(|| given(&doc.schedule.url)),
+        name: Some(name),
+    };
+    // Found here, the mistake is reported with its place; the event note would refuse it later.
+    if let (Some(start), Some(end)) = (event.starts_on, event.ends_on)
+        && end < start
+    {
+        return Err(ctx.fail(
+            &format!("{base}.end"),
+            format!("the conference ends ({end}) before it starts ({start})"),
+        ));
+    }
+
+    let mut talks = Vec::new();
+    for (d, day) in conf.days.iter().enumerate() {
+        let day_place = format!("{base}.days[{d}]");
+        let day_date = given(&day.date)
+            .map(|v| date_of(&v).map_err(|e| ctx.fail(&format!("{day_place}.date"), e)))
+            .transpose()?;
+        for (room, sessions) in &day.rooms {
+            let mut room_place = format!("{day_place}.rooms");
+            push_key(&mut room_place, room);
+            for (i, session) in sessions.iter().enumerate() {
+                let place = format!("{room_place}[{i}]");
+                talks.push(frab_talk(&ctx, session, &place, room, day_date)?);
+            }
+        }
+    }
+    check_unique(&ctx, &talks)?;
+    Ok(Schedule {
+        format: Format::Frab,
+        event,
+        talks,
+    })
+}
+
+fn text_or_fail(
+    ctx: &Ctx<'_>,
+    value: &Option<String>,
+    place: &str,
+    message: &str,
+) -> Result<String> {
+    given(value).ok_or_else(|| ctx.fail(place, message))
+}
+
+fn frab_talk(
+    ctx: &Ctx<'_>,
+    s: &FrabTalk,
+    place: &str,
+    room: &str,
+    day_date: Option<Date>,
+) -> Result<ScheduledTalk> {
+    let title = text_or_fail(
+        ctx,
+        &s.title,
+        &format!("{place}.title"),
+        "the session has no title",
+    )?;
+    let key_source = given(&s.code)
+        .or_else(|| id_text(&s.id))
+        .or_else(|| given(&s.guid).map(|g| g.replace('-', "").chars().take(8).collect()));
+    let key = key_source.as_deref().map(key_of).filter(|k| !k.is_empty()).ok_or_else(|| {
+        ctx.fail(
+            place,
+            "the session has no `code`, `id` or `guid`, which a re-import needs to find its note again",
+        )
+    })?;
+    let date = match given(&s.date) {
+        Some(d) => Some(date_of(&d).map_err(|e| ctx.fail(&format!("{place}.date"), e))?),
+        None => day_date,
+    };
+    let start = match given(&s.start) {
+        Some(t) => Some(clock(&t).ok_or_else(|| {
+            ctx.fail(
+                &format!("{place}.start"),
+                format!("`{t}` is not a valid time: write HH:MM (24-hour), e.g. 13:05"),
+            )
+        })?),
+        None => given(&s.date).as_deref().and_then(time_of),
+    };
+    let end = match (start, given(&s.duration)) {
+        (Some(start), Some(duration)) => {
+            let (h, m) = hours_minutes(&duration).ok_or_else(|| {
+                ctx.fail(
+                    &format!("{place}.duration"),
+                    format!("`{duration}` is not a valid duration: write HH:MM, e.g. 00:40"),
+                )
+            })?;
+            // A session running past midnight has no end on its day.
+            add_minutes(start, u32::from(h) * 60 + u32::from(m))
+        }
+        _ => None,
+    };
+    let mut talk = Talk::new(talk_id(&title, &key), title);
+    talk.kind = given(&s.kind).map(|k| kind_of(&k)).unwrap_or_default();
+    talk.url = given(&s.url);
+    talk.speakers = s
+        .persons
+        .iter()
+        .filter_map(|p| {
+            given(&p.public_name)
+                .or_else(|| given(&p.name))
+                .or_else(|| given(&p.full_public_name))
+        })
+        .map(|name| Speaker {
+            name,
+            affiliation: None,
+            role: None,
+        })
+        .collect();
+    talk.date = date;
+    talk.start = start;
+    talk.end = end;
+    talk.track = given(&s.room).or_else(|| topic_tag(room));
+    talk.language = given(&s.language).as_deref().and_then(language_code);
+    let mut summary = given(&s.summary).or_else(|| given(&s.description));
+    if let Some(subtitle) = given(&s.subtitle) {
+        summary = Some(match summary {
+            Some(body) => format!("{subtitle}\n\n{body}"),
+            None => subtitle,
+        });
+    }
+    talk.r#abstract = summary;
+    if let Some(tag) = given(&s.track).as_deref().and_then(topic_tag) {
+        talk.add_tag(&tag);
+    }
+    validate(ctx, &talk, place)?;
+    Ok(ScheduledTalk {
+        key,
+        place: place.to_owned(),
+        kind_given: given(&s.kind).is_some(),
+        talk,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessionize
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SzDoc {
+    sessions: Vec<SzSession>,
+    #[serde(default)]
+    speakers: Vec<SzSpeaker>,
+    #[serde(default)]
+    rooms: Vec<SzRoom>,
+    #[serde(default)]
+    categories: Vec<SzCategory>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SzSession {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    starts_at: Option<String>,
+    #[serde(default)]
+    ends_at: Option<String>,
+    #[serde(default)]
+    is_service_session: bool,
+    #[serde(default)]
+    speakers: Vec<Value>,
+    #[serde(default)]
+    category_items: Vec<Value>,
+    #[serde(default)]
+    room_id: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SzSpeaker {
+    id: Value,
+    #[serde(default)]
+    full_name: Option<String>,
+    #[serde(default)]
+    first_name: Option<String>,
+    #[serde(default)]
+    last_name: Option<String>,
+    #[serde(default)]
+    tag_line: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SzRoom {
+    id: Value,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct SzCategory {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    items: Vec<SzItem>,
+}
+
+#[derive(Deserialize)]
+struct SzItem {
+    id: Value,
+    name: String,
+}
+
+/// What a Sessionize category item says about a session.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CategoryRole {
+    Track,
+    Format,
+    Language,
+    Other,
+}
+
+fn category_role(title: &str) -> CategoryRole {
+    let t = normalize(title).to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if has(&["track", "トラック", "topic", "テーマ"]) {
+        CategoryRole::Track
+    } else if has(&["format", "type", "形式", "種別"]) {
+        CategoryRole::Format
+    } else if has(&["language", "言語"]) {
+        CategoryRole::Language
+    } else {
+        CategoryRole::Other
+    }
+}
+
+/// Reads a Sessionize "All" export (`/api/v2/{id}/view/All`).
+pub fn parse_sessionize(path: &Path, text: &str) -> Result<Schedule> {
+    let ctx = Ctx {
+        path,
+        format: Format::Sessionize,
+    };
+    let doc: SzDoc = ctx.parse(text)?;
+    let id_of = |v: &Value| id_text(&Some(v.clone())).unwrap_or_default();
+    let speakers: BTreeMap<String, &SzSpeaker> =
+        doc.speakers.iter().map(|s| (id_of(&s.id), s)).collect();
+    let rooms: BTreeMap<String, &str> = doc
+        .rooms
+        .iter()
+        .map(|r| (id_of(&r.id), r.name.as_str()))
+        .collect();
+    let mut items: BTreeMap<String, (CategoryRole, &str)> = BTreeMap::new();
+    for category in &doc.categories {
+        let role = category_role(category.title.as_deref().unwrap_or(""));
+        for item in &category.items {
+            items.insert(id_of(&item.id), (role, item.name.as_str()));
+        }
+    }
+
+    let mut talks = Vec::new();
+    for (i, s) in doc.sessions.iter().enumerate() {
+        if s.is_service_session {
+            continue; // breaks, lunch, registration: not talks
+        }
+        let place = format!("$.sessions[{i}]");
+        let title = text_or_fail(
+            &ctx,
+            &s.title,
+            &format!("{place}.title"),
+            "the session has no title",
+        )?;
+        let key = id_text(&s.id)
+            .map(|id| key_of(&id))
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| {
+                ctx.fail(
+                    &format!("{place}.id"),
+                    "the session has no id, which a re-import needs to find its note again",
+                )
+            })?;
+        let moment = |value: &Option<String>, field: &str| -> Result<Option<(Date, ClockTime)>> {
+            let Some(v) = given(value) else {
+                return Ok(None);
+            };
+            let bad = || {
+                ctx.fail(
+                    &format!("{place}.{field}"),
+                    format!("`{v}` is not a date and time: expected YYYY-MM-DDTHH:MM:SS"),
+                )
+            };
+            let date = date_of(&v).map_err(|_| bad())?;
+            let time = time_of(&v).ok_or_else(bad)?;
+            Ok(Some((date, time)))
+        };
+        let starts = moment(&s.starts_at, "startsAt")?;
+        let ends = moment(&s.ends_at, "endsAt")?;
+        let mut talk = Talk::new(talk_id(&title, &key), title);
+        talk.date = starts.map(|(d, _)| d);
+        talk.start = starts.map(|(_, t)| t);
+        talk.end = match (starts, ends) {
+            (Some((sd, st)), Some((ed, et))) if sd == ed && et >= st => Some(et),
+            _ => None,
+        };
+        talk.r#abstract = given(&s.description);
+        for (j, speaker) in s.speakers.iter().enumerate() {
+            // The "All" view lists speaker ids; other views embed {id, name}.
+            let (id, embedded_name) = match speaker {
+                Value::Object(map) => (
+                    map.get("id").map(id_of).unwrap_or_default(),
+                    map.get("name").and_then(Value::as_str).map(str::to_owned),
+                ),
+                other => (id_of(other), None),
+            };
+            let found = speakers.get(&id);
+            let name = found
+                .and_then(|sp| {
+                    given(&sp.full_name).or_else(|| {
+                        let parts: Vec<String> = [&sp.first_name, &sp.last_name]
+                            .into_iter()
+                            .filter_map(given)
+                            .collect();
+                        (!parts.is_empty()).then(|| parts.join(" "))
+                    })
+                })
+                .or(embedded_name)
+                .ok_or_else(|| {
+                    ctx.fail(
+                        &format!("{place}.speakers[{j}]"),
+                        format!("speaker `{id}` is not in the export's `speakers`"),
+                    )
+                })?;
+            talk.speakers.push(Speaker {
+                name,
+                affiliation: found.and_then(|sp| given(&sp.tag_line)),
+                role: None,
+            });
+        }
+        if let Some(room) = &s.room_id
+            && !room.is_null()
+        {
+            let id = id_of(room);
+            let name = rooms.get(&id).ok_or_else(|| {
+                ctx.fail(
+                    &format!("{place}.roomId"),
+                    format!("room `{id}` is not in the export's `rooms`"),
+                )
+            })?;
+            talk.track = topic_tag(name);
+        }
+        let mut kind_given = false;
+        for item in &s.category_items {
+            match items.get(&id_of(item)) {
+                Some((CategoryRole::Track, name)) => {
+                    if let Some(tag) = topic_tag(name) {
+                        talk.add_tag(&tag);
+                    }
+                }
+                Some((CategoryRole::Format, name)) => {
+                    talk.kind = kind_of(name);
+                    kind_given = true;
+                }
+                Some((CategoryRole::Language, name)) => talk.language = language_code(name),
+                _ => {}
+            }
+        }
+        validate(&ctx, &talk, &place)?;
+        talks.push(ScheduledTalk {
+            key,
+            place,
+            kind_given,
+            talk,
+        });
+    }
+    check_unique(&ctx, &talks)?;
+    let dates: BTreeSet<Date> = talks.iter().filter_map(|t| t.talk.date).collect();
+    Ok(Schedule {
+        format: Format::Sessionize,
+        event: ScheduledEvent {
+            id: None,
+            name: None,
+            starts_on: dates.first().copied(),
+            ends_on: dates.last().copied(),
+            url: None,
+        },
+        talks,
+    })
+}
+
+/// Applies the schedule's fields to a talk; everything the user wrote stays. Day and times
+/// move together, so a rescheduled talk never ends before it starts.
+pub fn merge_talk(existing: &mut Talk, incoming: &ScheduledTalk) {
+    let new = &incoming.talk;
+    existing.title = new.title.clone();
+    if incoming.kind_given {
+        existing.kind = new.kind;
+    }
+    if new.url.is_some() {
+        existing.url = new.url.clone();
+    }
+    if !new.speakers.is_empty() {
+        // Keep what the user added about a speaker the schedule knows only by name.
+        existing.speakers = new
+            .speakers
+            .iter()
+            .map(|s| {
+                let known = existing.speakers.iter().find(|e| e.name == s.name);
+                Speaker {
+                    name: s.name.clone(),
+                    affiliation: s
+                        .affiliation
+                        .clone()
+                        .or_else(|| known.and_then(|k| k.affiliation.clone())),
+                    role: s
+                        .role
+                        .clone()
+                        .or_else(|| known.and_then(|k| k.role.clone())),
+                }
+            })
+            .collect();
+    }
+    if new.date.is_some() || new.start.is_some() {
+        existing.date = new.date.or(existing.date);
+        existing.start = new.start;
+        existing.end = new.end;
+    }
+    for (field, value) in [
+        (&mut existing.track, &new.track),
+        (&mut existing.language, &new.language),
+        (&mut existing.r#abstract, &new.r#abstract),
+    ] {
+        if value.is_some() {
+            field.clone_from(value);
+        }
+    }
+    for tag in &new.tags {
+        existing.add_tag(tag);
+    }
+}
+
+/// Applies the schedule's fields to the event: name, days and URL.
+pub fn merge_event(existing: &mut crate::note::Event, incoming: &ScheduledEvent) {
+    if let Some(name) = &incoming.name {
+        existing.name.clone_from(name);
+    }
+    if incoming.starts_on.is_some() {
+        existing.starts_on = incoming.starts_on;
+    }
+    if incoming.ends_on.is_some() {
+        existing.ends_on = incoming.ends_on;
+    }
+    if incoming.url.is_some() {
+        existing.url.clone_from(&incoming.url);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_types_map_to_kinds() {
+        for (text, kind) in [
+            ("Keynote", TalkKind::Keynote),
+            ("基調講演", TalkKind::Keynote),
+            ("Sponsor Keynote", TalkKind::Sponsor),
+            ("スポンサーセッション", TalkKind::Sponsor),
+            ("Lightning Talk", TalkKind::Lightning),
+            ("LT", TalkKind::Lightning),
+            ("Panel discussion", TalkKind::Panel),
+            ("ハンズオン", TalkKind::Workshop),
+            ("Talk", TalkKind::Session),
+            ("Session (40min)", TalkKind::Session),
+        ] {
+            assert_eq!(kind_of(text), kind, "{text}");
+        }
+    }
+
+    #[test]
+    fn times_and_durations() {
+        assert_eq!(clock("9:05").unwrap().to_string(), "09:05");
+        assert_eq!(clock("13:05:00").unwrap().to_string(), "13:05");
+        assert!(clock("25:00").is_none());
+        assert!(clock("12:5").is_none());
+        assert_eq!(hours_minutes("01:30"), Some((1, 30)));
+        let start = clock("23:30").unwrap();
+        assert!(add_minutes(start, 40).is_none());
+        assert_eq!(add_minutes(start, 20).unwrap().to_string(), "23:50");
+        assert!(add_minutes(start, 65_535 * 60 + 59).is_none());
+        assert_eq!(
+            date_of("2024-06-15T10:00:00+09:00").unwrap().to_string(),
+            "2024-06-15"
+        );
+        assert_eq!(time_of("2024-06-15T10:00:00").unwrap().to_string(), "10:00");
+    }
+
+    #[test]
+    fn ids_end_with_the_schedule_key_and_fit() {
+        let id = talk_id("Cilium Deep Dive", "abc123");
+        assert_eq!(id.as_str(), "cilium-deep-dive-abc123");
+        let long = "word ".repeat(40);
+        let id = talk_id(&long, "123456789012");
+        assert!(id.as_str().len() <= Slug::MAX_LEN && id.as_str().ends_with("-123456789012"));
+        assert_eq!(talk_id("🎉", "x1").as_str(), "talk-x1");
+        assert_eq!(key_of("ABC-12_3"), "abc123");
+    }
+
+    #[test]
+    fn merge_keeps_what_the_user_wrote() {
+        let sched = ScheduledTalk {
+            key: "k".into(),
+            place: "$".into(),
+            kind_given: false,
+            talk: {
+                let mut t = Talk::new("x-k".parse().unwrap(), "New title");
+                t.speakers = vec![Speaker {
+                    name: "Jane".into(),
+                    affiliation: None,
+                    role: None,
+                }];
+                t.date = Some("2024-06-16".parse().unwrap());
+                t.start = Some("10:00".parse().unwrap());
+                t.tags = vec!["Security".into()];
+                t
+            },
+        };
+        let mut mine = Talk::new("x-k".parse().unwrap(), "Old");
+        mine.kind = TalkKind::Keynote;
+        mine.speakers = vec![Speaker::parse_cli("Jane (Example)")];
+        mine.start = Some("09:00".parse().unwrap());
+        mine.end = Some("09:40".parse().unwrap());
+        mine.memo = Some("mine".into());
+        mine.tags = vec!["mine".into()];
+        merge_talk(&mut mine, &sched);
+        assert_eq!(mine.title, "New title");
+        assert_eq!(mine.kind, TalkKind::Keynote);
+        assert_eq!(mine.speakers[0].affiliation.as_deref(), Some("Example"));
+        assert_eq!(mine.start.unwrap().to_string(), "10:00");
+        assert_eq!(mine.end, None);
+        assert_eq!(mine.memo.as_deref(), Some("mine"));
+        assert_eq!(mine.tags, ["mine", "Security"]);
+        assert!(mine.semantic_problems().is_empty());
+    }
+}

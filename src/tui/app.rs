@@ -1,0 +1,496 @@
+//! The TUI's state and how it changes: plain Rust, no terminal.
+//!
+//! [`App::update`] applies one [`Action`] and never does slow work; [`App::sync`] then brings
+//! derived state up to date once per batch of events: it re-runs the search only when the
+//! query (typed text plus facet filters) changed, and re-reads the previewed note only when
+//! the focus moved to another talk. A paste or an IME commit that arrives as twenty key
+//! events therefore costs one search, not twenty. Anything that needs the outside world
+//! (browser, clipboard, editor) is queued as an [`Effect`] for the event loop to carry out.
+//! Capturing goes through [`crate::capture`], the same functions as the CLI, so every saved
+//! line is on disk (atomically, under the writer lock) before the next key is read.
+
+use crate::error::{Error, Result};
+use crate::index::SearchIndex;
+use crate::note::{ClockTime, Talk, TalkRef};
+use crate::query::Hit;
+use crate::store::{NoteKey, Store};
+
+use super::action::{Action, Effect};
+use super::facets::{Facets, Filter, Picker};
+use super::form::{LineInput, NewTalkForm};
+
+/// Results fetched per search; more are fetched when the selection nears the end.
+pub const PAGE: usize = 50;
+/// How many ticks (about a second each) a status message stays.
+const STATUS_TICKS: u8 = 6;
+
+/// Where the keys go when no overlay is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Typing in the query line; arrows move the selection.
+    Query,
+    /// Keys are commands on the result list (`j`/`k`, `a`, `o`, …).
+    List,
+    /// One talk on the whole screen.
+    Detail,
+}
+
+/// What a capture line adds to a talk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureKind {
+    Takeaway,
+    Tool,
+    Link,
+}
+
+impl CaptureKind {
+    pub fn prompt(self) -> &'static str {
+        match self {
+            CaptureKind::Takeaway => "takeaway",
+            CaptureKind::Tool => "tool: name [url]",
+            CaptureKind::Link => "link: url [title]",
+        }
+    }
+}
+
+/// The one-line input of `a`, `t` and `l`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureLine {
+    pub kind: CaptureKind,
+    pub target: TalkRef,
+    pub title: String,
+    pub input: LineInput,
+    /// Lines saved since it opened.
+    pub saved: usize,
+}
+
+/// Something drawn over the main screen that takes the keys while it is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Capture(CaptureLine),
+    NewTalk(NewTalkForm),
+    Facets(Picker),
+}
+
+/// The talk shown in the preview pane or the detail screen, as read from its file.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub id: TalkRef,
+    pub talk: std::result::Result<Talk, String>,
+    pub event_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+    pub(super) ticks: u8,
+}
+
+/// Sizes measured by the last draw, used for paging and scrolling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    /// Result items that fit in the list.
+    pub list_items: usize,
+    /// Text rows of the detail screen.
+    pub detail_rows: usize,
+    /// How far the detail screen can scroll (its wrapped length less one screen).
+    pub detail_max_scroll: usize,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            list_items: 10,
+            detail_rows: 20,
+            detail_max_scroll: usize::MAX,
+        }
+    }
+}
+
+pub struct App {
+    pub(super) store: Store,
+    pub(super) index: Option<SearchIndex>,
+    pub(super) query: LineInput,
+    pub(super) filters: Vec<Filter>,
+    /// The query text of the results on screen; `None` forces a search.
+    pub(super) searched: Option<String>,
+    /// The query text of the last search run, to tell a new query from a repeated one.
+    pub(super) last_query: Option<String>,
+    pub(super) limit: usize,
+    pub(super) hits: Vec<Hit>,
+    pub(super) warnings: Vec<String>,
+    pub(super) selected: usize,
+    pub(super) offset: usize,
+    pub(super) mode: Mode,
+    pub(super) overlay: Option<Overlay>,
+    pub(super) detail: Option<TalkRef>,
+    pub(super) detail_scroll: usize,
+    pub(super) preview: Option<Preview>,
+    pub(super) facets: Option<Facets>,
+    pub(super) facets_wanted: bool,
+    /// Files changed on disk (or this app wrote one): the index should catch up.
+    pub(super) refresh_wanted: bool,
+    pub(super) status: Option<Status>,
+    pub(super) effects: Vec<Effect>,
+    pub(super) viewport: Viewport,
+    pub(super) quit: bool,
+    pub(super) clock: fn() -> ClockTime,
+    /// Searches run so far (tests check that a burst of keys costs one search).
+    pub(super) searches: usize,
+}
+
+impl App {
+    /// A TUI on `store`. The search index is opened by [`App::open_index`], so a first frame
+    /// can be drawn before that (possibly slow) step.
+    pub fn new(store: Store) -> App {
+        App {
+            store,
+            index: None,
+            query: LineInput::default(),
+            filters: Vec::new(),
+            searched: None,
+            last_query: None,
+            limit: PAGE,
+            hits: Vec::new(),
+            warnings: Vec::new(),
+            selected: 0,
+            offset: 0,
+            mode: Mode::Query,
+            overlay: None,
+            detail: None,
+            detail_scroll: 0,
+            preview: None,
+            facets: None,
+            facets_wanted: false,
+            refresh_wanted: false,
+            status: None,
+            effects: Vec::new(),
+            viewport: Viewport::default(),
+            quit: false,
+            clock: crate::capture::now,
+            searches: 0,
+        }
+    }
+
+    /// Opens (and if needed builds) the search index, then runs the first search.
+    pub fn open_index(&mut self) -> Result<()> {
+        let (index, report) = SearchIndex::open(&self.store)?;
+        self.index_refreshed(index, Ok(report));
+        self.sync();
+        Ok(())
+    }
+
+    /// Stamps takeaways with this clock instead of the local time (tests).
+    pub fn set_clock(&mut self, clock: fn() -> ClockTime) {
+        self.clock = clock;
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_ref()
+    }
+
+    pub fn query(&self) -> &LineInput {
+        &self.query
+    }
+
+    pub fn filters(&self) -> &[Filter] {
+        &self.filters
+    }
+
+    pub fn hits(&self) -> &[Hit] {
+        &self.hits
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn preview(&self) -> Option<&Preview> {
+        self.preview.as_ref()
+    }
+
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// Whether the search index is here (not being opened or refreshed elsewhere).
+    pub fn has_index(&self) -> bool {
+        self.index.is_some()
+    }
+
+    /// Whether the search may have more results than fetched so far.
+    pub fn has_more(&self) -> bool {
+        self.hits.len() == self.limit
+    }
+
+    /// How many searches have run (one per batch of input that changed the query).
+    pub fn search_count(&self) -> usize {
+        self.searches
+    }
+
+    /// The talk on the detail screen, if it is open.
+    pub fn detail(&self) -> Option<&TalkRef> {
+        self.detail.as_ref()
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Whether keys are text for an input (query line, capture line, form, facet filter).
+    pub fn typing(&self) -> bool {
+        match &self.overlay {
+            Some(Overlay::Help) => false,
+            Some(_) => true,
+            None => self.mode == Mode::Query,
+        }
+    }
+
+    /// Where the keys go, for the key bindings.
+    pub fn context(&self) -> super::input::Context {
+        use super::input::Context;
+        match (&self.overlay, self.mode) {
+            (Some(Overlay::Help), _) => Context::Help,
+            (Some(_), _) | (None, Mode::Query) => Context::Typing,
+            (None, Mode::List) => Context::List,
+            (None, Mode::Detail) => Context::Detail,
+        }
+    }
+
+    /// The effects queued by the last updates, for the event loop to carry out.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Whether facet counts are needed (the picker is open or about to be) and missing.
+    pub fn wants_facets(&self) -> bool {
+        self.facets_wanted
+    }
+
+    /// Asks for facet counts to be computed (see [`App::wants_facets`]).
+    pub(super) fn request_facets(&mut self) {
+        self.facets_wanted = true;
+    }
+
+    /// Facet counts computed elsewhere (the event loop computes them off the UI thread).
+    pub fn set_facets(&mut self, facets: Facets) {
+        self.facets = Some(facets);
+        self.facets_wanted = false;
+    }
+
+    /// Computes the facet counts now, on this thread.
+    pub fn load_facets(&mut self) -> Result<()> {
+        let scan = self.store.scan()?;
+        self.set_facets(Facets::from_scan(&scan));
+        Ok(())
+    }
+
+    pub fn set_viewport(&mut self, viewport: Viewport) {
+        self.viewport = viewport;
+        self.keep_selection_visible();
+    }
+
+    pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(Status {
+            text: text.into(),
+            error,
+            ticks: STATUS_TICKS,
+        });
+    }
+
+    pub(super) fn set_error(&mut self, error: &Error) {
+        self.set_status(error.to_string().replace("\n  hint:", " — hint:"), true);
+    }
+
+    pub(super) fn push_effect(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
+    /// `update`, then `sync`: one action handled as the event loop would.
+    pub fn dispatch(&mut self, action: Action) {
+        self.update(action);
+        self.sync();
+    }
+
+    /// Applies one action. Cheap: searching and reading notes wait for [`App::sync`].
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Tick => {
+                self.refresh_wanted = true;
+                return;
+            }
+            Action::Resize(..) => return,
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
+            _ => {}
+        }
+        if self.overlay.is_some() {
+            return self.update_overlay(action);
+        }
+        if self.mode == Mode::Query && self.edit(action.clone(), Target::Query) {
+            return;
+        }
+        match (self.mode, action) {
+            (Mode::Detail, Action::Up) => self.scroll_detail(-1),
+            (Mode::Detail, Action::Down) => self.scroll_detail(1),
+            (Mode::Detail, Action::PageUp) => self.scroll_detail(-self.page_rows()),
+            (Mode::Detail, Action::PageDown) => self.scroll_detail(self.page_rows()),
+            (Mode::Detail, Action::Top) => self.detail_scroll = 0,
+            (Mode::Detail, Action::Bottom) => self.scroll_detail(isize::MAX / 2),
+            (Mode::Detail, Action::Back | Action::CursorLeft) => {
+                self.mode = Mode::List;
+                self.detail = None;
+            }
+            (_, Action::Up) => self.select_by(-1),
+            (_, Action::Down) => self.select_by(1),
+            (_, Action::PageUp) => self.select_by(-self.page_items()),
+            (_, Action::PageDown) => self.select_by(self.page_items()),
+            (_, Action::Top) => self.select(0),
+            (_, Action::Bottom) => self.select(self.hits.len().saturating_sub(1)),
+            (_, Action::Confirm | Action::CursorRight) => self.open_detail(),
+            (Mode::Query, Action::Back | Action::FocusList | Action::NextField) => {
+                self.mode = Mode::List
+            }
+            (Mode::List, Action::Back) => self.quit = true,
+            (_, Action::FocusQuery) => {
+                self.mode = Mode::Query;
+                self.detail = None;
+            }
+            (_, Action::Help) => self.overlay = Some(Overlay::Help),
+            (_, Action::Reload) => self.reload(),
+            (_, Action::Facets) => self.open_facets(),
+            (_, Action::ClearFilters) => {
+                self.filters.clear();
+                self.set_status("filters cleared", false);
+            }
+            (_, Action::NewTalk) => self.open_new_talk(),
+            (_, Action::AddTakeaway) => self.open_capture(CaptureKind::Takeaway),
+            (_, Action::AddTool) => self.open_capture(CaptureKind::Tool),
+            (_, Action::AddLink) => self.open_capture(CaptureKind::Link),
+            (_, Action::OpenUrl) => self.open_url(),
+            (_, Action::CopyUrl) => self.copy_url(),
+            (_, Action::Edit) => match self.focused() {
+                Some(id) => self.push_effect(Effect::Edit(NoteKey::Talk(id))),
+                None => self.set_status("no talk selected", true),
+            },
+            _ => {}
+        }
+    }
+
+    /// Applies a text-editing action to an input; returns whether it was one.
+    pub(super) fn edit(&mut self, action: Action, target: Target) -> bool {
+        let input = match target {
+            Target::Query => &mut self.query,
+            Target::Overlay => match &mut self.overlay {
+                Some(Overlay::Capture(line)) => &mut line.input,
+                Some(Overlay::NewTalk(form)) => form.input_mut(),
+                Some(Overlay::Facets(picker)) => &mut picker.filter,
+                _ => return false,
+            },
+        };
+        match action {
+            Action::Insert(c) => input.insert(c),
+            Action::Paste(text) => input.insert_str(&text),
+            Action::Backspace if target == Target::Query && input.cursor() == 0 => {
+                // Backspace at the start of the query line removes the last filter.
+                self.filters.pop();
+            }
+            Action::Backspace => input.backspace(),
+            Action::Delete => input.delete(),
+            Action::CursorLeft => input.left(),
+            Action::CursorRight => input.right(),
+            Action::CursorHome => input.home(),
+            Action::CursorEnd => input.end(),
+            Action::DeleteWord => input.delete_word(),
+            Action::DeleteToStart => input.delete_to_start(),
+            Action::DeleteToEnd => input.delete_to_end(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The talk commands apply to: the one on the detail screen, else the selected result.
+    pub fn focused(&self) -> Option<TalkRef> {
+        if self.mode == Mode::Detail {
+            return self.detail.clone();
+        }
+        self.hits
+            .get(self.selected)
+            .and_then(|hit| hit.id.parse().ok())
+    }
+
+    fn open_detail(&mut self) {
+        if let Some(id) = self.focused() {
+            self.detail = Some(id);
+            self.detail_scroll = 0;
+            self.mode = Mode::Detail;
+        }
+    }
+
+    /// Shows one talk on the detail screen (after creating it, say).
+    pub(super) fn show_detail(&mut self, id: TalkRef) {
+        self.detail = Some(id);
+        self.detail_scroll = 0;
+        self.mode = Mode::Detail;
+    }
+
+    fn page_items(&self) -> isize {
+        self.viewport.list_items.max(1) as isize
+    }
+
+    fn page_rows(&self) -> isize {
+        self.viewport.detail_rows.saturating_sub(2).max(1) as isize
+    }
+
+    fn scroll_detail(&mut self, by: isize) {
+        self.detail_scroll = self
+            .detail_scroll
+            .saturating_add_signed(by)
+            .min(self.viewport.detail_max_scroll);
+    }
+
+    fn select_by(&mut self, by: isize) {
+        let target = self.selected.saturating_add_signed(by);
+        self.select(target);
+    }
+
+    fn select(&mut self, index: usize) {
+        self.selected = index.min(self.hits.len().saturating_sub(1));
+        // Near the end of a full page: fetch more.
+        if self.hits.len() == self.limit && self.selected + self.page_items() as usize >= self.limit
+        {
+            self.limit += PAGE;
+            self.searched = None;
+        }
+        self.keep_selection_visible();
+    }
+
+    pub(super) fn keep_selection_visible(&mut self) {
+        let visible = self.viewport.list_items.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + visible {
+            self.offset = self.selected + 1 - visible;
+        }
+        self.offset = self.offset.min(self.hits.len().saturating_sub(1));
+    }
+}
+
+/// Which input a text-editing action goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Target {
+    Query,
+    Overlay,
+}

@@ -1,0 +1,336 @@
+//! A talk as lines of styled text, for the preview pane and the detail screen, plus the span
+//! helpers both screens use.
+//!
+//! Every piece of note text goes through [`display::escape`] before it becomes a [`Span`]:
+//! a note can hold terminal control sequences (an imported article, a pasted log line), and
+//! ratatui writes span text to the terminal as it is. Highlight ranges are byte ranges of the
+//! original text, so text is cut at the ranges first and each piece escaped separately.
+
+use std::ops::Range;
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthChar;
+
+use crate::display;
+use crate::note::Talk;
+
+use super::app::Preview;
+use super::view::Theme;
+
+/// One line of note text, escaped (line breaks shown as `⏎`).
+pub fn esc(text: &str) -> String {
+    display::line(text).into_owned()
+}
+
+/// `text` with the `ranges` (byte ranges of `text`) in `mark` style, every piece escaped.
+/// Ranges that are out of order, out of bounds or not on character boundaries are ignored.
+pub fn highlighted(
+    text: &str,
+    ranges: &[Range<usize>],
+    base: Style,
+    mark: Style,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at
+            || r.end > text.len()
+            || r.start >= r.end
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        if r.start > at {
+            spans.push(Span::styled(esc(&text[at..r.start]), base));
+        }
+        spans.push(Span::styled(esc(&text[r.clone()]), base.patch(mark)));
+        at = r.end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(esc(&text[at..]), base));
+    }
+    spans
+}
+
+/// Moves the start of a one-line snippet so that its first highlight is visible within
+/// `columns` (with `…` in front when something was cut), shifting the ranges along.
+pub fn focus(text: &str, ranges: &[Range<usize>], columns: usize) -> (String, Vec<Range<usize>>) {
+    let Some(first) = ranges
+        .first()
+        .filter(|r| r.end <= text.len() && text.is_char_boundary(r.start))
+    else {
+        return (text.to_owned(), ranges.to_vec());
+    };
+    if display::width(&text[..first.start]) + display::width(&text[first.clone()]) < columns {
+        return (text.to_owned(), ranges.to_vec());
+    }
+    // Keep about a quarter of the row as context before the match.
+    let mut cut = first.start;
+    let mut room = columns / 4;
+    for (i, c) in text[..first.start].char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if w > room {
+            break;
+        }
+        room -= w;
+        cut = i;
+    }
+    let shifted = ranges
+        .iter()
+        .filter(|r| r.start >= cut)
+        .map(|r| r.start - cut + '…'.len_utf8()..r.end - cut + '…'.len_utf8())
+        .collect();
+    (format!("…{}", &text[cut..]), shifted)
+}
+
+/// Cuts spans to at most `columns` display columns, ending with `…` when something was cut.
+/// Never cuts a character in half: a wide character that does not fit is left out whole.
+pub fn fit(spans: Vec<Span<'static>>, columns: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| display::width(&s.content)).sum();
+    if total <= columns {
+        return spans;
+    }
+    if columns == 0 {
+        return Vec::new();
+    }
+    let room = columns - 1;
+    let mut used = 0;
+    let mut out = Vec::new();
+    let mut last_style = Style::default();
+    'spans: for span in spans {
+        last_style = span.style;
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > room {
+                if !piece.is_empty() {
+                    out.push(Span::styled(piece, span.style));
+                }
+                break 'spans;
+            }
+            used += w;
+            piece.push(c);
+        }
+        out.push(Span::styled(piece, span.style));
+    }
+    out.push(Span::styled("…", last_style));
+    out
+}
+
+/// A logical line and the indent its continuation rows get when it is wrapped.
+#[derive(Debug, Clone)]
+pub struct Para {
+    pub line: Line<'static>,
+    pub indent: usize,
+}
+
+fn para(line: impl Into<Line<'static>>, indent: usize) -> Para {
+    Para {
+        line: line.into(),
+        indent,
+    }
+}
+
+/// Every field of a talk, for the preview and the detail screen.
+pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
+    let talk = match &preview.talk {
+        Ok(talk) => talk,
+        Err(message) => {
+            let mut lines = vec![para(
+                Line::styled(esc(&preview.id.to_string()), theme.dim()),
+                0,
+            )];
+            for line in display::escape(message, true).lines() {
+                lines.push(para(Line::styled(line.to_owned(), theme.error()), 2));
+            }
+            return lines;
+        }
+    };
+    let mut lines = vec![para(Line::styled(esc(&talk.title), theme.title()), 0)];
+    let field = |name: &str, value: String| {
+        para(
+            Line::from(vec![
+                Span::styled(format!("{name:<9} "), theme.dim()),
+                Span::raw(value),
+            ]),
+            10,
+        )
+    };
+    lines.push(field("id", preview.id.to_string()));
+    let event = preview
+        .event_name
+        .as_deref()
+        .map_or_else(|| preview.id.event.to_string(), esc);
+    lines.push(field("event", event));
+    lines.push(field("kind", talk.kind.to_string()));
+    if let Some(when) = when(talk) {
+        lines.push(field("when", when));
+    }
+    if !talk.speakers.is_empty() {
+        let speakers: Vec<String> = talk
+            .speakers
+            .iter()
+            .map(|s| match &s.role {
+                Some(role) => esc(&format!("{s}, {role}")),
+                None => esc(&s.to_string()),
+            })
+            .collect();
+        lines.push(field("speakers", speakers.join("; ")));
+    }
+    if let Some(url) = &talk.url {
+        lines.push(field("url", esc(url)));
+    }
+    for (name, value) in [("track", &talk.track), ("language", &talk.language)] {
+        if let Some(value) = value {
+            lines.push(field(name, esc(value)));
+        }
+    }
+    if !talk.tags.is_empty() {
+        lines.push(field("tags", esc(&talk.tags.join(", "))));
+    }
+    if let Some(rating) = talk.rating {
+        let n = usize::from(rating.get());
+        lines.push(field("rating", "★".repeat(n) + &"☆".repeat(5 - n)));
+    }
+    section(&mut lines, theme, "takeaways", talk.takeaways.len());
+    for t in &talk.takeaways {
+        let at =
+            t.at.map_or_else(|| "    -".to_owned(), |at| format!("{at}"));
+        let spans = vec![
+            Span::raw("  "),
+            Span::styled(at, theme.dim()),
+            Span::raw(" "),
+            Span::raw(esc(&t.text)),
+        ];
+        lines.push(para(spans, 8));
+    }
+    section(&mut lines, theme, "tools", talk.tools.len());
+    for tool in &talk.tools {
+        let mut spans = vec![Span::raw("  "), Span::raw(esc(&tool.name))];
+        if let Some(url) = &tool.url {
+            spans.push(Span::styled(format!("  {}", esc(url)), theme.dim()));
+        }
+        lines.push(para(spans, 4));
+    }
+    section(&mut lines, theme, "links", talk.links.len());
+    for link in &talk.links {
+        let mut spans = vec![Span::raw("  ")];
+        if let Some(title) = &link.title {
+            spans.push(Span::raw(format!("{}  ", esc(title))));
+        }
+        spans.push(Span::styled(esc(&link.url), theme.dim()));
+        lines.push(para(spans, 4));
+    }
+    for (name, text) in [("abstract", &talk.r#abstract), ("memo", &talk.memo)] {
+        if let Some(text) = text {
+            section(&mut lines, theme, name, 1);
+            for line in display::escape(text, true).lines() {
+                lines.push(para(Line::raw(format!("  {line}")), 2));
+            }
+        }
+    }
+    lines
+}
+
+/// Wraps lines to `columns` display columns. Japanese has no spaces between words, so lines
+/// break between any two characters, but at a space when one is near the end of the row (so
+/// English words mostly stay whole). Continuation rows get the line's hanging indent.
+pub fn wrap(paras: &[Para], columns: usize) -> Vec<Line<'static>> {
+    let columns = columns.max(1);
+    let mut rows = Vec::new();
+    for para in paras {
+        let indent = if para.indent * 2 < columns {
+            para.indent
+        } else {
+            0
+        };
+        let chars: Vec<(char, Style)> = para
+            .line
+            .spans
+            .iter()
+            .flat_map(|span| {
+                let style = para.line.style.patch(span.style);
+                span.content.chars().map(move |c| (c, style))
+            })
+            .collect();
+        let mut row: Vec<(char, Style)> = Vec::new();
+        let mut used = 0;
+        let mut first = true;
+        let mut rest = chars.as_slice();
+        while let Some(&(c, style)) = rest.first() {
+            let w = c.width().unwrap_or(0);
+            if used + w <= columns || row.is_empty() {
+                row.push((c, style));
+                used += w;
+                rest = &rest[1..];
+                continue;
+            }
+            // Full: break at a late space if there is one, else here.
+            let start = if first { 0 } else { indent };
+            let space = row
+                .iter()
+                .rposition(|(c, _)| *c == ' ')
+                .filter(|&i| i > start && (row.len() - i) * 4 < columns);
+            let carry: Vec<(char, Style)> = match space {
+                Some(i) => {
+                    let carried = row.split_off(i + 1);
+                    row.pop();
+                    carried
+                }
+                None => Vec::new(),
+            };
+            rows.push(to_line(&row));
+            first = false;
+            row = vec![(' ', Style::new()); indent];
+            used = indent;
+            for (c, style) in carry {
+                used += c.width().unwrap_or(0);
+                row.push((c, style));
+            }
+        }
+        rows.push(to_line(&row));
+    }
+    rows
+}
+
+fn to_line(chars: &[(char, Style)]) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut text = String::new();
+    let mut current = chars.first().map_or(Style::new(), |(_, s)| *s);
+    for &(c, style) in chars {
+        if style != current {
+            spans.push(Span::styled(std::mem::take(&mut text), current));
+            current = style;
+        }
+        text.push(c);
+    }
+    if !text.is_empty() {
+        spans.push(Span::styled(text, current));
+    }
+    Line::from(spans)
+}
+
+fn when(talk: &Talk) -> Option<String> {
+    let mut when = talk.date.map(|d| d.to_string()).unwrap_or_default();
+    if let Some(start) = talk.start {
+        when.push_str(&format!(" {start}"));
+        if let Some(end) = talk.end {
+            when.push_str(&format!("–{end}"));
+        }
+    }
+    let when = when.trim().to_owned();
+    (!when.is_empty()).then_some(when)
+}
+
+fn section(lines: &mut Vec<Para>, theme: &Theme, name: &str, count: usize) {
+    if count == 0 {
+        return;
+    }
+    lines.push(para(Line::raw(""), 0));
+    lines.push(para(
+        Line::styled(name.to_owned(), theme.title().add_modifier(Modifier::BOLD)),
+        0,
+    ));
+}

@@ -1,0 +1,252 @@
+//! The real terminal: raw mode, the alternate screen, bracketed paste, crossterm events, and
+//! the side effects that need the desktop (browser, clipboard, `$EDITOR`).
+//!
+//! The terminal is restored on every way out: a guard restores it when [`run`] returns (with
+//! or without an error), and a panic hook restores it before the panic message is printed, so
+//! a bug never leaves the user's shell in raw mode on the alternate screen.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::Duration;
+
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::error::{Error, Result};
+use crate::store::{NoteKey, Store};
+
+use super::app::App;
+use super::{EventSource, Host, Next};
+
+pub(super) fn run(store: Store) -> Result<()> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(Error::Invalid(
+            "the TUI needs a terminal\n  hint: use `tn search`, `tn list` and `tn jot` in scripts"
+                .into(),
+        ));
+    }
+    install_panic_hook();
+    let _guard = Guard::enter().map_err(|e| Error::io(std::path::Path::new("<terminal>"), e))?;
+    let mut terminal =
+        Terminal::new(CrosstermBackend::new(io::stdout())).map_err(super::terminal_error)?;
+    let mut app = App::new(store);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut host = DesktopHost { tx, rx };
+    super::start(
+        &mut terminal,
+        &mut app,
+        &mut CrosstermEvents,
+        &mut host,
+        &super::Options::interactive(),
+    )
+}
+
+fn enter() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+}
+
+fn leave() -> io::Result<()> {
+    let mut stdout = io::stdout();
+    let screen = execute!(
+        stdout,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let raw = disable_raw_mode();
+    screen.and(raw)
+}
+
+/// Restores the terminal when dropped.
+struct Guard;
+
+impl Guard {
+    fn enter() -> io::Result<Guard> {
+        if let Err(e) = enter() {
+            let _ = leave();
+            return Err(e);
+        }
+        Ok(Guard)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = leave();
+    }
+}
+
+/// Restores the terminal before the default panic output, then runs the previous hook.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = leave();
+        previous(info);
+    }));
+}
+
+/// Events from the terminal (keys, pastes, resizes).
+struct CrosstermEvents;
+
+impl EventSource for CrosstermEvents {
+    fn next(&mut self, timeout: Duration) -> io::Result<Next> {
+        if event::poll(timeout)? {
+            Ok(Next::Event(event::read()?))
+        } else {
+            Ok(Next::Timeout)
+        }
+    }
+}
+
+/// Browser, clipboard and editor of the desktop the terminal runs on.
+struct DesktopHost {
+    tx: Sender<(String, bool)>,
+    rx: Receiver<(String, bool)>,
+}
+
+impl Host for DesktopHost {
+    fn open_url(&mut self, url: &str) -> std::result::Result<String, String> {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        let mut command = Command::new(opener);
+        command
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        detach(&mut command);
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("cannot open the URL: {opener}: {e}"))?;
+        let tx = self.tx.clone();
+        let opener = opener.to_owned();
+        // Reap it in the background and report a failure.
+        std::thread::spawn(move || match child.wait() {
+            Ok(status) if !status.success() => {
+                let _ = tx.send((format!("cannot open the URL: {opener} {status}"), true));
+            }
+            _ => {}
+        });
+        Ok(format!(
+            "opened {} in the browser",
+            crate::display::line(url)
+        ))
+    }
+
+    fn copy(&mut self, text: &str) -> std::result::Result<String, String> {
+        let mut ways = Vec::new();
+        // OSC 52: the terminal puts it on the clipboard, even over ssh.
+        let mut stdout = io::stdout();
+        if write!(stdout, "\x1b]52;c;{}\x07", base64(text.as_bytes())).is_ok()
+            && stdout.flush().is_ok()
+        {
+            ways.push("OSC 52".to_owned());
+        }
+        if let Some((program, args)) = clipboard_tool() {
+            let mut command = Command::new(program);
+            command
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            detach(&mut command);
+            if let Ok(mut child) = command.spawn() {
+                let written = child
+                    .stdin
+                    .take()
+                    .is_some_and(|mut stdin| stdin.write_all(text.as_bytes()).is_ok());
+                std::thread::spawn(move || {
+                    let _ = child.wait();
+                });
+                if written {
+                    ways.push(program.to_owned());
+                }
+            }
+        }
+        if ways.is_empty() {
+            Err("could not copy: no clipboard tool and the terminal refused OSC 52".into())
+        } else {
+            Ok(format!("copied the URL ({})", ways.join(", ")))
+        }
+    }
+
+    fn edit(&mut self, store: &Store, key: &NoteKey) -> std::result::Result<String, String> {
+        leave().map_err(|e| e.to_string())?;
+        let outcome = crate::editor::edit_note(store, key);
+        enter().map_err(|e| e.to_string())?;
+        match outcome {
+            Ok(()) => Ok(format!("editor closed; {key} reloaded")),
+            Err(e) => Err(e.to_string().replace("\n  hint:", " — hint:")),
+        }
+    }
+
+    fn poll(&mut self) -> Vec<(String, bool)> {
+        self.rx.try_iter().collect()
+    }
+}
+
+/// A new process group, so the browser or clipboard tool outlives the TUI and gets no
+/// terminal signals meant for it.
+fn detach(command: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = command;
+    }
+}
+
+/// The first clipboard program that can work here.
+fn clipboard_tool() -> Option<(&'static str, &'static [&'static str])> {
+    let has = |var: &str| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+    let candidates: [(&str, &[&str], bool); 4] = [
+        ("pbcopy", &[], cfg!(target_os = "macos")),
+        ("wl-copy", &[], has("WAYLAND_DISPLAY")),
+        ("xclip", &["-selection", "clipboard"], has("DISPLAY")),
+        ("xsel", &["--clipboard", "--input"], has("DISPLAY")),
+    ];
+    candidates
+        .into_iter()
+        .find(|(program, _, usable)| *usable && on_path(program))
+        .map(|(program, args, _)| (program, args))
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+/// Standard base64 with padding, for OSC 52.
+pub(super) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,555 @@
+//! Unit tests of the TUI state: typing (Japanese included), pasting, facets, capturing and
+//! changes on disk, all without a terminal.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tempfile::TempDir;
+
+use super::action::{Action, Effect};
+use super::app::{App, Mode, Overlay};
+use super::facets::FacetKind;
+use super::form::{self, LineInput};
+use super::input::{self, Context};
+use crate::capture::{self, NewTalk};
+use crate::note::{ClockTime, Event as NoteEvent, Speaker, TalkRef};
+use crate::store::{NoteKey, Store};
+
+fn at_1312() -> ClockTime {
+    ClockTime::new(13, 12).unwrap_or_else(|| unreachable!())
+}
+
+/// A knowledge base with event `ev` and three talks.
+fn kb() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(dir.path()).unwrap();
+    let mut event = NoteEvent::new("ev".parse().unwrap(), "Example Conf");
+    event.starts_on = Some("2024-06-01".parse().unwrap());
+    store.create_event(&event).unwrap();
+    store
+        .set_current(&NoteKey::Event("ev".parse().unwrap()))
+        .unwrap();
+    for (id, title, tag, tool) in [
+        ("mesh", "サービスメッシュ入門", "mesh", "Istio"),
+        ("ebpf", "eBPF deep dive", "ebpf", "Cilium"),
+        (
+            "o11y",
+            "Kubernetesで始めるオブザーバビリティ入門",
+            "o11y",
+            "Grafana",
+        ),
+    ] {
+        let talk = capture::new_talk(
+            &store,
+            NewTalk {
+                id: Some(id.parse().unwrap()),
+                title: title.into(),
+                url: Some(format!("https://example.com/{id}")),
+                speakers: vec![Speaker::parse_cli("山田 太郎 (サイボウズ)")],
+                tags: vec![tag.into()],
+                ..NewTalk::default()
+            },
+        )
+        .unwrap();
+        capture::add_tool(&store, &talk, tool, None).unwrap();
+    }
+    (dir, store)
+}
+
+fn app(store: Store) -> App {
+    let mut app = App::new(store);
+    app.set_clock(at_1312);
+    app.open_index().unwrap();
+    app
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.dispatch(Action::Insert(c));
+    }
+}
+
+fn titles(app: &App) -> Vec<String> {
+    app.hits().iter().map(|h| h.title.clone()).collect()
+}
+
+fn talk_ref(id: &str) -> TalkRef {
+    id.parse().unwrap()
+}
+
+#[test]
+fn empty_query_lists_recent_talks_and_typing_japanese_searches() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    assert_eq!(app.mode(), Mode::Query);
+    assert_eq!(app.hits().len(), 3);
+    type_text(&mut app, "メッシュ");
+    assert_eq!(titles(&app), ["サービスメッシュ入門"]);
+    assert_eq!(app.query().text(), "メッシュ");
+    assert_eq!(app.query().cursor_column(), 8);
+    let hit = &app.hits()[0];
+    assert_eq!(&hit.title[hit.title_highlights[0].clone()], "メッシュ");
+    // The preview follows the selection.
+    let preview = app.preview().unwrap();
+    assert_eq!(preview.id, talk_ref("ev/mesh"));
+}
+
+#[test]
+fn prefix_of_the_last_word_matches_while_typing() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "kube");
+    assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
+    type_text(&mut app, "rnetes オブザ");
+    assert_eq!(app.hits().len(), 1);
+}
+
+#[test]
+fn backspace_and_cursor_over_wide_characters() {
+    let mut input = LineInput::new("日本語");
+    assert_eq!(input.cursor_column(), 6);
+    input.backspace();
+    assert_eq!(input.text(), "日本");
+    assert_eq!(input.cursor_column(), 4);
+    input.left();
+    assert_eq!(input.cursor_column(), 2);
+    input.insert('a');
+    assert_eq!(input.text(), "日a本");
+    assert_eq!(input.cursor_column(), 3);
+    input.right();
+    input.right();
+    input.delete();
+    assert_eq!(input.text(), "日a本");
+    input.home();
+    input.delete();
+    assert_eq!(input.text(), "a本");
+    input.end();
+    input.backspace();
+    input.backspace();
+    input.backspace();
+    assert_eq!(input.text(), "");
+    assert_eq!(input.cursor_column(), 0);
+}
+
+#[test]
+fn a_long_japanese_line_scrolls_by_display_width() {
+    let input = LineInput::new(&"日本語".repeat(10));
+    for columns in [1, 2, 3, 7, 11, 30, 100] {
+        let (text, column) = input.window(columns);
+        assert!(column < columns, "{columns}: cursor {column}");
+        assert!(
+            crate::display::width(text) <= columns + 1,
+            "{columns}: {text}"
+        );
+        assert!(input.text().ends_with(text));
+    }
+    assert_eq!(input.window(0), ("", 0));
+}
+
+#[test]
+fn word_and_line_deletion() {
+    let mut input = LineInput::new("サービス メッシュ 入門");
+    input.delete_word();
+    assert_eq!(input.text(), "サービス メッシュ ");
+    input.delete_word();
+    assert_eq!(input.text(), "サービス ");
+    input.home();
+    input.right();
+    input.delete_to_end();
+    assert_eq!(input.text(), "サ");
+    input.delete_to_start();
+    assert_eq!(input.text(), "");
+}
+
+#[test]
+fn pastes_arrive_whole_and_control_characters_never_enter() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.dispatch(Action::Paste("eBPF\ndeep\u{1b}[31m\u{7}".into()));
+    assert_eq!(app.query().text(), "eBPF deep[31m");
+    let mut input = LineInput::default();
+    input.insert('\u{1b}');
+    input.insert('\u{202e}');
+    input.insert_str("a\tb\r\n");
+    assert_eq!(input.text(), "a b");
+}
+
+#[test]
+fn a_burst_of_keys_costs_one_search() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    let before = app.search_count();
+    for c in "サービスメッシュ".chars() {
+        app.update(Action::Insert(c));
+    }
+    app.sync();
+    assert_eq!(app.search_count(), before + 1);
+    assert_eq!(titles(&app), ["サービスメッシュ入門"]);
+    // Nothing changed: no search.
+    app.dispatch(Action::Down);
+    app.dispatch(Action::CursorLeft);
+    assert_eq!(app.search_count(), before + 1);
+}
+
+#[test]
+fn keys_are_text_while_typing_and_commands_in_the_list() {
+    let key = |code| Event::Key(KeyEvent::from(code));
+    let j = key(KeyCode::Char('j'));
+    assert_eq!(
+        input::action(Context::Typing, &j),
+        Some(Action::Insert('j'))
+    );
+    assert_eq!(input::action(Context::List, &j), Some(Action::Down));
+    assert_eq!(
+        input::action(Context::Detail, &key(KeyCode::Char('q'))),
+        Some(Action::Back)
+    );
+    assert_eq!(
+        input::action(Context::List, &key(KeyCode::Char('q'))),
+        Some(Action::Quit)
+    );
+    let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    for context in [
+        Context::Typing,
+        Context::List,
+        Context::Detail,
+        Context::Help,
+    ] {
+        assert_eq!(input::action(context, &ctrl_c), Some(Action::Quit));
+    }
+    let mut release = KeyEvent::from(KeyCode::Char('x'));
+    release.kind = KeyEventKind::Release;
+    assert_eq!(input::action(Context::Typing, &Event::Key(release)), None);
+    assert_eq!(
+        input::action(Context::Typing, &Event::Paste("日本".into())),
+        Some(Action::Paste("日本".into()))
+    );
+}
+
+#[test]
+fn escape_goes_back_then_quits() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.dispatch(Action::Confirm);
+    assert_eq!(app.mode(), Mode::Detail);
+    app.dispatch(Action::Back);
+    assert_eq!(app.mode(), Mode::List);
+    app.dispatch(Action::FocusQuery);
+    assert_eq!(app.mode(), Mode::Query);
+    app.dispatch(Action::Back);
+    assert_eq!(app.mode(), Mode::List);
+    assert!(!app.should_quit());
+    app.dispatch(Action::Help);
+    assert!(matches!(app.overlay(), Some(Overlay::Help)));
+    app.dispatch(Action::Down);
+    assert!(app.overlay().is_none());
+    app.dispatch(Action::Back);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn facets_become_query_filters() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.load_facets().unwrap();
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::Facets);
+    app.dispatch(Action::NextField);
+    let Some(Overlay::Facets(picker)) = app.overlay() else {
+        panic!("the facet picker is open");
+    };
+    assert_eq!(picker.kind(), FacetKind::Tag);
+    type_text(&mut app, "ＥＢＰＦ");
+    app.dispatch(Action::Confirm);
+    assert!(app.overlay().is_none());
+    assert_eq!(app.composed_query(), "tag:ebpf");
+    assert_eq!(titles(&app), ["eBPF deep dive"]);
+    // A tool filter with the typed text after it, which still matches as a prefix.
+    app.dispatch(Action::ClearFilters);
+    app.dispatch(Action::Facets);
+    app.dispatch(Action::NextField);
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "isti");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::FocusQuery);
+    type_text(&mut app, "サービ");
+    assert_eq!(app.composed_query(), "tool:Istio サービ");
+    assert_eq!(titles(&app), ["サービスメッシュ入門"]);
+    // Backspace at the start of the query line removes the last filter.
+    app.dispatch(Action::CursorHome);
+    app.dispatch(Action::Backspace);
+    assert!(app.filters().is_empty());
+    app.dispatch(Action::DeleteToEnd);
+    // The picker opens on the kind picked last; picking an active value removes it.
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::Facets);
+    app.dispatch(Action::PrevField);
+    app.dispatch(Action::Confirm);
+    assert_eq!(app.composed_query(), "year:2024");
+    assert_eq!(app.hits().len(), 3);
+    app.dispatch(Action::Facets);
+    app.dispatch(Action::Confirm);
+    assert!(app.filters().is_empty());
+}
+
+#[test]
+fn takeaways_are_saved_line_by_line_and_the_line_stays_open() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ebpf");
+    app.dispatch(Action::Confirm);
+    assert_eq!(app.mode(), Mode::Detail);
+    app.dispatch(Action::AddTakeaway);
+    for text in ["一つ目の学び", "second: eBPF は速い"] {
+        type_text(&mut app, text);
+        app.dispatch(Action::Confirm);
+        let Some(Overlay::Capture(line)) = app.overlay() else {
+            panic!("the takeaway line stays open");
+        };
+        assert!(line.input.is_empty());
+    }
+    let on_disk = std::fs::read_to_string(dir.path().join("notes/ev/ebpf.ron")).unwrap();
+    assert!(on_disk.contains("一つ目の学び"), "{on_disk}");
+    assert!(on_disk.contains("second: eBPF は速い"), "{on_disk}");
+    assert_eq!(on_disk.matches("at: \"13:12\"").count(), 2, "{on_disk}");
+    // The preview shows them at once.
+    let talk = app.preview().unwrap().talk.as_ref().unwrap();
+    assert_eq!(talk.takeaways.len(), 2);
+    // Enter on an empty line closes it.
+    app.dispatch(Action::Confirm);
+    assert!(app.overlay().is_none());
+}
+
+#[test]
+fn tools_and_links_are_parsed_and_saved() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    app.dispatch(Action::FocusList);
+    let target = app.focused().unwrap();
+    app.dispatch(Action::AddTool);
+    type_text(&mut app, "Open Policy Agent https://openpolicyagent.org/");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::AddLink);
+    type_text(&mut app, "https://example.com/slides スライド");
+    app.dispatch(Action::Confirm);
+    assert!(app.overlay().is_none());
+    let talk = Store::open(dir.path())
+        .unwrap()
+        .read_talk(&target)
+        .unwrap()
+        .value;
+    let tool = talk.tools.last().unwrap();
+    assert_eq!(tool.name, "Open Policy Agent");
+    assert_eq!(tool.url.as_deref(), Some("https://openpolicyagent.org/"));
+    let link = talk.links.last().unwrap();
+    assert_eq!(link.url, "https://example.com/slides");
+    assert_eq!(link.title.as_deref(), Some("スライド"));
+    assert_eq!(form::parse_tool("Cilium"), ("Cilium".into(), None));
+}
+
+#[test]
+fn a_new_talk_from_the_form_becomes_the_current_talk() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::NewTalk);
+    let Some(Overlay::NewTalk(form)) = app.overlay() else {
+        panic!("the form is open");
+    };
+    assert_eq!(form.inputs[0].text(), "ev", "event prefilled");
+    // An empty title is refused inside the form.
+    app.dispatch(Action::Confirm);
+    let Some(Overlay::NewTalk(form)) = app.overlay() else {
+        panic!("the form stays open");
+    };
+    assert!(form.error.as_deref().unwrap_or("").contains("title"));
+    type_text(&mut app, "プラットフォームエンジニアリング");
+    app.dispatch(Action::NextField);
+    app.dispatch(Action::Paste("https://example.com/pe".into()));
+    app.dispatch(Action::NextField);
+    type_text(
+        &mut app,
+        "Jane Doe (Example, Inc.); 山田 花子（サイボウズ）",
+    );
+    app.dispatch(Action::Confirm);
+    assert!(app.overlay().is_none(), "{:?}", app.overlay());
+    assert_eq!(app.mode(), Mode::Detail);
+    let id = app.detail().cloned().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.current().unwrap(), id);
+    let talk = store.read_talk(&id).unwrap().value;
+    assert_eq!(talk.title, "プラットフォームエンジニアリング");
+    assert_eq!(talk.url.as_deref(), Some("https://example.com/pe"));
+    assert_eq!(talk.speakers.len(), 2);
+    assert_eq!(
+        talk.speakers[0].affiliation.as_deref(),
+        Some("Example, Inc.")
+    );
+    assert_eq!(talk.speakers[1].name, "山田 花子");
+    // And jotting goes to it.
+    app.dispatch(Action::AddTakeaway);
+    type_text(&mut app, "最初のメモ");
+    app.dispatch(Action::Confirm);
+    assert_eq!(store.read_talk(&id).unwrap().value.takeaways.len(), 1);
+}
+
+#[test]
+fn changes_made_outside_appear_after_a_refresh() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ユニークな文言");
+    assert!(app.hits().is_empty());
+    // Another `tn jot`, in another process as far as the app can tell.
+    let other = Store::open(dir.path()).unwrap();
+    capture::jot(
+        &other,
+        &talk_ref("ev/o11y"),
+        "ユニークな文言を見つけた",
+        at_1312(),
+    )
+    .unwrap();
+    app.dispatch(Action::Tick);
+    assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
+    let talk = app.preview().unwrap().talk.as_ref().unwrap();
+    assert_eq!(talk.takeaways.len(), 1);
+    // A removed note disappears.
+    std::fs::remove_file(dir.path().join("notes/ev/o11y.ron")).unwrap();
+    app.dispatch(Action::Tick);
+    assert!(app.hits().is_empty());
+}
+
+#[test]
+fn the_tui_never_overwrites_a_newer_file() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ebpf");
+    app.dispatch(Action::AddTakeaway);
+    // The file changes after the app read it (an editor, git pull).
+    let other = Store::open(dir.path()).unwrap();
+    capture::jot(&other, &talk_ref("ev/ebpf"), "from elsewhere", at_1312()).unwrap();
+    type_text(&mut app, "from the tui");
+    app.dispatch(Action::Confirm);
+    let talk = other.read_talk(&talk_ref("ev/ebpf")).unwrap().value;
+    let texts: Vec<&str> = talk.takeaways.iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts, ["from elsewhere", "from the tui"]);
+}
+
+#[test]
+fn urls_are_opened_only_when_they_are_web_pages() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::OpenUrl);
+    app.dispatch(Action::CopyUrl);
+    let effects = app.take_effects();
+    assert!(matches!(&effects[0], Effect::OpenUrl(u) if u.starts_with("https://example.com/")));
+    assert!(matches!(&effects[1], Effect::Copy(_)));
+    let target = app.focused().unwrap();
+    let other = Store::open(dir.path()).unwrap();
+    other
+        .update_talk(&target, |t| {
+            t.url = Some("file:///etc/passwd".into());
+            Ok(())
+        })
+        .unwrap();
+    app.dispatch(Action::Reload);
+    app.dispatch(Action::OpenUrl);
+    assert!(app.take_effects().is_empty());
+    assert!(app.status().unwrap().error);
+    app.dispatch(Action::Edit);
+    assert_eq!(app.take_effects(), [Effect::Edit(NoteKey::Talk(target))]);
+}
+
+#[test]
+fn capturing_without_a_talk_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(dir.path()).unwrap();
+    let mut app = app(store);
+    assert!(app.hits().is_empty());
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::AddTakeaway);
+    assert!(app.overlay().is_none());
+    assert!(app.status().unwrap().text.contains("press n"));
+    // No event: the form says so instead of failing silently.
+    app.dispatch(Action::NewTalk);
+    type_text(&mut app, "Title");
+    app.dispatch(Action::Confirm);
+    let Some(Overlay::NewTalk(form)) = app.overlay() else {
+        panic!("the form stays open");
+    };
+    assert!(form.error.is_some());
+}
+
+#[test]
+fn no_sequence_of_actions_panics() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.load_facets().unwrap();
+    let actions = [
+        Action::Insert('あ'),
+        Action::Insert('k'),
+        Action::Insert(' '),
+        Action::Insert('\u{1b}'),
+        Action::Insert('-'),
+        Action::Insert('"'),
+        Action::Insert(':'),
+        Action::Paste("tag:\"x\" OR -".into()),
+        Action::Paste("\u{0}\u{9b}日本\r\n".into()),
+        Action::Backspace,
+        Action::Delete,
+        Action::CursorLeft,
+        Action::CursorRight,
+        Action::CursorHome,
+        Action::CursorEnd,
+        Action::DeleteWord,
+        Action::DeleteToStart,
+        Action::DeleteToEnd,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Confirm,
+        Action::Back,
+        Action::FocusQuery,
+        Action::FocusList,
+        Action::NextField,
+        Action::PrevField,
+        Action::OpenUrl,
+        Action::CopyUrl,
+        Action::Facets,
+        Action::ClearFilters,
+        Action::Help,
+        Action::Resize(1, 1),
+        Action::NewTalk,
+        Action::AddTakeaway,
+        Action::AddTool,
+        Action::AddLink,
+        Action::Reload,
+        Action::Tick,
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..3_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let action = actions[(seed % actions.len() as u64) as usize].clone();
+        app.dispatch(action);
+        app.take_effects();
+    }
+}
+
+#[test]
+fn snippets_scroll_to_their_first_match() {
+    use super::talk_view::focus;
+    let text = format!("{}eBPF で計装する", "前置き".repeat(20));
+    let start = text.find("eBPF").unwrap();
+    let ebpf = start..start + 4;
+    let (shown, ranges) = focus(&text, std::slice::from_ref(&ebpf), 30);
+    assert!(shown.starts_with('…'));
+    assert_eq!(&shown[ranges[0].clone()], "eBPF");
+    assert!(crate::display::width(&shown[..ranges[0].start]) <= 30 / 4 + 1);
+    // Already visible: unchanged.
+    let ebpf = 0..4;
+    let (shown, _) = focus("eBPF で計装", std::slice::from_ref(&ebpf), 30);
+    assert_eq!(shown, "eBPF で計装");
+}

@@ -1,0 +1,1700 @@
+//! `tn search` and its companions (`reindex`, `tools`, `speakers`, `related`), through the real
+//! binary on knowledge bases built for each test: query features, lenient parsing, the index's
+//! life cycle (build, stale refresh, corruption), and concurrent processes.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+use std::process::{Output, Stdio};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::{Kb, stderr, stdout};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// Writes an interchange document next to the knowledge base and imports it.
+fn import(kb: &Kb, document: &Value) {
+    let path = kb.base.join("import.json");
+    fs::write(&path, serde_json::to_string_pretty(document).unwrap()).unwrap();
+    kb.ok(&["import", path.to_str().unwrap()]);
+}
+
+/// Asserts that a run of `tn` did not panic and left no backtrace.
+fn assert_no_panic(out: &Output, what: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{what} panicked:\n{err}"
+    );
+}
+
+/// `tn search ARGS` (options first, then the query words), asserting exit 0 and no panic.
+fn search(kb: &Kb, args: &[&str]) -> Output {
+    let mut full = vec!["search"];
+    full.extend_from_slice(args);
+    let out = kb.tn().args(&full).output().expect("run tn");
+    assert_no_panic(&out, &format!("tn {full:?}"));
+    assert!(
+        out.status.success(),
+        "tn {full:?} failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `tn search --json ARGS`: the parsed array of hits.
+fn hits(kb: &Kb, args: &[&str]) -> Vec<Value> {
+    let mut full = vec!["--json"];
+    full.extend_from_slice(args);
+    let out = search(kb, &full);
+    let text = stdout(&out);
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Array(items)) => items,
+        other => panic!("tn search {full:?}: not a JSON array ({other:?}):\n{text}"),
+    }
+}
+
+/// The ids of `tn search --json ARGS`, in rank order.
+fn ids(kb: &Kb, args: &[&str]) -> Vec<String> {
+    hits(kb, args)
+        .iter()
+        .map(|h| {
+            h["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("hit without id: {h}"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The ids of `tn search --json ARGS`, as a set (for filters, where order is not ranked).
+fn id_set(kb: &Kb, args: &[&str]) -> BTreeSet<String> {
+    let found = ids(kb, args);
+    let set: BTreeSet<String> = found.iter().cloned().collect();
+    assert_eq!(
+        set.len(),
+        found.len(),
+        "duplicate hits for {args:?}: {found:?}"
+    );
+    set
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Asserts the exact set of ids a query finds.
+#[track_caller]
+fn finds(kb: &Kb, args: &[&str], expected: &[&str]) {
+    assert_eq!(id_set(kb, args), set(expected), "tn search {args:?}");
+}
+
+/// The lines of stderr that are not the expected "no talks match" footer.
+fn notices(out: &Output) -> Vec<String> {
+    stderr(out)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Asserts stderr is exactly one line announcing that the index was (re)built.
+#[track_caller]
+fn assert_rebuild_notice(out: &Output) {
+    let lines = notices(out);
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected one notice line, got:\n{}",
+        stderr(out)
+    );
+    assert!(
+        lines[0].starts_with("note: search index rebuilt"),
+        "not a rebuild notice: {}",
+        lines[0]
+    );
+}
+
+/// Every talk of the standard corpus.
+const ALL_TALKS: [&str; 13] = [
+    "cnds-2024/mesh",
+    "cnds-2024/ebpf",
+    "cnds-2024/argo",
+    "cnds-2024/bizdevops",
+    "cnds-2024/server-long",
+    "cnds-2024/server-short",
+    "cnds-2024/rank-memo",
+    "cnds-2024/rank-title",
+    "summit-2022/deploy",
+    "summit-2022/adjacent",
+    "summit-2022/apart",
+    "weekly-2023/cilium-release",
+    "weekly-2023/argocd-tips",
+];
+
+/// The interchange document of the standard corpus: three events, thirteen talks, each word
+/// a test looks for placed in known talks only.
+fn corpus_document() -> Value {
+    json!({"talknotes": 1, "events": [
+        {"id": "cnds-2024", "name": "CloudNative Days Summer 2024", "kind": "conference",
+         "starts_on": "2024-06-15", "talks": [
+            {"id": "mesh", "kind": "keynote", "title": "サービスメッシュ入門",
+             "url": "https://example.com/mesh",
+             "speakers": [{"name": "山田 太郎", "affiliation": "サイボウズ"}],
+             "language": "ja", "tags": ["service-mesh"],
+             "tools": [{"name": "Istio", "url": "https://istio.io/"}],
+             "takeaways": [{"text": "サイドカーの負荷が下がる"}]},
+            {"id": "ebpf", "title": "eBPFで始めるオブザーバビリティ",
+             "speakers": [{"name": "佐藤 花子", "affiliation": "Example"}],
+             "language": "ja", "tags": ["eBPF", "observability"],
+             "tools": [{"name": "Cilium", "url": "https://cilium.io/"}],
+             "takeaways": [{"text": "カーネルの中で安全に動く"}]},
+            {"id": "argo", "title": "ArgoCDによるGitOps実践",
+             "tools": [{"name": "ArgoCD", "url": "https://argo-cd.readthedocs.io/"}],
+             "takeaways": [{"text": "同期の失敗を検知する"}]},
+            {"id": "bizdevops", "kind": "keynote", "title": "BizDevOpsを実現する内製開発",
+             "takeaways": [{"text": "省エネの仕組みを作る"}]},
+            {"id": "server-long", "title": "サーバーの省電力化",
+             "takeaways": [{"text": "古い機材を入れ替える"}]},
+            {"id": "server-short", "title": "サーバ監視の基本",
+             "takeaways": [{"text": "アラートを減らす"}]},
+            {"id": "rank-memo", "title": "インフラ雑談",
+             "takeaways": [{"text": "運用の苦労話"}],
+             "memo": "最後にTerraformについて少し触れた"},
+            {"id": "rank-title", "title": "Terraform入門",
+             "takeaways": [{"text": "状態ファイルを分割する"}]}
+        ]},
+        {"id": "summit-2022", "name": "Cloud Summit North America 2022", "kind": "conference",
+         "starts_on": "2022-10-26", "talks": [
+            {"id": "deploy", "title": "Progressive Delivery at Scale", "language": "en",
+             "speakers": [{"name": "John Smith", "affiliation": "Acme"}],
+             "tools": [{"name": "ArgoCD"}],
+             "takeaways": [{"text": "Our deployment pipeline runs canary analysis"},
+                           {"text": "Kubernetes operators reconcile state"}]},
+            {"id": "adjacent", "title": "Cache notes", "language": "en",
+             "takeaways": [{"text": "the cache warming step matters"}]},
+            {"id": "apart", "title": "More cache notes", "language": "en",
+             "takeaways": [{"text": "warming up the cache takes time"}]}
+        ]},
+        {"id": "weekly-2023", "name": "Weekly Digest", "kind": "newsletter",
+         "starts_on": "2023-11-13", "talks": [
+            {"id": "cilium-release", "kind": "release", "title": "Cilium 1.15 リリース",
+             "language": "ja", "tags": ["ebpf"],
+             "tools": [{"name": "Cilium", "url": "https://cilium.io/"}],
+             "takeaways": [{"text": "鍵の管理が改善された"}]},
+            {"id": "argocd-tips", "kind": "article", "title": "argocd の運用Tips",
+             "date": "2023-11-15", "tools": [{"name": "argocd"}],
+             "takeaways": [{"text": "同期ウェーブを使い分ける"}]}
+        ]}
+    ]})
+}
+
+/// A knowledge base holding the standard corpus (the index is not built yet).
+fn corpus() -> Kb {
+    let kb = Kb::new();
+    import(&kb, &corpus_document());
+    kb
+}
+
+/// A small knowledge base with one event `ev` and one current talk `ev/first`.
+fn small() -> Kb {
+    let kb = Kb::with_event();
+    kb.ok(&["new", "Observability basics", "--id", "first", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:00", "カーネルで動く仕組み"]);
+    kb.ok(&["new", "サービスメッシュ入門", "--id", "second", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:30", "サイドカーを減らす"]);
+    kb
+}
+
+const TALK_RON: &str = r#"Talk(
+    schema: 1,
+    id: "handmade",
+    title: "Handmade Zanzibar note",
+    takeaways: [
+        Takeaway(
+            text: "written without tn",
+        ),
+    ],
+)
+"#;
+
+// ---------------------------------------------------------------------------------------------
+// 1. Query features
+
+#[test]
+fn terms_are_anded() {
+    let kb = corpus();
+    finds(
+        &kb,
+        &["cache"],
+        &["summit-2022/adjacent", "summit-2022/apart"],
+    );
+    finds(
+        &kb,
+        &["サーバ"],
+        &["cnds-2024/server-long", "cnds-2024/server-short"],
+    );
+    finds(&kb, &["サーバ 監視"], &["cnds-2024/server-short"]);
+    // Words given as separate arguments are joined, and still ANDed.
+    finds(&kb, &["サーバ", "省電力"], &["cnds-2024/server-long"]);
+    // Two words that never occur in the same talk: nothing.
+    finds(&kb, &["cache 鍵"], &[]);
+}
+
+#[test]
+fn a_japanese_word_inside_a_katakana_compound_is_found() {
+    let kb = corpus();
+    finds(&kb, &["メッシュ"], &["cnds-2024/mesh"]);
+    finds(&kb, &["サービス"], &["cnds-2024/mesh"]);
+    // A word inside a kanji compound too.
+    finds(&kb, &["電力"], &["cnds-2024/server-long"]);
+}
+
+#[test]
+fn a_one_character_kanji_word_is_found() {
+    let kb = corpus();
+    finds(&kb, &["鍵"], &["weekly-2023/cilium-release"]);
+    finds(&kb, &["基本"], &["cnds-2024/server-short"]);
+}
+
+#[test]
+fn full_width_and_lower_case_queries_find_ascii_words() {
+    let kb = corpus();
+    let expected = ["cnds-2024/ebpf", "weekly-2023/cilium-release"];
+    finds(&kb, &["ｅＢＰＦ"], &expected);
+    finds(&kb, &["ebpf"], &expected);
+    finds(&kb, &["EBPF"], &expected);
+    // The talk with eBPF in its title ranks first, whatever the width or case of the query.
+    for query in ["ｅＢＰＦ", "ebpf", "EBPF"] {
+        assert_eq!(ids(&kb, &[query])[0], "cnds-2024/ebpf", "{query}");
+    }
+    finds(&kb, &["kubernetes"], &["summit-2022/deploy"]);
+    finds(&kb, &["ｋｕｂｅｒｎｅｔｅｓ"], &["summit-2022/deploy"]);
+}
+
+#[test]
+fn prolonged_sound_marks_are_ignored_both_ways() {
+    let kb = corpus();
+    let both = ["cnds-2024/server-long", "cnds-2024/server-short"];
+    finds(&kb, &["サーバ"], &both);
+    finds(&kb, &["サーバー"], &both);
+    // Half-width katakana too.
+    finds(&kb, &["ｻｰﾊﾞｰ"], &both);
+    finds(&kb, &["サーバー 監視"], &["cnds-2024/server-short"]);
+    finds(&kb, &["サーバ 省電力"], &["cnds-2024/server-long"]);
+}
+
+#[test]
+fn camel_case_parts_are_words() {
+    let kb = corpus();
+    // `ArgoCD` is in the title and tools of cnds-2024/argo and in the tools of
+    // summit-2022/deploy; the all-lower-case `argocd` of weekly-2023 has no humps.
+    finds(&kb, &["argo"], &["cnds-2024/argo", "summit-2022/deploy"]);
+    finds(&kb, &["devops"], &["cnds-2024/bizdevops"]);
+    finds(&kb, &["DevOps"], &["cnds-2024/bizdevops"]);
+    finds(&kb, &["biz"], &["cnds-2024/bizdevops"]);
+    finds(
+        &kb,
+        &["argocd"],
+        &[
+            "cnds-2024/argo",
+            "summit-2022/deploy",
+            "weekly-2023/argocd-tips",
+        ],
+    );
+}
+
+#[test]
+fn english_words_are_stemmed() {
+    let kb = corpus();
+    finds(&kb, &["deploying"], &["summit-2022/deploy"]);
+    finds(&kb, &["deployments"], &["summit-2022/deploy"]);
+    finds(&kb, &["operator"], &["summit-2022/deploy"]);
+    // The snippet marks the stem in the note's own word.
+    let found = hits(&kb, &["deploying"]);
+    let snippet = found[0]["snippet"].as_str().unwrap();
+    assert_eq!(snippet, "Our deployment pipeline runs canary analysis");
+}
+
+#[test]
+fn a_quoted_phrase_matches_only_contiguous_words() {
+    let kb = corpus();
+    // Both talks have both words…
+    finds(
+        &kb,
+        &["cache warming"],
+        &["summit-2022/adjacent", "summit-2022/apart"],
+    );
+    // …but only one has them next to each other, in this order.
+    finds(&kb, &["\"cache warming\""], &["summit-2022/adjacent"]);
+    finds(&kb, &["\"warming up\""], &["summit-2022/apart"]);
+    finds(&kb, &["\"warming cache\""], &[]);
+    // Japanese quotes too.
+    finds(&kb, &["「cache warming」"], &["summit-2022/adjacent"]);
+    // A Japanese phrase with a space between its words.
+    finds(&kb, &["\"サイドカー の\""], &["cnds-2024/mesh"]);
+}
+
+#[test]
+fn a_minus_term_excludes() {
+    let kb = corpus();
+    finds(&kb, &["ebpf -カーネル"], &["weekly-2023/cilium-release"]);
+    finds(
+        &kb,
+        &["--", "ebpf", "-カーネル"],
+        &["weekly-2023/cilium-release"],
+    );
+    finds(&kb, &["cache -\"cache warming\""], &["summit-2022/apart"]);
+    finds(&kb, &["入門"], &["cnds-2024/mesh", "cnds-2024/rank-title"]);
+    finds(&kb, &["入門 -kind:keynote"], &["cnds-2024/rank-title"]);
+    finds(&kb, &["入門 -terraform"], &["cnds-2024/mesh"]);
+    // A negation alone excludes from everything.
+    let rest = id_set(&kb, &["--limit", "50", "--", "-鍵"]);
+    let mut expected = set(&ALL_TALKS);
+    expected.remove("weekly-2023/cilium-release");
+    assert_eq!(rest, expected);
+}
+
+#[test]
+fn or_joins_alternatives() {
+    let kb = corpus();
+    finds(
+        &kb,
+        &["鍵 OR カーネル"],
+        &["weekly-2023/cilium-release", "cnds-2024/ebpf"],
+    );
+    finds(
+        &kb,
+        &["terraform OR 鍵"],
+        &[
+            "cnds-2024/rank-title",
+            "cnds-2024/rank-memo",
+            "weekly-2023/cilium-release",
+        ],
+    );
+    // OR binds tighter than the implicit AND: サーバ AND (監視 OR 省電力).
+    finds(
+        &kb,
+        &["サーバ 監視 OR 省電力"],
+        &["cnds-2024/server-long", "cnds-2024/server-short"],
+    );
+    finds(
+        &kb,
+        &["cache 鍵 OR warming"],
+        &["summit-2022/adjacent", "summit-2022/apart"],
+    );
+    // Lower-case `or` is a word, not an operator.
+    finds(&kb, &["鍵 or カーネル"], &[]);
+}
+
+#[test]
+fn field_filters() {
+    let kb = corpus();
+    // event: (a prefix of the id is enough)
+    finds(
+        &kb,
+        &["event:weekly-2023"],
+        &["weekly-2023/cilium-release", "weekly-2023/argocd-tips"],
+    );
+    finds(
+        &kb,
+        &["event:weekly"],
+        &["weekly-2023/cilium-release", "weekly-2023/argocd-tips"],
+    );
+    finds(&kb, &["argocd event:cnds-2024"], &["cnds-2024/argo"]);
+    finds(&kb, &["event:nope"], &[]);
+    // speaker:
+    finds(&kb, &["speaker:山田"], &["cnds-2024/mesh"]);
+    finds(&kb, &["speaker:\"山田 太郎\""], &["cnds-2024/mesh"]);
+    finds(&kb, &["speaker:smith"], &["summit-2022/deploy"]);
+    finds(&kb, &["speaker:サイボウズ"], &["cnds-2024/mesh"]);
+    // A speaker filter looks at speakers only: 山田 is nowhere else, but Cilium is a tool.
+    finds(&kb, &["speaker:cilium"], &[]);
+    // tool:
+    finds(
+        &kb,
+        &["tool:cilium"],
+        &["cnds-2024/ebpf", "weekly-2023/cilium-release"],
+    );
+    finds(&kb, &["tool:istio"], &["cnds-2024/mesh"]);
+    // "Terraform" is in titles and a memo, never a tool.
+    finds(&kb, &["tool:terraform"], &[]);
+    // tag: (case- and width-insensitive, exact)
+    finds(
+        &kb,
+        &["tag:ebpf"],
+        &["cnds-2024/ebpf", "weekly-2023/cilium-release"],
+    );
+    finds(
+        &kb,
+        &["tag:EBPF"],
+        &["cnds-2024/ebpf", "weekly-2023/cilium-release"],
+    );
+    finds(&kb, &["tag:observability"], &["cnds-2024/ebpf"]);
+    finds(&kb, &["tag:service-mesh"], &["cnds-2024/mesh"]);
+    finds(&kb, &["tag:service"], &[]);
+    // kind:
+    finds(
+        &kb,
+        &["kind:keynote"],
+        &["cnds-2024/mesh", "cnds-2024/bizdevops"],
+    );
+    finds(&kb, &["kind:Release"], &["weekly-2023/cilium-release"]);
+    finds(&kb, &["kind:article"], &["weekly-2023/argocd-tips"]);
+    finds(&kb, &["kind:keynote サービス"], &["cnds-2024/mesh"]);
+    // year: (a talk without a date has its event's)
+    let summit = [
+        "summit-2022/deploy",
+        "summit-2022/adjacent",
+        "summit-2022/apart",
+    ];
+    finds(&kb, &["year:2022"], &summit);
+    finds(
+        &kb,
+        &["year:2023"],
+        &["weekly-2023/cilium-release", "weekly-2023/argocd-tips"],
+    );
+    finds(&kb, &["year:2021"], &[]);
+    // date:
+    let cnds: Vec<&str> = ALL_TALKS
+        .iter()
+        .copied()
+        .filter(|id| id.starts_with("cnds-2024/"))
+        .collect();
+    finds(&kb, &["--limit", "50", "date:>=2024-01-01"], &cnds);
+    finds(&kb, &["date:<2023-01-01"], &summit);
+    finds(&kb, &["date:<=2022-10-26"], &summit);
+    finds(&kb, &["date:2023-11-15"], &["weekly-2023/argocd-tips"]);
+    finds(&kb, &["date:=2023-11-13"], &["weekly-2023/cilium-release"]);
+    finds(
+        &kb,
+        &["date:>2023-11-13 date:<2024-01-01"],
+        &["weekly-2023/argocd-tips"],
+    );
+    finds(
+        &kb,
+        &["date:>=2023-11-13 date:<2024-06-15"],
+        &["weekly-2023/cilium-release", "weekly-2023/argocd-tips"],
+    );
+    // lang:
+    finds(&kb, &["lang:en"], &summit);
+    finds(
+        &kb,
+        &["lang:JA"],
+        &[
+            "cnds-2024/mesh",
+            "cnds-2024/ebpf",
+            "weekly-2023/cilium-release",
+        ],
+    );
+    finds(
+        &kb,
+        &["lang:en cache"],
+        &["summit-2022/adjacent", "summit-2022/apart"],
+    );
+    // Filters combine with each other.
+    finds(&kb, &["kind:keynote lang:ja"], &["cnds-2024/mesh"]);
+    finds(
+        &kb,
+        &["tag:ebpf year:2023"],
+        &["weekly-2023/cilium-release"],
+    );
+}
+
+#[test]
+fn filters_without_words_list_the_most_recent_first() {
+    let kb = corpus();
+    let found = ids(&kb, &["event:weekly"]);
+    assert_eq!(
+        found,
+        ["weekly-2023/argocd-tips", "weekly-2023/cilium-release"]
+    );
+    let found = ids(&kb, &["--limit", "50", "date:>=2022-01-01"]);
+    assert_eq!(found.len(), ALL_TALKS.len());
+    assert_eq!(
+        found[8..10],
+        ["weekly-2023/argocd-tips", "weekly-2023/cilium-release"]
+    );
+    assert!(found[..8].iter().all(|id| id.starts_with("cnds-2024/")));
+    assert!(found[10..].iter().all(|id| id.starts_with("summit-2022/")));
+}
+
+#[test]
+fn prefix_matches_the_last_word_only_when_asked() {
+    let kb = corpus();
+    finds(&kb, &["kube"], &[]);
+    finds(&kb, &["--prefix", "kube"], &["summit-2022/deploy"]);
+    finds(&kb, &["--prefix", "deploy pipel"], &["summit-2022/deploy"]);
+    // Only the last word is a prefix.
+    finds(&kb, &["--prefix", "pipel deploy"], &[]);
+    // A trailing space means the word is complete.
+    finds(&kb, &["--prefix", "kube "], &[]);
+    finds(
+        &kb,
+        &["--prefix", "terra"],
+        &["cnds-2024/rank-title", "cnds-2024/rank-memo"],
+    );
+}
+
+#[test]
+fn limit_caps_the_number_of_hits() {
+    let kb = corpus();
+    let all = ids(&kb, &["サーバ"]);
+    assert_eq!(all.len(), 2);
+    assert_eq!(ids(&kb, &["--limit", "1", "サーバ"]), all[..1]);
+    assert_eq!(ids(&kb, &["-n", "1", "サーバ"]), all[..1]);
+    assert_eq!(ids(&kb, &["--limit", "5", "サーバ"]), all);
+    // The default is ten.
+    assert_eq!(ids(&kb, &["date:>=2000-01-01"]).len(), 10);
+    assert_eq!(ids(&kb, &["--limit", "3", "date:>=2000-01-01"]).len(), 3);
+    let out = search(&kb, &["--limit", "1", "サーバ"]);
+    let text = stdout(&out);
+    assert!(text.contains(" 1. "), "{text}");
+    assert!(!text.contains(" 2. "), "{text}");
+}
+
+#[test]
+fn a_title_match_outranks_the_same_word_in_the_memo() {
+    let kb = corpus();
+    assert_eq!(
+        ids(&kb, &["terraform"]),
+        ["cnds-2024/rank-title", "cnds-2024/rank-memo"]
+    );
+    assert_eq!(
+        ids(&kb, &["Terraform"]),
+        ["cnds-2024/rank-title", "cnds-2024/rank-memo"]
+    );
+    // The title outranks a takeaway too.
+    assert_eq!(
+        ids(&kb, &["ebpf"]),
+        ["cnds-2024/ebpf", "weekly-2023/cilium-release"]
+    );
+}
+
+#[test]
+fn json_output_is_an_array_in_rank_order_with_the_documented_fields() {
+    let kb = corpus();
+    let found = hits(&kb, &["terraform"]);
+    assert_eq!(found.len(), 2);
+    let title = &found[0];
+    assert_eq!(title["id"], "cnds-2024/rank-title");
+    assert_eq!(title["event"], "cnds-2024");
+    assert_eq!(title["title"], "Terraform入門");
+    assert_eq!(title["url"], Value::Null);
+    let memo = &found[1];
+    assert_eq!(memo["id"], "cnds-2024/rank-memo");
+    assert_eq!(memo["event"], "cnds-2024");
+    assert_eq!(memo["title"], "インフラ雑談");
+    // The snippet is the line that matched, not the first one.
+    assert_eq!(memo["snippet"], "最後にTerraformについて少し触れた");
+    let scores: Vec<f64> = found
+        .iter()
+        .map(|h| h["score"].as_f64().expect("score is a number"))
+        .collect();
+    assert!(scores[0] > scores[1] && scores[1] > 0.0, "{scores:?}");
+    for hit in &found {
+        for field in ["id", "event", "title", "url", "score", "snippet"] {
+            assert!(hit.get(field).is_some(), "no `{field}` in {hit}");
+        }
+    }
+
+    let found = hits(&kb, &["カーネル"]);
+    assert_eq!(found.len(), 1);
+    let hit = &found[0];
+    assert_eq!(hit["id"], "cnds-2024/ebpf");
+    assert_eq!(hit["title"], "eBPFで始めるオブザーバビリティ");
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(snippet.contains("カーネル"), "{snippet}");
+
+    let found = hits(&kb, &["メッシュ"]);
+    assert_eq!(found[0]["url"], "https://example.com/mesh");
+
+    // The text output lists the same talks in the same order.
+    let text = stdout(&search(&kb, &["ebpf"]));
+    let first = text.find("cnds-2024/ebpf").expect("first hit shown");
+    let second = text
+        .find("weekly-2023/cilium-release")
+        .expect("second hit shown");
+    assert!(first < second, "{text}");
+    assert!(
+        text.starts_with(" 1. eBPFで始めるオブザーバビリティ\n"),
+        "{text}"
+    );
+
+    // No hits: an empty array, nothing else on stdout.
+    let out = search(&kb, &["--json", "nothingmatchesthis"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap(),
+        json!([])
+    );
+}
+
+#[test]
+fn options_after_the_query_are_still_options() {
+    let kb = corpus();
+    let out = search(&kb, &["ebpf", "--json"]);
+    let text = stdout(&out);
+    let parsed: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("`tn search ebpf --json` did not print JSON ({e}):\n{text}"));
+    assert_eq!(parsed[0]["id"], "cnds-2024/ebpf");
+    let out = search(&kb, &["kube", "--prefix"]);
+    assert!(
+        stdout(&out).contains("summit-2022/deploy"),
+        "`tn search kube --prefix` did not find Kubernetes:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = search(&kb, &["サーバ", "--limit", "1"]);
+    let text = stdout(&out);
+    assert!(text.contains(" 1. ") && !text.contains(" 2. "), "{text}");
+    // An unquoted `-word` is not taken for an option silently: clap says how to pass it.
+    let out = kb.fails_with(&["search", "ebpf", "-カーネル"], 2);
+    assert!(stderr(&out).contains("--"), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn text_output_marks_the_hit() {
+    let kb = corpus();
+    // Without colour, the snippet is there as written.
+    let out = search(&kb, &["カーネル"]);
+    let text = stdout(&out);
+    assert_eq!(
+        text,
+        " 1. eBPFで始めるオブザーバビリティ\n    cnds-2024/ebpf · session · 2024-06-15 · 佐藤 花子 (Example)\n    カーネルの中で安全に動く\n"
+    );
+    assert!(!text.contains('\u{1b}'));
+    assert_eq!(stderr(&out).lines().count(), 1, "only the build notice");
+
+    // With colour forced, the matched word (and only it) is styled.
+    let out = kb
+        .tn()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["search", "カーネル"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let at = text.find("カーネル").expect("word shown");
+    let before = &text[..at];
+    let after = &text[at + "カーネル".len()..];
+    let style_start = before.rfind('\u{1b}').expect("a style before the hit");
+    assert!(
+        before[style_start..].starts_with("\u{1b}[") && before.ends_with('m'),
+        "the hit is not preceded by a style: {text:?}"
+    );
+    assert!(
+        after.starts_with("\u{1b}[0m"),
+        "the hit is not followed by a reset: {text:?}"
+    );
+    // The rest of the snippet line is not styled as a hit.
+    let line_rest = after["\u{1b}[0m".len()..].lines().next().unwrap();
+    assert!(line_rest.contains("の中で安全に動く"), "{text:?}");
+
+    // A hit in the title is marked in the title.
+    let out = kb
+        .tn()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["search", "メッシュ"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let first_line = text.lines().next().unwrap();
+    let at = first_line.find("メッシュ").expect("title shown");
+    assert!(first_line[..at].ends_with('m'), "{first_line:?}");
+    assert!(
+        first_line[at..].starts_with("メッシュ\u{1b}["),
+        "{first_line:?}"
+    );
+}
+
+#[test]
+fn escape_sequences_in_notes_never_reach_the_terminal() {
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [{"id": "ev", "name": "Evil\u{1b}[2J Conf", "talks": [
+            {"id": "evil", "title": "Hostile \u{1b}[2J\u{9b}31m title payload \u{202e}x",
+             "speakers": [{"name": "Mallory \u{1b}]0;owned\u{7}"}],
+             "takeaways": [
+                {"text": "before \u{1b}]52;c;ZXZpbA==\u{7} payload \u{1b}[31mred\u{1b}[0m after"}
+             ],
+             "memo": "payload\u{1b}[?1049h in memo"}
+        ]}]}),
+    );
+    let out = search(&kb, &["payload"]);
+    let text = stdout(&out);
+    assert!(text.contains("ev/evil"), "{text}");
+    assert!(text.contains("payload"), "{text}");
+    assert!(!text.contains('\u{1b}'), "raw ESC in:\n{text:?}");
+    assert!(!text.contains('\u{9b}'), "raw CSI in:\n{text:?}");
+    assert!(!text.contains('\u{7}'), "raw BEL in:\n{text:?}");
+    assert!(
+        !text.contains('\u{202e}'),
+        "raw bidi override in:\n{text:?}"
+    );
+    assert!(
+        text.contains("\\u{1b}"),
+        "escape not shown escaped:\n{text}"
+    );
+    assert!(!stderr(&out).contains('\u{1b}'));
+
+    // With colour, only tn's own styles are escape sequences; the note's are still escaped.
+    let out = kb
+        .tn()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["search", "payload"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for raw in [
+        "\u{1b}[2J",
+        "\u{1b}]",
+        "\u{1b}[31m",
+        "\u{1b}[?1049h",
+        "\u{9b}",
+        "\u{7}",
+    ] {
+        assert!(!text.contains(raw), "raw {raw:?} in:\n{text:?}");
+    }
+
+    // JSON keeps the text intact, escaped as JSON.
+    let out = search(&kb, &["--json", "payload"]);
+    let raw = stdout(&out);
+    assert!(
+        !raw.contains('\u{1b}') && !raw.contains('\u{9b}'),
+        "{raw:?}"
+    );
+    let parsed: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(
+        parsed[0]["title"],
+        "Hostile \u{1b}[2J\u{9b}31m title payload \u{202e}x"
+    );
+    assert!(
+        parsed[0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("\u{1b}[31mred")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Bad queries never fail
+
+#[test]
+fn half_typed_and_odd_queries_never_fail() {
+    let kb = corpus();
+    // An unclosed quote runs to the end.
+    finds(&kb, &["\"サービス"], &["cnds-2024/mesh"]);
+    finds(&kb, &["\"cache warming"], &["summit-2022/adjacent"]);
+    finds(&kb, &["メッシュ\""], &["cnds-2024/mesh"]);
+    finds(&kb, &["「サービス"], &["cnds-2024/mesh"]);
+    // An unknown field is searched as text.
+    finds(&kb, &["foo:bar"], &[]);
+    let out = search(&kb, &["foo:bar"]);
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("no talks match"), "{}", stderr(&out));
+    // Dangling operators and empty filters are ignored.
+    finds(&kb, &["鍵 OR"], &["weekly-2023/cilium-release"]);
+    finds(&kb, &["OR 鍵"], &["weekly-2023/cilium-release"]);
+    finds(&kb, &["鍵 -"], &["weekly-2023/cilium-release"]);
+    finds(&kb, &["鍵 tag:"], &["weekly-2023/cilium-release"]);
+    finds(
+        &kb,
+        &["鍵 speaker: event: kind: date: year: lang: tool:"],
+        &["weekly-2023/cilium-release"],
+    );
+    finds(&kb, &["鍵 \"\""], &["weekly-2023/cilium-release"]);
+    finds(&kb, &["kind:nonsense"], &[]);
+    // Characters other query languages treat as syntax are just text.
+    for query in [
+        "(",
+        ")",
+        "*",
+        "?",
+        "\\",
+        "[a TO b]",
+        "a AND (b",
+        "C++:",
+        "~",
+        "^2",
+        "title:",
+        ":",
+        "：",
+        "'",
+        "\"\"\"",
+        "-\"\"",
+        "OR OR OR",
+        "- - -",
+        "http://example.com/a?b=c",
+    ] {
+        hits(&kb, &["--", query]);
+    }
+}
+
+#[test]
+fn empty_queries_list_the_most_recent_talks() {
+    let kb = corpus();
+    let recent = ids(&kb, &["date:>=1900-01-01"]);
+    assert_eq!(recent.len(), 10);
+    for query in ["\"\"", "-", "OR", "", "  ", "　", "-\"\"", "「」"] {
+        let out = search(&kb, &["--json", "--", query]);
+        let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+        let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+        assert_eq!(found, recent, "query {query:?}");
+        assert!(
+            !stderr(&out).contains("error"),
+            "query {query:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn very_long_queries_are_fine() {
+    let kb = corpus();
+    let long = "a".repeat(10_000);
+    finds(&kb, &[long.as_str()], &[]);
+    let long = "あ".repeat(10_000);
+    finds(&kb, &[long.as_str()], &[]);
+    let repeated = "ebpf ".repeat(2_000);
+    assert_eq!(repeated.len(), 10_000);
+    assert_eq!(
+        ids(&kb, &[repeated.as_str()]),
+        ["cnds-2024/ebpf", "weekly-2023/cilium-release"]
+    );
+    let many: String = (0..2_000).map(|i| format!("w{i} ")).collect();
+    finds(&kb, &[many.as_str()], &[]);
+    let ors = "鍵 OR ".repeat(1_700);
+    finds(&kb, &[ors.as_str()], &["weekly-2023/cilium-release"]);
+    let quotes = "\"".repeat(10_000);
+    hits(&kb, &[quotes.as_str()]);
+    let minus = "-".repeat(10_000);
+    hits(&kb, &["--", minus.as_str()]);
+}
+
+#[test]
+fn control_characters_in_the_query_are_separators() {
+    let kb = corpus();
+    let expected = ["cnds-2024/ebpf", "weekly-2023/cilium-release"];
+    finds(&kb, &["\u{1}\u{7}ebpf\u{1b}"], &expected);
+    finds(&kb, &["ebpf\t"], &expected);
+    finds(&kb, &["\u{7f}ebpf\u{9b}"], &expected);
+    finds(&kb, &["\u{202e}ebpf\u{200b}"], &expected);
+    finds(&kb, &["ebpf\n-カーネル"], &["weekly-2023/cilium-release"]);
+    // Nothing of the query is echoed raw to the terminal.
+    let out = search(&kb, &["\u{1b}[2Jnope\u{1b}]0;x\u{7}"]);
+    assert!(!stdout(&out).contains('\u{1b}'));
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+}
+
+#[test]
+fn bad_filter_values_warn_and_are_ignored() {
+    let kb = corpus();
+    let out = search(&kb, &["--json", "date:>=garbage 鍵"]);
+    let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["id"], "weekly-2023/cilium-release");
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("date:>=garbage"), "{err}");
+
+    let out = search(&kb, &["--json", "year:abc 鍵"]);
+    let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found[0]["id"], "weekly-2023/cilium-release");
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("warning") && l.contains("year:abc")),
+        "{err}"
+    );
+
+    for query in [
+        "date:2024-02-30",
+        "date:>=",
+        "date:<<2024-01-01",
+        "date:2024",
+        "year:-1",
+        "year:99999999999999999999999",
+    ] {
+        let out = search(&kb, &["--json", format!("{query} 鍵").as_str()]);
+        let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert!(found.is_array(), "{query}");
+    }
+    // A good filter still applies.
+    let out = search(&kb, &["--json", "date:>=2024-01-01 鍵"]);
+    assert_eq!(stdout(&out).trim(), "[]");
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Index lifecycle
+
+#[test]
+fn the_first_search_builds_the_index_with_a_notice_and_the_second_is_quiet() {
+    let kb = corpus();
+    assert!(!kb.path("index/tantivy").exists());
+    let out = search(&kb, &["鍵"]);
+    assert_rebuild_notice(&out);
+    assert!(
+        stderr(&out).contains("13 notes indexed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("weekly-2023/cilium-release"));
+    assert!(kb.path("index/tantivy").is_dir());
+    let out = search(&kb, &["鍵"]);
+    assert_eq!(stderr(&out), "");
+    assert!(stdout(&out).contains("weekly-2023/cilium-release"));
+    // Nothing is left over from the build.
+    let names: Vec<String> = fs::read_dir(kb.path("index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tantivy."))
+        .collect();
+    assert_eq!(names, Vec::<String>::new());
+}
+
+#[test]
+fn an_empty_knowledge_base_searches_fine() {
+    let kb = Kb::new();
+    let out = search(&kb, &["anything"]);
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("no talks match"));
+    assert_eq!(hits(&kb, &["anything"]), Vec::<Value>::new());
+    let out = kb.ok(&["reindex"]);
+    assert!(stderr(&out).contains("0 talks indexed"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_jot_is_searchable_without_reindex() {
+    let kb = small();
+    finds(&kb, &["zanzibar"], &[]);
+    kb.ok(&[
+        "jot",
+        "--at",
+        "11:00",
+        "Zanzibar is Google's authorization system",
+    ]);
+    let out = search(&kb, &["--json", "zanzibar"]);
+    assert_eq!(stderr(&out), "", "a refresh is silent");
+    finds(&kb, &["zanzibar"], &["ev/second"]);
+    // Other capture commands too.
+    kb.ok(&["tool", "SpiceDB", "https://authzed.com/"]);
+    finds(&kb, &["tool:spicedb"], &["ev/second"]);
+    kb.ok(&["tag", "authz"]);
+    finds(&kb, &["tag:authz"], &["ev/second"]);
+    kb.ok(&["new", "Brand new talk", "--id", "third", "--no-edit"]);
+    finds(&kb, &["brand"], &["ev/third"]);
+}
+
+#[test]
+fn files_edited_added_and_removed_by_hand_are_seen() {
+    let kb = small();
+    finds(&kb, &["カーネル"], &["ev/first"]);
+    // Edited (a different size).
+    let path = "notes/ev/first.ron";
+    let original = kb.read(path);
+    let edited = original.replace("カーネルで動く仕組み", "ユーザー空間で動く別物");
+    assert_ne!(original, edited);
+    kb.write(path, &edited);
+    finds(&kb, &["カーネル"], &[]);
+    finds(&kb, &["ユーザー空間"], &["ev/first"]);
+    // Edited to the same size.
+    std::thread::sleep(Duration::from_millis(20));
+    let same_size = edited.replace("ユーザー空間", "ユーザー領域");
+    assert_eq!(same_size.len(), edited.len());
+    kb.write(path, &same_size);
+    finds(&kb, &["ユーザー空間"], &[]);
+    finds(&kb, &["ユーザー領域"], &["ev/first"]);
+    // Added.
+    kb.write("notes/ev/handmade.ron", TALK_RON);
+    finds(&kb, &["zanzibar"], &["ev/handmade"]);
+    // Added in a new event directory.
+    kb.write(
+        "notes/other/event.ron",
+        "Event(schema: 1, id: \"other\", name: \"Other Meetup\", kind: meetup)\n",
+    );
+    kb.write(
+        "notes/other/handmade.ron",
+        TALK_RON.replace("Zanzibar", "Zanzibar second"),
+    );
+    finds(&kb, &["zanzibar"], &["ev/handmade", "other/handmade"]);
+    // Removed.
+    fs::remove_file(kb.path("notes/ev/handmade.ron")).unwrap();
+    finds(&kb, &["zanzibar"], &["other/handmade"]);
+    fs::remove_dir_all(kb.path("notes/other")).unwrap();
+    finds(&kb, &["zanzibar"], &[]);
+    finds(&kb, &["メッシュ"], &["ev/second"]);
+    // Renamed: the talk is found under its new id only.
+    let ron = kb
+        .read("notes/ev/second.ron")
+        .replace("\"second\"", "\"renamed\"");
+    kb.write("notes/ev/renamed.ron", ron);
+    fs::remove_file(kb.path("notes/ev/second.ron")).unwrap();
+    assert_eq!(ids(&kb, &["メッシュ"]), ["ev/renamed"]);
+}
+
+#[test]
+fn an_event_rename_is_reflected() {
+    let kb = small();
+    finds(&kb, &["example"], &["ev/first", "ev/second"]);
+    finds(&kb, &["zephyr"], &[]);
+    let path = "notes/ev/event.ron";
+    let ron = kb.read(path);
+    assert!(ron.contains("Example Conf"), "{ron}");
+    kb.write(path, ron.replace("Example Conf", "Zephyr Summit"));
+    finds(&kb, &["zephyr"], &["ev/first", "ev/second"]);
+    finds(&kb, &["example"], &[]);
+    // A changed event date moves its talks in date filters.
+    let ron = kb.read(path);
+    assert!(ron.contains("2024-06-01"), "{ron}");
+    kb.write(path, ron.replace("2024-06-01", "2019-03-03"));
+    finds(&kb, &["year:2019"], &["ev/first", "ev/second"]);
+    finds(&kb, &["year:2024"], &[]);
+}
+
+#[test]
+fn reindex_rebuilds_from_the_notes() {
+    let kb = corpus();
+    let out = kb.ok(&["reindex"]);
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "search index rebuilt: 13 talks indexed"
+    );
+    // The search after a reindex needs no build.
+    let out = search(&kb, &["鍵"]);
+    assert_eq!(stderr(&out), "");
+    assert!(stdout(&out).contains("weekly-2023/cilium-release"));
+    // Reindexing again, with an index in place, works too.
+    let out = kb.ok(&["reindex"]);
+    assert!(stderr(&out).contains("13 talks indexed"));
+    finds(&kb, &["鍵"], &["weekly-2023/cilium-release"]);
+    // And reindex repairs a broken index.
+    fs::write(kb.path("index/tantivy/meta.json"), "garbage").unwrap();
+    kb.ok(&["reindex"]);
+    let out = search(&kb, &["鍵"]);
+    assert_eq!(stderr(&out), "");
+}
+
+/// Builds the index of the corpus, breaks it with `damage`, then checks the next search works,
+/// says it rebuilt, finds the right talks, and the one after is quiet again.
+fn recovers_from(what: &str, damage: impl FnOnce(&Path)) {
+    let kb = corpus();
+    kb.ok(&[
+        "jot",
+        "--talk",
+        "cnds-2024/mesh",
+        "--at",
+        "10:00",
+        "二つ目のセグメント",
+    ]);
+    search(&kb, &["鍵"]);
+    // A refresh adds a second segment.
+    kb.ok(&[
+        "jot",
+        "--talk",
+        "cnds-2024/ebpf",
+        "--at",
+        "10:00",
+        "三つ目のセグメント",
+    ]);
+    search(&kb, &["鍵"]);
+    damage(&kb.path("index/tantivy"));
+    let out = kb.tn().args(["search", "--json", "鍵"]).output().unwrap();
+    assert_no_panic(&out, what);
+    assert!(
+        out.status.success(),
+        "{what}: search failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_rebuild_notice(&out);
+    let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{what}: {found}");
+    assert_eq!(found[0]["id"], "weekly-2023/cilium-release", "{what}");
+    let out = search(&kb, &["セグメント"]);
+    assert_eq!(stderr(&out), "", "{what}: rebuilt twice");
+    finds(&kb, &["セグメント"], &["cnds-2024/mesh", "cnds-2024/ebpf"]);
+    finds(&kb, &["--limit", "50", "date:>=1900-01-01"], &ALL_TALKS);
+}
+
+/// Runs several [`recovers_from`] cases and reports every failing one, not only the first.
+#[derive(Default)]
+struct Cases(Vec<String>);
+
+impl Cases {
+    fn check(&mut self, what: &str, damage: impl FnOnce(&Path)) {
+        let run =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| recovers_from(what, damage)));
+        if let Err(payload) = run {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            self.0.push(format!("[{what}] {message}"));
+        }
+    }
+
+    fn assert_all_passed(self) {
+        assert!(
+            self.0.is_empty(),
+            "{} case(s) failed:\n{}",
+            self.0.len(),
+            self.0.join("\n\n")
+        );
+    }
+}
+
+fn files_with_extension(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .{ext} file in {}", dir.display());
+    files
+}
+
+#[test]
+fn a_corrupt_meta_json_is_rebuilt() {
+    let mut cases = Cases::default();
+    cases.check("truncated meta.json", |dir| {
+        fs::write(dir.join("meta.json"), "").unwrap();
+    });
+    cases.check("half a meta.json", |dir| {
+        let meta = fs::read(dir.join("meta.json")).unwrap();
+        fs::write(dir.join("meta.json"), &meta[..meta.len() / 2]).unwrap();
+    });
+    cases.check("garbage meta.json", |dir| {
+        let garbage: Vec<u8> = (0..400u32).map(|i| (i * 7919 % 251) as u8).collect();
+        fs::write(dir.join("meta.json"), garbage).unwrap();
+    });
+    cases.check("meta.json of another shape", |dir| {
+        fs::write(dir.join("meta.json"), "{\"segments\": 42}").unwrap();
+    });
+    cases.check("meta.json naming a missing segment", |dir| {
+        let meta = fs::read_to_string(dir.join("meta.json")).unwrap();
+        let value: Value = serde_json::from_str(&meta).unwrap();
+        let segment = value["segments"][0]["segment_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let changed = meta.replace(&segment, "01234567-89ab-cdef-0123-456789abcdef");
+        assert_ne!(changed, meta);
+        fs::write(dir.join("meta.json"), changed).unwrap();
+    });
+    cases.check("meta.json removed", |dir| {
+        fs::remove_file(dir.join("meta.json")).unwrap();
+    });
+    cases.check("version stamp removed", |dir| {
+        fs::remove_file(dir.join("talknotes-index-version")).unwrap();
+    });
+    cases.check("version stamp of another version", |dir| {
+        fs::write(dir.join("talknotes-index-version"), "schema=0 analyzer=0\n").unwrap();
+    });
+    cases.assert_all_passed();
+}
+
+#[test]
+fn deleted_segment_files_are_rebuilt() {
+    let mut cases = Cases::default();
+    for ext in ["store", "term", "idx", "pos", "fieldnorm", "fast"] {
+        cases.check(&format!("every .{ext} deleted"), |dir| {
+            for file in files_with_extension(dir, ext) {
+                fs::remove_file(file).unwrap();
+            }
+        });
+    }
+    cases.check("one .pos deleted", |dir| {
+        fs::remove_file(&files_with_extension(dir, "pos")[0]).unwrap();
+    });
+    cases.check("every other file deleted", |dir| {
+        let mut files: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files.iter().step_by(2) {
+            fs::remove_file(file).unwrap();
+        }
+    });
+    cases.check("every file deleted", |dir| {
+        for entry in fs::read_dir(dir).unwrap() {
+            fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+    });
+    cases.assert_all_passed();
+}
+
+#[test]
+fn garbled_segment_files_are_rebuilt() {
+    let mut cases = Cases::default();
+    for ext in ["store", "term", "idx", "pos", "fieldnorm", "fast"] {
+        cases.check(&format!("every .{ext} truncated"), |dir| {
+            for file in files_with_extension(dir, ext) {
+                let len = fs::metadata(&file).unwrap().len();
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(&file)
+                    .unwrap()
+                    .set_len(len / 2)
+                    .unwrap();
+            }
+        });
+        cases.check(&format!("every .{ext} overwritten"), |dir| {
+            for file in files_with_extension(dir, ext) {
+                let len = fs::metadata(&file).unwrap().len() as usize;
+                let garbage: Vec<u8> = (0..len).map(|i| (i * 31 % 253) as u8).collect();
+                fs::write(&file, garbage).unwrap();
+            }
+        });
+    }
+    cases.assert_all_passed();
+}
+
+#[test]
+fn an_index_directory_replaced_by_a_file_is_rebuilt() {
+    recovers_from("index/tantivy is a file", |dir| {
+        fs::remove_dir_all(dir).unwrap();
+        fs::write(dir, "not a directory").unwrap();
+    });
+}
+
+#[test]
+fn an_index_directory_replaced_by_a_file_leaves_no_debris() {
+    let kb = corpus();
+    search(&kb, &["鍵"]);
+    let tantivy = kb.path("index/tantivy");
+    fs::remove_dir_all(&tantivy).unwrap();
+    fs::write(&tantivy, "not a directory").unwrap();
+    search(&kb, &["鍵"]);
+    assert!(tantivy.is_dir());
+    let leftovers: Vec<String> = fs::read_dir(kb.path("index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tantivy."))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new(), "left behind in index/");
+}
+
+#[test]
+fn an_index_root_replaced_by_a_file_still_searches() {
+    let kb = corpus();
+    search(&kb, &["鍵"]);
+    let index = kb.path("index");
+    fs::remove_dir_all(&index).unwrap();
+    fs::write(&index, "not a directory").unwrap();
+    let out = kb.tn().args(["search", "--json", "鍵"]).output().unwrap();
+    assert_no_panic(&out, "search with index/ a file");
+    assert!(
+        out.status.success(),
+        "search with index/ a file failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(!notices(&out).is_empty(), "no notice");
+    let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found[0]["id"], "weekly-2023/cilium-release");
+}
+
+#[test]
+fn an_invalid_note_is_skipped_by_search() {
+    let kb = small();
+    search(&kb, &["カーネル"]);
+    // Broken after the index was built, and broken from the start.
+    kb.write(
+        "notes/ev/first.ron",
+        "Talk(schema: 1, id: \"first\", title: カーネル",
+    );
+    kb.write("notes/ev/broken.ron", "this is not RON カーネル サイドカー");
+    kb.write("notes/ev/binary.ron", [0xffu8, 0xfe, 0x00, 0x80]);
+    kb.write("notes/broken-event/event.ron", "Event(");
+    kb.write(
+        "notes/broken-event/talk.ron",
+        TALK_RON.replace("handmade", "talk"),
+    );
+    for _ in 0..2 {
+        let out = search(&kb, &["--json", "サイドカー"]);
+        let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+        let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+        assert_eq!(found, ["ev/second"]);
+        finds(&kb, &["カーネル"], &[]);
+    }
+    // Repairing the note brings it back.
+    kb.write(
+        "notes/ev/first.ron",
+        "Talk(schema: 1, id: \"first\", title: \"カーネル again\")\n",
+    );
+    finds(&kb, &["カーネル"], &["ev/first"]);
+    // A reindex with invalid notes around works too.
+    kb.ok(&["reindex"]);
+    finds(&kb, &["カーネル"], &["ev/first"]);
+    finds(&kb, &["サイドカー"], &["ev/second"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Concurrency
+
+#[test]
+fn simultaneous_first_searches_all_build_or_share_the_index() {
+    const PROCESSES: usize = 8;
+    let kb = Arc::new(corpus());
+    let barrier = Arc::new(Barrier::new(PROCESSES));
+    let workers: Vec<_> = (0..PROCESSES)
+        .map(|p| {
+            let kb = Arc::clone(&kb);
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || {
+                let query = if p % 2 == 0 { "サーバ" } else { "鍵" };
+                barrier.wait();
+                let out = kb
+                    .std_tn()
+                    .args(["search", "--json", query])
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap();
+                (p, out)
+            })
+        })
+        .collect();
+    let mut notices_seen = 0;
+    for worker in workers {
+        let (p, out) = worker.join().unwrap();
+        assert_no_panic(&out, &format!("search {p}"));
+        assert!(
+            out.status.success(),
+            "search {p} failed ({:?}):\n{}",
+            out.status,
+            stderr(&out)
+        );
+        let found: Vec<Value> = serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|e| panic!("search {p}: {e}\n{}", stdout(&out)));
+        let found: BTreeSet<String> = found
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_owned())
+            .collect();
+        let expected = if p % 2 == 0 {
+            set(&["cnds-2024/server-long", "cnds-2024/server-short"])
+        } else {
+            set(&["weekly-2023/cilium-release"])
+        };
+        assert_eq!(found, expected, "search {p}");
+        for line in notices(&out) {
+            assert!(line.starts_with("note: search index"), "search {p}: {line}");
+            notices_seen += 1;
+        }
+    }
+    assert!(notices_seen >= 1, "nobody said the index was built");
+    // The survivors left one index and no build directories.
+    let leftovers: Vec<String> = fs::read_dir(kb.path("index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tantivy."))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+    let out = search(&kb, &["鍵"]);
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn searches_while_jotting_see_every_takeaway() {
+    const JOTS: usize = 25;
+    let kb = Arc::new(small());
+    search(&kb, &["カーネル"]);
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let jotter = {
+        let kb = Arc::clone(&kb);
+        let done = Arc::clone(&done);
+        thread::spawn(move || {
+            for i in 0..JOTS {
+                let out = kb
+                    .std_tn()
+                    .args([
+                        "jot",
+                        "--talk",
+                        "ev/first",
+                        "--at",
+                        "10:00",
+                        &format!("concurrent marker zq{i}x 並行メモ"),
+                    ])
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "jot {i} failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    let searchers: Vec<_> = (0..2)
+        .map(|s| {
+            let kb = Arc::clone(&kb);
+            let done = Arc::clone(&done);
+            thread::spawn(move || {
+                let mut runs = 0;
+                let mut last_seen = 0;
+                let started = Instant::now();
+                while !done.load(std::sync::atomic::Ordering::SeqCst) || runs < 3 {
+                    assert!(started.elapsed() < Duration::from_secs(120), "too slow");
+                    let out = kb
+                        .std_tn()
+                        .args(["search", "--json", "--limit", "50", "並行メモ"])
+                        .stdin(Stdio::null())
+                        .output()
+                        .unwrap();
+                    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+                    assert!(
+                        out.status.success(),
+                        "searcher {s} run {runs} failed ({:?}): {err}",
+                        out.status
+                    );
+                    assert!(!err.contains("panicked"), "{err}");
+                    assert!(
+                        !err.contains("error") && !err.contains("warning"),
+                        "searcher {s} run {runs}: {err}"
+                    );
+                    let found: Vec<Value> =
+                        serde_json::from_str(&String::from_utf8_lossy(&out.stdout))
+                            .unwrap_or_else(|e| panic!("searcher {s} run {runs}: {e}"));
+                    // Only ev/first has the marker; it never vanishes once seen.
+                    assert!(found.len() <= 1, "{found:?}");
+                    if let Some(hit) = found.first() {
+                        assert_eq!(hit["id"], "ev/first");
+                        last_seen = 1;
+                    } else {
+                        assert_eq!(last_seen, 0, "searcher {s}: the talk disappeared");
+                    }
+                    runs += 1;
+                }
+                runs
+            })
+        })
+        .collect();
+    jotter.join().unwrap();
+    for s in searchers {
+        assert!(s.join().unwrap() >= 3);
+    }
+    let talk = kb.talk("ev", "first");
+    assert_eq!(talk.takeaways.len(), JOTS + 1);
+    for i in 0..JOTS {
+        let found = hits(&kb, &[format!("zq{i}x").as_str()]);
+        assert_eq!(found.len(), 1, "zq{i}x: {found:?}");
+        assert_eq!(found[0]["id"], "ev/first");
+        assert!(
+            found[0]["snippet"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("zq{i}x")),
+            "{found:?}"
+        );
+    }
+    let out = search(&kb, &["zq0x"]);
+    assert_eq!(stderr(&out), "", "the index was refreshed, not rebuilt");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. tools, speakers, related
+
+#[test]
+fn tools_lists_counts_urls_and_groups_spellings() {
+    let kb = corpus();
+    let out = kb.ok(&["tools", "--json"]);
+    let tools: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        tools,
+        json!([
+            {"name": "ArgoCD", "details": ["https://argo-cd.readthedocs.io/"],
+             "talks": ["cnds-2024/argo", "summit-2022/deploy", "weekly-2023/argocd-tips"]},
+            {"name": "Cilium", "details": ["https://cilium.io/"],
+             "talks": ["cnds-2024/ebpf", "weekly-2023/cilium-release"]},
+            {"name": "Istio", "details": ["https://istio.io/"], "talks": ["cnds-2024/mesh"]}
+        ])
+    );
+    let out = kb.ok(&["tools"]);
+    let text = stdout(&out);
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            vec!["ArgoCD", "3", "https://argo-cd.readthedocs.io/"],
+            vec!["Cilium", "2", "https://cilium.io/"],
+            vec!["Istio", "1", "https://istio.io/"],
+        ],
+        "{text}"
+    );
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn tools_name_lists_the_talks() {
+    let kb = corpus();
+    let out = kb.ok(&["tools", "argocd"]);
+    let text = stdout(&out);
+    assert_eq!(
+        text,
+        "ArgoCD  https://argo-cd.readthedocs.io/\n  cnds-2024/argo  ArgoCDによるGitOps実践\n  summit-2022/deploy  Progressive Delivery at Scale\n  weekly-2023/argocd-tips  argocd の運用Tips\n"
+    );
+    // Any width or case, and a part of the name.
+    for name in ["ＡｒｇｏＣＤ", "ARGOCD", "argo"] {
+        assert_eq!(stdout(&kb.ok(&["tools", name])), text, "{name}");
+    }
+    let out = kb.ok(&["tools", "--json", "cilium"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap(),
+        json!([{"name": "Cilium", "details": ["https://cilium.io/"],
+                "talks": ["cnds-2024/ebpf", "weekly-2023/cilium-release"]}])
+    );
+    let out = kb.ok(&["tools", "nosuchtool"]);
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("none found"), "{}", stderr(&out));
+}
+
+#[test]
+fn speakers_name_lists_their_talks() {
+    let kb = corpus();
+    kb.ok(&[
+        "new",
+        "二つ目の講演",
+        "--event",
+        "weekly-2023",
+        "--id",
+        "yamada-again",
+        "--speaker",
+        "山田 太郎 (サイボウズ)",
+        "--no-edit",
+    ]);
+    let out = kb.ok(&["speakers", "山田"]);
+    assert_eq!(
+        stdout(&out),
+        "山田 太郎  サイボウズ\n  cnds-2024/mesh  サービスメッシュ入門\n  weekly-2023/yamada-again  二つ目の講演\n"
+    );
+    let out = kb.ok(&["speakers", "--json", "smith"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap(),
+        json!([{"name": "John Smith", "details": ["Acme"], "talks": ["summit-2022/deploy"]}])
+    );
+    let out = kb.ok(&["speakers", "--json"]);
+    let all: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[0], "山田 太郎", "the most talks first: {names:?}");
+    assert_eq!(
+        names.iter().copied().collect::<BTreeSet<_>>(),
+        ["山田 太郎", "佐藤 花子", "John Smith"]
+            .into_iter()
+            .collect()
+    );
+    let out = kb.ok(&["speakers", "nobody"]);
+    assert_eq!(stdout(&out), "");
+    assert!(stderr(&out).contains("none found"));
+}
+
+#[test]
+fn related_returns_similar_talks_but_not_the_talk_itself() {
+    let kb = related_kb();
+    let out = kb.ok(&["related", "--json", "cnds-2024/mesh"]);
+    let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert!(!found.is_empty());
+    assert_eq!(found[0], "more/mesh-ops", "{found:?}");
+    assert!(!found.contains(&"cnds-2024/mesh"), "{found:?}");
+    // The other way round.
+    let out = kb.ok(&["related", "--json", "more/mesh-ops"]);
+    let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found[0]["id"], "cnds-2024/mesh");
+    assert!(found.iter().all(|h| h["id"] != "more/mesh-ops"));
+    // --limit and the text output.
+    let out = kb.ok(&["related", "--limit", "1", "cnds-2024/mesh"]);
+    let text = stdout(&out);
+    assert!(text.starts_with(" 1. サービスメッシュの運用\n"), "{text}");
+    assert!(!text.contains(" 2. "), "{text}");
+}
+
+#[test]
+fn related_leaves_out_talks_that_share_only_particles() {
+    let kb = related_kb();
+    // The cooking talk shares nothing with the mesh talk but particles such as の.
+    let out = kb.ok(&["related", "--json", "--limit", "50", "cnds-2024/mesh"]);
+    let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert!(!found.contains(&"more/cooking"), "{found:?}");
+}
+
+/// The corpus plus a second service-mesh talk and an unrelated one.
+fn related_kb() -> Kb {
+    let kb = corpus();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [{"id": "more", "name": "More", "starts_on": "2024-01-01",
+        "talks": [
+            {"id": "mesh-ops", "title": "サービスメッシュの運用",
+             "tools": [{"name": "Istio"}],
+             "takeaways": [{"text": "サイドカーの負荷が下がるのでサービスメッシュを選んだ"}]},
+            {"id": "cooking", "title": "料理の話",
+             "takeaways": [{"text": "カレーは二日目が美味しい"}]}
+        ]}]}),
+    );
+    kb
+}
+
+#[test]
+fn related_of_an_unknown_talk_is_an_error() {
+    let kb = corpus();
+    let out = kb.fails(&["related", "cnds-2024/nope"]);
+    assert_no_panic(&out, "related of an unknown talk");
+    let err = stderr(&out);
+    assert!(err.contains("cnds-2024/nope"), "{err}");
+    assert_eq!(stdout(&out), "");
+    let out = kb.fails(&["related", "nosuch/talk"]);
+    assert!(stderr(&out).contains("nosuch/talk"), "{}", stderr(&out));
+    // Not an id at all.
+    let out = kb.tn().args(["related", "not an id"]).output().unwrap();
+    assert_no_panic(&out, "related of a malformed id");
+    assert!(!out.status.success());
+    assert_eq!(stdout(&out), "");
+    assert!(!stderr(&out).is_empty());
+}
+
+#[test]
+fn related_of_an_invalid_note_is_an_error() {
+    let kb = corpus();
+    kb.write("notes/cnds-2024/broken.ron", "Talk(");
+    // The index records invalid notes too; they are still not talks.
+    let out = kb.fails(&["related", "cnds-2024/broken"]);
+    assert_no_panic(&out, "related of an invalid note");
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).contains("cnds-2024/broken"),
+        "{}",
+        stderr(&out)
+    );
+}
