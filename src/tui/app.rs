@@ -132,6 +132,8 @@ pub struct App {
     pub(super) facets_wanted: bool,
     /// Files changed on disk (or this app wrote one): the index should catch up.
     pub(super) refresh_wanted: bool,
+    /// A search found the index damaged (how): the next refresh rebuilds it.
+    pub(super) damaged: Option<String>,
     pub(super) status: Option<Status>,
     pub(super) effects: Vec<Effect>,
     pub(super) viewport: Viewport,
@@ -165,6 +167,7 @@ impl App {
             facets: None,
             facets_wanted: false,
             refresh_wanted: false,
+            damaged: None,
             status: None,
             effects: Vec::new(),
             viewport: Viewport::default(),

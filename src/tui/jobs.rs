@@ -92,8 +92,12 @@ impl Jobs {
         {
             let (tx, rx) = mpsc::channel();
             let store = app.store().clone();
+            let damage = app.take_damage();
             std::thread::spawn(move || {
-                let report = index.refresh(&store);
+                let report = match damage {
+                    Some(problem) => index.recover(&store, &problem),
+                    None => index.refresh(&store),
+                };
                 let _ = tx.send(IndexDone::Refreshed(index, report));
             });
             self.index = Some(rx);

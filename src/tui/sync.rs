@@ -7,7 +7,7 @@
 //! runs again, keeping the same talk selected.
 
 use crate::display;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::{RefreshReport, SearchIndex};
 use crate::note::{Talk, TalkRef};
 use crate::query::{self, SearchRequest};
@@ -71,6 +71,10 @@ impl App {
             }
             Err(e) => {
                 self.hits.clear();
+                if let Error::Index { message, .. } = &e {
+                    self.damaged = Some(message.clone());
+                    self.refresh_wanted = true;
+                }
                 self.set_error(&e);
             }
         }
@@ -142,6 +146,12 @@ impl App {
         index
     }
 
+    /// How a search found the index damaged, if it did; the caller of [`App::take_index`]
+    /// then rebuilds it ([`SearchIndex::recover`]) instead of refreshing it.
+    pub fn take_damage(&mut self) -> Option<String> {
+        self.damaged.take()
+    }
+
     /// The index is back from a refresh (or was opened) elsewhere.
     pub fn index_refreshed(&mut self, index: SearchIndex, report: Result<RefreshReport>) {
         self.index = Some(index);
@@ -156,7 +166,10 @@ impl App {
             return;
         };
         self.refresh_wanted = false;
-        let report = index.refresh(&self.store);
+        let report = match self.damaged.take() {
+            Some(problem) => index.recover(&self.store, &problem),
+            None => index.refresh(&self.store),
+        };
         self.apply_report(report);
     }
 

@@ -553,3 +553,24 @@ fn snippets_scroll_to_their_first_match() {
     let (shown, _) = focus("eBPF で計装", std::slice::from_ref(&ebpf), 30);
     assert_eq!(shown, "eBPF で計装");
 }
+
+#[test]
+fn an_index_deleted_under_the_tui_is_rebuilt_on_the_next_change() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ebpf");
+    assert_eq!(titles(&app), ["eBPF deep dive"]);
+    std::fs::remove_dir_all(dir.path().join("index/tantivy")).unwrap();
+    // Searching goes on from what is open.
+    app.dispatch(Action::Backspace);
+    app.dispatch(Action::Insert('f'));
+    assert_eq!(titles(&app), ["eBPF deep dive"]);
+    // A change on disk needs a writer, which finds its directory gone: rebuilt, and said so.
+    let other = Store::open(dir.path()).unwrap();
+    capture::jot(&other, &talk_ref("ev/ebpf"), "ebpf と XDP", at_1312()).unwrap();
+    app.dispatch(Action::Tick);
+    let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.contains("rebuilt"), "{status}");
+    assert!(dir.path().join("index/tantivy/meta.json").is_file());
+    assert_eq!(titles(&app), ["eBPF deep dive"]);
+}

@@ -1416,6 +1416,53 @@ fn simultaneous_first_searches_all_build_or_share_the_index() {
 }
 
 #[test]
+fn simultaneous_reindexes_and_searches_leave_one_working_index() {
+    const PROCESSES: usize = 6;
+    let kb = Arc::new(corpus());
+    search(&kb, &["鍵"]);
+    let barrier = Arc::new(Barrier::new(PROCESSES));
+    let workers: Vec<_> = (0..PROCESSES)
+        .map(|p| {
+            let kb = Arc::clone(&kb);
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || {
+                let args: &[&str] = if p % 2 == 0 {
+                    &["reindex"]
+                } else {
+                    &["search", "--json", "鍵"]
+                };
+                barrier.wait();
+                let out = kb
+                    .std_tn()
+                    .args(args)
+                    .stdin(Stdio::null())
+                    .output()
+                    .unwrap();
+                (args.join(" "), out)
+            })
+        })
+        .collect();
+    for worker in workers {
+        let (what, out) = worker.join().unwrap();
+        assert_no_panic(&out, &what);
+        assert!(out.status.success(), "{what} failed:\n{}", stderr(&out));
+        if what.starts_with("search") {
+            let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+            assert_eq!(found[0]["id"], "weekly-2023/cilium-release", "{what}");
+        } else {
+            // Each rebuild says what it did.
+            assert!(stderr(&out).contains("rebuilt"), "{what}: {}", stderr(&out));
+        }
+    }
+    let leftovers: Vec<String> = fs::read_dir(kb.path("index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tantivy."))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+    finds(&kb, &["鍵"], &["weekly-2023/cilium-release"]);
+}
+#[test]
 fn searches_while_jotting_see_every_takeaway() {
     const JOTS: usize = 25;
     let kb = Arc::new(small());
