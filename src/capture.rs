@@ -104,7 +104,13 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
             other => break other?,
         }
     };
-    store.set_current(&NoteKey::Talk(id.clone()))?;
+    // The note is on disk by now: an error here must not read as if it were not.
+    store
+        .set_current(&NoteKey::Talk(id.clone()))
+        .map_err(|e| Error::NotCurrent {
+            id: id.to_string(),
+            source: Box::new(e),
+        })?;
     Ok(id)
 }
 

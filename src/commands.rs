@@ -54,7 +54,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
-            print!("{}", interchange::json_schema());
+            io::stdout()
+                .lock()
+                .write_all(interchange::json_schema().as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         command => {
@@ -166,11 +168,14 @@ fn init(dir: Option<&Path>) -> Result<ExitCode> {
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let store = Store::init(&root)?;
-    println!("knowledge base ready at {}", store.root().display());
-    println!(
+    // println! would panic on a full disk or a closed pipe; a write error is reported.
+    let mut out = io::stdout().lock();
+    writeln!(out, "knowledge base ready at {}", store.root().display())?;
+    writeln!(
+        out,
         "next: tn --dir {} event new my-event --name \"My Event\"",
         store.root().display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -614,10 +619,10 @@ fn current(store: &Store, id: Option<&str>) -> Result<ExitCode> {
         None => match store.current_key()? {
             Some(NoteKey::Talk(id)) => {
                 let talk = store.read_talk(&id)?.value;
-                println!("{id}\t{}", line(&talk.title));
+                writeln!(io::stdout().lock(), "{id}\t{}", line(&talk.title))?;
             }
             Some(NoteKey::Event(id)) => {
-                println!("{id}\t(event; no current talk yet)");
+                writeln!(io::stdout().lock(), "{id}\t(event; no current talk yet)")?;
             }
             None => return Err(Error::NoCurrentTalk.into()),
         },
@@ -673,7 +678,7 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         "created"
     };
     for id in &report.created {
-        println!("{verb} {id}");
+        writeln!(io::stdout().lock(), "{verb} {id}")?;
     }
     let verb = if args.dry_run {
         "would update"
@@ -681,10 +686,13 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         "updated"
     };
     for id in &report.updated {
-        println!("{verb} {id}");
+        writeln!(io::stdout().lock(), "{verb} {id}")?;
     }
     for id in &report.skipped {
-        println!("skipped {id} (exists and differs; use --update to overwrite)");
+        writeln!(
+            io::stdout().lock(),
+            "skipped {id} (exists and differs; use --update to overwrite)"
+        )?;
     }
     anstream::eprintln!(
         "{} created, {} updated, {} unchanged, {} skipped{}",

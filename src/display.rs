@@ -86,6 +86,14 @@ pub fn truncate(text: &str, max: usize) -> Cow<'_, str> {
         used += w;
     }
     out.push('…');
+    // Sequences (an emoji and its presentation selector, emoji joined with ZWJ) are measured
+    // whole and can be wider than their characters added up; cut more until it fits. `…`
+    // alone fits, since `max` is at least 1.
+    while width(&out) > max {
+        out.pop();
+        out.pop();
+        out.push('…');
+    }
     Cow::Owned(out)
 }
 
@@ -159,6 +167,18 @@ mod tests {
         assert_eq!(width(&truncate("サービスメッシュ入門", 8)), 7);
         assert_eq!(truncate("short", 10), "short");
         assert_eq!(pad("日本", 6), "日本  ");
+    }
+
+    #[test]
+    fn truncation_measures_emoji_sequences_whole() {
+        // `❤` is one column, but `❤` with VS16 is a two-column emoji: counting characters one by
+        // one made the cut text wider than asked.
+        let text = "❤\u{fe0f}".repeat(10);
+        for max in 1..12 {
+            let cut = truncate(&text, max);
+            assert!(width(&cut) <= max, "{cut:?} is wider than {max}");
+            assert!(cut.ends_with('…'));
+        }
     }
 
     #[test]

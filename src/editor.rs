@@ -26,18 +26,8 @@ pub fn editor_command() -> String {
 
 /// Opens the note in the editor and saves the result if it is valid and nothing changed meanwhile.
 pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
-    let path = store.path_of(key);
-    let original = match fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(Error::NotFound {
-                what: key.what(),
-                id: key.to_string(),
-                hint: "list notes with `tn list`".into(),
-            });
-        }
-        Err(e) => return Err(Error::io(&path, e)),
-    };
+    // Through the store: never a link, a named pipe or an oversized file.
+    let (path, original) = store.read_raw(key)?;
     let fingerprint = Fingerprint::of(&original);
     let mut draft = tempfile::Builder::new()
         .prefix(&format!("tn-edit-{}-", key.file_stem()))

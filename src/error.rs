@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What [`Error::NotANote`] says was found for a symbolic link.
+pub const SYMLINK: &str = "a symbolic link";
+
 /// A problem inside one note file, located as precisely as the parser allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteError {
@@ -94,6 +97,40 @@ pub enum Error {
     )]
     NoCurrentTalk,
 
+    /// Something other than a regular file (or, for an event, a directory) sits where a note
+    /// belongs: a symbolic link, a directory, a named pipe... tn neither reads nor writes
+    /// through it, so a link can never lead outside the knowledge base.
+    #[error("{}: {}\n  hint: {}", path.display(), unusable_message(expected, found), unusable_hint(expected, found))]
+    NotANote {
+        path: PathBuf,
+        expected: &'static str,
+        found: &'static str,
+    },
+
+    /// A note file beyond [`crate::store::MAX_NOTE_BYTES`]: reading it could exhaust memory
+    /// and stall every search, so it is skipped (when read) or refused (when written).
+    #[error("{}: {}\n  hint: {}", path.display(), too_large_message(*size, *limit, *writing), too_large_hint(*writing))]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+        writing: bool,
+    },
+
+    /// A file could not be written (disk full, read-only directory, ...). Writes are atomic,
+    /// so the file on disk is exactly as it was. `during` names the file that failed when it
+    /// is not the one being saved (the writer lock).
+    #[error("{}: cannot save{}: {source}; nothing was written\n  hint: {}", path.display(), during.as_ref().map(|d| format!(" ({})", d.display())).unwrap_or_default(), save_hint(source))]
+    Save {
+        path: PathBuf,
+        during: Option<PathBuf>,
+        source: io::Error,
+    },
+
+    /// A talk was created, but the pointer to the current talk could not be updated.
+    #[error("created {id}, but could not make it the current talk: {source}")]
+    NotCurrent { id: String, source: Box<Error> },
+
     #[error("{0}")]
     Invalid(String),
 
@@ -125,11 +162,87 @@ fn join_lines(errors: &[NoteError]) -> String {
         .join("\n")
 }
 
+fn unusable_message(expected: &str, found: &str) -> String {
+    if found == SYMLINK {
+        "is a symbolic link; tn does not follow links inside notes/".into()
+    } else {
+        format!("expected {expected} but found {found}; tn leaves it alone")
+    }
+}
+
+fn unusable_hint(expected: &str, found: &str) -> String {
+    if found == SYMLINK {
+        "replace the link with the file itself".into()
+    } else {
+        format!("move it elsewhere: only {expected} belongs at this place")
+    }
+}
+
+fn too_large_message(size: u64, limit: u64, writing: bool) -> String {
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    if writing {
+        format!(
+            "the note would be {:.1} MiB, more than the {:.0} MiB a note may hold; nothing was written",
+            mib(size),
+            mib(limit)
+        )
+    } else {
+        format!(
+            "the file is {:.1} MiB, more than the {:.0} MiB a note may hold; tn does not read it",
+            mib(size),
+            mib(limit)
+        )
+    }
+}
+
+fn too_large_hint(writing: bool) -> &'static str {
+    if writing {
+        "keep long material (transcripts, logs) in a separate file and add it as a link"
+    } else {
+        "move the file out of notes/, or split it; long material belongs in a linked file"
+    }
+}
+
+fn save_hint(source: &io::Error) -> &'static str {
+    use io::ErrorKind as K;
+    match source.kind() {
+        K::StorageFull | K::FileTooLarge | K::QuotaExceeded => {
+            "the disk is full or a file-size limit was reached: free some space and run the command again"
+        }
+        K::PermissionDenied | K::ReadOnlyFilesystem => {
+            "the directory is not writable (a read-only knowledge base?): check its permissions, or work on a writable copy"
+        }
+        _ => "check that the directory exists and is writable, then run the command again",
+    }
+}
+
 impl Error {
     pub fn io(path: &Path, source: io::Error) -> Self {
         Error::Io {
             path: path.to_owned(),
             source,
+        }
+    }
+
+    /// The error as a problem of one note, for commands that report a bad note and go on.
+    pub fn to_note_error(&self, path: &Path) -> NoteError {
+        match self {
+            Error::Note(e) => e.clone(),
+            Error::Io { path, source } => NoteError::new(path, source.to_string()),
+            Error::NotANote {
+                path,
+                expected,
+                found,
+            } => NoteError::new(path, unusable_message(expected, found))
+                .hint(unusable_hint(expected, found)),
+            Error::TooLarge {
+                path,
+                size,
+                limit,
+                writing,
+            } => NoteError::new(path, too_large_message(*size, *limit, *writing))
+                .hint(too_large_hint(*writing)),
+            other => NoteError::new(path, other.to_string()),
         }
     }
 }

@@ -83,46 +83,62 @@ struct Stamp {
 
 impl SearchIndex {
     /// Opens the index (building it if needed) and brings it up to date.
+    ///
+    /// When the index cannot be written (a read-only knowledge base, a full disk), the search
+    /// still works: it runs on an index built in memory, and the report says why.
     pub fn open(store: &Store) -> Result<(SearchIndex, RefreshReport)> {
         let index_dir = store.index_dir();
         if index_dir.exists() && !index_dir.is_dir() {
-            return Self::build_in_memory(store, &index_dir);
+            let reason = format!(
+                "{} is not a directory, so the index is kept in memory only; move that file \
+                 away to let tn keep its index",
+                index_dir.display()
+            );
+            return Self::build_in_memory(store, reason);
         }
         let dir = index_dir.join(TANTIVY_DIR);
-        match open_existing(&dir) {
-            Ok(mut index) => {
-                let report = index.refresh(store)?;
-                Ok((index, report))
-            }
+        let on_disk = match open_existing(&dir) {
+            Ok(mut index) => index.refresh(store).map(|report| (index, report)),
             Err(reason) => Self::rebuild_aside(store, &reason),
+        };
+        match on_disk {
+            Err(e) if cannot_write_index(&e, &index_dir) => {
+                let why = match &e {
+                    Error::Io { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                };
+                let reason = format!(
+                    "{} cannot be written: {why}; this search used an index kept in memory",
+                    index_dir.display()
+                );
+                Self::build_in_memory(store, reason).map_err(|_| e)
+            }
+            other => other,
         }
     }
 
-    /// When `index/` is not a directory there is nowhere to keep an index: one is built in
-    /// memory for this process, and the user is told how to get the cache back. The file is
-    /// left alone: it is not tn's to delete.
-    fn build_in_memory(store: &Store, index_dir: &Path) -> Result<(SearchIndex, RefreshReport)> {
+    /// When there is nowhere to keep an index (`index/` is a file, or cannot be written),
+    /// one is built in memory for this process and `reason` tells the user why. Nothing on
+    /// disk is touched: a file in the way is not tn's to delete.
+    fn build_in_memory(store: &Store, reason: String) -> Result<(SearchIndex, RefreshReport)> {
         let fields = Fields::new();
         let index = Index::create_in_ram(fields.schema.clone());
         register_tokenizers(&index)?;
-        let fail = tantivy_error(index_dir);
+        let fail = tantivy_error(Path::new("memory"));
         let mut writer = writer(&index, true).map_err(&fail)?;
         let (files, _) = store.list_files()?;
         let indexed = index_files(store, &fields, &mut writer, &files, true)?;
         writer.commit().map_err(&fail)?;
         drop(writer);
         let reader = reader(&index).map_err(&fail)?;
+        // Recorded like a disk index, so a refresh (the TUI's) re-indexes only what changed.
+        let recorded = recorded(&reader.searcher())?;
         let index = SearchIndex {
             index,
             reader,
             fields,
-            recorded: HashMap::new(),
+            recorded,
         };
-        let reason = format!(
-            "{} is not a directory, so the index is kept in memory only; move that file away \
-             to let tn keep its index",
-            index_dir.display()
-        );
         Ok((
             index,
             RefreshReport {
@@ -157,9 +173,14 @@ impl SearchIndex {
         if reason != "requested"
             && let Ok(mut index) = open_existing(&dir)
         {
-            // Someone rebuilt it while this process waited for the build lock.
-            let report = index.refresh(store)?;
-            return Ok((index, report));
+            // Someone rebuilt it while this process waited for the build lock. If it is
+            // still damaged, build afresh here: `refresh` would recover, which takes the build
+            // lock this process already holds.
+            match index.refresh_in_place(store) {
+                Err(Error::Index { .. }) => {}
+                Ok(report) => return Ok((index, report)),
+                Err(e) => return Err(e),
+            }
         }
         let unique = format!(
             "{}-{}",
@@ -355,6 +376,29 @@ fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
     Ok(recorded)
 }
 
+/// Whether opening the index failed because its directory cannot be written: permissions,
+/// a read-only file system, a full disk or a file-size limit. Those leave the notes readable,
+/// so a search can still run on an index in memory.
+fn cannot_write_index(error: &Error, index_dir: &Path) -> bool {
+    match error {
+        Error::Io { path, source } => {
+            path.starts_with(index_dir)
+                && matches!(
+                    source.kind(),
+                    std::io::ErrorKind::PermissionDenied
+                        | std::io::ErrorKind::ReadOnlyFilesystem
+                        | std::io::ErrorKind::StorageFull
+                        | std::io::ErrorKind::FileTooLarge
+                        | std::io::ErrorKind::QuotaExceeded
+                )
+        }
+        // tantivy reports its I/O failures as text; a damaged index that could not be
+        // rebuilt is the same situation.
+        Error::Index { .. } => true,
+        _ => false,
+    }
+}
+
 fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
     if !dir.join("meta.json").exists() {
         return Err("no index yet".into());
@@ -397,7 +441,8 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
     register_tokenizers(&index).map_err(|e| e.to_string())?;
     let reader = reader(&index).map_err(|e| format!("unreadable: {e}"))?;
     // Touches every segment's columns, so a garbled file shows now too.
-    let recorded = recorded(&reader.searcher()).map_err(|e| format!("damaged: {e}"))?;
+    let recorded = crate::guard::index_call(dir, || recorded(&reader.searcher()))
+        .map_err(|e| format!("damaged: {e}"))?;
     Ok(SearchIndex {
         index,
         reader,

@@ -13,6 +13,7 @@ pub mod display;
 pub mod editor;
 pub mod error;
 pub mod export;
+pub mod guard;
 pub mod import;
 pub mod index;
 pub mod interchange;

@@ -6,7 +6,17 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = talknotes::cli::Cli::parse();
+    let cli = match talknotes::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => error.exit(),
+        Err(error) => {
+            // clap quotes the offending argument back, and an argument can carry escape
+            // sequences (a pasted title): show them escaped, never raw.
+            let text = error.render().to_string();
+            eprint!("{}", talknotes::display::escape(&text, true));
+            return ExitCode::from(2);
+        }
+    };
     match talknotes::commands::run(cli) {
         Ok(code) => code,
         Err(error) => {

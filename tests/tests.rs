@@ -14,8 +14,14 @@ mod check;
 mod cli_basic;
 #[path = "it/concurrency.rs"]
 mod concurrency;
+#[path = "it/crash.rs"]
+mod crash;
 #[path = "it/export_recap.rs"]
 mod export_recap;
+#[path = "it/fuzz.rs"]
+mod fuzz;
+#[path = "it/hostile.rs"]
+mod hostile;
 #[path = "it/import_export.rs"]
 mod import_export;
 #[path = "it/import_schedule.rs"]

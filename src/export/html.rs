@@ -165,7 +165,7 @@ fn write_talk(out: &mut String, talk: &Talk, level: usize) {
     meta_list(out, &meta);
     if let Some(text) = talk.r#abstract.as_deref().map(trimmed_block) {
         out.push_str("<blockquote>\n");
-        paragraphs(out, text.lines());
+        paragraphs(out, super::text_lines(text));
         out.push_str("</blockquote>\n");
     }
     let sub = level + 1;

@@ -227,8 +227,7 @@ fn write_talk(out: &mut Out, talk: &Talk, level: usize) {
     out.block(meta);
 
     if let Some(text) = talk.r#abstract.as_deref().map(trimmed_block) {
-        let quoted = text
-            .lines()
+        let quoted = super::text_lines(text)
             .map(|l| {
                 if l.trim().is_empty() {
                     ">".to_owned()
@@ -557,8 +556,12 @@ fn numeric_reference(text: &str) -> Option<(char, &str)> {
 }
 
 fn front_matter_text(recap: &Recap, kind: FrontMatter) -> String {
+    // A JSON string is a YAML double-quoted scalar; `json_safe` also writes the C1 controls and
+    // bidirectional overrides JSON leaves raw as `\uXXXX`, which YAML reads the same.
     let quoted = |s: &str| {
-        serde_json::to_string(s).unwrap_or_else(|e| unreachable!("a string serializes: {e}"))
+        crate::display::json_safe(
+            serde_json::to_string(s).unwrap_or_else(|e| unreachable!("a string serializes: {e}")),
+        )
     };
     let list = |items: &[String]| {
         let quoted: Vec<String> = items.iter().map(|t| quoted(t)).collect();
@@ -808,5 +811,32 @@ mod tests {
 ls\n\
 ```\n";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn front_matter_never_carries_raw_terminal_controls() {
+        // JSON quoting leaves C1 controls, DEL and bidirectional overrides raw, and the front
+        // matter is the first thing `tn export --format md` prints.
+        let name = "Ev \u{1b}]0;x\u{7} \u{9b}2J \u{85}\u{7f} \u{202e}rtl";
+        let mut event = Event::new("ev".parse().unwrap(), name);
+        event.tags = vec![name.into()];
+        let bundles = [crate::interchange::EventBundle {
+            event,
+            talks: Vec::new(),
+        }];
+        for kind in [FrontMatter::Zenn, FrontMatter::Hugo, FrontMatter::Jekyll] {
+            let options = RecapOptions {
+                front_matter: Some(kind),
+                ..RecapOptions::default()
+            };
+            let text = markdown(&bundles, &options);
+            assert!(
+                !text.chars().any(|c| is_unsafe(c) || c == '\u{7f}'),
+                "{kind:?}: {text:?}"
+            );
+            let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
+            let title: String = serde_json::from_str(&title["title: ".len()..]).unwrap();
+            assert_eq!(title, name, "the title reads back as it was");
+        }
     }
 }

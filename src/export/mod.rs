@@ -395,9 +395,15 @@ pub(crate) enum Block<'a> {
     },
 }
 
+/// The lines of multi-line text. A line ends at LF or CR LF, and carriage returns just before
+/// the line break belong to it, so text read back from a recap splits the same way again.
+pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(|line| line.trim_end_matches('\r'))
+}
+
 pub(crate) fn blocks(text: &str) -> Vec<Block<'_>> {
     let mut out = Vec::new();
-    let mut lines = text.lines();
+    let mut lines = text_lines(text);
     while let Some(line) = lines.next() {
         let Some(fence) = fence_open(line) else {
             out.push(Block::Line(line));
@@ -435,10 +441,16 @@ pub(crate) fn one_line(text: &str) -> &str {
     text.trim()
 }
 
-/// A multi-line field without leading and trailing blank lines (they cannot survive Markdown).
+/// A multi-line field without leading and trailing blank lines (they cannot survive Markdown)
+/// and white space at its end. Whole lines only: the first line with text keeps everything it
+/// starts with, so what is read back from a recap is trimmed the same way again.
 pub(crate) fn trimmed_block(text: &str) -> &str {
-    text.trim_matches(|c| c == '\n' || c == '\r')
-        .trim_end_matches(char::is_whitespace)
+    let blank_lines: usize = text
+        .split_inclusive('\n')
+        .take_while(|line| line.trim().is_empty())
+        .map(str::len)
+        .sum();
+    text[blank_lines..].trim_end()
 }
 
 #[cfg(test)]

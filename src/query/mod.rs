@@ -9,6 +9,7 @@
 mod exclusion;
 
 use std::ops::Bound;
+use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
@@ -317,8 +318,26 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         }
     }
     let query = BooleanQuery::new(must);
+    let hits = crate::guard::index_call(Path::new("index"), || {
+        collect_hits(index, &query, request.limit, has_text, &needles)
+    })?;
+    Ok(SearchResults {
+        hits,
+        warnings: parsed.warnings,
+    })
+}
+
+/// Runs the query and turns the top documents into hits.
+fn collect_hits(
+    index: &SearchIndex,
+    query: &BooleanQuery,
+    limit: usize,
+    has_text: bool,
+    needles: &[String],
+) -> Result<Vec<Hit>> {
+    let fields = index.fields();
     let searcher = index.searcher();
-    let limit = request.limit.max(1);
+    let limit = limit.max(1);
     let fail = |e: tantivy::TantivyError| Error::Index {
         path: "index".into(),
         message: e.to_string(),
@@ -326,12 +345,12 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     // Without words to rank by, the most recent talks come first.
     let docs: Vec<(f32, DocAddress)> = if has_text {
         searcher
-            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .search(query, &TopDocs::with_limit(limit).order_by_score())
             .map_err(fail)?
     } else {
         searcher
             .search(
-                &query,
+                query,
                 &TopDocs::with_limit(limit).order_by_fast_field::<u64>("date", Order::Desc),
             )
             .map_err(fail)?
@@ -342,12 +361,9 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
         let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
-        hits.push(hit(fields, &doc, score, &needles));
+        hits.push(hit(fields, &doc, score, needles));
     }
-    Ok(SearchResults {
-        hits,
-        warnings: parsed.warnings,
-    })
+    Ok(hits)
 }
 
 fn doc_type_field(fields: &Fields) -> Field {
@@ -505,6 +521,10 @@ fn filter_query(
 /// searched across the index, the talk itself left out. `None` when the index holds no valid
 /// talk under that key (an unknown id, or a note that does not parse).
 pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Vec<Hit>>> {
+    crate::guard::index_call(Path::new("index"), || related_unguarded(index, key, limit))
+}
+
+fn related_unguarded(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Vec<Hit>>> {
     let fields = index.fields();
     let searcher = index.searcher();
     let fail = |e: tantivy::TantivyError| Error::Index {

@@ -6,7 +6,7 @@
 //! by every reader.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::error::{Error, IoContext, Result};
@@ -24,6 +24,9 @@ pub enum WriteMode {
 
 /// Writes `bytes` to `path` atomically. With `CreateNew`, returns `Ok(false)` when the file
 /// already exists and nothing was written.
+///
+/// A failure to write (disk full, file-size limit, read-only directory) is an
+/// [`Error::Save`] naming `path`, not the temporary file, which is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<bool> {
     // A bare file name ("backup.json") has an empty parent: the working directory.
     let dir = match path.parent() {
@@ -36,13 +39,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<bool> 
             )));
         }
     };
+    let save_error = |e: io::Error| Error::Save {
+        path: path.to_owned(),
+        during: None,
+        source: without_path(e),
+    };
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(".tmp")
         .tempfile_in(dir)
-        .at_path(dir)?;
-    temp.write_all(bytes).at_path(temp.path())?;
-    temp.as_file().sync_all().at_path(temp.path())?;
+        .map_err(save_error)?;
+    // The file itself, not the wrapper, whose errors name the temporary path.
+    temp.as_file_mut().write_all(bytes).map_err(save_error)?;
+    temp.as_file().sync_all().map_err(save_error)?;
     // Keep a replaced note's permissions; new notes get ordinary document permissions rather
     // than the temporary file's 0600.
     let permissions = match mode {
@@ -50,20 +59,103 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<bool> 
         WriteMode::CreateNew => new_file_permissions(),
     };
     if let Some(permissions) = permissions {
-        fs::set_permissions(temp.path(), permissions).at_path(temp.path())?;
+        fs::set_permissions(temp.path(), permissions).map_err(save_error)?;
     }
     match mode {
         WriteMode::Replace => {
-            temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+            temp.persist(path).map_err(|e| save_error(e.error))?;
         }
         WriteMode::CreateNew => match temp.persist_noclobber(path) {
             Ok(_) => {}
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
-            Err(e) => return Err(Error::io(path, e.error)),
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+            Err(e) => return Err(save_error(e.error)),
         },
     }
     sync_dir(dir)?;
     Ok(true)
+}
+
+/// Creates directory `dir` holding one file `name` with `bytes`, atomically: the directory
+/// is built under a temporary name beside it and renamed into place, so a crash never
+/// leaves it empty. Returns `Ok(false)` when `dir` already exists (nothing is created).
+pub fn create_dir_with_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<bool> {
+    let parent = dir.parent().unwrap_or(Path::new("."));
+    let save_error = |e: io::Error| Error::Save {
+        path: dir.join(name),
+        during: None,
+        source: without_path(e),
+    };
+    let unique = format!(
+        "{TEMP_PREFIX}{}-{}.dir",
+        std::process::id(),
+        std::time::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos())
+    );
+    let staging = parent.join(unique);
+    // Not `tempfile::tempdir`: its 0700 mode would stick to the event directory.
+    fs::DirBuilder::new().create(&staging).map_err(save_error)?;
+    let built = write_atomic(&staging.join(name), bytes, WriteMode::CreateNew)
+        // Name the file as the user knows it, not its staging place.
+        .map_err(|e| match e {
+            Error::Save { source, .. } => save_error(source),
+            other => other,
+        })
+        .and_then(|_| {
+            // rename(2) also replaces an empty directory; a non-empty one makes it fail.
+            match fs::symlink_metadata(dir) {
+                Ok(_) => Ok(false),
+                Err(_) => fs::rename(&staging, dir).map(|()| true).map_err(save_error),
+            }
+        });
+    if !matches!(built, Ok(true)) {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    let created = built?;
+    if created {
+        sync_dir(parent)?;
+    }
+    Ok(created)
+}
+
+/// Removes what a killed writer left in `dir`: temporary files and staging directories.
+/// Only call it under the [`WriterLock`]: every writer of notes holds it while its temporary
+/// file exists, so whatever is found then belongs to a process that died.
+pub fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if !name.starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let path = entry.path();
+        // Best effort: a leftover is hidden from readers anyway.
+        match entry.file_type() {
+            Ok(t) if t.is_dir() && name.ends_with(".dir") => {
+                let _ = fs::remove_dir_all(&path);
+            }
+            Ok(t) if t.is_file() && name.ends_with(".tmp") => {
+                let _ = fs::remove_file(&path);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The OS error without the path `tempfile` appends to its message ("… at path …"): the
+/// error that carries it names the note instead.
+fn without_path(e: io::Error) -> io::Error {
+    if e.raw_os_error().is_some() {
+        return e;
+    }
+    let message = e.to_string();
+    match message.split_once(" at path ") {
+        Some((cause, _)) => io::Error::new(e.kind(), cause.to_owned()),
+        None => e,
+    }
 }
 
 #[cfg(unix)]
@@ -104,6 +196,14 @@ impl WriterLock {
             .truncate(false)
             .write(true)
             .open(lock_path)
+            .or_else(|e| match e.kind() {
+                // flock needs no write access: in a read-only knowledge base the lock is
+                // still taken, and the write itself then fails naming the note.
+                io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                    File::open(lock_path).map_err(|_| e)
+                }
+                _ => Err(e),
+            })
             .at_path(lock_path)?;
         file.lock().at_path(lock_path)?;
         Ok(WriterLock { _file: file })
@@ -134,6 +234,22 @@ mod tests {
             })
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_directory_appears_with_its_file_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let event = dir.path().join("ev");
+        assert!(create_dir_with_file(&event, "event.ron", b"one").unwrap());
+        assert_eq!(fs::read(event.join("event.ron")).unwrap(), b"one");
+        // An existing directory is left as it is.
+        assert!(!create_dir_with_file(&event, "event.ron", b"two").unwrap());
+        assert_eq!(fs::read(event.join("event.ron")).unwrap(), b"one");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["ev"], "no staging directory is left");
     }
 
     #[cfg(unix)]

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use crate::error::{Error, IoContext, NoteError, Result};
 use crate::note::{EVENT_FILE_STEM, Event, Slug, Talk, TalkRef};
-use atomic::{WriteMode, WriterLock, write_atomic};
+use atomic::{WriteMode, WriterLock, remove_leftovers, write_atomic};
 use codec::NoteDoc;
 
 pub const NOTES_DIR: &str = "notes";
@@ -26,6 +26,10 @@ pub const INDEX_DIR: &str = "index";
 const EVENT_FILE: &str = "event.ron";
 const CURRENT_FILE: &str = "current";
 const LOCK_FILE: &str = ".write.lock";
+
+/// The largest note tn reads or writes. Real notes are a few kilobytes; the limit keeps a
+/// stray huge file (a video saved as `.ron`) from exhausting memory or stalling every search.
+pub const MAX_NOTE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Identity of a file's contents at the time it was read, to detect changes made since.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,21 +202,53 @@ impl Store {
         }
     }
 
+    /// Whether something is at the event's note path. A link or a directory there counts, so
+    /// that reading it reports what is wrong instead of "does not exist", and nothing is
+    /// created over it.
     pub fn event_exists(&self, event: &Slug) -> bool {
-        self.event_path(event).is_file()
+        !matches!(
+            self.probe(event, &self.event_path(event)),
+            Ok(Probe::Absent)
+        )
     }
 
+    /// Whether something is at the talk's note path (see [`Store::event_exists`]).
     pub fn talk_exists(&self, talk: &TalkRef) -> bool {
-        self.talk_path(talk).is_file()
+        !matches!(
+            self.probe(&talk.event, &self.talk_path(talk)),
+            Ok(Probe::Absent)
+        )
     }
 
-    fn lock(&self) -> Result<WriterLock> {
-        WriterLock::acquire(&self.index_dir().join(LOCK_FILE))
+    /// What is at `path`, a note of `event`, without following links: the event directory
+    /// and the file itself must be real, so no read or write can lead outside `notes/`.
+    fn probe(&self, event: &Slug, path: &Path) -> Result<Probe> {
+        let dir = self.event_dir(event);
+        match fs::symlink_metadata(&dir) {
+            Ok(metadata) if metadata.is_dir() => {}
+            Ok(metadata) => return Err(unusable(&dir, "an event directory", &metadata)),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Probe::Absent),
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+        probe_file(path)
+    }
+
+    /// The writer lock, taken to save `path`; failing to take it is a failure to save it.
+    fn lock_for(&self, path: &Path) -> Result<WriterLock> {
+        let lock = self.index_dir().join(LOCK_FILE);
+        WriterLock::acquire(&lock).map_err(|e| match e {
+            Error::Io { path: at, source } => Error::Save {
+                path: path.to_owned(),
+                during: Some(at),
+                source,
+            },
+            other => other,
+        })
     }
 
     pub fn read_event(&self, event: &Slug) -> Result<Loaded<Event>> {
         let path = self.event_path(event);
-        read_note(&path, event.as_str()).map_err(|e| {
+        self.read_note(event, &path, event.as_str()).map_err(|e| {
             e.into_error(|| Error::NotFound {
                 what: "event",
                 id: event.to_string(),
@@ -225,13 +261,35 @@ impl Store {
 
     pub fn read_talk(&self, talk: &TalkRef) -> Result<Loaded<Talk>> {
         let path = self.talk_path(talk);
-        read_note(&path, talk.talk.as_str()).map_err(|e| {
-            e.into_error(|| Error::NotFound {
-                what: "talk",
-                id: talk.to_string(),
-                hint: "list talks with `tn list`".into(),
+        self.read_note(&talk.event, &path, talk.talk.as_str())
+            .map_err(|e| {
+                e.into_error(|| Error::NotFound {
+                    what: "talk",
+                    id: talk.to_string(),
+                    hint: "list talks with `tn list`".into(),
+                })
             })
-        })
+    }
+
+    /// The bytes of a note as they are on disk, with the same checks as reading it (no links,
+    /// no oversized files): what `tn edit` hands to the editor.
+    pub fn read_raw(&self, key: &NoteKey) -> Result<(PathBuf, Vec<u8>)> {
+        let event = match key {
+            NoteKey::Event(id) => id,
+            NoteKey::Talk(id) => &id.event,
+        };
+        let path = self.path_of(key);
+        match self.probe(event, &path)? {
+            Probe::Absent => Err(Error::NotFound {
+                what: key.what(),
+                id: key.to_string(),
+                hint: "list notes with `tn list`".into(),
+            }),
+            Probe::File(len) => {
+                let bytes = read_bounded(&path, len)?;
+                Ok((path, bytes))
+            }
+        }
     }
 
     /// Lists note files without reading them; problems with the layout itself are returned too.
@@ -244,6 +302,8 @@ impl Store {
         for entry in sorted_entries(&notes)? {
             let path = entry.path();
             let Some(name) = visible_name(&path) else {
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                problems.extend(non_utf8_problem(&path, is_dir));
                 continue;
             };
             let file_type = entry.file_type().at_path(&path)?;
@@ -308,13 +368,13 @@ impl Store {
         };
         for file in files {
             match &file.key {
-                NoteKey::Event(event) => match read_note::<Event>(&file.path, event.as_str()) {
+                NoteKey::Event(event) => match read_file::<Event>(&file.path, event.as_str()) {
                     Ok(loaded) => {
                         scan.events.insert(event.clone(), loaded);
                     }
                     Err(e) => scan.problems.extend(e.into_note_errors(&file.path)),
                 },
-                NoteKey::Talk(talk) => match read_note::<Talk>(&file.path, talk.talk.as_str()) {
+                NoteKey::Talk(talk) => match read_file::<Talk>(&file.path, talk.talk.as_str()) {
                     Ok(loaded) => scan.talks.push((talk.clone(), loaded)),
                     Err(e) => scan.problems.extend(e.into_note_errors(&file.path)),
                 },
@@ -328,8 +388,8 @@ impl Store {
         let (files, mut problems) = self.list_files()?;
         for file in files {
             let errors = match &file.key {
-                NoteKey::Event(event) => read_note::<Event>(&file.path, event.as_str()).err(),
-                NoteKey::Talk(talk) => read_note::<Talk>(&file.path, talk.talk.as_str()).err(),
+                NoteKey::Event(event) => read_file::<Event>(&file.path, event.as_str()).err(),
+                NoteKey::Talk(talk) => read_file::<Talk>(&file.path, talk.talk.as_str()).err(),
             };
             if let Some(e) = errors {
                 problems.extend(e.into_note_errors(&file.path));
@@ -339,13 +399,40 @@ impl Store {
         Ok(problems)
     }
 
+    /// Creates an event: its directory appears with its `event.ron` in it, or not at all.
     pub fn create_event(&self, event: &Event) -> Result<PathBuf> {
         let path = self.event_path(&event.id);
-        let _lock = self.lock()?;
+        let _lock = self.lock_for(&path)?;
+        remove_leftovers(&self.notes_dir());
+        let text = to_text(&path, event)?;
         let dir = self.event_dir(&event.id);
-        fs::create_dir_all(&dir).at_path(&dir)?;
-        self.write_new(&path, event, "event", event.id.to_string())?;
-        Ok(path)
+        let already = || Error::AlreadyExists {
+            what: "event",
+            id: event.id.to_string(),
+            path: path.clone(),
+        };
+        match self.probe(&event.id, &path)? {
+            Probe::File(_) => Err(already()),
+            Probe::Absent if !dir.is_dir() => {
+                if atomic::create_dir_with_file(&dir, EVENT_FILE, text.as_bytes())? {
+                    return Ok(path);
+                }
+                // Something appeared at the directory's place meanwhile: say what.
+                match self.probe(&event.id, &path)? {
+                    Probe::File(_) => Err(already()),
+                    Probe::Absent => Err(Error::Save {
+                        path: path.clone(),
+                        during: Some(dir),
+                        source: ErrorKind::AlreadyExists.into(),
+                    }),
+                }
+            }
+            // The directory exists without event.ron (talks moved in by hand): add it.
+            Probe::Absent => {
+                self.write_new(&path, &text, already)?;
+                Ok(path)
+            }
+        }
     }
 
     pub fn create_talk(&self, event: &Slug, talk: &Talk) -> Result<TalkRef> {
@@ -353,32 +440,36 @@ impl Store {
             event: event.clone(),
             talk: talk.id.clone(),
         };
-        if !self.event_exists(event) {
+        // The event must be a real note: not a link, not a directory named event.ron.
+        if let Probe::Absent = self.probe(event, &self.event_path(event))? {
             return Err(Error::NotFound {
                 what: "event",
                 id: event.to_string(),
                 hint: format!("create it first with `tn event new {event} --name \"…\"`"),
             });
         }
-        let _lock = self.lock()?;
-        self.write_new(&self.talk_path(&id), talk, "talk", id.to_string())?;
+        let path = self.talk_path(&id);
+        let _lock = self.lock_for(&path)?;
+        let text = to_text(&path, talk)?;
+        let already = || Error::AlreadyExists {
+            what: "talk",
+            id: id.to_string(),
+            path: path.clone(),
+        };
+        // Also refuses an event directory that is a link: nothing is written through it.
+        match self.probe(event, &path)? {
+            Probe::File(_) => return Err(already()),
+            Probe::Absent => {
+                remove_leftovers(&self.event_dir(event));
+                self.write_new(&path, &text, already)?;
+            }
+        }
         Ok(id)
     }
 
-    fn write_new<T: NoteDoc>(
-        &self,
-        path: &Path,
-        note: &T,
-        what: &'static str,
-        id: String,
-    ) -> Result<()> {
-        let text = codec::to_ron(note).map_err(|e| Error::Invalid(e.to_string()))?;
+    fn write_new(&self, path: &Path, text: &str, already: impl FnOnce() -> Error) -> Result<()> {
         if !write_atomic(path, text.as_bytes(), WriteMode::CreateNew)? {
-            return Err(Error::AlreadyExists {
-                what,
-                id,
-                path: path.to_owned(),
-            });
+            return Err(already());
         }
         Ok(())
     }
@@ -389,7 +480,7 @@ impl Store {
     where
         F: FnOnce(&mut Talk) -> Result<()>,
     {
-        let _lock = self.lock()?;
+        let _lock = self.lock_for(&self.talk_path(id))?;
         let loaded = self.read_talk(id)?;
         self.rewrite(loaded, change)
     }
@@ -398,7 +489,7 @@ impl Store {
     where
         F: FnOnce(&mut Event) -> Result<()>,
     {
-        let _lock = self.lock()?;
+        let _lock = self.lock_for(&self.event_path(id))?;
         let loaded = self.read_event(id)?;
         self.rewrite(loaded, change)
     }
@@ -413,14 +504,17 @@ impl Store {
         if value == loaded.value {
             return Ok(value);
         }
-        let original = fs::read(&loaded.path).at_path(&loaded.path)?;
+        let original = reread(&loaded.path)?;
         if Fingerprint::of(&original) != loaded.fingerprint {
             return Err(Error::Conflict { path: loaded.path });
         }
         if codec::has_comments(&String::from_utf8_lossy(&original)) {
             return Err(Error::WouldDropComments { path: loaded.path });
         }
-        let text = codec::to_ron(&value).map_err(|e| Error::Invalid(e.to_string()))?;
+        let text = to_text(&loaded.path, &value)?;
+        if let Some(dir) = loaded.path.parent() {
+            remove_leftovers(dir);
+        }
         write_atomic(&loaded.path, text.as_bytes(), WriteMode::Replace)?;
         Ok(value)
     }
@@ -428,8 +522,7 @@ impl Store {
     /// Fails like a rewrite would if the note could not be rewritten without losing content
     /// (comments). Used to validate a whole import before writing any of it.
     pub fn ensure_rewritable(&self, key: &NoteKey) -> Result<()> {
-        let path = self.path_of(key);
-        let original = fs::read(&path).at_path(&path)?;
+        let (path, original) = self.read_raw(key)?;
         if codec::has_comments(&String::from_utf8_lossy(&original)) {
             return Err(Error::WouldDropComments { path });
         }
@@ -439,12 +532,16 @@ impl Store {
     /// Replaces a note with text the user edited, unless the file changed since it was read.
     /// The text is written as the user wrote it (comments and layout kept).
     pub fn replace_text(&self, path: &Path, expected: Fingerprint, text: &str) -> Result<()> {
-        let _lock = self.lock()?;
-        let current = fs::read(path).at_path(path)?;
+        check_size(path, text.len() as u64, true)?;
+        let _lock = self.lock_for(path)?;
+        let current = reread(path)?;
         if Fingerprint::of(&current) != expected {
             return Err(Error::Conflict {
                 path: path.to_owned(),
             });
+        }
+        if let Some(dir) = path.parent() {
+            remove_leftovers(dir);
         }
         write_atomic(path, text.as_bytes(), WriteMode::Replace)?;
         Ok(())
@@ -453,8 +550,14 @@ impl Store {
     /// What the user is working on: a talk, or just an event (right after `tn event new`).
     pub fn current_key(&self) -> Result<Option<NoteKey>> {
         let path = self.index_dir().join(CURRENT_FILE);
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
+        let text = match fs::symlink_metadata(&path) {
+            // A pointer is one short line; anything else is damage, not a pointer.
+            Ok(metadata) if metadata.is_file() && metadata.len() <= 1024 => {
+                String::from_utf8_lossy(&read_bounded(&path, metadata.len())?).into_owned()
+            }
+            Ok(metadata) if metadata.is_file() => return Ok(None),
+            // Never opened: a named pipe would block every command.
+            Ok(metadata) => return Err(unusable(&path, "a file", &metadata)),
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(&path, e)),
         };
@@ -483,11 +586,12 @@ impl Store {
     }
 
     pub fn set_current(&self, key: &NoteKey) -> Result<()> {
-        let exists = match key {
-            NoteKey::Event(id) => self.event_exists(id),
-            NoteKey::Talk(id) => self.talk_exists(id),
+        let event = match key {
+            NoteKey::Event(id) => id,
+            NoteKey::Talk(id) => &id.event,
         };
-        if !exists {
+        // Only a note that can be read becomes current: not a link, not a directory.
+        if let Probe::Absent = self.probe(event, &self.path_of(key))? {
             return Err(Error::NotFound {
                 what: key.what(),
                 id: key.to_string(),
@@ -526,17 +630,58 @@ impl ReadError {
                 path,
                 "the file disappeared while being read",
             )],
-            ReadError::Io(e) => vec![NoteError::new(path, e.to_string())],
+            ReadError::Io(e) => vec![e.to_note_error(path)],
             ReadError::Invalid(errors) => errors,
         }
     }
 }
 
-fn read_note<T: NoteDoc>(path: &Path, expected_id: &str) -> Result<Loaded<T>, ReadError> {
-    let bytes = match fs::read(path) {
+impl Store {
+    fn read_note<T: NoteDoc>(
+        &self,
+        event: &Slug,
+        path: &Path,
+        expected_id: &str,
+    ) -> Result<Loaded<T>, ReadError> {
+        match self.probe(event, path) {
+            Ok(Probe::Absent) => Err(ReadError::Missing),
+            Ok(Probe::File(_)) => read_file(path, expected_id),
+            Err(e) => Err(ReadError::Io(e)),
+        }
+    }
+}
+
+/// What is at a note's path.
+enum Probe {
+    Absent,
+    /// A regular file of this many bytes.
+    File(u64),
+}
+
+/// What is at `path`, without following a link there. Anything but a regular file or
+/// nothing is an error naming what it is: reading a named pipe would block forever.
+fn probe_file(path: &Path) -> Result<Probe> {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.is_file() => Ok(Probe::File(metadata.len())),
+        Ok(metadata) => Err(unusable(path, "a note file", &metadata)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(Probe::Absent),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Reads and parses one note file, known to be in a real event directory.
+fn read_file<T: NoteDoc>(path: &Path, expected_id: &str) -> Result<Loaded<T>, ReadError> {
+    let len = match probe_file(path) {
+        Ok(Probe::File(len)) => len,
+        Ok(Probe::Absent) => return Err(ReadError::Missing),
+        Err(e) => return Err(ReadError::Io(e)),
+    };
+    let bytes = match read_bounded(path, len) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Err(ReadError::Missing),
-        Err(e) => return Err(ReadError::Io(Error::io(path, e))),
+        Err(Error::Io { source, .. }) if source.kind() == ErrorKind::NotFound => {
+            return Err(ReadError::Missing);
+        }
+        Err(e) => return Err(ReadError::Io(e)),
     };
     let value = codec::parse::<T>(path, &bytes, expected_id).map_err(ReadError::Invalid)?;
     Ok(Loaded {
@@ -544,6 +689,82 @@ fn read_note<T: NoteDoc>(path: &Path, expected_id: &str) -> Result<Loaded<T>, Re
         path: path.to_owned(),
         fingerprint: Fingerprint::of(&bytes),
     })
+}
+
+/// Reads a regular file of (about) `len` bytes, refusing more than [`MAX_NOTE_BYTES`] even if
+/// it grows meanwhile.
+fn read_bounded(path: &Path, len: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    check_size(path, len, false)?;
+    let file = fs::File::open(path).at_path(path)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_NOTE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .at_path(path)?;
+    check_size(path, bytes.len() as u64, false)?;
+    Ok(bytes)
+}
+
+/// The file as it is now, under the writer lock, to compare with what was read.
+fn reread(path: &Path) -> Result<Vec<u8>> {
+    match probe_file(path)? {
+        Probe::File(len) => read_bounded(path, len),
+        Probe::Absent => Err(Error::Conflict {
+            path: path.to_owned(),
+        }),
+    }
+}
+
+fn check_size(path: &Path, size: u64, writing: bool) -> Result<()> {
+    if size > MAX_NOTE_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_owned(),
+            size,
+            limit: MAX_NOTE_BYTES,
+            writing,
+        });
+    }
+    Ok(())
+}
+
+/// The note's file text, refused if it would be too large to read back.
+fn to_text<T: NoteDoc>(path: &Path, note: &T) -> Result<String> {
+    let text = codec::to_ron(note).map_err(|e| Error::Invalid(e.to_string()))?;
+    check_size(path, text.len() as u64, true)?;
+    Ok(text)
+}
+
+fn unusable(path: &Path, expected: &'static str, metadata: &fs::Metadata) -> Error {
+    Error::NotANote {
+        path: path.to_owned(),
+        expected,
+        found: describe(&metadata.file_type()),
+    }
+}
+
+fn describe(file_type: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_symlink() {
+        crate::error::SYMLINK
+    } else if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_file() {
+        "a file"
+    } else {
+        "something that is not a file"
+    }
 }
 
 /// The note files of one event directory, in name order.
@@ -561,6 +782,7 @@ fn list_event_dir(path: &Path, event: &Slug) -> (Vec<NoteFile>, Vec<NoteError>) 
     for entry in entries {
         let path = entry.path();
         let Some(name) = visible_name(&path) else {
+            problems.extend(non_utf8_problem(&path, false));
             continue;
         };
         let Some(stem) = name.strip_suffix(".ron") else {
@@ -574,15 +796,9 @@ fn list_event_dir(path: &Path, event: &Slug) -> (Vec<NoteFile>, Vec<NoteError>) 
                 continue;
             }
         };
-        if metadata.file_type().is_symlink() {
-            problems.push(symlink_problem(&path));
-            continue;
-        }
         if !metadata.is_file() {
-            problems.push(
-                NoteError::new(&path, "expected a note file but found a directory")
-                    .hint("move the directory elsewhere; notes/<event>/ holds only .ron files"),
-            );
+            // A link, a directory, a named pipe...: say which (reading a pipe would block).
+            problems.push(unusable(&path, "a note file", &metadata).to_note_error(&path));
             continue;
         }
         let key = if stem == EVENT_FILE_STEM {
@@ -636,11 +852,26 @@ fn visible_name(path: &Path) -> Option<&str> {
 }
 
 fn symlink_problem(path: &Path) -> NoteError {
-    NoteError::new(
-        path,
-        "is a symbolic link; tn does not follow links inside notes/",
-    )
-    .hint("replace the link with the file itself")
+    Error::NotANote {
+        path: path.to_owned(),
+        expected: "a note file",
+        found: crate::error::SYMLINK,
+    }
+    .to_note_error(path)
+}
+
+/// A name that is not UTF-8 cannot be an id: say so for what looks like a note or an event
+/// instead of skipping it silently.
+fn non_utf8_problem(path: &Path, is_event_dir: bool) -> Option<NoteError> {
+    let name = path.file_name()?;
+    if name.to_str().is_some() {
+        return None; // hidden: not a note
+    }
+    let looks_like_note = name.as_encoded_bytes().ends_with(b".ron");
+    (is_event_dir || looks_like_note).then(|| {
+        NoteError::new(path, "this name is not valid UTF-8, so it cannot be an id")
+            .hint("rename it to lower-case letters, digits and `-`")
+    })
 }
 
 fn user_data_dir() -> Result<PathBuf> {

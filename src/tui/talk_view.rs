@@ -115,6 +115,22 @@ pub fn fit(spans: Vec<Span<'static>>, columns: usize) -> Vec<Span<'static>> {
         }
         out.push(Span::styled(piece, span.style));
     }
+    // Sequences (an emoji and its presentation selector, emoji joined with ZWJ) are measured
+    // whole and can be wider than their characters added up; cut more until `…` fits.
+    let width =
+        |spans: &[Span]| -> usize { spans.iter().map(|s| display::width(&s.content)).sum() };
+    while width(&out) > room {
+        let Some(last) = out.last_mut() else {
+            break;
+        };
+        let mut text = last.content.to_string();
+        text.pop();
+        if text.is_empty() {
+            out.pop();
+        } else {
+            last.content = text.into();
+        }
+    }
     out.push(Span::styled("…", last_style));
     out
 }

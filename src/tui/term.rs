@@ -87,6 +87,10 @@ impl Drop for Guard {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A panic caught as index damage is not the end of the TUI.
+        if crate::guard::is_guarded() {
+            return;
+        }
         let _ = leave();
         previous(info);
     }));

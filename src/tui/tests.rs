@@ -574,3 +574,58 @@ fn an_index_deleted_under_the_tui_is_rebuilt_on_the_next_change() {
     assert!(dir.path().join("index/tantivy/meta.json").is_file());
     assert_eq!(titles(&app), ["eBPF deep dive"]);
 }
+
+#[test]
+fn fitting_measures_emoji_sequences_whole() {
+    // `❤` is one column, but `❤` with VS16 is a two-column emoji: counting characters one by
+    // one let a cut line run past its columns.
+    use super::talk_view::fit;
+    use ratatui::text::Span;
+    let spans = vec![Span::raw("ab"), Span::raw("❤\u{fe0f}".repeat(10))];
+    for columns in 1..14 {
+        let cut = fit(spans.clone(), columns);
+        let width: usize = cut.iter().map(|s| crate::display::width(&s.content)).sum();
+        assert!(width <= columns, "{cut:?} is wider than {columns}");
+    }
+}
+
+/// Damages every file of the index in place, as a stray `truncate` or a bad copy would.
+fn damage_index(dir: &std::path::Path, how: &str) {
+    for entry in std::fs::read_dir(dir.join("index/tantivy")).unwrap() {
+        let path = entry.unwrap().path();
+        let len = std::fs::metadata(&path).unwrap().len() as usize;
+        let damaged: Vec<u8> = match how {
+            "truncated" => std::fs::read(&path).unwrap()[..len / 2].to_vec(),
+            _ => (0..len).map(|i| (i * 31 % 253) as u8).collect(),
+        };
+        // In place (same inode), so the TUI's open index sees it.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut file, &damaged).unwrap();
+    }
+}
+
+#[test]
+fn an_index_garbled_under_the_tui_is_rebuilt_on_the_next_change() {
+    for how in ["truncated", "garbage"] {
+        let (dir, store) = kb();
+        let mut app = app(store);
+        type_text(&mut app, "ebpf");
+        assert_eq!(titles(&app), ["eBPF deep dive"], "{how}");
+        damage_index(dir.path(), how);
+        // Searching the damaged index at once: results or an error, never a crash.
+        type_text(&mut app, " ");
+        app.dispatch(Action::Backspace);
+        let other = Store::open(dir.path()).unwrap();
+        capture::jot(&other, &talk_ref("ev/ebpf"), "ebpf と XDP", at_1312()).unwrap();
+        app.dispatch(Action::Tick);
+        let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
+        assert!(status.contains("rebuilt"), "{how}: {status}");
+        app.dispatch(Action::Backspace);
+        app.dispatch(Action::Insert('f'));
+        assert_eq!(titles(&app), ["eBPF deep dive"], "{how}");
+    }
+}

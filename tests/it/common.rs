@@ -279,3 +279,46 @@ pub fn is_hhmm(s: &str) -> bool {
         && s[..2].parse::<u8>().unwrap() < 24
         && s[3..].parse::<u8>().unwrap() < 60
 }
+
+/// Runs a command to its end, or kills it and fails if it is still running after `watchdog`:
+/// for commands that must never hang (a named pipe opened for reading would block forever).
+/// Output goes through pipes, not files, which a file-size limit would also cut short.
+pub fn run_bounded(
+    mut cmd: std::process::Command,
+    watchdog: std::time::Duration,
+    what: &str,
+) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > watchdog {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {watchdog:?}: it hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}

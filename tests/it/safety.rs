@@ -244,20 +244,25 @@ fn ids_cannot_escape_the_knowledge_base() {
 const HOSTILE_TITLE: &str =
     "Evil \u{1b}[31mred\u{1b}[0m \u{1b}]52;c;ZXZpbA==\u{7} \u{202e}rtl\u{9b}2J end";
 
+/// Characters a terminal acts on: C0 controls but line feed and tab (ESC starts colour,
+/// cursor, OSC 52 clipboard and title sequences; CR and BS overwrite what was shown), DEL, C1
+/// controls (U+009B is an 8-bit CSI, U+0085 a line break) and bidirectional overrides and
+/// isolates, which reorder what a reader sees.
+fn is_terminal_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 fn assert_no_raw_controls(what: &str, bytes: &[u8]) {
+    // Invalid UTF-8 could hide a raw 8-bit C1 byte (0x9b) from the check below.
+    let text = std::str::from_utf8(bytes)
+        .unwrap_or_else(|e| panic!("{what}: output is not UTF-8 ({e}): {bytes:?}"));
+    let raw: Vec<char> = text.chars().filter(|c| is_terminal_control(*c)).collect();
     assert!(
-        !bytes.contains(&0x1b),
-        "{what}: raw ESC in {:?}",
-        String::from_utf8_lossy(bytes)
+        raw.is_empty(),
+        "{what}: raw control characters {raw:?} in:\n{}",
+        text.escape_debug()
     );
-    assert!(
-        !bytes.contains(&0x07),
-        "{what}: raw BEL in {:?}",
-        String::from_utf8_lossy(bytes)
-    );
-    let text = String::from_utf8_lossy(bytes);
-    assert!(!text.contains('\u{9b}'), "{what}: raw CSI");
-    assert!(!text.contains('\u{202e}'), "{what}: raw bidi override");
 }
 
 #[test]
@@ -336,6 +341,23 @@ fn control_characters_in_problems_are_escaped() {
 }
 
 #[test]
+fn command_line_errors_never_echo_raw_controls() {
+    // Regression: clap quoted a bad argument back raw, escape sequences included.
+    let kb = Kb::with_event();
+    for args in [
+        vec![format!("--{}", evil("flag"))],
+        vec!["list".into(), "--kind".into(), evil("kind")],
+        vec!["search".into(), "x".into(), "--limit".into(), evil("n")],
+        vec![evil("subcommand")],
+    ] {
+        let out = kb.tn().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_no_raw_controls(&format!("{args:?}"), &out.stderr);
+        assert!(stderr(&out).contains("error:"), "{}", stderr(&out));
+    }
+}
+
+#[test]
 fn a_rated_talk_stays_readable_after_tn_rewrites_it() {
     // Rate a talk by hand (as the template shows: `rating: 4,`), then keep jotting.
     let kb = kb_with_talk();
@@ -362,4 +384,531 @@ fn a_rated_talk_stays_readable_after_tn_rewrites_it() {
     let talk = kb.talk("ev", "t");
     assert_eq!(talk.rating.unwrap().get(), 4);
     assert_eq!(talk.takeaways.len(), 2);
+}
+
+/// Every kind of sequence a hostile note or import could carry to the terminal (NUL, which
+/// arguments cannot hold, is added to some fields separately).
+const EVIL: &str = "\u{1b}[31mred\u{1b}[0m \u{1b}]52;c;ZXZpbA==\u{7} \u{1b}]0;pwned\u{1b}\\ \u{1b}[2J\u{1b}[1;1H \u{9b}31m \u{85}\u{90}x\u{9c} \u{202e}rtl\u{2066}iso\u{2069} cr\rbs\u{8}del\u{7f}";
+
+fn evil(label: &str) -> String {
+    format!("{label} {EVIL}")
+}
+
+/// A knowledge base where every field of an event and a talk is hostile, with a plain talk
+/// beside it, invalid notes whose problems quote hostile text, and hostile file names.
+fn hostile_kb() -> Kb {
+    use talknotes::note::{
+        ClockTime, Event, Link, Rating, Speaker, Takeaway, Talk, TalkKind, Tool,
+    };
+    use talknotes::store::codec;
+    let kb = Kb::with_event();
+    let time = |t: &str| t.parse::<ClockTime>().unwrap();
+    let mut event = Event::new("ev".parse().unwrap(), evil("Event"));
+    event.starts_on = Some("2024-06-01".parse().unwrap());
+    event.ends_on = Some("2024-06-02".parse().unwrap());
+    event.location = Some(evil("Place"));
+    event.url = Some(evil("https://event/"));
+    event.hashtag = Some(evil("#tag"));
+    event.tags = vec![evil("eventtag")];
+    event.memo = Some(format!("{}\n```\n{}\n```", evil("memo"), evil("code")));
+    kb.write("notes/ev/event.ron", codec::to_ron(&event).unwrap());
+
+    let mut talk = Talk::new("evil".parse().unwrap(), evil("Evil talk"));
+    talk.kind = TalkKind::Keynote;
+    talk.url = Some(evil("https://talk/"));
+    talk.speakers = vec![Speaker {
+        name: evil("Mallory"),
+        affiliation: Some(evil("Corp")),
+        role: Some(evil("role")),
+    }];
+    talk.date = Some("2024-06-01".parse().unwrap());
+    talk.start = Some(time("10:00"));
+    talk.end = Some(time("10:40"));
+    talk.track = Some(evil("Room"));
+    talk.language = Some(evil("ja"));
+    talk.tags = vec![evil("tag"), "plain".into()];
+    talk.r#abstract = Some(format!("{}\n\n  {}\0", evil("abstract"), evil("indented")));
+    talk.takeaways = vec![
+        Takeaway {
+            text: evil("takeaway"),
+            at: Some(time("10:05")),
+        },
+        Takeaway {
+            text: evil("second \0 nul"),
+            at: None,
+        },
+    ];
+    talk.tools = vec![Tool {
+        name: evil("Tool"),
+        url: Some(evil("https://tool/")),
+    }];
+    talk.links = vec![
+        Link {
+            url: evil("https://link/"),
+            title: Some(evil("Slides")),
+        },
+        Link {
+            url: "https://example.com/\u{202e}\u{9b}".into(),
+            title: None,
+        },
+    ];
+    talk.memo = Some(format!(
+        "{}\0\n```sh\n{}\0\n```\n",
+        evil("memo"),
+        evil("code")
+    ));
+    talk.rating = Rating::new(4);
+    kb.write("notes/ev/evil.ron", codec::to_ron(&talk).unwrap());
+
+    let mut plain = Talk::new("plain".parse().unwrap(), "Evil twin, red and plain");
+    plain.date = Some("2024-06-01".parse().unwrap());
+    plain.start = Some(time("10:20"));
+    plain.tags = vec!["plain".into()];
+    plain.tools = vec![Tool {
+        name: evil("Tool"),
+        url: None,
+    }];
+    kb.write("notes/ev/plain.ron", codec::to_ron(&plain).unwrap());
+
+    // Problems whose messages quote hostile text, and hostile file and directory names. (A
+    // backslash would start a RON escape.)
+    let raw = EVIL.replace('\\', "");
+    kb.write(
+        "notes/ev/bad-field.ron",
+        format!("Talk(\n    id: \"bad-field\",\n    title: \"x\",\n    {raw}: 1,\n)\n"),
+    );
+    kb.write(
+        "notes/ev/bad-date.ron",
+        format!("Talk(\n    id: \"bad-date\",\n    title: \"x\",\n    date: \"{raw}\",\n)\n"),
+    );
+    kb.write(
+        "notes/ev/bad-id.ron",
+        format!("Talk(\n    id: \"{raw}\",\n    title: \"x\",\n)\n"),
+    );
+    kb.write(
+        "notes/ev/x\u{1b}]0;file\u{7}\u{9b}.ron",
+        "Talk(id: \"x\", title: \"x\")\n",
+    );
+    kb.write(
+        "notes/d\u{1b}[31m\u{202e}/event.ron",
+        "Event(id: \"d\", name: \"x\")\n",
+    );
+    kb
+}
+
+/// Files to import, each hostile, some valid and some not; written next to the knowledge base.
+fn hostile_imports(kb: &Kb) -> Vec<(String, std::path::PathBuf)> {
+    use serde_json::json;
+    let mut files = Vec::new();
+    let mut put = |name: &str, text: String| {
+        let path = kb.base.join(name);
+        std::fs::write(&path, text).unwrap();
+        files.push((name.to_owned(), path));
+    };
+    // The knowledge base's own notes as interchange JSON and as a recap, under other ids.
+    let json = String::from_utf8(kb.ok(&["export", "ev"]).stdout)
+        .unwrap()
+        .replace("\"id\": \"ev\"", "\"id\": \"imported\"");
+    put("notes.json", json);
+    let md = String::from_utf8(kb.ok(&["export", "ev", "--format", "md"]).stdout)
+        .unwrap()
+        .replace("{\"id\":\"ev\"", "{\"id\":\"imported\"");
+    put("recap.md", md.clone());
+    put(
+        "broken-recap.md",
+        md.replace("- 日時:", &format!("- {EVIL}:")),
+    );
+    put(
+        "unknown-field.json",
+        json!({"talknotes": 1, "events": [{"id": "x", "name": "n", EVIL: 1}]}).to_string(),
+    );
+    put(
+        "bad-version.json",
+        json!({"talknotes": EVIL, "events": []}).to_string(),
+    );
+    let session = json!({"code": "AB12", "title": evil("Session"), "start": "10:00",
+        "duration": "00:40", "room": evil("Room"), "track": evil("Track"), "type": evil("Keynote"),
+        "abstract": evil("abstract"), "persons": [{"public_name": evil("Speaker")}]});
+    put(
+        "frab.json",
+        json!({"schedule": {"conference": {"acronym": "conf", "title": evil("Conf"),
+            "days": [{"date": "2024-06-01", "rooms": {evil("Room"): [session]}}]}}})
+        .to_string(),
+    );
+    put(
+        "frab-broken.json",
+        json!({"schedule": {"conference": {"title": "C", "days": [{"date": "2024-06-01",
+            "rooms": {evil("Room"): [{"code": "x", "title": "T", "start": EVIL}]}}]}}})
+        .to_string(),
+    );
+    put(
+        "sessionize.json",
+        json!({"sessions": [{"id": "1", "title": evil("Session"),
+            "startsAt": "2024-06-01T10:00:00", "endsAt": "2024-06-01T10:40:00",
+            "speakers": [EVIL], "categoryItems": [], "roomId": null}],
+            "speakers": [], "rooms": []})
+        .to_string(),
+    );
+    files
+}
+
+/// What a command shows when it shows note text: the escaped form of the hostile text.
+fn shows_escaped(text: &str) -> bool {
+    text.contains("\\u{1b}") || text.contains("\\u001b") || text.contains("&#x1b;")
+}
+
+#[test]
+fn no_command_writes_raw_control_characters() {
+    let kb = hostile_kb();
+    kb.ok(&["current", "ev/evil"]);
+    let imports = hostile_imports(&kb);
+    let import_args: Vec<Vec<String>> = imports
+        .iter()
+        .flat_map(|(name, path)| {
+            let path = path.to_str().unwrap().to_owned();
+            let mut runs = vec![vec!["import".into(), "--dry-run".into(), path.clone()]];
+            if name.starts_with("sessionize") {
+                runs.push(vec![
+                    "import".into(),
+                    "--dry-run".into(),
+                    "--event".into(),
+                    "ev".into(),
+                    path.clone(),
+                ]);
+            }
+            runs
+        })
+        .collect();
+
+    let evil_tool = evil("Tool");
+    let evil_speaker = evil("Mallory");
+    let evil_tag = evil("tag");
+    let evil_room = evil("Room");
+    let evil_query = format!("red year:{EVIL} date:{EVIL} tag:{EVIL}");
+    let hostile = EVIL;
+    // (arguments, whether the output must show hostile note text escaped)
+    let mut runs: Vec<(Vec<&str>, bool)> = vec![
+        (vec!["list"], true),
+        (vec!["list", "--events"], true),
+        (vec!["list", "--json"], true),
+        (vec!["list", "--events", "--json"], true),
+        (vec!["list", "--event", "ev", "--tag", &evil_tag], true),
+        (vec!["show", "ev/evil"], true),
+        (vec!["show", "ev/evil", "--json"], true),
+        (vec!["show", "ev"], true),
+        (vec!["show", "ev", "--json"], true),
+        (vec!["show", "ev/bad-date"], true),
+        (vec!["show", "ev/plain"], true),
+        (vec!["current"], true),
+        (vec!["search", "evil"], true),
+        (vec!["search", "--json", "evil"], true),
+        (vec!["search", "--prefix", "evi"], true),
+        (vec!["search", &evil_query], true),
+        (vec!["search", "--", hostile], false),
+        (vec!["tools"], true),
+        (vec!["tools", "--json"], true),
+        (vec!["tools", &evil_tool], true),
+        (vec!["speakers"], true),
+        (vec!["speakers", "--json"], true),
+        (vec!["speakers", &evil_speaker], true),
+        (vec!["related", "ev/plain"], true),
+        (vec!["related", "ev/plain", "--json"], true),
+        (vec!["now", "--at", "2024-06-01 10:05"], true),
+        (
+            vec!["now", "--at", "2024-06-01 10:05", "--room", &evil_room],
+            true,
+        ),
+        (
+            vec!["now", "--at", "2024-06-01 23:00", "--room", hostile],
+            true,
+        ),
+        (vec!["check"], true),
+        (vec!["export"], true),
+        (vec!["export", "ev"], true),
+        (vec!["export", "--format", "md"], true),
+        (
+            vec!["export", "--format", "md", "--group-by", "track"],
+            true,
+        ),
+        (
+            vec!["export", "--format", "md", "--front-matter", "zenn"],
+            true,
+        ),
+        (
+            vec!["export", "--format", "md", "--front-matter", "hugo"],
+            true,
+        ),
+        (
+            vec!["export", "--format", "md", "--front-matter", "jekyll"],
+            true,
+        ),
+        (vec!["export", "--format", "md", "--title", hostile], true),
+        (vec!["export", "--format", "md", "--tag", &evil_tag], true),
+        (
+            vec!["export", "--format", "md", "--query", &evil_query],
+            false,
+        ),
+        (vec!["export", "--format", "html"], true),
+        (
+            vec!["export", "--format", "json", "--tool", &evil_tool],
+            true,
+        ),
+        (vec!["jot", "--at", "11:00", hostile], false),
+        (vec!["tag", hostile], true),
+        (vec!["tool", hostile, hostile], true),
+        (vec!["link", hostile, hostile], false),
+        (vec!["new", hostile, "--no-edit"], false),
+        (
+            vec![
+                "new",
+                hostile,
+                "--id",
+                "x2",
+                "--speaker",
+                hostile,
+                "--no-edit",
+            ],
+            false,
+        ),
+        (
+            vec![
+                "event",
+                "new",
+                "ev2",
+                "--name",
+                hostile,
+                "--location",
+                hostile,
+            ],
+            false,
+        ),
+        (vec!["current", "ev/evil"], false),
+        (vec!["reindex"], false),
+    ];
+    for args in &import_args {
+        runs.push((args.iter().map(String::as_str).collect(), false));
+    }
+    for (args, shows) in &runs {
+        let what = format!("tn {}", args.join(" ").escape_debug());
+        // Without a terminal and with NO_COLOR, as scripts run it.
+        let out = kb.tn().args(args).output().unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(101),
+            "{what} panicked: {}",
+            stderr(&out)
+        );
+        assert_no_raw_controls(&format!("{what} (stdout)"), &out.stdout);
+        assert_no_raw_controls(&format!("{what} (stderr)"), &out.stderr);
+        if *shows {
+            let all = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(shows_escaped(&all), "{what} showed no note text:\n{all}");
+        }
+        // As on a colour terminal: then the output stream passes escape sequences through
+        // instead of stripping them (as it does for a pipe or NO_COLOR), so this is what a
+        // terminal would receive. Only the program's own colours may be there.
+        let out = kb
+            .tn()
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_no_raw_controls(
+            &format!("{what} (colour, stdout)"),
+            &without_sgr(&out.stdout),
+        );
+        assert_no_raw_controls(
+            &format!("{what} (colour, stderr)"),
+            &without_sgr(&out.stderr),
+        );
+    }
+}
+
+/// `bytes` without SGR sequences (`ESC [ digits and ; m`), the colours `tn` itself writes. Every
+/// hostile field also holds sequences that are not SGR, so a leak is still seen.
+fn without_sgr(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+            let params = bytes[i + 2..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || **b == b';')
+                .count();
+            if bytes.get(i + 2 + params) == Some(&b'm') {
+                i += 3 + params;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Whether any cell of the screen holds a character a terminal would act on.
+fn raw_cells(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> Vec<String> {
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|cell| cell.symbol())
+        .filter(|symbol| symbol.chars().any(is_terminal_control))
+        .map(|symbol| symbol.escape_debug().to_string())
+        .collect()
+}
+
+#[test]
+fn the_tui_never_draws_raw_control_characters() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use talknotes::store::Store;
+    use talknotes::tui::{self, action::Action, app::App, view::Theme};
+
+    let kb = hostile_kb();
+    let mut app = App::new(Store::open(&kb.root).unwrap());
+    app.set_clock(|| "10:05".parse().unwrap());
+    app.open_index().unwrap();
+    app.load_facets().unwrap();
+    let mut screens = 0;
+    let mut check = |app: &mut App, what: &str| {
+        for (width, height) in [(140, 50), (60, 20)] {
+            for theme in [Theme::plain(), Theme { color: true }] {
+                let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+                tui::draw(&mut terminal, app, &theme).unwrap();
+                let raw = raw_cells(&terminal);
+                assert!(raw.is_empty(), "{what} at {width}x{height}: raw {raw:?}");
+                screens += 1;
+            }
+        }
+    };
+    check(&mut app, "recent talks");
+    for c in "evil".chars() {
+        app.update(Action::Insert(c));
+    }
+    app.dispatch(Action::Tick);
+    check(&mut app, "results");
+    assert!(app.hits().len() >= 2, "the hostile talks are found");
+    // Every result: preview, then the detail screen, scrolled through.
+    for i in 0..app.hits().len() {
+        check(&mut app, &format!("preview {i}"));
+        app.dispatch(Action::Confirm);
+        for _ in 0..4 {
+            check(&mut app, &format!("detail {i}"));
+            app.dispatch(Action::PageDown);
+        }
+        app.dispatch(Action::Back);
+        app.dispatch(Action::Down);
+    }
+    // Every facet list (events, tags, tools, ...), and a hostile pick as a chip.
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::Facets);
+    for kind in 0..6 {
+        check(&mut app, &format!("facets {kind}"));
+        app.dispatch(Action::NextField);
+    }
+    app.dispatch(Action::Down);
+    app.dispatch(Action::Confirm);
+    check(&mut app, "filter chip");
+    // Capture: what is typed or pasted, and the status lines that quote it.
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::AddTool);
+    app.dispatch(Action::Paste(evil("Tool")));
+    check(&mut app, "tool line");
+    app.dispatch(Action::Confirm);
+    check(&mut app, "tool status");
+    app.dispatch(Action::NewTalk);
+    app.dispatch(Action::Paste(evil("Title")));
+    check(&mut app, "new talk form");
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Help);
+    check(&mut app, "help");
+    assert!(screens > 40);
+}
+
+/// The real binary in a real terminal (tmux): hostile text shows as escapes, and none of its
+/// sequences acts: no colour, no title change, nothing on the clipboard.
+#[test]
+fn the_tui_in_tmux_is_not_driven_by_note_text() {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED the_tui_in_tmux_is_not_driven_by_note_text: tmux is not installed");
+        return;
+    }
+    let kb = hostile_kb();
+    let socket = format!("tn-safety-{}", std::process::id());
+    let tmux = |args: &[&str]| -> String {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-u", "-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .env("LANG", "C.UTF-8");
+        if std::env::var_os("TERM").is_none_or(|t| t.is_empty() || t == "dumb") {
+            cmd.env("TERM", "xterm-256color");
+        }
+        let out = cmd.output().expect("run tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    struct Kill<'a>(&'a dyn Fn(&[&str]) -> String);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            (self.0)(&["kill-server"]);
+        }
+    }
+    let _kill = Kill(&tmux);
+    let command = format!(
+        "env NO_COLOR=1 TZ=UTC HOME='{}' TMPDIR='{}' '{}' --dir '{}'",
+        kb.base.display(),
+        kb.tmp.display(),
+        assert_cmd::cargo::cargo_bin("tn").display(),
+        kb.root.display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-x",
+        "150",
+        "-y",
+        "45",
+        "-s",
+        "tn",
+        &command,
+    ]);
+    // Let the sequences act if they reach tmux: OSC 52 fills a paste buffer, OSC 0 the title.
+    tmux(&["set-option", "-g", "set-clipboard", "on"]);
+    let wait_for = |text: &str| -> String {
+        let started = Instant::now();
+        loop {
+            let screen = tmux(&["capture-pane", "-p", "-t", "tn"]);
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "`{text}` did not appear; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for("Recent talks");
+    tmux(&["send-keys", "-t", "tn", "-l", "evil"]);
+    wait_for("Results");
+    tmux(&["send-keys", "-t", "tn", "Enter"]);
+    let screen = wait_for("takeaways");
+    assert!(screen.contains("\\u{1b}]52;c;ZXZpbA=="), "{screen}");
+    let styled = tmux(&["capture-pane", "-p", "-e", "-t", "tn"]);
+    assert!(
+        !styled.contains("\u{1b}[31m") && !styled.contains("\u{1b}[2J"),
+        "note text changed the colours: {styled:?}"
+    );
+    let title = tmux(&["display-message", "-p", "-t", "tn", "#{pane_title}"]);
+    assert!(!title.contains("pwned"), "the title changed to {title:?}");
+    let buffers = tmux(&["list-buffers"]);
+    assert!(
+        buffers.trim().is_empty(),
+        "the clipboard was written: {buffers}"
+    );
+    tmux(&["send-keys", "-t", "tn", "C-c"]);
 }

@@ -1,0 +1,75 @@
+//! Turning a panic inside tantivy into an error.
+//!
+//! tantivy trusts its own files: a term dictionary garbled under a running process (a stray
+//! `truncate`, a bad copy, a sync tool) makes a search panic deep inside tantivy-fst instead
+//! of returning an error. The index is only a cache, so such a panic means "damaged, rebuild
+//! it": [`index_call`] catches it and returns [`Error::Index`], which every caller already
+//! answers with a rebuild. While a guarded call runs, the panic hook stays quiet on that
+//! thread, so no panic message scribbles over the TUI or alarms a CLI user about a cache.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Once;
+
+use crate::error::{Error, Result};
+
+thread_local! {
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+/// Whether a panic now would be caught by [`index_call`] on this thread (the TUI's panic
+/// hook then leaves the terminal alone).
+pub fn is_guarded() -> bool {
+    GUARDED.with(Cell::get)
+}
+
+/// Runs `f`, which reads the index at `path`; a panic inside it is reported as damage.
+pub fn index_call<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    QUIET_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !is_guarded() {
+                previous(info);
+            }
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    // Unwind safety: on a panic the caller gets an error and rebuilds; nothing `f` touched
+    // is used again but the index handle, whose readers are immutable.
+    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    outcome.unwrap_or_else(|payload| {
+        Err(Error::Index {
+            path: path.to_owned(),
+            message: format!("damaged: {}", panic_message(payload.as_ref())),
+        })
+    })
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("tantivy failed reading it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_index_error_and_the_guard_is_lifted() {
+        let result: Result<()> = index_call(Path::new("index"), || panic!("bad fst"));
+        match result {
+            Err(Error::Index { message, .. }) => assert_eq!(message, "damaged: bad fst"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!is_guarded());
+        assert_eq!(index_call(Path::new("index"), || Ok(7)).unwrap(), 7);
+    }
+}
