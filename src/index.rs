@@ -409,7 +409,13 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
         Err(_) => return Err("version stamp missing".into()),
     }
     let fields = Fields::new();
-    let index = Index::open_in_dir(dir).map_err(|e| format!("unreadable: {e}"))?;
+    let mut index = Index::open_in_dir(dir).map_err(|e| format!("unreadable: {e}"))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores > 1 && index.searchable_segment_ids().map_or(0, |s| s.len()) > 1 {
+        index
+            .set_multithread_executor(cores.min(4))
+            .map_err(|e| format!("cannot start search threads: {e}"))?;
+    }
     if index.schema() != fields.schema {
         return Err("schema changed".into());
     }
