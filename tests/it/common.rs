@@ -322,3 +322,94 @@ pub fn run_bounded(
         stderr: stderr.join().unwrap(),
     }
 }
+
+/// A private tmux server for driving the real binary in a terminal, killed when dropped.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// A server whose socket name is unique to this process and `tag`.
+    pub fn new(tag: &str) -> Tmux {
+        Tmux {
+            socket: format!("tn-{tag}-{}", std::process::id()),
+        }
+    }
+
+    pub fn cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new("tmux");
+        // UTF-8 and a terminal type even where CI runs without them.
+        cmd.args(["-u", "-L", &self.socket, "-f", "/dev/null"])
+            .env("LANG", "C.UTF-8");
+        if std::env::var_os("TERM").is_none_or(|t| t.is_empty() || t == "dumb") {
+            cmd.env("TERM", "xterm-256color");
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().expect("run tmux");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn alive(&self) -> bool {
+        self.cmd()
+            .args(["has-session", "-t", "tn"])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    /// What the pane shows; empty once the session is gone (a killed TUI).
+    pub fn screen(&self) -> String {
+        self.cmd()
+            .args(["capture-pane", "-p", "-t", "tn"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Waits until the screen contains `text`; fails with the screen after `timeout`.
+    pub fn wait_for(&self, text: &str, timeout: std::time::Duration) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "`{text}` did not appear within {timeout:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the session has closed (its process exited or was killed).
+    pub fn wait_until_gone(&self) {
+        while self.alive() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "tn"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    pub fn literal(&self, text: &str) {
+        self.run(&["send-keys", "-t", "tn", "-l", text]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").output();
+    }
+}

@@ -28,7 +28,10 @@ use std::time::{Duration, Instant};
 use talknotes::note::{Event, Takeaway, Talk};
 use talknotes::store::codec;
 
-use crate::common::{self, Kb};
+use crate::common::{self, Kb, Tmux};
+
+/// How long a screen may take to show what a healthy TUI shows; only a broken one misses it.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 // ---------------------------------------------------------------------------------------
 // Configuration and the seeded RNG
@@ -657,78 +660,6 @@ fn crash_index_updates() {
 // ---------------------------------------------------------------------------------------
 // The TUI, driven in tmux like a person would
 
-/// A private tmux server, killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-u", "-L", &self.socket, "-f", "/dev/null"])
-            .env("LANG", "C.UTF-8");
-        if std::env::var_os("TERM").is_none_or(|t| t.is_empty() || t == "dumb") {
-            cmd.env("TERM", "xterm-256color");
-        }
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().expect("run tmux");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.cmd()
-            .args(["capture-pane", "-p", "-t", "tn"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default()
-    }
-
-    /// Waits until the screen contains `text`; generous, since only a broken TUI misses it.
-    fn wait_for(&self, text: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "`{text}` did not appear; the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Tmux {
-    /// Waits until the killed TUI's session has closed.
-    fn wait_until_gone(&self) {
-        while self
-            .cmd()
-            .args(["has-session", "-t", "tn"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-        {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").output();
-    }
-}
-
 /// Starts the TUI on `kb`, opens the takeaway line on its one talk, and returns its pid.
 fn open_takeaway_line(tmux: &Tmux, kb: &Kb) -> u32 {
     let tn = assert_cmd::cargo::cargo_bin("tn");
@@ -752,11 +683,11 @@ fn open_takeaway_line(tmux: &Tmux, kb: &Kb) -> u32 {
         &command,
     ]);
     let pid = tmux.run(&["display-message", "-p", "-t", "tn", "#{pane_pid}"]);
-    tmux.wait_for("Crash Talk");
+    tmux.wait_for("Crash Talk", PATIENCE);
     tmux.run(&["send-keys", "-t", "tn", "Tab"]);
-    tmux.wait_for("j/k");
+    tmux.wait_for("j/k", PATIENCE);
     tmux.run(&["send-keys", "-t", "tn", "a"]);
-    tmux.wait_for("Enter saves");
+    tmux.wait_for("Enter saves", PATIENCE);
     pid.trim().parse().expect("pane pid")
 }
 
@@ -790,9 +721,7 @@ fn crash_tui_takeaway_save() {
     let mut rng = Rng::for_scenario("tui");
     let kb = kb_with_talk();
     kb.ok(&["search", "x"]);
-    let tmux = Tmux {
-        socket: format!("tn-crash-{}", std::process::id()),
-    };
+    let tmux = Tmux::new("crash");
     let lines_of = |i: usize| -> Vec<String> {
         (0..LINES)
             .map(|j| format!("tui {i} line {j} 保存中"))
@@ -805,7 +734,7 @@ fn crash_tui_takeaway_save() {
         let pid = open_takeaway_line(&tmux, &kb);
         let started = Instant::now();
         type_lines(&tmux, &lines_of(1000 + n));
-        tmux.wait_for(&format!("{LINES} saved"));
+        tmux.wait_for(&format!("{LINES} saved"), PATIENCE);
         let elapsed = started.elapsed();
         sigkill(pid);
         tmux.wait_until_gone();

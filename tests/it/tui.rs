@@ -20,7 +20,7 @@ use talknotes::tui::app::App;
 use talknotes::tui::view::Theme;
 use talknotes::tui::{self, Next, Options, RecordingHost, Scripted};
 
-use crate::common::Kb;
+use crate::common::{Kb, Tmux};
 
 fn time(text: &str) -> ClockTime {
     text.parse().unwrap()
@@ -450,77 +450,6 @@ fn background_index_and_changes_from_outside() {
 // ---------------------------------------------------------------------------------------
 // End to end: the real binary in tmux.
 
-/// A private tmux server, killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self) -> Command {
-        let mut cmd = Command::new("tmux");
-        // UTF-8 and a terminal type even where CI runs without them.
-        cmd.args(["-u", "-L", &self.socket, "-f", "/dev/null"])
-            .env("LANG", "C.UTF-8");
-        if std::env::var_os("TERM").is_none_or(|t| t.is_empty() || t == "dumb") {
-            cmd.env("TERM", "xterm-256color");
-        }
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().expect("run tmux");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn alive(&self) -> bool {
-        self.cmd()
-            .args(["has-session", "-t", "tn"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "tn"])
-    }
-
-    /// Waits until the screen contains `text`; fails with the screen after `timeout`.
-    fn wait_for(&self, text: &str, timeout: Duration) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < timeout,
-                "`{text}` did not appear within {timeout:?}; the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "tn"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn literal(&self, text: &str) {
-        self.run(&["send-keys", "-t", "tn", "-l", text]);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").output();
-    }
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -554,9 +483,7 @@ fn end_to_end_in_tmux() {
         tn.display(),
         kb.root.display()
     );
-    let tmux = Tmux {
-        socket: format!("tn-test-{}", std::process::id()),
-    };
+    let tmux = Tmux::new("tui");
     tmux.run(&[
         "new-session",
         "-d",
