@@ -31,7 +31,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Error, Result};
 
 /// Bumped whenever indexed tokens would change; an index built by another version is rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// URI of the IPADIC dictionary embedded by lindera's `embed-ipadic` feature.
 const EMBEDDED_IPADIC: &str = "embedded://ipadic";
@@ -154,6 +154,19 @@ fn normalize_impl(text: &str, lowercase: bool) -> Normalized {
 }
 
 /// Cuts normalised text into runs of one class, skipping separators.
+/// Line breaks and sentence ends: no phrase or multi-gram word matches across them, so a
+/// word is never found in the end of one takeaway and the start of the next. (Not `.`, which
+/// sits inside versions and host names.)
+fn ends_phrase(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '。' | '!' | '?')
+}
+
+/// How far apart tokens on either side of a phrase end are put: further than the 2 positions
+/// a sparse query cover steps over (see [`Side::Query`]).
+const PHRASE_GAP: usize = 3;
+
+/// The script runs of `text`; other characters are left out, except runs holding a phrase
+/// end, returned as `Class::Other`.
 fn runs(text: &str) -> impl Iterator<Item = (Class, &str)> {
     let mut rest = text;
     std::iter::from_fn(move || {
@@ -166,7 +179,7 @@ fn runs(text: &str) -> impl Iterator<Item = (Class, &str)> {
                 .map_or(rest.len(), |(i, _)| i);
             let (run, tail) = rest.split_at(end);
             rest = tail;
-            if kind != Class::Other {
+            if kind != Class::Other || run.chars().any(ends_phrase) {
                 return Some((kind, run));
             }
         }
@@ -275,7 +288,7 @@ pub fn grams(text: &str, side: Side) -> Vec<Gram> {
                 }
                 position += 1;
             }
-            Class::Other => {}
+            Class::Other => position += PHRASE_GAP,
         }
     }
     out
@@ -347,7 +360,7 @@ impl Morphology {
                     out.push(Gram { text, position });
                     position += 1;
                 }
-                Class::Other => {}
+                Class::Other => position += PHRASE_GAP,
             }
         }
         out
@@ -502,6 +515,28 @@ mod tests {
         // The dropped prolonged mark belongs to the character before it.
         let last = n.origins.last().unwrap().clone();
         assert_eq!(&original[last], "バー");
+    }
+
+    #[test]
+    fn phrases_do_not_run_across_line_or_sentence_ends() {
+        // Regression: "分散処理" matched a talk whose takeaways were "…分散" and "処理…", and
+        // ranked it above the talk that says 分散処理.
+        let position = |g: &[Gram], text: &str| g.iter().find(|g| g.text == text).unwrap().position;
+        for text in ["分散\n処理", "分散。処理", "分散!処理"] {
+            let g = grams(&normalize(text), Side::Index);
+            let query = grams("分散処理", Side::Query);
+            let gap = position(&g, "処理") - position(&g, "分散");
+            let wanted = query[1].position - query[0].position;
+            assert!(gap > wanted, "{text:?}: {gap} vs {wanted}");
+            let m = Morphology::shared().expect("dictionary loads");
+            let t = m.tokens(&normalize(text));
+            assert!(position(&t, "処理") - position(&t, "分散") > 1, "{text:?}");
+        }
+        // Spaces and other punctuation keep words adjacent: "cloud native" is a phrase.
+        let g = grams("cloud native", Side::Index);
+        assert_eq!(position(&g, "native") - position(&g, "cloud"), 1);
+        let g = grams("v1.2", Side::Index);
+        assert_eq!(position(&g, "2") - position(&g, "v1"), 1);
     }
 
     #[test]

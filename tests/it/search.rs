@@ -980,6 +980,26 @@ fn an_empty_knowledge_base_searches_fine() {
 }
 
 #[test]
+fn words_are_not_found_across_two_takeaways() {
+    // Regression: "分散処理" matched "システムを分散" and "処理は後で" jotted as two lines,
+    // and ranked that talk first.
+    let kb = Kb::with_event();
+    kb.ok(&["new", "Split", "--id", "split", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:00", "システムを分散"]);
+    kb.ok(&["jot", "--at", "10:01", "処理は後で。設計は前に"]);
+    kb.ok(&["new", "Whole", "--id", "whole", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:00", "大規模な分散処理の基盤"]);
+    assert_eq!(ids(&kb, &["分散処理"]), ["ev/whole"]);
+    assert_eq!(ids(&kb, &["\"分散 処理\""]), ["ev/whole"]);
+    assert_eq!(ids(&kb, &["後で設計"]), Vec::<String>::new());
+    // Each line is still found whole, and both words anywhere in the talk still match.
+    assert_eq!(ids(&kb, &["処理は後で"]), ["ev/split"]);
+    assert_eq!(ids(&kb, &["システムを分散"]), ["ev/split"]);
+    let both = ids(&kb, &["分散", "処理"]);
+    assert!(both.contains(&"ev/split".to_owned()), "{both:?}");
+}
+
+#[test]
 fn a_jot_is_searchable_without_reindex() {
     let kb = small();
     finds(&kb, &["zanzibar"], &[]);
