@@ -19,6 +19,7 @@ use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::ANALYZER_VERSION;
+use crate::cache_dir::CacheDirectory;
 use crate::error::{Error, IoContext, Result};
 use crate::note::{Event, Slug, Talk, TalkRef};
 use crate::schema::{Fields, SCHEMA_VERSION, Section, register_tokenizers};
@@ -191,8 +192,16 @@ impl SearchIndex {
         fs::create_dir_all(&fresh).at_path(&fresh)?;
         let built = (|| -> Result<usize> {
             let fields = Fields::new();
-            let index = Index::create_in_dir(&fresh, fields.schema.clone())
-                .map_err(tantivy_error(&fresh))?;
+            let directory = CacheDirectory::open(&fresh).map_err(|e| Error::Index {
+                path: fresh.clone(),
+                message: e.to_string(),
+            })?;
+            let index = Index::create(
+                directory,
+                fields.schema.clone(),
+                tantivy::IndexSettings::default(),
+            )
+            .map_err(tantivy_error(&fresh))?;
             register_tokenizers(&index)?;
             let mut writer = writer(&index, true).map_err(tantivy_error(&fresh))?;
             let (files, _) = store.list_files()?;
@@ -409,7 +418,8 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
         Err(_) => return Err("version stamp missing".into()),
     }
     let fields = Fields::new();
-    let mut index = Index::open_in_dir(dir).map_err(|e| format!("unreadable: {e}"))?;
+    let directory = CacheDirectory::open(dir).map_err(|e| format!("unreadable: {e}"))?;
+    let mut index = Index::open(directory).map_err(|e| format!("unreadable: {e}"))?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores > 1 && index.searchable_segment_ids().map_or(0, |s| s.len()) > 1 {
         index

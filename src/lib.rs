@@ -6,6 +6,7 @@
 //! files are the only source of truth; everything else is derived from them.
 
 pub mod analysis;
+pub mod cache_dir;
 pub mod capture;
 pub mod cli;
 pub mod commands;
