@@ -1,8 +1,9 @@
 //! Turning a panic inside tantivy into an error.
 //!
-//! tantivy trusts its own files: a term dictionary garbled under a running process (a stray
-//! `truncate`, a bad copy, a sync tool) makes a search panic deep inside tantivy-fst instead
-//! of returning an error. The index is only a cache, so such a panic means "damaged, rebuild
+//! tantivy trusts its own files: a term dictionary garbled under a running process (a bad
+//! copy, a sync tool) makes a search panic deep inside tantivy-fst instead of returning an
+//! error. (A file truncated under a running process is beyond this: touching its lost pages
+//! is a SIGBUS, not a panic.) The index is only a cache, so such a panic means "damaged, rebuild
 //! it": [`index_call`] catches it and returns [`Error::Index`], which every caller already
 //! answers with a rebuild. While a guarded call runs, the panic hook stays quiet on that
 //! thread, so no panic message scribbles over the TUI or alarms a CLI user about a cache.
@@ -21,10 +22,17 @@ thread_local! {
 
 static QUIET_HOOK: Once = Once::new();
 
-/// Whether a panic now would be caught by [`index_call`] on this thread (the TUI's panic
-/// hook then leaves the terminal alone).
+/// Name prefix of the index's search threads. Every search runs inside [`index_call`], and a
+/// panic on one of these threads reaches its caller there.
+pub const SEARCH_THREADS: &str = "tn-search-";
+
+/// Whether a panic now would be caught by [`index_call`]: on this thread, or on a search
+/// thread working for it (the TUI's panic hook then leaves the terminal alone).
 pub fn is_guarded() -> bool {
     GUARDED.with(Cell::get)
+        || std::thread::current()
+            .name()
+            .is_some_and(|name| name.starts_with(SEARCH_THREADS))
 }
 
 /// Runs `f`, which reads the index at `path`; a panic inside it is reported as damage.
@@ -45,7 +53,10 @@ pub fn index_call<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     outcome.unwrap_or_else(|payload| {
         Err(Error::Index {
             path: path.to_owned(),
-            message: format!("damaged: {}", panic_message(payload.as_ref())),
+            message: format!(
+                "tantivy failed reading it: {}",
+                panic_message(payload.as_ref())
+            ),
         })
     })
 }
@@ -55,7 +66,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         .downcast_ref::<&str>()
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("tantivy failed reading it")
+        .unwrap_or("a panic")
 }
 
 #[cfg(test)]
@@ -66,7 +77,9 @@ mod tests {
     fn a_panic_becomes_an_index_error_and_the_guard_is_lifted() {
         let result: Result<()> = index_call(Path::new("index"), || panic!("bad fst"));
         match result {
-            Err(Error::Index { message, .. }) => assert_eq!(message, "damaged: bad fst"),
+            Err(Error::Index { message, .. }) => {
+                assert_eq!(message, "tantivy failed reading it: bad fst")
+            }
             other => panic!("{other:?}"),
         }
         assert!(!is_guarded());

@@ -16,7 +16,9 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use tantivy::directory::error::LockError;
 use tantivy::index::SegmentComponent;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
+};
 
 use crate::analysis::ANALYZER_VERSION;
 use crate::cache_dir::CacheDirectory;
@@ -73,6 +75,9 @@ pub struct SearchIndex {
     /// What the index holds for each note file, kept current by `refresh`, so a refresh with
     /// nothing changed reads no index data at all.
     recorded: HashMap<String, Stamp>,
+    /// Which build this is (written by the process that built it; empty in memory), so a
+    /// process that found it damaged can tell whether someone has rebuilt it since.
+    build: String,
 }
 
 /// What the index recorded about one note file.
@@ -100,7 +105,7 @@ impl SearchIndex {
         let dir = index_dir.join(TANTIVY_DIR);
         let on_disk = match open_existing(&dir) {
             Ok(mut index) => index.refresh(store).map(|report| (index, report)),
-            Err(reason) => Self::rebuild_aside(store, &reason),
+            Err(reason) => Self::rebuild_aside(store, &reason, None),
         };
         match on_disk {
             Err(e) if cannot_write_index(&e, &index_dir) => {
@@ -109,7 +114,7 @@ impl SearchIndex {
                     other => other.to_string(),
                 };
                 let reason = format!(
-                    "{} cannot be written: {why}; this search used an index kept in memory",
+                    "{} could not be updated: {why}; this search used an index kept in memory",
                     index_dir.display()
                 );
                 Self::build_in_memory(store, reason).map_err(|_| e)
@@ -139,6 +144,7 @@ impl SearchIndex {
             reader,
             fields,
             recorded,
+            build: String::new(),
         };
         Ok((
             index,
@@ -152,7 +158,7 @@ impl SearchIndex {
 
     /// `tn reindex`: rebuilds from scratch.
     pub fn reindex(store: &Store) -> Result<(SearchIndex, RefreshReport)> {
-        Self::rebuild_aside(store, "requested")
+        Self::rebuild_aside(store, "requested", None)
     }
 
     pub fn fields(&self) -> &Fields {
@@ -165,14 +171,19 @@ impl SearchIndex {
 
     /// Builds a fresh index next to the current one and swaps it in, so readers of the old
     /// one are never disturbed. One process builds at a time; a process that waited for
-    /// another's build uses that build.
-    fn rebuild_aside(store: &Store, reason: &str) -> Result<(SearchIndex, RefreshReport)> {
+    /// another's build uses that build, unless that is the `damaged` build it is replacing.
+    fn rebuild_aside(
+        store: &Store,
+        reason: &str,
+        damaged: Option<&str>,
+    ) -> Result<(SearchIndex, RefreshReport)> {
         let index_dir = store.index_dir();
         fs::create_dir_all(&index_dir).at_path(&index_dir)?;
         let _build = WriterLock::acquire(&index_dir.join(BUILD_LOCK))?;
         let dir = index_dir.join(TANTIVY_DIR);
         if reason != "requested"
             && let Ok(mut index) = open_existing(&dir)
+            && damaged.is_none_or(|build| build != index.build)
         {
             // Someone rebuilt it while this process waited for the build lock. If it is
             // still damaged, build afresh here: `refresh` would recover, which takes the build
@@ -210,7 +221,8 @@ impl SearchIndex {
             writer
                 .wait_merging_threads()
                 .map_err(tantivy_error(&fresh))?;
-            fs::write(fresh.join(VERSION_FILE), version_stamp()).at_path(&fresh)?;
+            let stamp = format!("{}build={unique}\n", version_stamp());
+            fs::write(fresh.join(VERSION_FILE), stamp).at_path(&fresh)?;
             Ok(count)
         })();
         let indexed = match built {
@@ -252,7 +264,8 @@ impl SearchIndex {
 
     /// Rebuilds an index found damaged while in use (`problem` says how), in place.
     pub fn recover(&mut self, store: &Store, problem: &str) -> Result<RefreshReport> {
-        let (fresh, report) = Self::rebuild_aside(store, &format!("damaged: {problem}"))?;
+        let reason = format!("damaged: {problem}");
+        let (fresh, report) = Self::rebuild_aside(store, &reason, Some(&self.build))?;
         *self = fresh;
         Ok(report)
     }
@@ -412,19 +425,23 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
     if !dir.join("meta.json").exists() {
         return Err("no index yet".into());
     }
-    match fs::read_to_string(dir.join(VERSION_FILE)) {
-        Ok(stamp) if stamp == version_stamp() => {}
-        Ok(_) => return Err("built by another version of tn".into()),
+    let build = match fs::read_to_string(dir.join(VERSION_FILE)) {
+        Ok(stamp) => match stamp.strip_prefix(&version_stamp()) {
+            Some(build) => build.trim().to_owned(),
+            None => return Err("built by another version of tn".into()),
+        },
         Err(_) => return Err("version stamp missing".into()),
-    }
+    };
     let fields = Fields::new();
     let directory = CacheDirectory::open(dir).map_err(|e| format!("unreadable: {e}"))?;
     let mut index = Index::open(directory).map_err(|e| format!("unreadable: {e}"))?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores > 1 && index.searchable_segment_ids().map_or(0, |s| s.len()) > 1 {
-        index
-            .set_multithread_executor(cores.min(4))
-            .map_err(|e| format!("cannot start search threads: {e}"))?;
+        // Segments searched in parallel; threads that cannot start only cost speed. Their
+        // names tell the panic hook that a panic there is caught (see `guard`).
+        if let Ok(executor) = Executor::multi_thread(cores.min(4), crate::guard::SEARCH_THREADS) {
+            index.set_executor(executor);
+        }
     }
     if index.schema() != fields.schema {
         return Err("schema changed".into());
@@ -464,6 +481,7 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
         reader,
         fields,
         recorded,
+        build,
     })
 }
 

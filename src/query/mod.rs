@@ -318,9 +318,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         }
     }
     let query = BooleanQuery::new(must);
-    let hits = crate::guard::index_call(Path::new("index"), || {
-        collect_hits(index, &query, request.limit, has_text, &needles)
-    })?;
+    let hits = collect_hits(index, &query, request.limit, has_text, &needles)?;
     Ok(SearchResults {
         hits,
         warnings: parsed.warnings,
@@ -338,32 +336,39 @@ fn collect_hits(
     let fields = index.fields();
     let searcher = index.searcher();
     let limit = limit.max(1);
-    let fail = |e: tantivy::TantivyError| Error::Index {
-        path: "index".into(),
-        message: e.to_string(),
-    };
     // Without words to rank by, the most recent talks come first.
     let docs: Vec<(f32, DocAddress)> = if has_text {
-        searcher
-            .search(query, &TopDocs::with_limit(limit).order_by_score())
-            .map_err(fail)?
+        read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
     } else {
-        searcher
-            .search(
+        read(|| {
+            searcher.search(
                 query,
                 &TopDocs::with_limit(limit).order_by_fast_field::<u64>("date", Order::Desc),
             )
-            .map_err(fail)?
-            .into_iter()
-            .map(|(_, addr)| (0.0, addr))
-            .collect()
+        })?
+        .into_iter()
+        .map(|(_, addr)| (0.0, addr))
+        .collect()
     };
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
-        let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+        let doc: TantivyDocument = read(|| searcher.doc(address))?;
         hits.push(hit(fields, &doc, score, needles));
     }
     Ok(hits)
+}
+
+/// One read of the index. tantivy trusts its files, so a damaged one can make it panic: that
+/// is reported as [`Error::Index`] too (see [`crate::guard`]), which callers answer with a
+/// rebuild. Only tantivy's calls are guarded, so a bug in tn's own code still shows as one.
+fn read<T>(f: impl FnOnce() -> tantivy::Result<T>) -> Result<T> {
+    let path = Path::new("index");
+    crate::guard::index_call(path, || {
+        f().map_err(|e| Error::Index {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    })
 }
 
 fn doc_type_field(fields: &Fields) -> Field {
@@ -521,16 +526,8 @@ fn filter_query(
 /// searched across the index, the talk itself left out. `None` when the index holds no valid
 /// talk under that key (an unknown id, or a note that does not parse).
 pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Vec<Hit>>> {
-    crate::guard::index_call(Path::new("index"), || related_unguarded(index, key, limit))
-}
-
-fn related_unguarded(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Vec<Hit>>> {
     let fields = index.fields();
     let searcher = index.searcher();
-    let fail = |e: tantivy::TantivyError| Error::Index {
-        path: "index".into(),
-        message: e.to_string(),
-    };
     let key_term = Term::from_field_text(fields.key, key);
     let is_talk = || -> Box<dyn Query> {
         boxed(TermQuery::new(
@@ -538,8 +535,8 @@ fn related_unguarded(index: &SearchIndex, key: &str, limit: usize) -> Result<Opt
             IndexRecordOption::Basic,
         ))
     };
-    let found = searcher
-        .search(
+    let found = read(|| {
+        searcher.search(
             &BooleanQuery::new(vec![
                 (
                     Occur::Must,
@@ -549,11 +546,11 @@ fn related_unguarded(index: &SearchIndex, key: &str, limit: usize) -> Result<Opt
             ]),
             &TopDocs::with_limit(1).order_by_score(),
         )
-        .map_err(fail)?;
+    })?;
     let Some((_, address)) = found.into_iter().next() else {
         return Ok(None);
     };
-    let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+    let doc: TantivyDocument = read(|| searcher.doc(address))?;
     let title = stored_text(&doc, fields.title).unwrap_or_default();
     // Only the morphological views, so the shared event or kind does not make talks similar,
     // and the talk's own function words are stop words.
@@ -590,13 +587,12 @@ fn related_unguarded(index: &SearchIndex, key: &str, limit: usize) -> Result<Opt
             boxed(TermQuery::new(key_term, IndexRecordOption::Basic)),
         ),
     ]);
-    let docs = searcher
-        .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
-        .map_err(fail)?;
+    let docs =
+        read(|| searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()))?;
     let needles = vec![title];
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
-        let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
+        let doc: TantivyDocument = read(|| searcher.doc(address))?;
         hits.push(hit(fields, &doc, score, &needles));
     }
     Ok(Some(hits))

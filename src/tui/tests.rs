@@ -629,3 +629,36 @@ fn an_index_garbled_under_the_tui_is_rebuilt_on_the_next_change() {
         assert_eq!(titles(&app), ["eBPF deep dive"], "{how}");
     }
 }
+
+#[test]
+fn an_index_that_opens_but_cannot_search_is_rebuilt_not_reused() {
+    // Regression: recovery reopened the same damaged index (it opened fine and nothing had
+    // changed), so every search failed again. Here only the positions are garbled, footers
+    // intact: opening the index does not read them, a phrase search does.
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "オブザーバビリティ");
+    assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
+    for entry in std::fs::read_dir(dir.path().join("index/tantivy")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pos") {
+            // The first half garbled: the footer (checked when tantivy opens a file) and the
+            // table of fields at the end of the data stay whole.
+            let mut bytes = std::fs::read(&path).unwrap();
+            let n = bytes.len();
+            let footer = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize;
+            let body = (n - 8 - footer) / 2;
+            for (i, b) in bytes[..body].iter_mut().enumerate() {
+                *b = (i * 31 % 253) as u8;
+            }
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    // A new search reads the damage, reports it, and asks for a rebuild.
+    app.dispatch(Action::Backspace);
+    app.dispatch(Action::Tick);
+    let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.contains("rebuilt (damaged"), "{status}");
+    type_text(&mut app, "ィ");
+    assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
+}
