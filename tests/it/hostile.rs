@@ -840,3 +840,34 @@ fn search_on_a_full_disk_does_not_hang() {
     assert!(stdout(&out).contains("ev/good"));
     assert!(!stderr(&out).contains("in memory"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_full_standard_output_is_an_error_not_a_panic() {
+    // Regression: `tn schema > file` on a full disk panicked in println!.
+    let Ok(full) = fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("SKIPPED a_full_standard_output_is_an_error_not_a_panic: no /dev/full");
+        return;
+    };
+    let kb = kb_with_talk();
+    for args in [
+        &["schema"][..],
+        &["list"],
+        &["show", "ev/good"],
+        &["current"],
+        &["export"],
+        &["export", "--format", "md", "ev"],
+        &["search", "still"],
+        &["init", "../tmp/other"],
+    ] {
+        let out = kb
+            .std_tn()
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
