@@ -826,6 +826,12 @@ fn list_event_dir(path: &Path, event: &Slug) -> (Vec<NoteFile>, Vec<NoteError>) 
             modified: metadata.modified().ok(),
         });
     }
+    // By id, the order every listing and export promises: by file name `5--a.ron` would
+    // come before `5.ron`, since `-` sorts before `.`.
+    files.sort_by_cached_key(|file| match &file.key {
+        NoteKey::Event(_) => None,
+        NoteKey::Talk(id) => Some(id.talk.as_str().to_owned()),
+    });
     if !has_event_file {
         problems.push(
             NoteError::new(path, "this event directory has no event.ron").hint(format!(

@@ -486,3 +486,30 @@ fn editor_commands_with_arguments_and_paths_with_spaces() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(kb.talk("ev", "cilium").title, "by visual");
 }
+
+#[test]
+fn talks_are_listed_and_exported_in_id_order() {
+    // Regression: notes came in file-name order, so `5--a.ron` (`-` sorts before `.`) came
+    // before `5.ron`, while every listing promises id order (found by the import/export
+    // round-trip property).
+    let kb = Kb::with_event();
+    for id in ["5--a", "5", "4"] {
+        kb.ok(&["new", &format!("Talk {id}"), "--id", id, "--no-edit"]);
+    }
+    let json: Value = serde_json::from_slice(&kb.ok(&["list", "--json"]).stdout).unwrap();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ev/4", "ev/5", "ev/5--a"]);
+    let export: Value = serde_json::from_slice(&kb.ok(&["export"]).stdout).unwrap();
+    let ids: Vec<&str> = export["events"][0]["talks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["4", "5", "5--a"]);
+}
