@@ -677,8 +677,9 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     } else {
         "created"
     };
+    let mut out = io::stdout().lock();
     for id in &report.created {
-        writeln!(io::stdout().lock(), "{verb} {id}")?;
+        writeln!(out, "{verb} {id}")?;
     }
     let verb = if args.dry_run {
         "would update"
@@ -686,14 +687,15 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         "updated"
     };
     for id in &report.updated {
-        writeln!(io::stdout().lock(), "{verb} {id}")?;
+        writeln!(out, "{verb} {id}")?;
     }
     for id in &report.skipped {
         writeln!(
-            io::stdout().lock(),
+            out,
             "skipped {id} (exists and differs; use --update to overwrite)"
         )?;
     }
+    drop(out);
     anstream::eprintln!(
         "{} created, {} updated, {} unchanged, {} skipped{}",
         report.created.len(),

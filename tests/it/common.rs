@@ -357,6 +357,30 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Starts `tn` on `kb` as the pane's own process (so its pid is the pane's) in a session
+    /// `tn` of the given size, with the environment the other tests give it.
+    pub fn start_tn(&self, kb: &Kb, columns: u16, rows: u16) {
+        let command = format!(
+            "exec env NO_COLOR=1 TZ=UTC HOME='{}' TMPDIR='{}' '{}' --dir '{}'",
+            kb.base.display(),
+            kb.tmp.display(),
+            assert_cmd::cargo::cargo_bin("tn").display(),
+            kb.root.display()
+        );
+        let (columns, rows) = (columns.to_string(), rows.to_string());
+        self.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            &columns,
+            "-y",
+            &rows,
+            "-s",
+            "tn",
+            &command,
+        ]);
+    }
+
     pub fn alive(&self) -> bool {
         self.cmd()
             .args(["has-session", "-t", "tn"])
@@ -411,5 +435,19 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.cmd().arg("kill-server").output();
+    }
+}
+
+/// Copies a directory tree (the bundled notes, a knowledge base to compare against).
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
     }
 }

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use talknotes::note::{Event, Takeaway, Talk};
 use talknotes::store::codec;
 
-use crate::common::{self, Kb, Tmux};
+use crate::common::{self, Kb, Tmux, copy_dir};
 
 /// How long a screen may take to show what a healthy TUI shows; only a broken one misses it.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -247,6 +247,15 @@ struct Tally {
 }
 
 impl Tally {
+    /// The notes after a kill, each checked to parse; temporary files the kill left are
+    /// counted for the report.
+    fn survey(&mut self, kb: &Kb, context: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+        let (after, leftovers) = notes(kb);
+        self.leftovers.extend(leftovers);
+        assert_all_parse(&after, context);
+        after
+    }
+
     fn new(name: &'static str) -> Tally {
         Tally {
             name,
@@ -356,9 +365,7 @@ fn crash_jot() {
             .unwrap();
         let ending = kill_after(child, rng.delay(tally.span));
         tally.record(&ending, &context);
-        let (after, leftovers) = notes(&kb);
-        tally.leftovers.extend(leftovers);
-        assert_all_parse(&after, &context);
+        let after = tally.survey(&kb, &context);
         assert_old_or_new(&after, &old, &new, &context);
         assert_kb_healthy(&kb, "kill", &context);
     }
@@ -415,9 +422,7 @@ fn crash_jot_stdin() {
             .collect();
         let ending = kill_after(spawn(&lines), rng.delay(tally.span));
         tally.record(&ending, &context);
-        let (after, leftovers) = notes(&kb);
-        tally.leftovers.extend(leftovers);
-        assert_all_parse(&after, &context);
+        let after = tally.survey(&kb, &context);
         let got = &after[Path::new("ev/t.ron")];
         assert!(
             states.contains(got),
@@ -492,9 +497,7 @@ fn crash_new() {
         let child = tn_command(&kb).args(command(i)).spawn().unwrap();
         let ending = kill_after(child, rng.delay(tally.span));
         tally.record(&ending, &context);
-        let (after, leftovers) = notes(&kb);
-        tally.leftovers.extend(leftovers);
-        assert_all_parse(&after, &context);
+        let after = tally.survey(&kb, &context);
         assert_old_or_new(&after, &old, &new, &context);
         let now = current(&kb);
         assert!(
@@ -513,19 +516,6 @@ fn mirror(from: &Kb, to: &Kb) {
     let _ = fs::remove_file(to.path("index/current"));
     if let Ok(bytes) = fs::read(from.path("index/current")) {
         to.write("index/current", bytes);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
@@ -606,9 +596,7 @@ fn crash_import() {
         let child = tn_command(&kb).args(command(&path)).spawn().unwrap();
         let ending = kill_after(child, rng.delay(tally.span));
         tally.record(&ending, &context);
-        let (after, leftovers) = notes(&kb);
-        tally.leftovers.extend(leftovers);
-        assert_all_parse(&after, &context);
+        let after = tally.survey(&kb, &context);
         assert_old_or_new(&after, &old, &new, &context);
         assert_kb_healthy(&kb, "crash", &context);
     }
@@ -662,26 +650,7 @@ fn crash_index_updates() {
 
 /// Starts the TUI on `kb`, opens the takeaway line on its one talk, and returns its pid.
 fn open_takeaway_line(tmux: &Tmux, kb: &Kb) -> u32 {
-    let tn = assert_cmd::cargo::cargo_bin("tn");
-    // `exec`, so the pane's process is tn itself and can be killed by its pid.
-    let command = format!(
-        "exec env NO_COLOR=1 TZ=UTC HOME='{}' TMPDIR='{}' '{}' --dir '{}'",
-        kb.base.display(),
-        kb.tmp.display(),
-        tn.display(),
-        kb.root.display()
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-x",
-        "120",
-        "-y",
-        "30",
-        "-s",
-        "tn",
-        &command,
-    ]);
+    tmux.start_tn(kb, 120, 30);
     let pid = tmux.run(&["display-message", "-p", "-t", "tn", "#{pane_pid}"]);
     tmux.wait_for("Crash Talk", PATIENCE);
     tmux.run(&["send-keys", "-t", "tn", "Tab"]);
@@ -757,9 +726,7 @@ fn crash_tui_takeaway_save() {
         assert!(sigkill(pid), "{context}: the TUI was gone before the kill");
         tally.record(&Ending::Killed, &context);
         tmux.wait_until_gone();
-        let (after, leftovers) = notes(&kb);
-        tally.leftovers.extend(leftovers);
-        assert_all_parse(&after, &context);
+        let after = tally.survey(&kb, &context);
         let bytes = &after[Path::new("ev/t.ron")];
         let talk = parse_talk(bytes);
         let texts: Vec<String> = talk.takeaways.iter().map(|t| t.text.clone()).collect();

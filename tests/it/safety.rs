@@ -1,7 +1,7 @@
 //! Data safety: comments are never dropped, writes are atomic and tidy, files stay readable,
 //! ids cannot escape the knowledge base, and note text cannot drive the terminal.
 
-use crate::common::{Kb, snapshot, stderr, stdout};
+use crate::common::{Kb, Tmux, snapshot, stderr, stdout};
 
 fn kb_with_talk() -> Kb {
     let kb = Kb::with_event();
@@ -832,83 +832,37 @@ fn the_tui_never_draws_raw_control_characters() {
 /// sequences acts: no colour, no title change, nothing on the clipboard.
 #[test]
 fn the_tui_in_tmux_is_not_driven_by_note_text() {
-    use std::process::Command;
-    use std::time::{Duration, Instant};
-    if Command::new("tmux").arg("-V").output().is_err() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
         eprintln!("SKIPPED the_tui_in_tmux_is_not_driven_by_note_text: tmux is not installed");
         return;
     }
     let kb = hostile_kb();
-    let socket = format!("tn-safety-{}", std::process::id());
-    let tmux = |args: &[&str]| -> String {
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-u", "-L", &socket, "-f", "/dev/null"])
-            .args(args)
-            .env("LANG", "C.UTF-8");
-        if std::env::var_os("TERM").is_none_or(|t| t.is_empty() || t == "dumb") {
-            cmd.env("TERM", "xterm-256color");
-        }
-        let out = cmd.output().expect("run tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    struct Kill<'a>(&'a dyn Fn(&[&str]) -> String);
-    impl Drop for Kill<'_> {
-        fn drop(&mut self) {
-            (self.0)(&["kill-server"]);
-        }
-    }
-    let _kill = Kill(&tmux);
-    let command = format!(
-        "env NO_COLOR=1 TZ=UTC HOME='{}' TMPDIR='{}' '{}' --dir '{}'",
-        kb.base.display(),
-        kb.tmp.display(),
-        assert_cmd::cargo::cargo_bin("tn").display(),
-        kb.root.display()
-    );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-x",
-        "150",
-        "-y",
-        "45",
-        "-s",
-        "tn",
-        &command,
-    ]);
+    let tmux = Tmux::new("safety");
+    tmux.start_tn(&kb, 150, 45);
     // Let the sequences act if they reach tmux: OSC 52 fills a paste buffer, OSC 0 the title.
-    tmux(&["set-option", "-g", "set-clipboard", "on"]);
-    let wait_for = |text: &str| -> String {
-        let started = Instant::now();
-        loop {
-            let screen = tmux(&["capture-pane", "-p", "-t", "tn"]);
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "`{text}` did not appear; the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
-    wait_for("Recent talks");
-    tmux(&["send-keys", "-t", "tn", "-l", "evil"]);
-    wait_for("Results");
-    tmux(&["send-keys", "-t", "tn", "Enter"]);
-    let screen = wait_for("takeaways");
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    let patience = std::time::Duration::from_secs(60);
+    tmux.wait_for("Recent talks", patience);
+    tmux.literal("evil");
+    tmux.wait_for("Results", patience);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("takeaways", patience);
     assert!(screen.contains("\\u{1b}]52;c;ZXZpbA=="), "{screen}");
-    let styled = tmux(&["capture-pane", "-p", "-e", "-t", "tn"]);
+    let styled = tmux.run(&["capture-pane", "-p", "-e", "-t", "tn"]);
     assert!(
         !styled.contains("\u{1b}[31m") && !styled.contains("\u{1b}[2J"),
         "note text changed the colours: {styled:?}"
     );
-    let title = tmux(&["display-message", "-p", "-t", "tn", "#{pane_title}"]);
+    let title = tmux.run(&["display-message", "-p", "-t", "tn", "#{pane_title}"]);
     assert!(!title.contains("pwned"), "the title changed to {title:?}");
-    let buffers = tmux(&["list-buffers"]);
+    let buffers = tmux.run(&["list-buffers"]);
     assert!(
         buffers.trim().is_empty(),
         "the clipboard was written: {buffers}"
     );
-    tmux(&["send-keys", "-t", "tn", "C-c"]);
+    tmux.keys(&["C-c"]);
 }

@@ -21,7 +21,7 @@ use std::time::Instant;
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::common::{Kb, stdout};
+use crate::common::{Kb, copy_dir, stdout};
 
 const LIMIT: usize = 10;
 const MIN_SUCCESS: f64 = 0.97;
@@ -594,19 +594,6 @@ fn evaluate(
 fn print(report: &Report) {
     for line in &report.lines {
         eprintln!("{}", line.trim_end());
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -20,7 +20,7 @@ use talknotes::tui::app::App;
 use talknotes::tui::view::Theme;
 use talknotes::tui::{self, Next, Options, RecordingHost, Scripted};
 
-use crate::common::{Kb, Tmux};
+use crate::common::{Kb, Tmux, copy_dir};
 
 fn time(text: &str) -> ClockTime {
     text.parse().unwrap()
@@ -450,19 +450,6 @@ fn background_index_and_changes_from_outside() {
 // ---------------------------------------------------------------------------------------
 // End to end: the real binary in tmux.
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn end_to_end_in_tmux() {
     if Command::new("tmux").arg("-V").output().is_err() {
@@ -475,26 +462,8 @@ fn end_to_end_in_tmux() {
         &kb.path("notes"),
     );
     kb.ok(&["current", "cloudnative-days-summer-2024"]);
-    let tn = assert_cmd::cargo::cargo_bin("tn");
-    let command = format!(
-        "env NO_COLOR=1 TZ=UTC HOME='{}' TMPDIR='{}' '{}' --dir '{}'",
-        kb.base.display(),
-        kb.tmp.display(),
-        tn.display(),
-        kb.root.display()
-    );
     let tmux = Tmux::new("tui");
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-s",
-        "tn",
-        &command,
-    ]);
+    tmux.start_tn(&kb, 120, 40);
     let slow = Duration::from_secs(60);
     let quick = Duration::from_secs(15);
     tmux.wait_for("Recent talks", slow);
