@@ -16,7 +16,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use talknotes::analysis::{Morphology, Side, grams, normalize};
+use talknotes::analysis::{Morphology, Side, Tokens, grams_into, normalize};
 
 fn main() {
     let mut kb: Option<PathBuf> = None;
@@ -63,13 +63,18 @@ fn main() {
                 .map(|part| {
                     let morphology = &morphology;
                     s.spawn(move || {
+                        // As the index build does it: one normalisation per text, tokens
+                        // into a reused buffer.
                         let mut n = 0;
+                        let mut tokens = Tokens::default();
                         for text in part {
                             let normalized = normalize(text);
-                            n += morphology.tokens(&normalized).len();
+                            tokens.clear();
+                            morphology.tokens_into(&normalized, &mut tokens);
                             if with_grams {
-                                n += grams(&normalize(text), Side::Index).len();
+                                grams_into(&normalized, Side::Index, &mut tokens);
                             }
+                            n += tokens.len();
                         }
                         n
                     })

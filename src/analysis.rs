@@ -89,22 +89,41 @@ pub struct Normalized {
 /// Normalises text for indexing and querying (case is kept; tokens are lower-cased later so
 /// camelCase can still be seen).
 pub fn normalize(text: &str) -> String {
-    normalize_impl(text, false).text
+    let mut out = String::with_capacity(text.len());
+    normalize_into(text, false, &mut out, None);
+    out
 }
 
 /// [`normalize`], lower-cased, with a map back to the original text (for highlighting).
 pub fn normalize_mapped(text: &str) -> Normalized {
-    normalize_impl(text, true)
+    let mut out = String::with_capacity(text.len());
+    let mut origins = Vec::with_capacity(text.len());
+    normalize_into(text, true, &mut out, Some(&mut origins));
+    Normalized { text: out, origins }
 }
 
-fn normalize_impl(text: &str, lowercase: bool) -> Normalized {
-    let mut out = String::with_capacity(text.len());
-    let mut origins: Vec<std::ops::Range<usize>> = Vec::with_capacity(text.len());
+/// The one implementation of both: `origins`, when wanted, gets the source range of every
+/// char pushed to `out` (indexing does not need them, and they cost as much as the text).
+fn normalize_into(
+    text: &str,
+    lowercase: bool,
+    out: &mut String,
+    mut origins: Option<&mut Vec<std::ops::Range<usize>>>,
+) {
     let mut prev: Option<char> = None;
     for (start, c) in text.char_indices() {
         let origin = start..start + c.len_utf8();
+        // Most characters (ASCII, kana, kanji) are their own NFKC form: skip the decomposer.
+        let quick = c.is_ascii()
+            || unicode_normalization::is_nfkc_quick(std::iter::once(c))
+                == unicode_normalization::IsNormalized::Yes;
+        let mut single = quick.then_some(c).into_iter();
+        let mut decomposed = (!quick)
+            .then(|| std::iter::once(c).nfkc())
+            .into_iter()
+            .flatten();
         // Characters are normalised one by one, so each output char has one origin.
-        for n in std::iter::once(c).nfkc() {
+        for n in single.by_ref().chain(decomposed.by_ref()) {
             // Half-width kana carry voicing marks as separate characters (ﾊﾞ): compose them.
             if matches!(n, '\u{3099}' | '\u{309a}')
                 && let Some(last) = out.pop()
@@ -113,7 +132,7 @@ fn normalize_impl(text: &str, lowercase: bool) -> Normalized {
                 match (composed.next(), composed.next()) {
                     (Some(single), None) => {
                         out.push(single);
-                        if let Some(o) = origins.last_mut() {
+                        if let Some(o) = origins.as_mut().and_then(|o| o.last_mut()) {
                             o.end = origin.end;
                         }
                         prev = Some(single);
@@ -126,7 +145,7 @@ fn normalize_impl(text: &str, lowercase: bool) -> Normalized {
                 // Prolonged sound mark after katakana: サーバー and サーバ are the same word.
                 // The mark is folded into the previous character's origin for highlighting.
                 'ー' if prev.is_some_and(is_katakana) => {
-                    if let Some(o) = origins.last_mut() {
+                    if let Some(o) = origins.as_mut().and_then(|o| o.last_mut()) {
                         o.end = origin.end;
                     }
                     continue;
@@ -142,15 +161,18 @@ fn normalize_impl(text: &str, lowercase: bool) -> Normalized {
             if lowercase && n.is_uppercase() {
                 for l in n.to_lowercase() {
                     out.push(l);
-                    origins.push(origin.clone());
+                    if let Some(o) = origins.as_mut() {
+                        o.push(origin.clone());
+                    }
                 }
             } else {
                 out.push(n);
-                origins.push(origin.clone());
+                if let Some(o) = origins.as_mut() {
+                    o.push(origin.clone());
+                }
             }
         }
     }
-    Normalized { text: out, origins }
 }
 
 /// Cuts normalised text into runs of one class, skipping separators.
@@ -225,63 +247,134 @@ pub enum Side {
     Query,
 }
 
+/// The tokens of one text, their texts kept end to end in one buffer. Indexing makes
+/// millions of tokens, and a heap string per token cost a fifth of a build in the allocator.
+#[derive(Debug, Default, Clone)]
+pub struct Tokens {
+    text: String,
+    /// Byte range in `text` and position, per token.
+    spans: Vec<(std::ops::Range<usize>, usize)>,
+    /// Char boundaries of the run being cut (scratch, kept for its allocation).
+    bounds: Vec<usize>,
+}
+
+impl Tokens {
+    fn push(&mut self, text: &str, position: usize) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.spans.push((start..self.text.len(), position));
+    }
+
+    fn push_lowercase(&mut self, text: &str, position: usize) {
+        let start = self.text.len();
+        lowercase_into(text, &mut self.text);
+        self.spans.push((start..self.text.len(), position));
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Empties the buffer, keeping its allocations.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The `i`th token: text and position.
+    pub fn get(&self, i: usize) -> Option<(&str, usize)> {
+        let (range, position) = self.spans.get(i)?;
+        Some((&self.text[range.clone()], *position))
+    }
+
+    pub fn to_grams(&self) -> Vec<Gram> {
+        (0..self.len())
+            .filter_map(|i| self.get(i))
+            .map(|(text, position)| Gram {
+                text: text.to_owned(),
+                position,
+            })
+            .collect()
+    }
+}
+
+/// Appends `text` lower-cased: `str::to_lowercase` without a new string for ASCII words
+/// (other scripts keep its context rules, such as Greek final sigma).
+fn lowercase_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(&text.to_lowercase());
+    }
+}
+
 /// The sub-word view of normalised text.
 pub fn grams(text: &str, side: Side) -> Vec<Gram> {
-    let mut out = Vec::new();
+    let mut tokens = Tokens::default();
+    grams_into(text, side, &mut tokens);
+    tokens.to_grams()
+}
+
+/// [`grams`] into a reusable token buffer.
+pub fn grams_into(text: &str, side: Side, out: &mut Tokens) {
     let mut position = 0;
     for (kind, run) in runs(text) {
         match kind {
             Class::Cjk => {
-                let chars: Vec<char> = run.chars().collect();
-                if chars.len() == 1 {
-                    out.push(Gram {
-                        text: chars[0].to_string(),
-                        position,
-                    });
+                let mut bounds = std::mem::take(&mut out.bounds);
+                bounds.clear();
+                bounds.extend(run.char_indices().map(|(i, _)| i));
+                bounds.push(run.len());
+                // bounds[i]..bounds[i + 1] is char i.
+                let chars = bounds.len() - 1;
+                if chars == 1 {
+                    out.push(run, position);
                     position += 1;
+                    out.bounds = bounds;
                     continue;
                 }
-                let last = chars.len() - 2;
-                for (i, pair) in chars.windows(2).enumerate() {
+                let last = chars - 2;
+                for i in 0..chars - 1 {
                     // A query needs only every other bigram (and the last): with their
                     // positions they still pin down the whole run, and a phrase of half the
                     // terms reads half the postings.
                     if side == Side::Query && i % 2 == 1 && i != last {
                         continue;
                     }
-                    out.push(Gram {
-                        text: pair.iter().collect(),
-                        position: position + i,
-                    });
+                    out.push(&run[bounds[i]..bounds[i + 2]], position + i);
                 }
                 if side == Side::Index {
-                    for (i, c) in chars.iter().enumerate() {
-                        out.push(Gram {
-                            text: c.to_string(),
-                            position: position + i,
-                        });
+                    for i in 0..chars {
+                        out.push(&run[bounds[i]..bounds[i + 1]], position + i);
                     }
                 }
                 // The last unigram sits one past the last bigram.
-                position += chars.len();
+                position += chars;
+                out.bounds = bounds;
             }
             Class::Word => {
-                out.push(Gram {
-                    text: run.to_lowercase(),
-                    position,
-                });
+                out.push_lowercase(run, position);
                 if side == Side::Index {
                     let parts = humps(run);
                     if parts.len() > 1 {
+                        // Parts are consecutive slices of `run`: part i starts at starts[i].
+                        let mut starts = Vec::with_capacity(parts.len() + 1);
+                        let mut at = 0;
+                        for part in &parts {
+                            starts.push(at);
+                            at += part.len();
+                        }
+                        starts.push(at);
                         for i in 0..parts.len() {
                             for j in i + 1..=parts.len() {
                                 if i == 0 && j == parts.len() {
                                     continue; // the whole word, already emitted
                                 }
-                                out.push(Gram {
-                                    text: parts[i..j].concat().to_lowercase(),
-                                    position,
-                                });
+                                out.push_lowercase(&run[starts[i]..starts[j]], position);
                             }
                         }
                     }
@@ -291,7 +384,6 @@ pub fn grams(text: &str, side: Side) -> Vec<Gram> {
             Class::Other => position += PHRASE_GAP,
         }
     }
-    out
 }
 
 /// lindera over the embedded IPADIC plus the user dictionary, loaded once per process.
@@ -335,35 +427,38 @@ impl Morphology {
     /// The morphological view of normalised text: CJK runs cut into dictionary words, other
     /// words lower-cased and stemmed.
     pub fn tokens(&self, text: &str) -> Vec<Gram> {
-        let mut out = Vec::new();
+        let mut tokens = Tokens::default();
+        self.tokens_into(text, &mut tokens);
+        tokens.to_grams()
+    }
+
+    /// [`Morphology::tokens`] into a reusable token buffer.
+    pub fn tokens_into(&self, text: &str, out: &mut Tokens) {
         let mut position = 0;
+        let mut lower = String::new();
         for (kind, run) in runs(text) {
             match kind {
                 Class::Cjk => {
                     for word in self.words(run) {
                         if word.chars().any(|c| class(c) != Class::Other) {
-                            out.push(Gram {
-                                text: word.to_owned(),
-                                position,
-                            });
+                            out.push(word, position);
                             position += 1;
                         }
                     }
                 }
                 Class::Word => {
-                    let lower = run.to_lowercase();
-                    let text = if lower.is_ascii() {
-                        self.stemmer.stem(&lower).into_owned()
+                    lower.clear();
+                    lowercase_into(run, &mut lower);
+                    if lower.is_ascii() {
+                        out.push(&self.stemmer.stem(&lower), position);
                     } else {
-                        lower
-                    };
-                    out.push(Gram { text, position });
+                        out.push(&lower, position);
+                    }
                     position += 1;
                 }
                 Class::Other => position += PHRASE_GAP,
             }
         }
-        out
     }
 
     /// The words of `text`, as the morphological view indexes them, that say nothing about
@@ -504,6 +599,22 @@ mod tests {
         assert_eq!(normalize("ｻｰﾊﾞｰ"), "サバ");
         // A prolonged mark after hiragana or alone is kept.
         assert_eq!(normalize("らーめん ー"), "らーめん ー");
+    }
+
+    #[test]
+    fn characters_nfkc_leaves_alone_are_skipped_rightly() {
+        // The premise of normalisation's fast path, checked for every char.
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            if unicode_normalization::is_nfkc_quick(std::iter::once(c))
+                == unicode_normalization::IsNormalized::Yes
+            {
+                let mut n = std::iter::once(c).nfkc();
+                assert_eq!((n.next(), n.next()), (Some(c), None), "U+{:04X}", c as u32);
+            }
+        }
+        // And the slow path still runs where it matters.
+        assert_eq!(normalize("ﬁ①㍻Ａ"), "fi1平成A");
+        assert_eq!(normalize_mapped("ＡΣ").text, "aσ");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Sections carry the boosts that make a title match outrank a memo match. The remaining
 //! fields identify documents, detect changed files, and serve filters and sorting.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use tantivy::schema::{
@@ -12,7 +13,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use crate::analysis::{self, Gram, Morphology, Side};
+use crate::analysis::{self, Morphology, Side, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -199,10 +200,12 @@ struct JaTokenizer {
 }
 
 impl Tokenizer for JaTokenizer {
-    type TokenStream<'a> = GramStream;
+    type TokenStream<'a> = TokensStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
-        GramStream::new(self.morphology.tokens(&analysis::normalize(text)))
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensStream {
+        let mut tokens = Tokens::default();
+        with_normalized(text, |n| self.morphology.tokens_into(n, &mut tokens));
+        TokensStream::new(tokens)
     }
 }
 
@@ -211,35 +214,67 @@ impl Tokenizer for JaTokenizer {
 struct GramTokenizer;
 
 impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = GramStream;
+    type TokenStream<'a> = TokensStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
-        GramStream::new(analysis::grams(&analysis::normalize(text), Side::Index))
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensStream {
+        let mut tokens = Tokens::default();
+        with_normalized(text, |n| analysis::grams_into(n, Side::Index, &mut tokens));
+        TokensStream::new(tokens)
     }
+}
+
+thread_local! {
+    /// The last text normalised by this indexing thread, and its normal form. Each section is
+    /// indexed by both views one right after the other (`<section>_ja`, then
+    /// `<section>_gram`), so the second view finds the first one's work here.
+    static LAST_NORMALIZED: RefCell<(String, String)> = const {
+        RefCell::new((String::new(), String::new()))
+    };
+}
+
+fn with_normalized<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    LAST_NORMALIZED.with(|last| match last.try_borrow_mut() {
+        Ok(mut last) => {
+            let (source, normal) = &mut *last;
+            if source != text {
+                source.clear();
+                source.push_str(text);
+                *normal = analysis::normalize(text);
+            }
+            f(normal)
+        }
+        // Not reentrant: a nested call (there is none today) just normalises again.
+        Err(_) => f(&analysis::normalize(text)),
+    })
 }
 
 /// Tokens computed up front. Offsets are not used: snippets are highlighted from the stored
 /// text (see `snippet`), because bigram offsets make poor highlights.
-struct GramStream {
-    grams: std::vec::IntoIter<Gram>,
+struct TokensStream {
+    tokens: Tokens,
+    next: usize,
     token: Token,
 }
 
-impl GramStream {
-    fn new(grams: Vec<Gram>) -> GramStream {
-        GramStream {
-            grams: grams.into_iter(),
+impl TokensStream {
+    fn new(tokens: Tokens) -> TokensStream {
+        TokensStream {
+            tokens,
+            next: 0,
             token: Token::default(),
         }
     }
 }
 
-impl TokenStream for GramStream {
+impl TokenStream for TokensStream {
     fn advance(&mut self) -> bool {
-        match self.grams.next() {
-            Some(gram) => {
-                self.token.text = gram.text;
-                self.token.position = gram.position;
+        match self.tokens.get(self.next) {
+            Some((text, position)) => {
+                self.next += 1;
+                // Reuses the token's buffer: no allocation per token.
+                self.token.text.clear();
+                self.token.text.push_str(text);
+                self.token.position = position;
                 self.token.position_length = 1;
                 true
             }
@@ -253,5 +288,42 @@ impl TokenStream for GramStream {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(mut stream: impl TokenStream) -> Vec<(String, usize)> {
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push((stream.token().text.clone(), stream.token().position));
+        }
+        out
+    }
+
+    #[test]
+    fn both_views_see_the_right_text_when_sections_alternate() {
+        // The normal form of the previous text is reused only for the same text.
+        let morphology = Morphology::shared().expect("dictionary loads");
+        let mut ja = JaTokenizer { morphology };
+        let mut gram = GramTokenizer;
+        for text in ["ＫＵＢＥ監視", "サーバー", "サーバー", "ＫＵＢＥ監視", ""]
+        {
+            let normal = analysis::normalize(text);
+            let expected: Vec<(String, usize)> = analysis::grams(&normal, Side::Index)
+                .into_iter()
+                .map(|g| (g.text, g.position))
+                .collect();
+            assert_eq!(texts(gram.token_stream(text)), expected, "{text}");
+            let expected: Vec<(String, usize)> = Morphology::shared()
+                .expect("dictionary loads")
+                .tokens(&normal)
+                .into_iter()
+                .map(|g| (g.text, g.position))
+                .collect();
+            assert_eq!(texts(ja.token_stream(text)), expected, "{text}");
+        }
     }
 }
