@@ -11,11 +11,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tantivy::directory::error::LockError;
-use tantivy::index::SegmentComponent;
-use tantivy::schema::Value;
+use tantivy::index::{SegmentComponent, SegmentId};
+use tantivy::indexer::NoMergePolicy;
+use tantivy::schema::{Document, Value};
+use tantivy::{Directory, HasLen};
 use tantivy::{
     Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
 };
@@ -131,11 +134,7 @@ impl SearchIndex {
         let index = Index::create_in_ram(fields.schema.clone());
         register_tokenizers(&index)?;
         let fail = tantivy_error(Path::new("memory"));
-        let mut writer = writer(&index, true).map_err(&fail)?;
-        let (files, _) = store.list_files()?;
-        let indexed = index_files(store, &fields, &mut writer, &files, true)?;
-        writer.commit().map_err(&fail)?;
-        drop(writer);
+        let indexed = build(store, &fields, &index, Path::new("memory"))?;
         let reader = reader(&index).map_err(&fail)?;
         // Recorded like a disk index, so a refresh (the TUI's) re-indexes only what changed.
         let recorded = recorded(&reader.searcher())?;
@@ -214,13 +213,7 @@ impl SearchIndex {
             )
             .map_err(tantivy_error(&fresh))?;
             register_tokenizers(&index)?;
-            let mut writer = writer(&index, true).map_err(tantivy_error(&fresh))?;
-            let (files, _) = store.list_files()?;
-            let count = index_files(store, &fields, &mut writer, &files, true)?;
-            writer.commit().map_err(tantivy_error(&fresh))?;
-            writer
-                .wait_merging_threads()
-                .map_err(tantivy_error(&fresh))?;
+            let count = build(store, &fields, &index, &fresh)?;
             let stamp = format!("{}build={unique}\n", version_stamp());
             fs::write(fresh.join(VERSION_FILE), stamp).at_path(&fresh)?;
             Ok(count)
@@ -318,7 +311,7 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_text(self.fields.key, key));
         }
         let to_index: Vec<NoteFile> = to_index.into_iter().cloned().collect();
-        let indexed = index_files(store, &self.fields, &mut writer, &to_index, false)?;
+        let indexed = index_files(store, &self.fields, &mut writer, &to_index, false, |d| d)?;
         let fail = tantivy_error(Path::new("index"));
         writer.commit().map_err(&fail)?;
         drop(writer);
@@ -341,7 +334,7 @@ impl SearchIndex {
         let started = Instant::now();
         let mut pause = Duration::from_millis(5);
         loop {
-            match writer(&self.index, false) {
+            match writer(&self.index) {
                 Ok(writer) => return Ok(Some(writer)),
                 Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
                     if started.elapsed() > WRITER_PATIENCE {
@@ -435,11 +428,11 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
     let fields = Fields::new();
     let directory = CacheDirectory::open(dir).map_err(|e| format!("unreadable: {e}"))?;
     let mut index = Index::open(directory).map_err(|e| format!("unreadable: {e}"))?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = cores();
     if cores > 1 && index.searchable_segment_ids().map_or(0, |s| s.len()) > 1 {
         // Segments searched in parallel; threads that cannot start only cost speed. Their
         // names tell the panic hook that a panic there is caught (see `guard`).
-        if let Ok(executor) = Executor::multi_thread(cores.min(4), crate::guard::SEARCH_THREADS) {
+        if let Ok(executor) = Executor::multi_thread(cores, crate::guard::SEARCH_THREADS) {
             index.set_executor(executor);
         }
     }
@@ -453,14 +446,7 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
         .searchable_segment_metas()
         .map_err(|e| format!("unreadable: {e}"))?;
     for meta in &metas {
-        let mut components = vec![
-            SegmentComponent::Postings,
-            SegmentComponent::Positions,
-            SegmentComponent::FastFields,
-            SegmentComponent::FieldNorms,
-            SegmentComponent::Terms,
-            SegmentComponent::Store,
-        ];
+        let mut components = segment_components();
         if meta.has_deletes() {
             components.push(SegmentComponent::Delete);
         }
@@ -492,17 +478,154 @@ fn reader(index: &Index) -> tantivy::Result<IndexReader> {
         .try_into()
 }
 
-fn writer(index: &Index, bulk: bool) -> tantivy::Result<IndexWriter> {
-    // Tokenizing runs in the writer's threads: a bulk build uses every core.
-    let threads = if bulk {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4)
-    } else {
-        1
-    };
-    let per_thread = if bulk { 48 } else { 15 } << 20;
-    index.writer_with_num_threads(threads, threads * per_thread)
+/// The writer for a refresh: one thread, a small budget (a refresh indexes a few notes).
+fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
+    index.writer_with_num_threads(1, 15 << 20)
+}
+
+/// Notes read by a bulk build but not yet indexed, at most. Reading notes is far faster
+/// than analysing them, and tantivy's own queue holds 10 000 documents, each carrying its
+/// text twice (once per view): that queue alone took ~40 MB at 100k notes.
+const BULK_IN_FLIGHT: usize = 256;
+
+/// A merged segment holds at most about this many bytes, so a merge never maps more of the
+/// index at once (the pages it reads count in the process's memory). Merging everything
+/// into one segment, as tantivy's default policy does, peaked at 428 MB for 100k notes.
+const MERGE_GROUP_BYTES: u64 = 96 << 20;
+
+/// A bulk build leaves up to this many segments as they are (10k notes make 2): merging
+/// them costs more time (~0.4 s at 10k) than it saves searches.
+const MAX_UNMERGED: usize = 4;
+
+/// How many threads search and build use.
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+}
+
+/// Indexes every note into the empty `index`, using every core, within a bounded amount of
+/// memory: segments are written without merging, then merged in bounded groups.
+fn build(store: &Store, fields: &Fields, index: &Index, place: &Path) -> Result<usize> {
+    let fail = tantivy_error(place);
+    let threads = cores();
+    let mut writer: IndexWriter<Queued> = index
+        .writer_with_num_threads(threads, threads * (48 << 20))
+        .map_err(&fail)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    let (files, _) = store.list_files()?;
+    let in_flight = InFlight::default();
+    let count = index_files(store, fields, &mut writer, &files, true, |doc| Queued {
+        doc,
+        _slot: in_flight.enter(BULK_IN_FLIGHT),
+    })?;
+    writer.commit().map_err(&fail)?;
+    writer.wait_merging_threads().map_err(&fail)?;
+    if index.searchable_segment_metas().map_err(&fail)?.len() > MAX_UNMERGED {
+        merge_in_groups(index, MERGE_GROUP_BYTES, threads).map_err(&fail)?;
+    }
+    Ok(count)
+}
+
+/// Merges the index's segments into groups of about equal size, each at most about `limit`
+/// bytes, one group at a time. The number of groups is a multiple of `cores`, because a
+/// search gives each core whole segments: 3 segments on 2 cores leave one core idle for a
+/// third of the time.
+fn merge_in_groups(index: &Index, limit: u64, cores: usize) -> tantivy::Result<()> {
+    let mut segments = Vec::new();
+    for meta in index.searchable_segment_metas()? {
+        let mut bytes = 0;
+        for component in segment_components() {
+            if let Ok(file) = index.directory().open_read(&meta.relative_path(component)) {
+                bytes += file.len() as u64;
+            }
+        }
+        segments.push((bytes, meta.id()));
+    }
+    let total: u64 = segments.iter().map(|(bytes, _)| bytes).sum();
+    let cores = cores.max(1);
+    let wanted = total.div_ceil(limit.max(1)).max(1) as usize;
+    let count = wanted.div_ceil(cores) * cores;
+    // Largest first, each into the lightest group so far.
+    segments.sort_by(|a, b| b.cmp(a));
+    let mut groups: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); count];
+    for (bytes, id) in segments {
+        if let Some(group) = groups.iter_mut().min_by_key(|(sum, _)| *sum) {
+            group.0 += bytes;
+            group.1.push(id);
+        }
+    }
+    let mut writer: IndexWriter = writer(index)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for (_, group) in groups.iter().filter(|(_, g)| g.len() > 1) {
+        writer.merge(group).wait()?;
+    }
+    writer.wait_merging_threads()
+}
+
+/// The files every segment has (deletes aside).
+fn segment_components() -> Vec<SegmentComponent> {
+    vec![
+        SegmentComponent::Postings,
+        SegmentComponent::Positions,
+        SegmentComponent::FastFields,
+        SegmentComponent::FieldNorms,
+        SegmentComponent::Terms,
+        SegmentComponent::Store,
+    ]
+}
+
+/// A document on its way into a bulk build; once tantivy has indexed and dropped it, its
+/// place in [`InFlight`] is free again.
+struct Queued {
+    doc: TantivyDocument,
+    _slot: Slot,
+}
+
+impl Document for Queued {
+    type Value<'a> = <TantivyDocument as Document>::Value<'a>;
+    type FieldsValuesIter<'a> = <TantivyDocument as Document>::FieldsValuesIter<'a>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.doc.iter_fields_and_values()
+    }
+}
+
+/// Counts the documents handed to a writer and not yet dropped by it.
+#[derive(Clone, Default)]
+struct InFlight(Arc<(Mutex<usize>, Condvar)>);
+
+impl InFlight {
+    /// Waits until fewer than `limit` documents are in flight and takes a place. The wait is
+    /// bounded: if the writer's threads died, adding the document reports why.
+    fn enter(&self, limit: usize) -> Slot {
+        let (count, freed) = &*self.0;
+        let mut n = count.lock().unwrap_or_else(PoisonError::into_inner);
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while *n >= limit {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            n = freed
+                .wait_timeout(n, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        *n += 1;
+        Slot(self.clone())
+    }
+}
+
+struct Slot(InFlight);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (count, freed) = &*(self.0).0;
+        let mut n = count.lock().unwrap_or_else(PoisonError::into_inner);
+        *n = n.saturating_sub(1);
+        freed.notify_one();
+    }
 }
 
 fn stamp(file: &NoteFile) -> Stamp {
@@ -517,12 +640,13 @@ fn stamp(file: &NoteFile) -> Stamp {
 
 /// Reads and indexes the given files, deleting their previous documents first unless the
 /// index is `fresh` (a delete per document would only slow a build down).
-fn index_files(
+fn index_files<D: Document>(
     store: &Store,
     fields: &Fields,
-    writer: &mut IndexWriter,
+    writer: &mut IndexWriter<D>,
     files: &[NoteFile],
     fresh: bool,
+    wrap: impl Fn(TantivyDocument) -> D,
 ) -> Result<usize> {
     let mut events: BTreeMap<Slug, Option<Event>> = BTreeMap::new();
     let mut count = 0;
@@ -556,7 +680,7 @@ fn index_files(
             },
         };
         writer
-            .add_document(doc)
+            .add_document(wrap(doc))
             .map_err(tantivy_error(&file.path))?;
     }
     Ok(count)
@@ -709,4 +833,80 @@ fn remove_entry(path: &Path) {
 /// Where the index of a store lives.
 pub fn index_path(store: &Store) -> PathBuf {
     store.index_dir().join(TANTIVY_DIR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(index: &Index) -> usize {
+        index.searchable_segment_metas().map_or(0, |m| m.len())
+    }
+
+    /// An in-memory index with `n` one-document segments.
+    fn index_with_segments(n: usize) -> (Index, Fields) {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        register_tokenizers(&index).expect("dictionary loads");
+        let mut writer = writer(&index).expect("writer");
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for i in 0..n {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.key, format!("e/t{i}"));
+            doc.add_text(fields.section(Section::Title).ja, "可観測性の話");
+            writer.add_document(doc).expect("add");
+            writer.commit().expect("commit");
+        }
+        writer.wait_merging_threads().expect("merges");
+        (index, fields)
+    }
+
+    #[test]
+    fn segments_are_merged_in_groups_within_the_byte_limit() {
+        let (index, _) = index_with_segments(6);
+        assert_eq!(segments(&index), 6);
+        // A limit below any segment's size merges nothing.
+        merge_in_groups(&index, 1, 1).expect("merge");
+        assert_eq!(segments(&index), 6);
+        // Room for about two segments per group: 6 become 3, and no document is lost.
+        let one = {
+            let meta = &index.searchable_segment_metas().expect("metas")[0];
+            segment_components()
+                .into_iter()
+                .filter_map(|c| index.directory().open_read(&meta.relative_path(c)).ok())
+                .map(|f| f.len() as u64)
+                .sum::<u64>()
+        };
+        merge_in_groups(&index, one * 2 + one / 2, 1).expect("merge");
+        assert_eq!(segments(&index), 3);
+        let reader = reader(&index).expect("reader");
+        assert_eq!(reader.searcher().num_docs(), 6);
+        // No limit: one segment per core.
+        merge_in_groups(&index, u64::MAX, 2).expect("merge");
+        assert_eq!(segments(&index), 2);
+        merge_in_groups(&index, u64::MAX, 1).expect("merge");
+        assert_eq!(segments(&index), 1);
+        reader.reload().expect("reload");
+        assert_eq!(reader.searcher().num_docs(), 6);
+    }
+
+    #[test]
+    fn in_flight_documents_are_capped_until_one_is_dropped() {
+        let in_flight = InFlight::default();
+        let first = in_flight.enter(1);
+        let (sent, got) = std::sync::mpsc::channel();
+        let waiting = in_flight.clone();
+        let thread = std::thread::spawn(move || {
+            let slot = waiting.enter(1);
+            sent.send(()).expect("main thread listens");
+            drop(slot);
+        });
+        // Well inside the 1 s bound: the second document must wait for the first.
+        assert!(got.recv_timeout(Duration::from_millis(200)).is_err());
+        drop(first);
+        got.recv_timeout(Duration::from_secs(10))
+            .expect("a freed place is taken");
+        thread.join().expect("no panic");
+        assert_eq!(*in_flight.0.0.lock().expect("not poisoned"), 0);
+    }
 }

@@ -42,3 +42,10 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// mimalloc gives memory back to the system soon after it is freed; glibc's malloc kept the
+/// ~150 MB a full index build had freed until the process ended, so the merges that follow
+/// the build added their mapped segments on top of it (`tn reindex` at 100k notes peaked at
+/// 428 MB, now under 200). It is also ~7% faster for the build's many small allocations.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
