@@ -249,7 +249,7 @@ pub enum Side {
 
 /// The tokens of one text, their texts kept end to end in one buffer. Indexing makes
 /// millions of tokens, and a heap string per token cost a fifth of a build in the allocator.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Tokens {
     text: String,
     /// Byte range in `text` and position, per token.

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use tantivy::directory::error::LockError;
 use tantivy::index::{SegmentComponent, SegmentId};
-use tantivy::indexer::NoMergePolicy;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::{Document, Value};
 use tantivy::{Directory, HasLen};
 use tantivy::{
@@ -314,7 +314,8 @@ impl SearchIndex {
         let indexed = index_files(store, &self.fields, &mut writer, &to_index, false, |d| d)?;
         let fail = tantivy_error(Path::new("index"));
         writer.commit().map_err(&fail)?;
-        drop(writer);
+        // A merge the commit started is kept only if the writer lives until it ends.
+        writer.wait_merging_threads().map_err(&fail)?;
         self.reader.reload().map_err(&fail)?;
         for key in &removed {
             self.recorded.remove(key);
@@ -479,8 +480,16 @@ fn reader(index: &Index) -> tantivy::Result<IndexReader> {
 }
 
 /// The writer for a refresh: one thread, a small budget (a refresh indexes a few notes).
+/// Each refresh adds a small segment; those are merged among themselves only, 8 at a time,
+/// never with a build's segments (tantivy's default would merge a 1-note segment with
+/// segments of up to ~16k notes, rewriting much of the index during a search).
 fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
-    index.writer_with_num_threads(1, 15 << 20)
+    let writer = index.writer_with_num_threads(1, 15 << 20)?;
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_layer_size(100);
+    policy.set_max_docs_before_merge(1_000);
+    writer.set_merge_policy(Box::new(policy));
+    Ok(writer)
 }
 
 /// Notes read by a bulk build but not yet indexed, at most. Reading notes is far faster
@@ -488,16 +497,23 @@ fn writer(index: &Index) -> tantivy::Result<IndexWriter> {
 /// text twice (once per view): that queue alone took ~40 MB at 100k notes.
 const BULK_IN_FLIGHT: usize = 256;
 
-/// A merged segment holds at most about this many bytes, so a merge never maps more of the
-/// index at once (the pages it reads count in the process's memory). Merging everything
-/// into one segment, as tantivy's default policy does, peaked at 428 MB for 100k notes.
+/// The indexing buffers of a bulk build, shared by its threads.
+const BUILD_BUDGET: usize = 96 << 20;
+
+/// The least tantivy accepts per writer thread.
+const MIN_THREAD_BUDGET: usize = 15_000_000;
+
+/// Merges aim at groups of this many bytes, so a merge maps only part of the index at once
+/// (the pages it reads count in the process's memory). Merging everything into one segment,
+/// as tantivy's default policy does, peaked at 428 MB for 100k notes.
 const MERGE_GROUP_BYTES: u64 = 96 << 20;
 
 /// A bulk build leaves up to this many segments as they are (10k notes make 2): merging
 /// them costs more time (~0.4 s at 10k) than it saves searches.
 const MAX_UNMERGED: usize = 4;
 
-/// How many threads search and build use.
+/// How many threads search and build use: more than 4 did not pay off for a few hundred
+/// MB of notes, and each build thread gets a slice of one fixed budget.
 fn cores() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -509,15 +525,16 @@ fn cores() -> usize {
 fn build(store: &Store, fields: &Fields, index: &Index, place: &Path) -> Result<usize> {
     let fail = tantivy_error(place);
     let threads = cores();
+    let per_thread = (BUILD_BUDGET / threads).max(MIN_THREAD_BUDGET);
     let mut writer: IndexWriter<Queued> = index
-        .writer_with_num_threads(threads, threads * (48 << 20))
+        .writer_with_num_threads(threads, threads * per_thread)
         .map_err(&fail)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     let (files, _) = store.list_files()?;
     let in_flight = InFlight::default();
     let count = index_files(store, fields, &mut writer, &files, true, |doc| Queued {
         doc,
-        _slot: in_flight.enter(BULK_IN_FLIGHT),
+        _slot: in_flight.enter(BULK_IN_FLIGHT, Duration::from_secs(1)),
     })?;
     writer.commit().map_err(&fail)?;
     writer.wait_merging_threads().map_err(&fail)?;
@@ -527,8 +544,11 @@ fn build(store: &Store, fields: &Fields, index: &Index, place: &Path) -> Result<
     Ok(count)
 }
 
-/// Merges the index's segments into groups of about equal size, each at most about `limit`
-/// bytes, one group at a time. The number of groups is a multiple of `cores`, because a
+/// Merges the index's segments, one group at a time, into as many groups as `limit` bytes
+/// per group asks for, rounded up to a multiple of `cores`, and balanced by size (largest
+/// segment first into the lightest group). Segments are not split, so a group can exceed
+/// `limit` when the segments are few and large; a bulk build writes many small ones (100k
+/// notes: 12 of ~21 MB, merged into 4 of ~65 MB). The multiple of `cores` is because a
 /// search gives each core whole segments: 3 segments on 2 cores leave one core idle for a
 /// third of the time.
 fn merge_in_groups(index: &Index, limit: u64, cores: usize) -> tantivy::Result<()> {
@@ -536,9 +556,10 @@ fn merge_in_groups(index: &Index, limit: u64, cores: usize) -> tantivy::Result<(
     for meta in index.searchable_segment_metas()? {
         let mut bytes = 0;
         for component in segment_components() {
-            if let Ok(file) = index.directory().open_read(&meta.relative_path(component)) {
-                bytes += file.len() as u64;
-            }
+            bytes += index
+                .directory()
+                .open_read(&meta.relative_path(component))?
+                .len() as u64;
         }
         segments.push((bytes, meta.id()));
     }
@@ -596,12 +617,14 @@ impl Document for Queued {
 struct InFlight(Arc<(Mutex<usize>, Condvar)>);
 
 impl InFlight {
-    /// Waits until fewer than `limit` documents are in flight and takes a place. The wait is
-    /// bounded: if the writer's threads died, adding the document reports why.
-    fn enter(&self, limit: usize) -> Slot {
+    /// Waits until fewer than `limit` documents are in flight and takes a place. The cap is
+    /// soft: after `patience` the document goes in anyway. Then a build whose threads died
+    /// fails at once (adding the document reports why) instead of waiting forever, and one
+    /// whose threads are all busy writing segments only reads a little ahead.
+    fn enter(&self, limit: usize, patience: Duration) -> Slot {
         let (count, freed) = &*self.0;
         let mut n = count.lock().unwrap_or_else(PoisonError::into_inner);
-        let deadline = Instant::now() + Duration::from_secs(1);
+        let deadline = Instant::now() + patience;
         while *n >= limit {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -891,17 +914,62 @@ mod tests {
     }
 
     #[test]
+    fn refreshes_merge_their_small_segments_and_leave_a_builds_alone() {
+        // Regression: with tantivy's default policy a refresh's 1-note segment was merged
+        // with a build's segments (any under ~16k notes), rewriting much of the index
+        // during a search.
+        let (index, fields) = index_with_segments(0);
+        let mut bulk: IndexWriter = index
+            .writer_with_num_threads(1, MIN_THREAD_BUDGET)
+            .expect("writer");
+        bulk.set_merge_policy(Box::new(NoMergePolicy));
+        for batch in 0..2 {
+            for i in 0..1_500 {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(fields.key, format!("e/b{batch}-{i}"));
+                bulk.add_document(doc).expect("add");
+            }
+            bulk.commit().expect("commit");
+        }
+        bulk.wait_merging_threads().expect("merges");
+        let built: Vec<SegmentId> = index.searchable_segment_ids().expect("segments");
+        assert_eq!(built.len(), 2);
+        for i in 0..20 {
+            let mut refresh = writer(&index).expect("writer");
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.key, format!("e/edit{i}"));
+            refresh.add_document(doc).expect("add");
+            refresh.commit().expect("commit");
+            refresh.wait_merging_threads().expect("merges");
+        }
+        let ids = index.searchable_segment_ids().expect("segments");
+        assert!(
+            built.iter().all(|id| ids.contains(id)),
+            "a build segment was merged"
+        );
+        // 20 one-note segments, merged 8 at a time: far fewer than 20 remain.
+        assert!(
+            ids.len() - built.len() < 8,
+            "{} small segments",
+            ids.len() - 2
+        );
+        let reader = reader(&index).expect("reader");
+        assert_eq!(reader.searcher().num_docs(), 3_020);
+    }
+
+    #[test]
     fn in_flight_documents_are_capped_until_one_is_dropped() {
         let in_flight = InFlight::default();
-        let first = in_flight.enter(1);
+        let patience = Duration::from_secs(600);
+        let first = in_flight.enter(1, patience);
         let (sent, got) = std::sync::mpsc::channel();
         let waiting = in_flight.clone();
         let thread = std::thread::spawn(move || {
-            let slot = waiting.enter(1);
+            let slot = waiting.enter(1, patience);
             sent.send(()).expect("main thread listens");
             drop(slot);
         });
-        // Well inside the 1 s bound: the second document must wait for the first.
+        // The second document waits for the first (the patience is far longer).
         assert!(got.recv_timeout(Duration::from_millis(200)).is_err());
         drop(first);
         got.recv_timeout(Duration::from_secs(10))

@@ -237,9 +237,9 @@ fn with_normalized<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
         Ok(mut last) => {
             let (source, normal) = &mut *last;
             if source != text {
+                *normal = analysis::normalize(text);
                 source.clear();
                 source.push_str(text);
-                *normal = analysis::normalize(text);
             }
             f(normal)
         }

@@ -10,6 +10,10 @@
 
 pub mod vocab;
 
+/// The allocator `tn` runs with (see src/main.rs), so in-process numbers match the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
