@@ -3,7 +3,7 @@
 # markdown table into docs/benchmarks.md (between the `bench:begin`/`bench:end` markers; the
 # hand-written analysis around them is kept).
 #
-#   scripts/bench.sh                       # 1k, 10k and 100k talks (100k takes ~15 minutes)
+#   scripts/bench.sh                       # 1k, 10k and 100k talks (about 4 minutes once the KBs exist)
 #   TN_BENCH_100K=0 scripts/bench.sh       # 1k and 10k only
 #   TN_BENCH_SIZES="1000 10000" scripts/bench.sh
 #
