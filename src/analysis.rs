@@ -254,8 +254,6 @@ pub struct Tokens {
     text: String,
     /// Byte range in `text` and position, per token.
     spans: Vec<(std::ops::Range<usize>, usize)>,
-    /// Char boundaries of the run being cut (scratch, kept for its allocation).
-    bounds: Vec<usize>,
 }
 
 impl Tokens {
@@ -322,19 +320,18 @@ pub fn grams(text: &str, side: Side) -> Vec<Gram> {
 /// [`grams`] into a reusable token buffer.
 pub fn grams_into(text: &str, side: Side, out: &mut Tokens) {
     let mut position = 0;
+    // Char boundaries of the current CJK run: bounds[i]..bounds[i + 1] is char i.
+    let mut bounds: Vec<usize> = Vec::new();
     for (kind, run) in runs(text) {
         match kind {
             Class::Cjk => {
-                let mut bounds = std::mem::take(&mut out.bounds);
                 bounds.clear();
                 bounds.extend(run.char_indices().map(|(i, _)| i));
                 bounds.push(run.len());
-                // bounds[i]..bounds[i + 1] is char i.
                 let chars = bounds.len() - 1;
                 if chars == 1 {
                     out.push(run, position);
                     position += 1;
-                    out.bounds = bounds;
                     continue;
                 }
                 let last = chars - 2;
@@ -354,7 +351,6 @@ pub fn grams_into(text: &str, side: Side, out: &mut Tokens) {
                 }
                 // The last unigram sits one past the last bigram.
                 position += chars;
-                out.bounds = bounds;
             }
             Class::Word => {
                 out.push_lowercase(run, position);
