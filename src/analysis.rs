@@ -31,7 +31,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::error::{Error, Result};
 
 /// Bumped whenever indexed tokens would change; an index built by another version is rebuilt.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// URI of the IPADIC dictionary embedded by lindera's `embed-ipadic` feature.
 const EMBEDDED_IPADIC: &str = "embedded://ipadic";
@@ -382,6 +382,55 @@ pub fn grams_into(text: &str, side: Side, out: &mut Tokens) {
     }
 }
 
+/// Joins the two words of a pair in the morphological view. Control characters never reach
+/// a token otherwise, so a pair cannot be mistaken for a word.
+const PAIR_JOIN: char = '\u{1f}';
+
+/// Whether two adjacent words of the morphological view are also indexed as one pair term.
+///
+/// Why pairs: one-character words (の, 性, 化, 可) occur in nearly every talk, many times, and a
+/// phrase holding one (可観測性 is 可 観測 性) had to read and compare all their positions. A
+/// pair term is as rare as its rarer word, so such a phrase becomes a phrase of rare terms, or
+/// a single term (自動化 is the pair 自動+化). Only pairs with a one-character CJK word are
+/// kept, which adds about one term for every two words rather than one for each.
+fn pairs(a: &str, b: &str) -> bool {
+    let cjk = |w: &str| w.chars().all(is_cjk);
+    let single = |w: &str| w.chars().nth(1).is_none();
+    (single(a) || single(b)) && cjk(a) && cjk(b)
+}
+
+/// Whether a morphological-view term is a pair (see [`pairs`]) rather than a word.
+pub fn is_pair(term: &str) -> bool {
+    term.contains(PAIR_JOIN)
+}
+
+/// A query's dictionary words as the phrase to look for: each adjacent pair that the index
+/// holds as one term (see [`pairs`]) is looked up as that term, and only the words that no
+/// pair covers are looked up on their own. Matches exactly where the words do.
+pub fn paired(words: &[Gram]) -> Vec<Gram> {
+    let mut phrase = Vec::with_capacity(words.len());
+    let mut covered = vec![false; words.len()];
+    for (i, w) in words.windows(2).enumerate() {
+        if w[1].position == w[0].position + 1 && pairs(&w[0].text, &w[1].text) {
+            phrase.push(Gram {
+                text: format!("{}{PAIR_JOIN}{}", w[0].text, w[1].text),
+                position: w[0].position,
+            });
+            covered[i] = true;
+            covered[i + 1] = true;
+        }
+    }
+    phrase.extend(
+        words
+            .iter()
+            .zip(&covered)
+            .filter(|(_, covered)| !**covered)
+            .map(|(w, _)| w.clone()),
+    );
+    phrase.sort_by_key(|g| g.position);
+    phrase
+}
+
 /// lindera over the embedded IPADIC plus the user dictionary, loaded once per process.
 pub struct Morphology {
     segmenter: Segmenter,
@@ -453,6 +502,27 @@ impl Morphology {
                     position += 1;
                 }
                 Class::Other => position += PHRASE_GAP,
+            }
+        }
+    }
+
+    /// The morphological view as indexed: [`Morphology::tokens_into`] plus the pair terms
+    /// of adjacent words (see [`pairs`]), each at its first word's position.
+    pub fn index_tokens_into(&self, text: &str, out: &mut Tokens) {
+        let start = out.len();
+        self.tokens_into(text, out);
+        let words = out.len();
+        let mut pair = String::new();
+        for i in start..words.saturating_sub(1) {
+            let (Some((a, p)), Some((b, q))) = (out.get(i), out.get(i + 1)) else {
+                continue;
+            };
+            if q == p + 1 && pairs(a, b) {
+                pair.clear();
+                pair.push_str(a);
+                pair.push(PAIR_JOIN);
+                pair.push_str(b);
+                out.push(&pair, p);
             }
         }
     }
@@ -644,6 +714,49 @@ mod tests {
         assert_eq!(position(&g, "native") - position(&g, "cloud"), 1);
         let g = grams("v1.2", Side::Index);
         assert_eq!(position(&g, "2") - position(&g, "v1"), 1);
+    }
+
+    #[test]
+    fn one_character_words_are_looked_up_in_pairs() {
+        let m = Morphology::shared().expect("dictionary loads");
+        let phrase = |q: &str| -> Vec<(String, usize)> {
+            paired(&m.tokens(&normalize(q)))
+                .into_iter()
+                .map(|g| (g.text.replace(PAIR_JOIN, "+"), g.position))
+                .collect()
+        };
+        let owned = |v: &[(&str, usize)]| -> Vec<(String, usize)> {
+            v.iter().map(|(t, p)| (t.to_string(), *p)).collect()
+        };
+        // 可 観測 性: two rare pairs instead of two of the commonest words.
+        assert_eq!(phrase("可観測性"), owned(&[("可+観測", 0), ("観測+性", 1)]));
+        // 自動 化: one term, no positions to compare.
+        assert_eq!(phrase("自動化"), owned(&[("自動+化", 0)]));
+        // Words of two characters or more stay as they are, and so do English words and
+        // words on either side of a sentence end.
+        assert_eq!(phrase("運用監視"), owned(&[("運用", 0), ("監視", 1)]));
+        assert!(phrase("k8s化").iter().all(|(t, _)| !t.contains('+')));
+        assert!(phrase("性。可").iter().all(|(t, _)| !t.contains('+')));
+
+        // The index holds every pair a query looks up, at the first word's position.
+        let mut indexed = Tokens::default();
+        m.index_tokens_into(&normalize("データの可観測性と自動化"), &mut indexed);
+        let indexed: Vec<(String, usize)> = indexed
+            .to_grams()
+            .into_iter()
+            .map(|g| (g.text.replace(PAIR_JOIN, "+"), g.position))
+            .collect();
+        let at = |t: &str| indexed.iter().find(|(x, _)| x == t).map(|(_, p)| *p);
+        assert_eq!(at("可+観測"), Some(at("可").unwrap()));
+        assert_eq!(at("観測+性"), Some(at("観測").unwrap()));
+        assert_eq!(at("自動+化"), Some(at("自動").unwrap()));
+        assert_eq!(at("デタ+の"), Some(0)); // データ, normalised
+        assert_eq!(at("と+自動"), at("と"));
+        // Two words of two characters or more make no pair.
+        let mut indexed = Tokens::default();
+        m.index_tokens_into("運用監視", &mut indexed);
+        assert_eq!(indexed.len(), 2);
+        assert!(is_pair(&format!("a{PAIR_JOIN}b")) && !is_pair("可観測性"));
     }
 
     #[test]

@@ -193,7 +193,7 @@ pub fn register_tokenizers(index: &tantivy::Index) -> crate::error::Result<()> {
     Ok(())
 }
 
-/// tantivy adapter over [`Morphology::tokens`].
+/// tantivy adapter over [`Morphology::index_tokens_into`].
 #[derive(Clone)]
 struct JaTokenizer {
     morphology: Arc<Morphology>,
@@ -204,7 +204,7 @@ impl Tokenizer for JaTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensStream {
         let mut tokens = Tokens::default();
-        with_normalized(text, |n| self.morphology.tokens_into(n, &mut tokens));
+        with_normalized(text, |n| self.morphology.index_tokens_into(n, &mut tokens));
         TokensStream::new(tokens)
     }
 }
@@ -317,9 +317,12 @@ mod tests {
                 .map(|g| (g.text, g.position))
                 .collect();
             assert_eq!(texts(gram.token_stream(text)), expected, "{text}");
-            let expected: Vec<(String, usize)> = Morphology::shared()
+            let mut indexed = analysis::Tokens::default();
+            Morphology::shared()
                 .expect("dictionary loads")
-                .tokens(&normal)
+                .index_tokens_into(&normal, &mut indexed);
+            let expected: Vec<(String, usize)> = indexed
+                .to_grams()
                 .into_iter()
                 .map(|g| (g.text, g.position))
                 .collect();

@@ -7,14 +7,14 @@
 //! is found, and a scattered set of bigrams is not.
 
 mod exclusion;
+mod section;
 
 use std::ops::Bound;
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -25,6 +25,7 @@ use crate::index::{SearchIndex, date_number, normalize_tag, stored_text};
 use crate::note::Date;
 use crate::schema::{Fields, Section};
 use crate::snippet::{self, Snippet};
+use section::SectionQuery;
 
 /// Longest query text considered; the rest is ignored (a pasted page is not a query).
 const MAX_QUERY_CHARS: usize = 1_000;
@@ -431,7 +432,7 @@ fn text_query(
     sections: &[Section],
 ) -> Option<Box<dyn Query>> {
     let normalized = analysis::normalize(text);
-    let ja = morphology.tokens(&normalized);
+    let ja = analysis::paired(&morphology.tokens(&normalized));
     let grams = analysis::grams(&normalized, Side::Query);
     if ja.is_empty() && grams.is_empty() {
         return None;
@@ -441,6 +442,9 @@ fn text_query(
         && grams
             .last()
             .is_some_and(|g| g.text.chars().all(|c| !analysis::is_cjk(c)));
+    // The dictionary words of a word that is one CJK run are the same characters as its
+    // bigram run, so where they match the bigram run is not checked again (see `section`).
+    let implied = !normalized.is_empty() && normalized.chars().all(analysis::is_cjk);
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for section in sections {
         let f = fields.section(*section);
@@ -451,39 +455,39 @@ fn text_query(
                 .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
                 .collect()
         };
-        if !ja.is_empty() && !prefix {
-            let terms = positioned(f.ja, &ja);
+        if prefix {
+            let query = PhrasePrefixQuery::new_with_offset(positioned(f.gram, &grams));
             alternatives.push((
                 Occur::Should,
-                boxed(BoostQuery::new(
-                    phrase_or_term(terms),
-                    section.boost() * JA_BOOST,
-                )),
+                boxed(BoostQuery::new(boxed(query), section.boost())),
             ));
-        }
-        if !grams.is_empty() {
-            let terms = positioned(f.gram, &grams);
-            let query = if prefix {
-                boxed(PhrasePrefixQuery::new_with_offset(terms))
-            } else {
-                phrase_or_term(terms)
-            };
-            alternatives.push((
-                Occur::Should,
-                boxed(BoostQuery::new(query, section.boost())),
-            ));
+        } else if ja.len() <= 1 && grams.len() <= 1 {
+            // Single terms: tantivy's own term scorers, which skip blocks that cannot reach
+            // the top results.
+            for (tokens, field, boost) in [
+                (&ja, f.ja, section.boost() * JA_BOOST),
+                (&grams, f.gram, section.boost()),
+            ] {
+                if let Some(token) = tokens.first() {
+                    let term = TermQuery::new(
+                        Term::from_field_text(field, &token.text),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    alternatives.push((Occur::Should, boxed(BoostQuery::new(boxed(term), boost))));
+                }
+            }
+        } else {
+            let query = boxed(SectionQuery {
+                ja: positioned(f.ja, &ja),
+                gram: positioned(f.gram, &grams),
+                ja_boost: section.boost() * JA_BOOST,
+                gram_boost: section.boost(),
+                implied,
+            });
+            alternatives.push((Occur::Should, query));
         }
     }
     Some(boxed(BooleanQuery::new(alternatives)))
-}
-
-fn phrase_or_term(mut terms: Vec<(usize, Term)>) -> Box<dyn Query> {
-    if terms.len() == 1 {
-        let (_, term) = terms.remove(0);
-        boxed(TermQuery::new(term, IndexRecordOption::WithFreqs))
-    } else {
-        boxed(PhraseQuery::new_with_offset(terms))
-    }
 }
 
 fn filter_query(
@@ -569,10 +573,19 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
         }
     }
     let morphology = Morphology::shared()?;
-    let stop_words: Vec<String> = morphology
-        .function_words(&texts.join("\n"))
-        .into_iter()
-        .collect();
+    let joined = texts.join("\n");
+    let mut stop_words = morphology.function_words(&joined);
+    // Pair terms only repeat their words (see `analysis::paired`); as rare terms they would
+    // crowd the words out of the similarity query.
+    let mut indexed = analysis::Tokens::default();
+    morphology.index_tokens_into(&analysis::normalize(&joined), &mut indexed);
+    stop_words.extend(
+        (0..indexed.len())
+            .filter_map(|i| indexed.get(i))
+            .filter(|(term, _)| analysis::is_pair(term))
+            .map(|(term, _)| term.to_owned()),
+    );
+    let stop_words: Vec<String> = stop_words.into_iter().collect();
     let like = tantivy::query::MoreLikeThisQuery::builder()
         .with_min_doc_frequency(1)
         .with_min_term_frequency(1)

@@ -1,0 +1,534 @@
+//! One query word in one section: its dictionary words as a phrase in the `_ja` field, or its
+//! bigram run in the `_gram` field, scored as the sum of both BM25 scores.
+//!
+//! Why not a `BooleanQuery` of two tantivy phrase queries: a phrase scorer reads and compares
+//! the positions of every term in every document where they all occur, and for a common word
+//! (オブザーバビリティ in a third of the talks) the bigram run is the most expensive part of
+//! the whole search. Where the dictionary words of a word that is one CJK run matched, the
+//! bigram run is the same characters, so this scorer counts it as occurring as often as the
+//! words did instead of reading its positions. The set of matching documents is exactly that
+//! of the two phrases; only in text where a space splits the word does the bigram part add
+//! a score it would not have earned.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+/// Terms with their offsets in the phrase (a single term is a phrase of one).
+pub(crate) type Phrase = Vec<(usize, Term)>;
+
+/// A word in one section: `ja` (dictionary words) or `gram` (bigram run).
+#[derive(Clone, Debug)]
+pub(crate) struct SectionQuery {
+    pub ja: Phrase,
+    pub gram: Phrase,
+    pub ja_boost: Score,
+    pub gram_boost: Score,
+    /// A match of `ja` implies one of `gram`: the word is a single CJK run.
+    pub implied: bool,
+}
+
+impl Query for SectionQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let side = |phrase: &Phrase, boost: Score| -> tantivy::Result<Option<Side>> {
+            if phrase.is_empty() {
+                return Ok(None);
+            }
+            let bm25 = match enable_scoring {
+                EnableScoring::Enabled {
+                    statistics_provider,
+                    ..
+                } => {
+                    let terms: Vec<Term> = phrase.iter().map(|(_, t)| t.clone()).collect();
+                    Some(Bm25Weight::for_terms(statistics_provider, &terms)?.boost_by(boost))
+                }
+                EnableScoring::Disabled { .. } => None,
+            };
+            Ok(Some(Side {
+                phrase: phrase.clone(),
+                bm25,
+            }))
+        };
+        Ok(Box::new(SectionWeight {
+            ja: side(&self.ja, self.ja_boost)?,
+            gram: side(&self.gram, self.gram_boost)?,
+            implied: self.implied,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (_, term) in self.ja.iter().chain(&self.gram) {
+            visitor(term, true);
+        }
+    }
+}
+
+struct Side {
+    phrase: Phrase,
+    bm25: Option<Bm25Weight>,
+}
+
+impl Side {
+    /// The phrase's postings in one segment; `None` when a term does not occur there.
+    fn run(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<Run>> {
+        let Some((_, first)) = self.phrase.first() else {
+            return Ok(None);
+        };
+        let field = first.field();
+        let inverted = reader.inverted_index(field)?;
+        // A single term needs only its frequency; positions are read for phrases.
+        let option = if self.phrase.len() == 1 {
+            IndexRecordOption::WithFreqs
+        } else {
+            IndexRecordOption::WithFreqsAndPositions
+        };
+        let last = self.phrase.iter().map(|(o, _)| *o).max().unwrap_or(0);
+        let mut postings = Vec::with_capacity(self.phrase.len());
+        for (offset, term) in &self.phrase {
+            let Some(p) = inverted.read_postings(term, option)? else {
+                return Ok(None);
+            };
+            // Positions shifted so that all terms of one occurrence land on the same number.
+            postings.push(((last - offset) as u32, p));
+        }
+        // The rarest term leads the intersection.
+        postings.sort_by_key(|(_, p)| p.doc_freq());
+        let norms = match reader.fieldnorms_readers().get_field(field)? {
+            Some(norms) => norms,
+            None => FieldNormReader::constant(reader.max_doc(), 1),
+        };
+        let mut run = Run {
+            postings,
+            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
+            norms,
+            doc: 0,
+            left: Vec::new(),
+            right: Vec::new(),
+        };
+        run.align(0);
+        Ok(Some(run))
+    }
+}
+
+struct SectionWeight {
+    ja: Option<Side>,
+    gram: Option<Side>,
+    implied: bool,
+}
+
+impl SectionWeight {
+    fn section_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<SectionScorer>> {
+        let ja = match &self.ja {
+            Some(side) => side.run(reader, boost)?,
+            None => None,
+        };
+        let gram = match &self.gram {
+            Some(side) => side.run(reader, boost)?,
+            None => None,
+        };
+        if ja.is_none() && gram.is_none() {
+            return Ok(None);
+        }
+        let mut scorer = SectionScorer {
+            ja,
+            gram,
+            implied: self.implied,
+            doc: 0,
+            score: 0.0,
+        };
+        scorer.find(0);
+        Ok(Some(scorer))
+    }
+}
+
+impl Weight for SectionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.section_scorer(reader, boost)? {
+            Some(scorer) => Box::new(scorer),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.section_scorer(reader, 1.0)?;
+        match scorer.as_mut().map(|s| s.seek(doc)) {
+            Some(found) if found == doc => {
+                let score = scorer.map_or(0.0, |mut s| s.score());
+                Ok(Explanation::new("dictionary words or bigram run", score))
+            }
+            _ => Err(TantivyError::InvalidArgument(format!(
+                "document #{doc} does not match"
+            ))),
+        }
+    }
+}
+
+/// One side's postings in a segment, positioned on a document holding all its terms.
+struct Run {
+    /// (shift, postings), rarest first.
+    postings: Vec<(u32, SegmentPostings)>,
+    bm25: Option<Bm25Weight>,
+    norms: FieldNormReader,
+    /// The current document holding every term, not yet checked for their order.
+    doc: DocId,
+    left: Vec<u32>,
+    right: Vec<u32>,
+}
+
+impl Run {
+    /// Moves to the first document at or after `target` holding every term.
+    fn align(&mut self, mut target: DocId) -> DocId {
+        'candidates: while target != TERMINATED {
+            for (_, p) in &mut self.postings {
+                let mut doc = p.doc();
+                if doc < target {
+                    doc = p.seek(target);
+                }
+                if doc > target {
+                    target = doc;
+                    continue 'candidates;
+                }
+            }
+            break;
+        }
+        self.doc = target;
+        target
+    }
+
+    /// Moves forward to `target` unless already there or past it.
+    fn at_least(&mut self, target: DocId) -> DocId {
+        if self.doc < target {
+            self.align(target)
+        } else {
+            self.doc
+        }
+    }
+
+    /// How often the phrase occurs in the current document.
+    fn count(&mut self) -> u32 {
+        if let [(_, only)] = self.postings.as_slice() {
+            return only.term_freq();
+        }
+        let (first, rest) = self.postings.split_at_mut(1);
+        let (shift, p) = &mut first[0];
+        p.positions_with_offset(*shift, &mut self.left);
+        for (shift, p) in rest {
+            p.positions_with_offset(*shift, &mut self.right);
+            let right = &self.right;
+            // Both are sorted: keep what `right` also holds.
+            let mut j = 0;
+            self.left.retain(|&x| {
+                while j < right.len() && right[j] < x {
+                    j += 1;
+                }
+                j < right.len() && right[j] == x
+            });
+            if self.left.is_empty() {
+                return 0;
+            }
+        }
+        self.left.len() as u32
+    }
+
+    fn score(&self, count: u32) -> Score {
+        match &self.bm25 {
+            Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.doc), count),
+            None => 1.0,
+        }
+    }
+}
+
+struct SectionScorer {
+    ja: Option<Run>,
+    gram: Option<Run>,
+    implied: bool,
+    doc: DocId,
+    score: Score,
+}
+
+impl SectionScorer {
+    /// Moves to the first matching document at or after `target` and scores it.
+    fn find(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let ja_doc = self.ja.as_mut().map_or(TERMINATED, |r| r.at_least(target));
+            let gram_doc = self
+                .gram
+                .as_mut()
+                .map_or(TERMINATED, |r| r.at_least(target));
+            let doc = ja_doc.min(gram_doc);
+            if doc == TERMINATED {
+                self.doc = TERMINATED;
+                self.score = 0.0;
+                return TERMINATED;
+            }
+            let mut score = 0.0;
+            let mut ja_count = 0;
+            if let Some(ja) = self.ja.as_mut().filter(|r| r.doc == doc) {
+                ja_count = ja.count();
+                if ja_count > 0 {
+                    score += ja.score(ja_count);
+                }
+            }
+            let mut gram_count = 0;
+            if let Some(gram) = self.gram.as_mut().filter(|r| r.doc == doc) {
+                gram_count = if self.implied && ja_count > 0 {
+                    ja_count
+                } else {
+                    gram.count()
+                };
+                if gram_count > 0 {
+                    score += gram.score(gram_count);
+                }
+            }
+            if ja_count > 0 || gram_count > 0 {
+                self.doc = doc;
+                self.score = score;
+                return doc;
+            }
+            target = doc + 1;
+        }
+    }
+}
+
+impl DocSet for SectionScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.find(self.doc + 1)
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if target <= self.doc {
+            return self.doc;
+        }
+        self.find(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        let hint = |run: &Option<Run>| {
+            run.as_ref()
+                .and_then(|r| r.postings.first())
+                .map_or(0, |(_, p)| p.doc_freq())
+        };
+        hint(&self.ja).max(hint(&self.gram))
+    }
+}
+
+impl Scorer for SectionScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, TermQuery};
+    use tantivy::{DocAddress, Index, IndexReader, TantivyDocument};
+
+    use super::*;
+    use crate::analysis::{self, Morphology, Side};
+    use crate::schema::{Fields, Section};
+
+    /// Pieces of text chosen so that phrases occur often, split by spaces and sentence ends,
+    /// inside katakana compounds and next to English words.
+    const PIECES: [&str; 22] = [
+        "可",
+        "観測",
+        "性",
+        "の",
+        "自動",
+        "化",
+        "運用",
+        "オブザーバビリティ",
+        "ツール",
+        "監視",
+        "を",
+        "する",
+        " ",
+        "。",
+        "k8s",
+        "データ",
+        "可観測性",
+        "自動化",
+        "運用の自動化",
+        "オブザーバビリティツール",
+        "監視ツール",
+        "データの可観測性",
+    ];
+
+    struct Corpus {
+        fields: Fields,
+        reader: IndexReader,
+    }
+
+    fn text(pieces: &[usize]) -> String {
+        pieces.iter().map(|&i| PIECES[i]).collect()
+    }
+
+    /// 300 takeaways made of 3 to 14 pieces, in a few segments.
+    static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        crate::schema::register_tokenizers(&index).expect("dictionary loads");
+        let mut writer: tantivy::IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            // xorshift: deterministic, good enough to pick pieces.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for i in 0..300 {
+            let len = 3 + next(12);
+            let pieces: Vec<usize> = (0..len).map(|_| next(PIECES.len())).collect();
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.key, format!("e/t{i}"));
+            let f = fields.section(Section::Takeaways);
+            let body = text(&pieces);
+            doc.add_text(f.ja, &body);
+            doc.add_text(f.gram, &body);
+            writer.add_document(doc).expect("add");
+            if i % 100 == 99 {
+                writer.commit().expect("commit");
+            }
+        }
+        writer.commit().expect("commit");
+        let reader = index.reader().expect("reader");
+        Corpus { fields, reader }
+    });
+
+    fn scores(query: &dyn Query) -> BTreeMap<DocAddress, Score> {
+        let searcher = CORPUS.reader.searcher();
+        searcher
+            .search(query, &TopDocs::with_limit(1_000).order_by_score())
+            .expect("search")
+            .into_iter()
+            .map(|(score, doc)| (doc, score))
+            .collect()
+    }
+
+    /// What the section query replaces: a tantivy phrase (or term) query per view.
+    fn two_phrases(
+        fields: &Fields,
+        words: &[analysis::Gram],
+        grams: &[analysis::Gram],
+    ) -> BooleanQuery {
+        let f = fields.section(Section::Takeaways);
+        let phrase = |field, tokens: &[analysis::Gram], boost: Score| -> (Occur, Box<dyn Query>) {
+            let base = tokens[0].position;
+            let terms: Vec<(usize, Term)> = tokens
+                .iter()
+                .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
+                .collect();
+            let query: Box<dyn Query> = if terms.len() == 1 {
+                Box::new(TermQuery::new(
+                    terms[0].1.clone(),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new_with_offset(terms))
+            };
+            (Occur::Should, Box::new(BoostQuery::new(query, boost)))
+        };
+        let mut clauses = vec![phrase(f.gram, grams, 1.0)];
+        if !words.is_empty() {
+            clauses.push(phrase(f.ja, words, 1.5));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    fn section_query(
+        fields: &Fields,
+        words: &[analysis::Gram],
+        grams: &[analysis::Gram],
+        implied: bool,
+    ) -> SectionQuery {
+        let f = fields.section(Section::Takeaways);
+        let positioned = |field, tokens: &[analysis::Gram]| -> Phrase {
+            let base = tokens.first().map_or(0, |t| t.position);
+            tokens
+                .iter()
+                .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
+                .collect()
+        };
+        SectionQuery {
+            ja: positioned(f.ja, words),
+            gram: positioned(f.gram, grams),
+            ja_boost: 1.5,
+            gram_boost: 1.0,
+            implied,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The section query, with pair terms for the dictionary words, matches exactly the
+        /// talks that the two phrase queries it replaces match. Without pairs and without the
+        /// shortcut, the scores are the same too.
+        #[test]
+        fn matches_what_the_two_phrases_match(query in proptest::collection::vec(0..PIECES.len(), 1..5)) {
+            let normalized = analysis::normalize(&text(&query));
+            let morphology = Morphology::shared().expect("dictionary loads");
+            let words = morphology.tokens(&normalized);
+            let grams = analysis::grams(&normalized, Side::Query);
+            prop_assume!(!grams.is_empty());
+            let fields = &CORPUS.fields;
+            let expected = scores(&two_phrases(fields, &words, &grams));
+            let paired = analysis::paired(&words);
+            for implied in [false, true] {
+                // The shortcut is only taken for a word that is one CJK run.
+                if implied && !normalized.chars().all(analysis::is_cjk) {
+                    continue;
+                }
+                let got = scores(&section_query(fields, &paired, &grams, implied));
+                prop_assert_eq!(got.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>(),
+                    "{:?} implied={}", normalized, implied);
+            }
+            let got = scores(&section_query(fields, &words, &grams, false));
+            for (doc, score) in &expected {
+                prop_assert!((got[doc] - score).abs() < 1e-4, "{:?}: {} vs {}", normalized, got[doc], score);
+            }
+        }
+    }
+
+    #[test]
+    fn the_corpus_holds_the_hard_cases() {
+        // The property above is only as good as its corpus: common phrases must match many
+        // talks, across segments, and some words must sit inside compounds.
+        let fields = &CORPUS.fields;
+        let morphology = Morphology::shared().expect("dictionary loads");
+        for (query, at_least) in [
+            ("可観測性", 20),
+            ("自動化", 20),
+            ("オブザーバビリティ", 20),
+            ("観測", 20),
+        ] {
+            let query = &analysis::normalize(query);
+            let words = morphology.tokens(query);
+            let grams = analysis::grams(query, Side::Query);
+            let n = scores(&two_phrases(fields, &words, &grams)).len();
+            assert!(n >= at_least, "{query}: {n}");
+        }
+        assert!(CORPUS.reader.searcher().segment_readers().len() >= 3);
+    }
+}
