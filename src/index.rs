@@ -506,8 +506,9 @@ const MIN_THREAD_BUDGET: usize = 15_000_000;
 /// Merges aim at groups of this many bytes, so a merge maps only part of the index at once
 /// (the pages it reads count in the process's memory). Merging everything into one segment,
 /// as tantivy's default policy does, peaked at 428 MB for 100k notes; groups of 96 MB (4
-/// segments of ~75 MB) peaked at 191–198 MB, groups of 64 MB (6 segments) at 180 MB, set
-/// by indexing rather than merging, for a p99 of 4.2–4.3 ms instead of 3.8–4.2.
+/// segments of ~75 MB) peaked at 191–198 MB, groups of 64 MB (6 segments) at 174–185 MB,
+/// set by indexing rather than merging, for a p99 of 4.2–4.3 ms instead of 3.8–4.2 (2 cores;
+/// more cores round the count up to more, smaller groups).
 const MERGE_GROUP_BYTES: u64 = 64 << 20;
 
 /// A bulk build leaves up to this many segments as they are (10k notes make 2): merging
@@ -550,7 +551,7 @@ fn build(store: &Store, fields: &Fields, index: &Index, place: &Path) -> Result<
 /// per group asks for, rounded up to a multiple of `cores`, and balanced by size (largest
 /// segment first into the lightest group). Segments are not split, so a group can exceed
 /// `limit` when the segments are few and large; a bulk build writes many small ones (100k
-/// notes: 12 of ~21 MB, merged into 4 of ~65 MB). The multiple of `cores` is because a
+/// notes on 2 cores: 15 of ~20 MB, merged into 6 of ~50 MB). The multiple of `cores` is because a
 /// search gives each core whole segments: 3 segments on 2 cores leave one core idle for a
 /// third of the time.
 fn merge_in_groups(index: &Index, limit: u64, cores: usize) -> tantivy::Result<()> {

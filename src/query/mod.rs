@@ -558,6 +558,7 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
     let title = stored_text(&doc, fields.title).unwrap_or_default();
     // Only the morphological views, so the shared event or kind does not make talks similar,
     // and the talk's own function words are stop words.
+    let morphology = Morphology::shared()?;
     let mut texts = Vec::new();
     let mut doc_fields = Vec::new();
     for section in Section::ALL {
@@ -565,27 +566,20 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
         let values: Vec<tantivy::schema::OwnedValue> = doc
             .get_all(field)
             .filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
-            .inspect(|text| texts.push(text.clone()))
-            .map(tantivy::schema::OwnedValue::Str)
+            .map(|text| {
+                let words = words_of(&morphology, &text);
+                texts.push(text);
+                tantivy::schema::OwnedValue::PreTokStr(words)
+            })
             .collect();
         if !values.is_empty() {
             doc_fields.push((field, values));
         }
     }
-    let morphology = Morphology::shared()?;
-    let joined = texts.join("\n");
-    let mut stop_words = morphology.function_words(&joined);
-    // Pair terms only repeat their words (see `analysis::paired`); as rare terms they would
-    // crowd the words out of the similarity query.
-    let mut indexed = analysis::Tokens::default();
-    morphology.index_tokens_into(&analysis::normalize(&joined), &mut indexed);
-    stop_words.extend(
-        (0..indexed.len())
-            .filter_map(|i| indexed.get(i))
-            .filter(|(term, _)| analysis::is_pair(term))
-            .map(|(term, _)| term.to_owned()),
-    );
-    let stop_words: Vec<String> = stop_words.into_iter().collect();
+    let stop_words: Vec<String> = morphology
+        .function_words(&texts.join("\n"))
+        .into_iter()
+        .collect();
     let like = tantivy::query::MoreLikeThisQuery::builder()
         .with_min_doc_frequency(1)
         .with_min_term_frequency(1)
@@ -609,6 +603,25 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
         hits.push(hit(fields, &doc, score, &needles));
     }
     Ok(Some(hits))
+}
+
+/// A text as the similarity query reads it: the morphological view's words without the
+/// pair terms the index adds (see `analysis::paired`), which only repeat the words and, as
+/// rare terms, would crowd them out of the query.
+fn words_of(morphology: &Morphology, text: &str) -> tantivy::tokenizer::PreTokenizedString {
+    let tokens = morphology
+        .tokens(&analysis::normalize(text))
+        .into_iter()
+        .map(|word| tantivy::tokenizer::Token {
+            text: word.text,
+            position: word.position,
+            ..tantivy::tokenizer::Token::default()
+        })
+        .collect();
+    tantivy::tokenizer::PreTokenizedString {
+        text: text.to_owned(),
+        tokens,
+    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,11 @@
 //! the whole search. Where the dictionary words of a word that is one CJK run matched, the
 //! bigram run is the same characters, so this scorer counts it as occurring as often as the
 //! words did instead of reading its positions. The set of matching documents is exactly that
-//! of the two phrases; only in text where a space splits the word does the bigram part add
-//! a score it would not have earned.
+//! of the two phrases; only the bigram part's score can differ from theirs: it is earned
+//! without the run being there where a separator that does not end a sentence splits the
+//! word (可、観測性) and the run's bigrams all occur elsewhere in the section, and it is
+//! counted too low where the word also sits inside a longer compound that the dictionary
+//! cuts differently.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
@@ -323,6 +326,22 @@ impl DocSet for SectionScorer {
         };
         hint(&self.ja).max(hint(&self.gram))
     }
+
+    /// As tantivy's own scorers count it, so an intersection is led by the cheapest part: a
+    /// term costs its documents; a phrase, ten times its terms for each candidate, whose
+    /// positions are read.
+    fn cost(&self) -> u64 {
+        let cost = |run: &Option<Run>| {
+            run.as_ref().map_or(0, |r| {
+                let candidates = r.postings.first().map_or(0, |(_, p)| p.doc_freq() as u64);
+                match r.postings.len() {
+                    1 => candidates,
+                    terms => candidates * 10 * terms as u64,
+                }
+            })
+        };
+        cost(&self.ja) + cost(&self.gram)
+    }
 }
 
 impl Scorer for SectionScorer {
@@ -381,14 +400,33 @@ mod tests {
         pieces.iter().map(|&i| PIECES[i]).collect()
     }
 
-    /// 300 takeaways made of 3 to 14 pieces, in a few segments.
-    static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
+    /// An in-memory index of one talk per body (takeaways only), committed every
+    /// `per_segment` talks.
+    fn corpus(bodies: impl IntoIterator<Item = String>, per_segment: usize) -> Corpus {
         let fields = Fields::new();
         let index = Index::create_in_ram(fields.schema.clone());
         crate::schema::register_tokenizers(&index).expect("dictionary loads");
         let mut writer: tantivy::IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
+        let f = fields.section(Section::Takeaways);
+        for (i, body) in bodies.into_iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.key, format!("e/t{i}"));
+            doc.add_text(f.ja, &body);
+            doc.add_text(f.gram, &body);
+            writer.add_document(doc).expect("add");
+            if i % per_segment == per_segment - 1 {
+                writer.commit().expect("commit");
+            }
+        }
+        writer.commit().expect("commit");
+        let reader = index.reader().expect("reader");
+        Corpus { fields, reader }
+    }
+
+    /// 300 takeaways made of 3 to 14 pieces, in a few segments.
+    static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = |n: usize| {
             // xorshift: deterministic, good enough to pick pieces.
@@ -397,27 +435,22 @@ mod tests {
             state ^= state << 17;
             (state % n as u64) as usize
         };
-        for i in 0..300 {
-            let len = 3 + next(12);
-            let pieces: Vec<usize> = (0..len).map(|_| next(PIECES.len())).collect();
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.key, format!("e/t{i}"));
-            let f = fields.section(Section::Takeaways);
-            let body = text(&pieces);
-            doc.add_text(f.ja, &body);
-            doc.add_text(f.gram, &body);
-            writer.add_document(doc).expect("add");
-            if i % 100 == 99 {
-                writer.commit().expect("commit");
-            }
-        }
-        writer.commit().expect("commit");
-        let reader = index.reader().expect("reader");
-        Corpus { fields, reader }
+        let bodies: Vec<String> = (0..300)
+            .map(|_| {
+                let len = 3 + next(12);
+                let pieces: Vec<usize> = (0..len).map(|_| next(PIECES.len())).collect();
+                text(&pieces)
+            })
+            .collect();
+        corpus(bodies, 100)
     });
 
     fn scores(query: &dyn Query) -> BTreeMap<DocAddress, Score> {
-        let searcher = CORPUS.reader.searcher();
+        scores_in(&CORPUS, query)
+    }
+
+    fn scores_in(corpus: &Corpus, query: &dyn Query) -> BTreeMap<DocAddress, Score> {
+        let searcher = corpus.reader.searcher();
         searcher
             .search(query, &TopDocs::with_limit(1_000).order_by_score())
             .expect("search")
@@ -505,6 +538,7 @@ mod tests {
                     "{:?} implied={}", normalized, implied);
             }
             let got = scores(&section_query(fields, &words, &grams, false));
+            prop_assert_eq!(got.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
             for (doc, score) in &expected {
                 prop_assert!((got[doc] - score).abs() < 1e-4, "{:?}: {} vs {}", normalized, got[doc], score);
             }
@@ -530,5 +564,66 @@ mod tests {
             assert!(n >= at_least, "{query}: {n}");
         }
         assert!(CORPUS.reader.searcher().segment_readers().len() >= 3);
+        // And some talks must match by their bigrams only (測性 is inside 観測 性), or a
+        // shortcut that skipped bigram-only matches would pass.
+        let query = "測性";
+        let words = morphology.tokens(query);
+        let grams = analysis::grams(query, Side::Query);
+        let both = scores(&two_phrases(fields, &words, &grams)).len();
+        let f = fields.section(Section::Takeaways);
+        let words_only = PhraseQuery::new_with_offset(
+            words
+                .iter()
+                .map(|w| (w.position, Term::from_field_text(f.ja, &w.text)))
+                .collect(),
+        );
+        let by_words = scores(&words_only).len();
+        assert!(both > by_words + 10, "{both} vs {by_words}");
+    }
+
+    #[test]
+    fn the_shortcut_scores_a_word_written_whole_as_its_bigrams_would() {
+        let bodies = [
+            "可観測性の話",
+            "可観測性と可観測性",
+            "データの可観測性を上げる。可観測性",
+            "運用の話",
+            "可、観測性",
+            "可、観測性。不可観",
+        ];
+        let corpus = corpus(bodies.iter().map(|b| b.to_string()), 2);
+        let fields = &corpus.fields;
+        let morphology = Morphology::shared().expect("dictionary loads");
+        let words = analysis::paired(&morphology.tokens("可観測性"));
+        let grams = analysis::grams("可観測性", Side::Query);
+        let checked = scores_in(&corpus, &section_query(fields, &words, &grams, false));
+        let shortcut = scores_in(&corpus, &section_query(fields, &words, &grams, true));
+        assert_eq!(checked.len(), 5, "{checked:?}");
+        assert_eq!(
+            checked.keys().collect::<Vec<_>>(),
+            shortcut.keys().collect::<Vec<_>>()
+        );
+        let searcher = corpus.reader.searcher();
+        for (doc, score) in &checked {
+            let body = searcher
+                .doc::<TantivyDocument>(*doc)
+                .expect("doc")
+                .get_first(fields.key)
+                .and_then(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
+                .and_then(|key| key.strip_prefix("e/t")?.parse::<usize>().ok())
+                .map(|i| bodies[i])
+                .expect("body");
+            if body.contains("可観測性") {
+                // Written whole: the same score, without reading the bigrams' positions.
+                assert!((shortcut[doc] - score).abs() < 1e-5, "{body}");
+            } else if body.contains("可観") {
+                // Split by a comma: the words match, the bigram run does not, but all its
+                // bigrams occur, so the shortcut adds their score anyway (module docs).
+                assert!(shortcut[doc] > *score, "{body}");
+            } else {
+                // Without all the bigrams in the talk there is nothing to add.
+                assert!((shortcut[doc] - score).abs() < 1e-5, "{body}");
+            }
+        }
     }
 }
