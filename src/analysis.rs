@@ -393,10 +393,18 @@ const PAIR_JOIN: char = '\u{1f}';
 /// pair term is as rare as its rarer word, so such a phrase becomes a phrase of rare terms, or
 /// a single term (自動化 is the pair 自動+化). Only pairs with a one-character CJK word are
 /// kept, which adds about one term for every two words rather than one for each.
-fn pairs(a: &str, b: &str) -> bool {
+fn pairs((a, p): (&str, usize), (b, q): (&str, usize)) -> bool {
     let cjk = |w: &str| w.chars().all(is_cjk);
     let single = |w: &str| w.chars().nth(1).is_none();
-    (single(a) || single(b)) && cjk(a) && cjk(b)
+    q == p + 1 && (single(a) || single(b)) && cjk(a) && cjk(b)
+}
+
+/// Writes the pair term of two words into `out`, replacing what it held.
+fn pair_term(a: &str, b: &str, out: &mut String) {
+    out.clear();
+    out.push_str(a);
+    out.push(PAIR_JOIN);
+    out.push_str(b);
 }
 
 /// A query's dictionary words as the phrase to look for: each adjacent pair that the index
@@ -406,9 +414,11 @@ pub fn paired(words: &[Gram]) -> Vec<Gram> {
     let mut phrase = Vec::with_capacity(words.len());
     let mut covered = vec![false; words.len()];
     for (i, w) in words.windows(2).enumerate() {
-        if w[1].position == w[0].position + 1 && pairs(&w[0].text, &w[1].text) {
+        if pairs((&w[0].text, w[0].position), (&w[1].text, w[1].position)) {
+            let mut text = String::new();
+            pair_term(&w[0].text, &w[1].text, &mut text);
             phrase.push(Gram {
-                text: format!("{}{PAIR_JOIN}{}", w[0].text, w[1].text),
+                text,
                 position: w[0].position,
             });
             covered[i] = true;
@@ -509,15 +519,12 @@ impl Morphology {
         let words = out.len();
         let mut pair = String::new();
         for i in start..words.saturating_sub(1) {
-            let (Some((a, p)), Some((b, q))) = (out.get(i), out.get(i + 1)) else {
+            let (Some(a), Some(b)) = (out.get(i), out.get(i + 1)) else {
                 continue;
             };
-            if q == p + 1 && pairs(a, b) {
-                pair.clear();
-                pair.push_str(a);
-                pair.push(PAIR_JOIN);
-                pair.push_str(b);
-                out.push(&pair, p);
+            if pairs(a, b) {
+                pair_term(a.0, b.0, &mut pair);
+                out.push(&pair, a.1);
             }
         }
     }

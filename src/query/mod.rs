@@ -448,13 +448,6 @@ fn text_query(
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for section in sections {
         let f = fields.section(*section);
-        let positioned = |field: Field, tokens: &[analysis::Gram]| -> Vec<(usize, Term)> {
-            let base = tokens.first().map_or(0, |t| t.position);
-            tokens
-                .iter()
-                .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
-                .collect()
-        };
         if prefix {
             let query = PhrasePrefixQuery::new_with_offset(positioned(f.gram, &grams));
             alternatives.push((
@@ -488,6 +481,15 @@ fn text_query(
         }
     }
     Some(boxed(BooleanQuery::new(alternatives)))
+}
+
+/// Tokens as the terms of a phrase in `field`, with their offsets from the first one.
+fn positioned(field: Field, tokens: &[analysis::Gram]) -> Vec<(usize, Term)> {
+    let base = tokens.first().map_or(0, |t| t.position);
+    tokens
+        .iter()
+        .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
+        .collect()
 }
 
 fn filter_query(

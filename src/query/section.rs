@@ -362,6 +362,7 @@ mod tests {
 
     use super::*;
     use crate::analysis::{self, Morphology, Side};
+    use crate::query::positioned;
     use crate::schema::{Fields, Section};
 
     /// Pieces of text chosen so that phrases occur often, split by spaces and sentence ends,
@@ -467,11 +468,7 @@ mod tests {
     ) -> BooleanQuery {
         let f = fields.section(Section::Takeaways);
         let phrase = |field, tokens: &[analysis::Gram], boost: Score| -> (Occur, Box<dyn Query>) {
-            let base = tokens[0].position;
-            let terms: Vec<(usize, Term)> = tokens
-                .iter()
-                .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
-                .collect();
+            let terms = positioned(field, tokens);
             let query: Box<dyn Query> = if terms.len() == 1 {
                 Box::new(TermQuery::new(
                     terms[0].1.clone(),
@@ -496,13 +493,6 @@ mod tests {
         implied: bool,
     ) -> SectionQuery {
         let f = fields.section(Section::Takeaways);
-        let positioned = |field, tokens: &[analysis::Gram]| -> Phrase {
-            let base = tokens.first().map_or(0, |t| t.position);
-            tokens
-                .iter()
-                .map(|t| (t.position - base, Term::from_field_text(field, &t.text)))
-                .collect()
-        };
         SectionQuery {
             ja: positioned(f.ja, words),
             gram: positioned(f.gram, grams),
@@ -571,12 +561,7 @@ mod tests {
         let grams = analysis::grams(query, Side::Query);
         let both = scores(&two_phrases(fields, &words, &grams)).len();
         let f = fields.section(Section::Takeaways);
-        let words_only = PhraseQuery::new_with_offset(
-            words
-                .iter()
-                .map(|w| (w.position, Term::from_field_text(f.ja, &w.text)))
-                .collect(),
-        );
+        let words_only = PhraseQuery::new_with_offset(positioned(f.ja, &words));
         let by_words = scores(&words_only).len();
         assert!(both > by_words + 10, "{both} vs {by_words}");
     }
