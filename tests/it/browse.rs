@@ -4,7 +4,7 @@ use std::fs;
 
 use serde_json::Value;
 
-use crate::common::{Kb, path_after, stderr, stdout};
+use crate::common::{Kb, field_strs, path_after, stderr, stdout};
 
 /// Two events, three talks with different kinds and tags, takeaways, a tool and a link.
 fn populated() -> Kb {
@@ -497,19 +497,9 @@ fn talks_are_listed_and_exported_in_id_order() {
         kb.ok(&["new", &format!("Talk {id}"), "--id", id, "--no-edit"]);
     }
     let json: Value = serde_json::from_slice(&kb.ok(&["list", "--json"]).stdout).unwrap();
-    let ids: Vec<&str> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids = field_strs(json.as_array().unwrap(), "id");
     assert_eq!(ids, ["ev/4", "ev/5", "ev/5--a"]);
     let export: Value = serde_json::from_slice(&kb.ok(&["export"]).stdout).unwrap();
-    let ids: Vec<&str> = export["events"][0]["talks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let ids = field_strs(export["events"][0]["talks"].as_array().unwrap(), "id");
     assert_eq!(ids, ["4", "5", "5--a"]);
 }

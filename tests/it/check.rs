@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Kb, stderr, stdout};
+use crate::common::{Kb, field_strs, stderr, stdout};
 
 fn clean_kb() -> Kb {
     let kb = Kb::with_event();
@@ -243,14 +243,9 @@ fn other_commands_skip_invalid_notes_with_a_warning() {
     let out = kb.ok(&["export"]);
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let events = json["events"].as_array().unwrap();
-    let ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    let ids = field_strs(events, "id");
     assert_eq!(ids, ["ev"]);
-    let talks: Vec<&str> = events[0]["talks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap())
-        .collect();
+    let talks = field_strs(events[0]["talks"].as_array().unwrap(), "id");
     assert_eq!(talks, ["good"]);
     let err = stderr(&out);
     assert!(

@@ -241,6 +241,22 @@ fn snapshot_with_lock(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
+/// The string under `key` in each object of a JSON list: the ids of hits, talks or events,
+/// the names of speakers.
+pub fn field_strs<'a>(
+    items: impl IntoIterator<Item = &'a serde_json::Value>,
+    key: &str,
+) -> Vec<&'a str> {
+    items
+        .into_iter()
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {key:?} in {item}"))
+        })
+        .collect()
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }

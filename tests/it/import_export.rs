@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Kb, stderr, stdout};
+use crate::common::{Kb, field_strs, stderr, stdout};
 
 /// A knowledge base that uses every field, with Japanese, multi-line text and two events.
 fn rich() -> Kb {
@@ -89,7 +89,7 @@ fn export_has_the_documented_shape() {
     assert!(!find_key(&json, "schema"), "per-note schema leaked: {text}");
 
     let events = json["events"].as_array().unwrap();
-    let ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    let ids = field_strs(events, "id");
     assert_eq!(ids, ["ev", "example-event"]);
     let ev = &events[0];
     assert_eq!(ev["name"], "Example Conf");

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::{Kb, stderr, stdout};
+use crate::common::{Kb, field_strs, stderr, stdout};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -851,7 +851,7 @@ fn empty_queries_list_the_most_recent_talks() {
     for query in ["\"\"", "-", "OR", "", "  ", "　", "-\"\"", "「」"] {
         let out = search(&kb, &["--json", "--", query]);
         let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
-        let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+        let found = field_strs(&found, "id");
         assert_eq!(found, recent, "query {query:?}");
         assert!(
             !stderr(&out).contains("error"),
@@ -1362,7 +1362,7 @@ fn an_invalid_note_is_skipped_by_search() {
     for _ in 0..2 {
         let out = search(&kb, &["--json", "サイドカー"]);
         let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
-        let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+        let found = field_strs(&found, "id");
         assert_eq!(found, ["ev/second"]);
         finds(&kb, &["カーネル"], &[]);
     }
@@ -1674,12 +1674,7 @@ fn speakers_name_lists_their_talks() {
     );
     let out = kb.ok(&["speakers", "--json"]);
     let all: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let names: Vec<&str> = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["name"].as_str().unwrap())
-        .collect();
+    let names = field_strs(all.as_array().unwrap(), "name");
     assert_eq!(names[0], "山田 太郎", "the most talks first: {names:?}");
     assert_eq!(
         names.iter().copied().collect::<BTreeSet<_>>(),
@@ -1697,7 +1692,7 @@ fn related_returns_similar_talks_but_not_the_talk_itself() {
     let kb = related_kb();
     let out = kb.ok(&["related", "--json", "cnds-2024/mesh"]);
     let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
-    let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let found = field_strs(&found, "id");
     assert!(!found.is_empty());
     assert_eq!(found[0], "more/mesh-ops", "{found:?}");
     assert!(!found.contains(&"cnds-2024/mesh"), "{found:?}");
@@ -1719,7 +1714,7 @@ fn related_leaves_out_talks_that_share_only_particles() {
     // The cooking talk shares nothing with the mesh talk but particles such as の.
     let out = kb.ok(&["related", "--json", "--limit", "50", "cnds-2024/mesh"]);
     let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
-    let found: Vec<&str> = found.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let found = field_strs(&found, "id");
     assert!(!found.contains(&"more/cooking"), "{found:?}");
 }
 
