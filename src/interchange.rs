@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::note::{Event, Slug, Talk, TalkRef};
+use crate::store::reconcile::Rebase;
 use crate::store::{NoteKey, Store};
 
 /// The interchange format's version; the JSON's `talknotes` field.
@@ -237,9 +238,10 @@ pub fn import(
             } else if update {
                 store.ensure_rewritable(&NoteKey::Event(event_id.clone()))?;
                 if !dry_run {
-                    let new = bundle.event.clone();
-                    store.update_event(&event_id, |e| {
-                        *e = new;
+                    // The imported note replaces the one read: a note saved meanwhile by
+                    // someone else needs a three-way merge, not a blind re-application.
+                    store.update_event_with(&event_id, Rebase::ThreeWay, |e| {
+                        *e = bundle.event.clone();
                         Ok(())
                     })?;
                 }
@@ -265,9 +267,8 @@ pub fn import(
                 } else if update {
                     store.ensure_rewritable(&NoteKey::Talk(id.clone()))?;
                     if !dry_run {
-                        let new = talk.clone();
-                        store.update_talk(&id, |t| {
-                            *t = new;
+                        store.update_talk_with(&id, Rebase::ThreeWay, |t| {
+                            *t = talk.clone();
                             Ok(())
                         })?;
                     }
