@@ -2,7 +2,7 @@
 //! by rename, and a directory swapped for a link, just before tn renames its new version into
 //! place. Made deterministic by the debug build's fault hook (`TN_TEST_BEFORE_RENAME`, a
 //! shell command run right before that rename, with `TN_TEST_NOTE` naming the file). Also
-//! what an editor can leave instead of `tn edit`'s draft.
+//! what an editor can leave instead of `tn edit`'s draft, and a file-size limit.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -491,4 +491,56 @@ fn the_draft_is_read_back_like_a_note() {
         fs::read_to_string(&secret).unwrap(),
         "root:x:0:0:OUTSIDE SECRET\n"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 10: a file-size limit
+
+#[test]
+fn a_file_size_limit_is_reported_naming_the_note() {
+    // Regression: `tn jot` under `ulimit -f 1` was killed by SIGXFSZ (exit 153) without a word.
+    let kb = kb_with_talk();
+    for i in 0..12 {
+        kb.ok(&[
+            "jot",
+            "--at",
+            "10:02",
+            &format!("line {i} to grow the note"),
+        ]);
+    }
+    let before = kb.read_bytes("notes/ev/t.ron");
+    assert!(
+        before.len() > 512,
+        "the note must exceed one 512-byte block"
+    );
+    for args in [
+        &["jot", "--at", "10:03", "one more"][..],
+        &["tool", "Cilium"],
+        &["tag", "ebpf"],
+    ] {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("ulimit -f 1; exec \"$@\"")
+            .arg("sh")
+            .arg(assert_cmd::cargo::cargo_bin("tn"))
+            .arg("--dir")
+            .arg(&kb.root)
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &kb.base)
+            .env("TMPDIR", &kb.tmp)
+            .env("TZ", "UTC")
+            .current_dir(&kb.root);
+        let out = common::run_bounded(cmd, WATCHDOG, &format!("{args:?}"));
+        expect_code(&out, 1, &format!("{args:?} under ulimit -f 1"));
+        let err = stderr(&out);
+        assert!(
+            err.contains("notes/ev/t.ron: cannot save: File too large"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("nothing was written"), "{args:?}: {err}");
+        assert_eq!(kb.read_bytes("notes/ev/t.ron"), before, "{args:?}");
+        assert!(kb.files_named_like(".tn-").is_empty(), "{args:?}");
+    }
 }
