@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::note::{Event, Slug, Talk, TalkRef};
 use crate::store::reconcile::Rebase;
-use crate::store::{NoteKey, Store};
+use crate::store::{NoteKey, Store, codec};
 
 /// The interchange format's version; the JSON's `talknotes` field.
 pub const FORMAT_VERSION: u32 = 1;
@@ -101,7 +101,7 @@ pub fn from_json(path: &Path, text: &str) -> Result<Vec<EventBundle>> {
             path.display()
         ))
     };
-    let document: Value = serde_json::from_str(text).map_err(|e| {
+    let document: Value = serde_json::from_str(codec::without_bom(text)).map_err(|e| {
         fail(
             &format!("line {} column {}", e.line(), e.column()),
             e.to_string(),

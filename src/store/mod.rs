@@ -565,7 +565,7 @@ impl Store {
             if has_comments && round == 1 {
                 return Err(Error::WouldDropComments { path });
             }
-            let text = to_text(&path, &ours)?;
+            let text = keep_bom(&current.raw.bytes, to_text(&path, &ours)?);
             if has_comments {
                 // Comments came with someone else's save: their version stays, and so does tn's.
                 let reason = "it has comments now, which tn cannot keep when it rewrites the file";
@@ -973,6 +973,16 @@ fn file_name(path: &Path) -> String {
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A note saved with a byte order mark keeps it: the mark was the user's editor's choice, and
+/// dropping it would make every capture change the first line in `git diff`.
+fn keep_bom(original: &[u8], text: String) -> String {
+    if original.starts_with(codec::BOM.as_bytes()) {
+        format!("{}{text}", codec::BOM)
+    } else {
+        text
+    }
 }
 
 /// Keeps a version tn could not save in a file of its own, so that nothing is lost: beside

@@ -544,3 +544,77 @@ fn a_file_size_limit_is_reported_naming_the_note() {
         assert!(kb.files_named_like(".tn-").is_empty(), "{args:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Item 11: a UTF-8 byte order mark
+
+const BOM: &str = "\u{feff}";
+
+#[test]
+fn a_note_saved_with_a_byte_order_mark_is_read_searched_and_keeps_it() {
+    // Regression: "Expected opening `(`" at 1:1, and the note vanished from search.
+    let kb = kb_with_talk();
+    let text = format!(
+        "{BOM}Talk(\n    schema: 1,\n    id: \"bom\",\n    title: \"メモ帳で保存したノート\",\n    takeaways: [\n        Takeaway(text: \"ByteOrderMark 付きでも検索できる\"),\n    ],\n)\n"
+    );
+    kb.write("notes/ev/bom.ron", &text);
+    let out = kb.ok(&["check"]);
+    assert!(stderr(&out).contains("no problems"), "{}", stderr(&out));
+    let out = kb.ok(&["search", "ByteOrderMark"]);
+    assert!(stdout(&out).contains("ev/bom"), "{}", stdout(&out));
+    assert!(stdout(&kb.ok(&["list"])).contains("ev/bom"));
+    // A capture rewrites the note and keeps the mark, as the README says.
+    kb.ok(&["jot", "--talk", "ev/bom", "--at", "10:00", "追記"]);
+    let after = kb.read("notes/ev/bom.ron");
+    assert!(after.starts_with(&format!("{BOM}Talk(\n")), "{after:?}");
+    assert_eq!(kb.talk("ev", "bom").takeaways.len(), 2);
+    let out = kb.ok(&["search", "追記"]);
+    assert!(stdout(&out).contains("ev/bom"), "{}", stdout(&out));
+}
+
+#[test]
+fn errors_in_a_note_with_a_byte_order_mark_point_at_the_right_place() {
+    let kb = kb_with_talk();
+    kb.write(
+        "notes/ev/bom.ron",
+        format!("{BOM}Talk(\n    id: \"bom\",\n    title: \"x\",\n    colour: 3,\n)\n"),
+    );
+    kb.write(
+        "notes/ev/first.ron",
+        format!("{BOM}Tlak(\n    id: \"first\",\n)\n"),
+    );
+    let out = kb.fails(&["check"]);
+    let report = stdout(&out);
+    assert!(
+        report.contains("notes/ev/bom.ron:4:5: unknown field `colour`"),
+        "{report}"
+    );
+    assert!(report.contains("notes/ev/first.ron:1:1: "), "{report}");
+}
+
+#[test]
+fn imports_with_a_byte_order_mark_work() {
+    // Regression: BOM-prefixed JSON failed like a broken file.
+    let kb = kb_with_talk();
+    let export = stdout(&kb.ok(&["export"]));
+    let other = Kb::new();
+    fs::write(other.tmp.join("in.json"), format!("{BOM}{export}")).unwrap();
+    other.ok(&["import", "../tmp/in.json"]);
+    assert_eq!(texts(&other.talk("ev", "t")), ["first"]);
+    // A JSON error in such a file is placed as without the mark.
+    fs::write(
+        other.tmp.join("bad.json"),
+        format!("{BOM}{{\n  \"events\": [,]\n}}"),
+    )
+    .unwrap();
+    let out = other.fails(&["import", "../tmp/bad.json"]);
+    assert!(stderr(&out).contains("line 2 column"), "{}", stderr(&out));
+    // Schedules too.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schedule =
+        fs::read_to_string(repo.join("tests/data/schedules/pretalx-cnk2025.json")).unwrap();
+    let third = Kb::new();
+    fs::write(third.tmp.join("s.json"), format!("{BOM}{schedule}")).unwrap();
+    let out = third.ok(&["import", "../tmp/s.json"]);
+    assert!(stdout(&out).contains("created "), "{}", stdout(&out));
+}
