@@ -10,27 +10,34 @@
 //!
 //! Editors write a note whenever they like and take no lock. Comparing the note with what tn
 //! read and then renaming leaves a window between the two in which an editor's save would be
-//! replaced without a word. So [`replace_checked`] makes the rename itself the comparison:
-//! `renameat2(RENAME_EXCHANGE)` swaps tn's new file with whatever is at the note's name at
-//! that instant, after which the temporary name holds exactly the file tn displaced. If that
-//! is still what tn read, it is deleted and the write is done. Otherwise the two are swapped
-//! back, so the other writer's version is in place again and tn's is taken out, and the
-//! caller re-applies or merges its change on that version ([`super::Store`]).
+//! replaced without a word. So [`replace_checked`] closes it from both sides:
 //!
-//! A write into the displaced file *after* the exchange (by a program that opened the note
-//! before it and writes after) would be lost with that file. It cannot happen unseen: the file
-//! can no longer be opened by the note's name, and before comparing it tn takes a read lease
-//! on it, which the kernel grants only while nobody has it open for writing, and which a
-//! later attempt to open it for writing (by another name) breaks. Either way it goes back
-//! into place like a changed file, and the writer's data lands in the note. (An in-place
-//! writer that truncates on open, as shells and editors do, has changed the file the moment
-//! it opens it anyway.) Where leases are not available (another user's file, a file system
-//! without them), the one write that could be missed is one by a program that opened the
-//! note without truncating before the exchange and writes only after the comparison.
+//! - From the read on, tn holds a read lease (`F_SETLEASE`) on the note: the kernel grants it
+//!   only while nobody has the file open for writing, and a program that then opens it for
+//!   writing waits (for tn's few milliseconds at most) while tn sees that it wants to. Just
+//!   before renaming, tn looks: someone waiting, or the note replaced by a rename meanwhile,
+//!   and tn steps back, lets them write, and starts again from their version.
+//! - The rename itself is the final comparison: `renameat2(RENAME_EXCHANGE)` swaps tn's new
+//!   file with whatever is at the note's name at that instant, so afterwards the temporary
+//!   name holds exactly the file tn displaced. If that is still what tn read, it is deleted
+//!   and the write is done; otherwise the two are swapped back, the other writer's version is
+//!   in place again, and the caller re-applies or merges its change on it
+//!   ([`super::reconcile`]).
 //!
+//! A write into the displaced file *after* the exchange, by a program that opened the note
+//! before it and writes after, would be lost with that file. It cannot happen unseen: such a
+//! program is a writer the lease saw (it could not have opened the note for writing without
+//! breaking the lease or making it impossible to take), and the file cannot be opened by the
+//! note's name any more. Likewise nobody can write into tn's new file while it is at the
+//! note's name but not yet confirmed: tn holds a lease on it too, and if it has to be taken
+//! back with someone's write pending, it is kept aside and reported, never deleted.
+//!
+//! Without leases (another user's file, a file system or system without them) the content
+//! comparisons remain; the one write that could then be missed is one by a program that
+//! opened the note without truncating it before the exchange and writes only after the
+//! comparison. (Programs that write in place truncate on open, which changes the file at once.)
 //! Where `RENAME_EXCHANGE` is not supported, the note's name is checked to still lead to the
-//! unchanged file tn read just before a plain rename; the window is then that of one system
-//! call.
+//! unchanged file tn read just before a plain rename: the window is that of one system call.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};

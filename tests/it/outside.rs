@@ -4,7 +4,6 @@
 //! shell command run right before that rename, with `TN_TEST_NOTE` naming the file). Also
 //! what an editor can leave instead of `tn edit`'s draft, and a file-size limit.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -13,7 +12,7 @@ use std::time::Duration;
 use talknotes::note::{Takeaway, Talk};
 use talknotes::store::codec;
 
-use crate::common::{self, Kb, path_after, stderr, stdout};
+use crate::common::{self, Kb, expect_code, path_after, stderr, stdout, tree};
 
 /// Far longer than any command needs: only a hang reaches it, and it is not a timing claim.
 const WATCHDOG: Duration = Duration::from_secs(90);
@@ -95,16 +94,6 @@ fn texts(talk: &Talk) -> Vec<&str> {
     talk.takeaways.iter().map(|t| t.text.as_str()).collect()
 }
 
-fn expect_code(out: &Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: unexpected exit status\nstdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 // ---------------------------------------------------------------------------------------
 // Item 1 of issue 18: an editor's save between tn's check and tn's rename
 
@@ -145,31 +134,15 @@ fn every_capture_keeps_an_editor_save_made_just_before_its_rename() {
                 "ev/t.ron",
                 &body.replace("{editor}", &editor.display().to_string()),
             );
+            // `jot -` reads its line from standard input.
+            let input = kb.base.join("input.txt");
+            fs::write(&input, "tn's line\n").unwrap();
             let mut cmd = kb.std_tn();
             cmd.args(args)
                 .env("TN_TEST_BEFORE_RENAME", &hook.script)
                 .env("TZ", "UTC")
-                .stdin(Stdio::piped());
-            let out = if args.contains(&"-") {
-                // `jot -` reads its lines from standard input.
-                let mut child = cmd
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap();
-                use std::io::Write;
-                child
-                    .stdin
-                    .take()
-                    .unwrap()
-                    .write_all(b"tn's line\n")
-                    .unwrap();
-                let out = child.wait_with_output().unwrap();
-                assert!(hook.marker.exists(), "the fault hook did not run");
-                out
-            } else {
-                hook.run(cmd, args)
-            };
+                .stdin(fs::File::open(&input).unwrap());
+            let out = hook.run(cmd, args);
             expect_code(&out, 0, &format!("{args:?}, editor saving {how}"));
             let talk = kb.talk("ev", "t");
             assert!(
@@ -185,9 +158,10 @@ fn every_capture_keeps_an_editor_save_made_just_before_its_rename() {
 }
 
 #[test]
-fn a_write_into_the_old_file_after_the_rename_is_not_lost() {
-    // A program that opened the note (without truncating it) before tn's rename and writes
-    // after it writes into the file tn replaced: tn must notice and keep that write.
+fn a_write_by_a_program_that_opened_the_note_during_the_save_is_not_lost() {
+    // A program opens the note for writing (without truncating it) just before tn's rename
+    // and writes only later: had tn replaced the note, that write would go into the old file
+    // and be lost. tn sees the writer, lets it finish, and applies its jot to the result.
     let kb = kb_with_talk();
     let editor = editor_version(&kb, "written late");
     let hook = Hook::once(
@@ -311,34 +285,6 @@ fn a_schedule_update_racing_an_editor_keeps_both() {
 
 // ---------------------------------------------------------------------------------------
 // Item 5: a directory swapped for a link while tn writes
-
-/// Everything under `root`, without following links (a link is recorded as its target).
-fn tree(root: &Path) -> BTreeMap<PathBuf, String> {
-    let mut entries = BTreeMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        let Ok(listing) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in listing {
-            let path = entry.unwrap().path();
-            let rel = path.strip_prefix(root).unwrap().to_owned();
-            let metadata = fs::symlink_metadata(&path).unwrap();
-            let what = if metadata.is_symlink() {
-                format!("link to {}", fs::read_link(&path).unwrap().display())
-            } else if metadata.is_dir() {
-                stack.push(path);
-                "directory".into()
-            } else {
-                String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned()
-            };
-            if rel.file_name().and_then(|n| n.to_str()) != Some(".write.lock") {
-                entries.insert(rel, what);
-            }
-        }
-    }
-    entries
-}
 
 /// An outside directory holding a copy of the event directory, as an attacker would prepare
 /// it so that nothing looks different through the link.
@@ -518,20 +464,8 @@ fn a_file_size_limit_is_reported_naming_the_note() {
         &["tool", "Cilium"],
         &["tag", "ebpf"],
     ] {
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c")
-            .arg("ulimit -f 1; exec \"$@\"")
-            .arg("sh")
-            .arg(assert_cmd::cargo::cargo_bin("tn"))
-            .arg("--dir")
-            .arg(&kb.root)
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &kb.base)
-            .env("TMPDIR", &kb.tmp)
-            .env("TZ", "UTC")
-            .current_dir(&kb.root);
+        // Without `trap '' XFSZ`: tn itself must keep the signal from killing it.
+        let cmd = common::tn_after_shell(&kb, "ulimit -f 1", args);
         let out = common::run_bounded(cmd, WATCHDOG, &format!("{args:?}"));
         expect_code(&out, 1, &format!("{args:?} under ulimit -f 1"));
         let err = stderr(&out);
