@@ -2,6 +2,9 @@
 //!
 //! Each operation is one locked read-modify-write of one file through [`Store`], so a line is
 //! on disk (atomically) as soon as the call returns, and concurrent captures never lose data.
+//! Every capture only adds to a note, so when an editor saves the note while tn writes it,
+//! the store applies the capture again to the editor's version (`Rebase::Reapply`): both
+//! the editor's save and the capture are kept.
 
 use crate::error::{Error, Result};
 use crate::note::{ClockTime, Date, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool};
@@ -137,7 +140,7 @@ pub fn jot(store: &Store, id: &TalkRef, text: &str, at: ClockTime) -> Result<Opt
     };
     store
         .update_talk(id, |talk| {
-            talk.takeaways.push(takeaway);
+            talk.takeaways.push(takeaway.clone());
             Ok(())
         })
         .map(Some)
@@ -155,11 +158,11 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
             .iter_mut()
             .find(|t| t.name.eq_ignore_ascii_case(name))
         {
-            Some(existing) if existing.url.is_none() => existing.url = url,
+            Some(existing) if existing.url.is_none() => existing.url = url.clone(),
             Some(_) => {}
             None => talk.tools.push(Tool {
                 name: name.to_owned(),
-                url,
+                url: url.clone(),
             }),
         }
         Ok(())
@@ -175,7 +178,7 @@ pub fn add_link(store: &Store, id: &TalkRef, url: &str, title: Option<String>) -
         if !talk.links.iter().any(|l| l.url == url) {
             talk.links.push(Link {
                 url: url.to_owned(),
-                title,
+                title: title.clone(),
             });
         }
         Ok(())

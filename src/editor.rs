@@ -4,8 +4,11 @@
 //! replaces the note, and it replaces it only if the note did not change on disk meanwhile (a
 //! `tn jot` from another terminal, say). When the draft cannot be saved it is kept and its path
 //! printed, so an edit is never lost.
+//!
+//! The draft is the editor's to replace, so it is read back like a note from someone else:
+//! only a regular file, never through a link, without blocking on a named pipe, and no larger
+//! than a note may be; what else the editor left there is named, never read or shown.
 
-use std::fs;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::Command;
@@ -13,7 +16,7 @@ use std::process::Command;
 use crate::error::{Error, IoContext, NoteError, Result};
 use crate::note::{Event, Talk};
 use crate::store::codec;
-use crate::store::{Fingerprint, NoteKey, Store};
+use crate::store::{MAX_NOTE_BYTES, NoteKey, Store, dir};
 
 /// The user's editor command: `$VISUAL`, else `$EDITOR`, else `vi`.
 pub fn editor_command() -> String {
@@ -28,7 +31,6 @@ pub fn editor_command() -> String {
 pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
     // Through the store: never a link, a named pipe or an oversized file.
     let (path, original) = store.read_raw(key)?;
-    let fingerprint = Fingerprint::of(&original);
     let mut draft = tempfile::Builder::new()
         .prefix(&format!("tn-edit-{}-", key.file_stem()))
         .suffix(".ron")
@@ -39,13 +41,24 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
 
     let edited = loop {
         if let Err(e) = run_editor(draft.path()) {
-            if fs::read(draft.path()).ok().as_deref() != Some(&original[..]) {
+            if read_draft(draft.path(), &path).ok().as_deref() != Some(&original[..]) {
                 let kept = keep(draft)?;
                 eprintln!("your draft is kept at {}", kept.display());
             }
             return Err(e);
         }
-        let edited = fs::read(draft.path()).at_path(draft.path())?;
+        let edited = match read_draft(draft.path(), &path) {
+            Ok(edited) => edited,
+            Err(e) => {
+                // A draft too large to save is still the user's work; anything else the
+                // editor left is not.
+                if std::fs::symlink_metadata(draft.path()).is_ok_and(|m| m.is_file()) {
+                    let kept = keep(draft)?;
+                    eprintln!("your draft is kept at {}", kept.display());
+                }
+                return Err(e);
+            }
+        };
         if edited == original {
             eprintln!("no changes");
             return Ok(());
@@ -68,7 +81,7 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
     };
     let text =
         String::from_utf8(edited).map_err(|_| Error::Invalid("draft is not UTF-8".into()))?;
-    match store.replace_text(&path, fingerprint, &text) {
+    match store.replace_text(key, &original, &text) {
         Ok(()) => {
             eprintln!("saved {}", path.display());
             Ok(())
@@ -89,6 +102,39 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
             Err(other)
         }
     }
+}
+
+/// The draft as the editor left it, read like a note (see the module documentation); `note`
+/// is the note it is a draft of, for messages.
+fn read_draft(draft: &Path, note: &Path) -> Result<Vec<u8>> {
+    let problem = |problem: String| Error::Draft {
+        path: draft.to_owned(),
+        note: note.to_owned(),
+        problem,
+    };
+    let (file, entry) = match dir::open_path_file(draft) {
+        Ok(opened) => opened,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(problem(
+                "the editor left a symbolic link instead of the draft".into(),
+            ));
+        }
+        Err(e) => return Err(Error::io(draft, e)),
+    };
+    if entry.file_type != rustix::fs::FileType::RegularFile {
+        return Err(problem(format!(
+            "the editor left {} instead of the draft",
+            crate::store::describe(entry.file_type)
+        )));
+    }
+    let bytes = dir::read_limited(&file, MAX_NOTE_BYTES, entry.len).at_path(draft)?;
+    if bytes.len() as u64 > MAX_NOTE_BYTES {
+        return Err(problem(format!(
+            "the draft is larger than the {} MiB a note may hold",
+            MAX_NOTE_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
 }
 
 fn validate(key: &NoteKey, path: &Path, bytes: &[u8]) -> Vec<NoteError> {

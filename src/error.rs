@@ -86,8 +86,35 @@ pub enum Error {
         path: PathBuf,
     },
 
-    #[error("{} changed on disk since tn read it; nothing was written\n  hint: run the command again to apply it to the new version", path.display())]
-    Conflict { path: PathBuf },
+    /// Someone else changed (or removed) the note while tn was saving it, and tn's change
+    /// could not be carried over to their version. Their version stays; tn's is in `kept`
+    /// when there is no other copy of it.
+    #[error("{}", conflict_message(path, kept.as_deref(), reason.as_deref()))]
+    Conflict {
+        path: PathBuf,
+        kept: Option<PathBuf>,
+        /// Why the two could not be combined, when it is not simply that both changed.
+        reason: Option<String>,
+    },
+
+    /// Two saves by others came while tn was saving (one in place of the note, one into the
+    /// file tn had just put there): neither is dropped, and tn's own change is not written.
+    #[error("{} was saved twice by others while tn was saving it: one save is in place, the other is kept at {}; tn's change was not written\n  hint: compare the two and merge by hand (e.g. `diff {} {}`), then run the command again", path.display(), kept.display(), path.display(), kept.display())]
+    SavedTwice { path: PathBuf, kept: PathBuf },
+
+    /// A directory on the way to the note was moved away or replaced (by a link) while tn
+    /// was writing: what tn wrote there was taken back.
+    #[error("{}: {} was moved or replaced while tn was saving, so nothing was written\n  hint: see what replaced it; tn writes only into the knowledge base's own directories, never through a link", path.display(), dir.display())]
+    Moved { path: PathBuf, dir: PathBuf },
+
+    /// The editor left something other than a readable draft (a link, a named pipe, a huge
+    /// file): tn does not read it, so nothing of it can leak into a message.
+    #[error("{}: {problem}, so tn did not read it and {} was not changed\n  hint: save the draft as an ordinary file, then run `tn edit` again", path.display(), note.display())]
+    Draft {
+        path: PathBuf,
+        note: PathBuf,
+        problem: String,
+    },
 
     #[error("{} contains comments, which tn cannot keep when it rewrites the file; nothing was written\n  hint: move the comments into `memo`, or make this change by hand with `tn edit`", path.display())]
     WouldDropComments { path: PathBuf },
@@ -160,6 +187,28 @@ fn join_lines(errors: &[NoteError]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+fn conflict_message(path: &Path, kept: Option<&Path>, reason: Option<&str>) -> String {
+    let mut message = format!(
+        "{} changed on disk while tn was saving it; the other version was left as it is",
+        path.display()
+    );
+    if let Some(reason) = reason {
+        message.push_str(&format!(" ({reason})"));
+    }
+    match kept {
+        Some(kept) => message.push_str(&format!(
+            ", and tn's version is kept at {}\n  hint: compare the two and merge by hand (e.g. `diff {} {}`)",
+            kept.display(),
+            path.display(),
+            kept.display()
+        )),
+        None => message.push_str(
+            " and nothing was written\n  hint: run the command again to apply it to the new version",
+        ),
+    }
+    message
 }
 
 fn unusable_message(expected: &str, found: &str) -> String {

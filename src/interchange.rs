@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::note::{Event, Slug, Talk, TalkRef};
-use crate::store::{NoteKey, Store};
+use crate::store::reconcile::Rebase;
+use crate::store::{NoteKey, Store, codec};
 
 /// The interchange format's version; the JSON's `talknotes` field.
 pub const FORMAT_VERSION: u32 = 1;
@@ -100,7 +101,7 @@ pub fn from_json(path: &Path, text: &str) -> Result<Vec<EventBundle>> {
             path.display()
         ))
     };
-    let document: Value = serde_json::from_str(text).map_err(|e| {
+    let document: Value = serde_json::from_str(codec::without_bom(text)).map_err(|e| {
         fail(
             &format!("line {} column {}", e.line(), e.column()),
             e.to_string(),
@@ -237,9 +238,10 @@ pub fn import(
             } else if update {
                 store.ensure_rewritable(&NoteKey::Event(event_id.clone()))?;
                 if !dry_run {
-                    let new = bundle.event.clone();
-                    store.update_event(&event_id, |e| {
-                        *e = new;
+                    // The imported note replaces the one read: a note saved meanwhile by
+                    // someone else needs a three-way merge, not a blind re-application.
+                    store.update_event_with(&event_id, Rebase::ThreeWay, |e| {
+                        *e = bundle.event.clone();
                         Ok(())
                     })?;
                 }
@@ -265,9 +267,8 @@ pub fn import(
                 } else if update {
                     store.ensure_rewritable(&NoteKey::Talk(id.clone()))?;
                     if !dry_run {
-                        let new = talk.clone();
-                        store.update_talk(&id, |t| {
-                            *t = new;
+                        store.update_talk_with(&id, Rebase::ThreeWay, |t| {
+                            *t = talk.clone();
                             Ok(())
                         })?;
                     }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    catch_file_size_limit();
     let cli = match talknotes::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => error.exit(),
@@ -40,6 +41,19 @@ fn main() -> ExitCode {
             eprintln!("error: {}", talknotes::display::escape(&message, true));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// A write past the file-size limit (`ulimit -f`) raises SIGXFSZ, whose default action kills
+/// the process without a word. Caught (by a handler that does nothing), the write fails with
+/// EFBIG instead, and the save reports it naming the note. A handler rather than an ignored
+/// signal, because an ignored one would be inherited by the editor `tn edit` starts.
+fn catch_file_size_limit() {
+    #[cfg(unix)]
+    {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Registration fails only for signals that cannot be caught; SIGXFSZ can.
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, flag);
     }
 }
 

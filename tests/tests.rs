@@ -28,6 +28,8 @@ mod import_export;
 mod import_schedule;
 #[path = "it/new_talk.rs"]
 mod new_talk;
+#[path = "it/outside.rs"]
+mod outside;
 #[path = "it/props.rs"]
 mod props;
 #[path = "it/safety.rs"]

@@ -22,6 +22,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::interchange::EventBundle;
 use crate::note::{Event, Slug, Talk, TalkRef};
+use crate::store::reconcile::Rebase;
 use crate::store::{NoteKey, Store};
 use schedule::{Schedule, ScheduledEvent, ScheduledTalk};
 
@@ -412,6 +413,13 @@ fn recap_change<T: crate::store::codec::NoteDoc + Clone + PartialEq>(
     update_or_same(store, key, existing, merged, wrap, incoming)
 }
 
+fn rebase(incoming: &Incoming) -> Rebase {
+    match incoming {
+        Incoming::ScheduleEvent(_) | Incoming::ScheduleTalk(_) => Rebase::Reapply,
+        _ => Rebase::ThreeWay,
+    }
+}
+
 /// Writes a plan. Updates are re-applied to each note as it is on disk at that moment, under
 /// the writer lock, so a `tn jot` made since the plan was drawn up is kept.
 pub fn apply(store: &Store, plan: &Plan) -> Result<()> {
@@ -423,8 +431,11 @@ pub fn apply(store: &Store, plan: &Plan) -> Result<()> {
             (Action::Create, Note::Talk(talk), NoteKey::Talk(id)) => {
                 store.create_talk(&id.event, talk)?;
             }
+            // A schedule sets only its own fields, so applying it again to a version someone
+            // saved meanwhile is right; a recap's note replaces the one read, which needs a
+            // three-way merge.
             (Action::Update { .. }, Note::Event(planned), NoteKey::Event(id)) => {
-                store.update_event(id, |event| {
+                store.update_event_with(id, rebase(&change.incoming), |event| {
                     match &change.incoming {
                         Incoming::ScheduleEvent(incoming) => schedule::merge_event(event, incoming),
                         _ => *event = planned.clone(),
@@ -433,7 +444,7 @@ pub fn apply(store: &Store, plan: &Plan) -> Result<()> {
                 })?;
             }
             (Action::Update { .. }, Note::Talk(planned), NoteKey::Talk(id)) => {
-                store.update_talk(id, |talk| {
+                store.update_talk_with(id, rebase(&change.incoming), |talk| {
                     match &change.incoming {
                         Incoming::ScheduleTalk(incoming) => schedule::merge_talk(talk, incoming),
                         _ => {

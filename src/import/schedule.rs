@@ -98,7 +98,7 @@ impl Ctx<'_> {
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T> {
-        let value: Value = serde_json::from_str(text)
+        let value: Value = serde_json::from_str(crate::store::codec::without_bom(text))
             .map_err(|e| self.fail(&format!("line {} column {}", e.line(), e.column()), e))?;
         serde_path_to_error::deserialize(value)
             .map_err(|e| self.fail(&json_place(e.path()), e.inner()))

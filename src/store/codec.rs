@@ -14,6 +14,16 @@ use serde::de::DeserializeOwned;
 use crate::error::NoteError;
 use crate::note::{Event, Problem, SCHEMA_VERSION, Talk};
 
+/// The UTF-8 byte order mark some editors (Windows Notepad) put at the start of a file. It is
+/// invisible and not part of the note: readers skip it, so positions in messages count from
+/// the first character an editor shows. A rewrite keeps it (see `Store::update`).
+pub const BOM: &str = "\u{feff}";
+
+/// `text` without a leading byte order mark: for every reader of a file (notes, imports).
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix(BOM).unwrap_or(text)
+}
+
 /// Optional fields are written bare (`url: "…"`), not `Some("…")`, in files and when reading.
 fn options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
@@ -76,7 +86,7 @@ pub fn parse<T: NoteDoc>(
     bytes: &[u8],
     expected_id: &str,
 ) -> Result<T, Vec<NoteError>> {
-    let text = decode_utf8(path, bytes).map_err(|e| vec![e])?;
+    let text = without_bom(decode_utf8(path, bytes).map_err(|e| vec![e])?);
     if text.trim().is_empty() {
         return Err(vec![
             NoteError::new(path, format!("the {} file is empty", T::WHAT)).hint(
@@ -143,7 +153,7 @@ fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, NoteError> {
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         // The prefix is valid UTF-8 by construction, so this cannot fail.
-        let prefix = std::str::from_utf8(valid).unwrap_or_default();
+        let prefix = without_bom(std::str::from_utf8(valid).unwrap_or_default());
         NoteError::new(
             path,
             format!(
@@ -351,6 +361,24 @@ mod tests {
         let errors =
             parse::<Talk>(Path::new("x.ron"), b"Talk(\n  title: \"\xff\"", "x").unwrap_err();
         assert_eq!(errors[0].position, Some((2, 11)));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_positions_count_from_after_it() {
+        let valid = "\u{feff}Talk(\n    schema: 1,\n    id: \"t\",\n    title: \"x\",\n)\n";
+        assert_eq!(talk(valid).unwrap().title, "x");
+        let errors = talk("\u{feff}Talk(\n    id: \"t\",\n    title: \"x\",\n    colour: 3,\n)")
+            .unwrap_err();
+        assert_eq!(errors[0].position, Some((4, 5)), "{errors:?}");
+        let errors = talk("\u{feff}Talk(\n    id: \"other\",\n    title: \"x\",\n)").unwrap_err();
+        assert_eq!(errors[0].position, Some((2, 5)));
+        let errors = talk("\u{feff}Tlak(\n)").unwrap_err();
+        assert_eq!(errors[0].position, Some((1, 1)), "{errors:?}");
+        let mut bytes = BOM.as_bytes().to_vec();
+        bytes.extend_from_slice(b"Talk(\n  title: \"\xff\"");
+        let errors = parse::<Talk>(Path::new("x.ron"), &bytes, "x").unwrap_err();
+        assert_eq!(errors[0].position, Some((2, 11)));
+        assert!(errors[0].message.contains("offset 19"), "{errors:?}");
     }
 
     #[test]

@@ -1,25 +1,34 @@
 //! The knowledge base on disk: `notes/<event-id>/event.ron` and `notes/<event-id>/<talk-id>.ron`.
 //!
 //! The note files are the only source of truth. Everything that writes one goes through this
-//! module, which guarantees three things: a write is atomic (see [`atomic`]); a file changed on
-//! disk since it was read is never overwritten blindly (writers hold one lock and re-read under
-//! it); and a file is never rewritten in a way that would drop user content (comments).
-//! Readers never lock and skip an invalid note with a problem report instead of failing.
+//! module, which guarantees four things: a write is atomic (see [`atomic`]); it reaches the
+//! note from an open directory of the knowledge base, never through a link (see [`dir`]); a
+//! file changed on disk since it was read is never overwritten blindly, by another `tn` (one
+//! lock, re-read under it) or by anyone else (the rename checks what it replaces, and tn's
+//! change is carried over to their version, see [`reconcile`]); and a file is never rewritten
+//! in a way that would drop user content (comments). Readers never lock and skip an invalid
+//! note with a problem report instead of failing.
 
 pub mod atomic;
 pub mod codec;
+pub mod dir;
+pub mod reconcile;
 
 use std::collections::BTreeMap;
-use std::fs;
+use std::fs::{self, File};
 use std::hash::{Hash, Hasher};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
+
+use rustix::fs::FileType;
 
 use crate::error::{Error, IoContext, NoteError, Result};
 use crate::note::{EVENT_FILE_STEM, Event, Slug, Talk, TalkRef};
-use atomic::{WriteMode, WriterLock, remove_leftovers, write_atomic};
+use atomic::{Base, Replaced, WriteMode, WriterLock, remove_leftovers, write_atomic};
 use codec::NoteDoc;
+use dir::{Chain, Lease};
+use reconcile::{Rebase, ThreeWay};
 
 pub const NOTES_DIR: &str = "notes";
 pub const INDEX_DIR: &str = "index";
@@ -403,7 +412,8 @@ impl Store {
     pub fn create_event(&self, event: &Event) -> Result<PathBuf> {
         let path = self.event_path(&event.id);
         let _lock = self.lock_for(&path)?;
-        remove_leftovers(&self.notes_dir());
+        let notes = self.open_kb_dir(NOTES_DIR)?;
+        remove_leftovers(notes.last());
         let text = to_text(&path, event)?;
         let dir = self.event_dir(&event.id);
         let already = || Error::AlreadyExists {
@@ -411,10 +421,15 @@ impl Store {
             id: event.id.to_string(),
             path: path.clone(),
         };
-        match self.probe(&event.id, &path)? {
-            Probe::File(_) => Err(already()),
-            Probe::Absent if !dir.is_dir() => {
-                if atomic::create_dir_with_file(&dir, EVENT_FILE, text.as_bytes())? {
+        match notes.last().entry(event.id.as_str()).at_path(&dir)? {
+            None => {
+                if atomic::create_dir_with_file(
+                    &notes,
+                    event.id.as_str(),
+                    EVENT_FILE,
+                    text.as_bytes(),
+                    &path,
+                )? {
                     return Ok(path);
                 }
                 // Something appeared at the directory's place meanwhile: say what.
@@ -428,10 +443,21 @@ impl Store {
                 }
             }
             // The directory exists without event.ron (talks moved in by hand): add it.
-            Probe::Absent => {
-                self.write_new(&path, &text, already)?;
-                Ok(path)
+            Some(entry) if entry.file_type == FileType::Directory => {
+                let chain = self.descend_event(notes, &event.id)?;
+                match chain.last().entry(EVENT_FILE).at_path(&path)? {
+                    Some(entry) if entry.file_type == FileType::RegularFile => Err(already()),
+                    Some(entry) => Err(not_a(&path, "a note file", entry.file_type)),
+                    None => {
+                        remove_leftovers(chain.last());
+                        if !atomic::create_new(&chain, EVENT_FILE, text.as_bytes(), &path)? {
+                            return Err(already());
+                        }
+                        Ok(path)
+                    }
+                }
             }
+            Some(entry) => Err(not_a(&dir, "an event directory", entry.file_type)),
         }
     }
 
@@ -440,83 +466,156 @@ impl Store {
             event: event.clone(),
             talk: talk.id.clone(),
         };
-        // The event must be a real note: not a link, not a directory named event.ron.
-        if let Probe::Absent = self.probe(event, &self.event_path(event))? {
-            return Err(Error::NotFound {
-                what: "event",
-                id: event.to_string(),
-                hint: format!("create it first with `tn event new {event} --name \"…\"`"),
-            });
-        }
         let path = self.talk_path(&id);
+        let no_event = || Error::NotFound {
+            what: "event",
+            id: event.to_string(),
+            hint: format!("create it first with `tn event new {event} --name \"…\"`"),
+        };
         let _lock = self.lock_for(&path)?;
+        // Also refuses an event directory that is a link: nothing is written through it.
+        let Some(chain) = self.event_chain(event)? else {
+            return Err(no_event());
+        };
+        // The event must be a real note: not a link, not a directory named event.ron.
+        let event_path = self.event_path(event);
+        match chain.last().entry(EVENT_FILE).at_path(&event_path)? {
+            None => return Err(no_event()),
+            Some(entry) if entry.file_type != FileType::RegularFile => {
+                return Err(not_a(&event_path, "a note file", entry.file_type));
+            }
+            Some(_) => {}
+        }
         let text = to_text(&path, talk)?;
+        let name = file_name(&path);
         let already = || Error::AlreadyExists {
             what: "talk",
             id: id.to_string(),
             path: path.clone(),
         };
-        // Also refuses an event directory that is a link: nothing is written through it.
-        match self.probe(event, &path)? {
-            Probe::File(_) => return Err(already()),
-            Probe::Absent => {
-                remove_leftovers(&self.event_dir(event));
-                self.write_new(&path, &text, already)?;
-            }
+        match chain.last().entry(&name).at_path(&path)? {
+            Some(entry) if entry.file_type == FileType::RegularFile => return Err(already()),
+            Some(entry) => return Err(not_a(&path, "a note file", entry.file_type)),
+            None => {}
+        }
+        remove_leftovers(chain.last());
+        if !atomic::create_new(&chain, &name, text.as_bytes(), &path)? {
+            return Err(already());
         }
         Ok(id)
     }
 
-    fn write_new(&self, path: &Path, text: &str, already: impl FnOnce() -> Error) -> Result<()> {
-        if !write_atomic(path, text.as_bytes(), WriteMode::CreateNew)? {
-            return Err(already());
-        }
-        Ok(())
-    }
-
     /// Read-modify-write of one talk under the writer lock, so concurrent updates (two `tn jot`
     /// in two terminals) are applied one after the other to the latest file and none is lost.
+    ///
+    /// `change` must make sense applied to any later version of the talk: when someone else
+    /// (an editor) saves the note while tn writes it, tn applies `change` again to their
+    /// version ([`Rebase::Reapply`]). Changes computed from what was read need
+    /// [`Store::update_talk_with`] and [`Rebase::ThreeWay`].
     pub fn update_talk<F>(&self, id: &TalkRef, change: F) -> Result<Talk>
     where
-        F: FnOnce(&mut Talk) -> Result<()>,
+        F: FnMut(&mut Talk) -> Result<()>,
     {
-        let _lock = self.lock_for(&self.talk_path(id))?;
-        let loaded = self.read_talk(id)?;
-        self.rewrite(loaded, change)
+        self.update_talk_with(id, Rebase::Reapply, change)
     }
 
+    pub fn update_talk_with<F>(&self, id: &TalkRef, rebase: Rebase, change: F) -> Result<Talk>
+    where
+        F: FnMut(&mut Talk) -> Result<()>,
+    {
+        self.update(&NoteKey::Talk(id.clone()), rebase, change)
+    }
+
+    /// Like [`Store::update_talk`], for an event.
     pub fn update_event<F>(&self, id: &Slug, change: F) -> Result<Event>
     where
-        F: FnOnce(&mut Event) -> Result<()>,
+        F: FnMut(&mut Event) -> Result<()>,
     {
-        let _lock = self.lock_for(&self.event_path(id))?;
-        let loaded = self.read_event(id)?;
-        self.rewrite(loaded, change)
+        self.update_event_with(id, Rebase::Reapply, change)
     }
 
-    fn rewrite<T, F>(&self, loaded: Loaded<T>, change: F) -> Result<T>
+    pub fn update_event_with<F>(&self, id: &Slug, rebase: Rebase, change: F) -> Result<Event>
     where
-        T: NoteDoc + Clone + PartialEq,
-        F: FnOnce(&mut T) -> Result<()>,
+        F: FnMut(&mut Event) -> Result<()>,
     {
-        let mut value = loaded.value.clone();
-        change(&mut value)?;
-        if value == loaded.value {
-            return Ok(value);
+        self.update(&NoteKey::Event(id.clone()), rebase, change)
+    }
+
+    fn update<T, F>(&self, key: &NoteKey, rebase: Rebase, mut change: F) -> Result<T>
+    where
+        T: NoteDoc + ThreeWay + Clone + PartialEq,
+        F: FnMut(&mut T) -> Result<()>,
+    {
+        let path = self.path_of(key);
+        let _lock = self.lock_for(&path)?;
+        let place = self.place_of(key)?;
+        let mut current: Current<T> = self.read_current(&place, key)?;
+        let mut ours = current.value.clone();
+        change(&mut ours)?;
+        // The common ancestor of ours and the version on disk, for a three-way merge.
+        let mut base = current.value.clone();
+        let started = Instant::now();
+        let mut round = 0;
+        loop {
+            round += 1;
+            if ours == current.value {
+                return Ok(ours);
+            }
+            let has_comments = codec::has_comments(&String::from_utf8_lossy(&current.raw.bytes));
+            if has_comments && round == 1 {
+                return Err(Error::WouldDropComments { path });
+            }
+            let text = keep_bom(&current.raw.bytes, to_text(&path, &ours)?);
+            if has_comments {
+                // Comments came with someone else's save: their version stays, and so does tn's.
+                let reason = "it has comments now, which tn cannot keep when it rewrites the file";
+                return Err(conflict(&path, keep_unsaved(key, text.as_bytes()), reason));
+            }
+            remove_leftovers(place.chain.last());
+            let replaced = atomic::replace_checked(
+                &place.chain,
+                &place.name,
+                &current.raw.base(),
+                text.as_bytes(),
+                &path,
+            )?;
+            if replaced == Replaced::Written {
+                return Ok(ours);
+            }
+            // Someone else saved the note meanwhile, and their version is back in place.
+            let unsaved = || keep_unsaved(key, text.as_bytes());
+            if give_up(round, started) {
+                return Err(conflict(&path, unsaved(), "it kept changing"));
+            }
+            // Its lease was broken, or the note replaced: let go of what was read.
+            let read = std::mem::replace(&mut current.raw.lease, Lease::Unknown);
+            if read == Lease::Held {
+                dir::release_lease(&current.raw.file);
+            }
+            let theirs: Current<T> = match self.read_theirs(&place, key) {
+                Ok(theirs) => theirs,
+                Err(reason) => return Err(conflict(&path, unsaved(), &reason)),
+            };
+            ours = match rebase {
+                Rebase::Reapply => {
+                    let mut value = theirs.value.clone();
+                    change(&mut value)?;
+                    value
+                }
+                Rebase::ThreeWay => match T::three_way(&base, &ours, &theirs.value) {
+                    Some(merged) => merged,
+                    None => {
+                        return Err(Error::Conflict {
+                            path,
+                            kept: unsaved(),
+                            reason: None,
+                        });
+                    }
+                },
+            };
+            base = theirs.value.clone();
+            current = theirs;
         }
-        let original = reread(&loaded.path)?;
-        if Fingerprint::of(&original) != loaded.fingerprint {
-            return Err(Error::Conflict { path: loaded.path });
-        }
-        if codec::has_comments(&String::from_utf8_lossy(&original)) {
-            return Err(Error::WouldDropComments { path: loaded.path });
-        }
-        let text = to_text(&loaded.path, &value)?;
-        if let Some(dir) = loaded.path.parent() {
-            remove_leftovers(dir);
-        }
-        write_atomic(&loaded.path, text.as_bytes(), WriteMode::Replace)?;
-        Ok(value)
     }
 
     /// Fails like a rewrite would if the note could not be rewritten without losing content
@@ -529,22 +628,51 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces a note with text the user edited, unless the file changed since it was read.
-    /// The text is written as the user wrote it (comments and layout kept).
-    pub fn replace_text(&self, path: &Path, expected: Fingerprint, text: &str) -> Result<()> {
-        check_size(path, text.len() as u64, true)?;
-        let _lock = self.lock_for(path)?;
-        let current = reread(path)?;
-        if Fingerprint::of(&current) != expected {
-            return Err(Error::Conflict {
-                path: path.to_owned(),
-            });
+    /// Replaces a note with text the user edited from `original`. The text is written as the
+    /// user wrote it (comments and layout kept). If the note changed since `original` was read,
+    /// the two are merged ([`reconcile::merge_text`]) or, when they cannot be, the note is
+    /// left as the other writer made it and [`Error::Conflict`] returned.
+    pub fn replace_text(&self, key: &NoteKey, original: &[u8], text: &str) -> Result<()> {
+        let path = self.path_of(key);
+        check_size(&path, text.len() as u64, true)?;
+        let _lock = self.lock_for(&path)?;
+        let place = self.place_of(key)?;
+        let mut current = self.read_current_raw(&place, key)?;
+        let mut base = original.to_vec();
+        let mut ours = text.as_bytes().to_vec();
+        let conflict = |reason: Option<String>| Error::Conflict {
+            path: path.clone(),
+            kept: None,
+            reason,
+        };
+        let started = Instant::now();
+        for round in 1.. {
+            if current.bytes != base {
+                let merged = reconcile::merge_text(&base, &ours, &current.bytes)
+                    .filter(|merged| validate(key, &path, merged))
+                    .ok_or_else(|| conflict(None))?;
+                base = current.bytes.clone();
+                ours = merged;
+            }
+            if ours == current.bytes {
+                return Ok(());
+            }
+            check_size(&path, ours.len() as u64, true)?;
+            remove_leftovers(place.chain.last());
+            let replaced =
+                atomic::replace_checked(&place.chain, &place.name, &current.base(), &ours, &path)?;
+            if replaced == Replaced::Written {
+                return Ok(());
+            }
+            if give_up(round, started) {
+                break;
+            }
+            drop(current);
+            current = self
+                .read_theirs_raw(&place, key)
+                .map_err(|reason| conflict(Some(reason)))?;
         }
-        if let Some(dir) = path.parent() {
-            remove_leftovers(dir);
-        }
-        write_atomic(path, text.as_bytes(), WriteMode::Replace)?;
-        Ok(())
+        Err(conflict(Some("it kept changing".into())))
     }
 
     /// What the user is working on: a talk, or just an event (right after `tn event new`).
@@ -606,6 +734,276 @@ impl Store {
             WriteMode::Replace,
         )?;
         Ok(())
+    }
+}
+
+/// How long a save is tried again on versions someone else keeps saving meanwhile (an editor
+/// saving every few milliseconds, nonstop) before tn gives up and reports a conflict; at
+/// least [`MIN_ROUNDS`] tries.
+const KEEP_TRYING: Duration = Duration::from_secs(2);
+const MIN_ROUNDS: usize = 3;
+
+/// Whether to give up after `rounds` tries that started at `started`.
+fn give_up(rounds: usize, started: Instant) -> bool {
+    rounds >= MIN_ROUNDS && started.elapsed() >= KEEP_TRYING
+}
+
+/// How long tn waits for someone else's save under way to finish before it reads the note.
+const SAVE_PATIENCE: Duration = Duration::from_secs(1);
+
+/// A note's place, opened for writing: the directories down to it, each opened from the one
+/// above without following links (see [`dir`]), and the note's name in the last.
+struct Place {
+    chain: Chain,
+    name: String,
+    path: PathBuf,
+}
+
+/// A note's bytes as they are on disk, read through its [`Place`] under the writer lock, with
+/// the open file the checked replacement compares against. Where leases exist, tn holds a read
+/// lease on it from the read on: an editor that starts writing the note meanwhile waits a
+/// moment, and tn sees that it wants to (see [`atomic`]).
+struct Raw {
+    file: File,
+    bytes: Vec<u8>,
+    lease: Lease,
+}
+
+impl Raw {
+    fn base(&self) -> Base<'_> {
+        Base {
+            file: &self.file,
+            bytes: &self.bytes,
+            lease: self.lease,
+        }
+    }
+}
+
+/// A note as it is on disk, and its value.
+struct Current<T> {
+    value: T,
+    raw: Raw,
+}
+
+/// The writing side: every write reaches its file from a directory handle.
+impl Store {
+    /// The knowledge base's own directory `sub` (`notes`, `index`), opened from the root. Like
+    /// the root, these two may be links (where they live is the user's choice); nothing below
+    /// them may.
+    fn open_kb_dir(&self, sub: &str) -> Result<Chain> {
+        let path = self.root.join(sub);
+        Chain::root(&self.root)
+            .and_then(|root| root.descend(sub, true))
+            .map_err(|e| match e.kind() {
+                ErrorKind::NotFound => Error::NotAKnowledgeBase {
+                    path: self.root.clone(),
+                },
+                _ => Error::io(&path, e),
+            })
+    }
+
+    /// An event's directory, opened without following a link; `None` when there is none.
+    fn event_chain(&self, event: &Slug) -> Result<Option<Chain>> {
+        let notes = self.open_kb_dir(NOTES_DIR)?;
+        let dir = self.event_dir(event);
+        match notes.last().entry(event.as_str()).at_path(&dir)? {
+            None => Ok(None),
+            Some(entry) if entry.file_type == FileType::Directory => {
+                self.descend_event(notes, event).map(Some)
+            }
+            Some(entry) => Err(not_a(&dir, "an event directory", entry.file_type)),
+        }
+    }
+
+    fn descend_event(&self, notes: Chain, event: &Slug) -> Result<Chain> {
+        let dir = self.event_dir(event);
+        notes.descend(event.as_str(), false).map_err(|e| {
+            // Replaced by a link or a file since it was looked at.
+            match e.raw_os_error() {
+                Some(code)
+                    if code == rustix::io::Errno::LOOP.raw_os_error()
+                        || code == rustix::io::Errno::NOTDIR.raw_os_error() =>
+                {
+                    match fs::symlink_metadata(&dir) {
+                        Ok(metadata) => unusable(&dir, "an event directory", &metadata),
+                        Err(e) => Error::io(&dir, e),
+                    }
+                }
+                _ => Error::io(&dir, e),
+            }
+        })
+    }
+
+    /// Where note `key` is written; a missing event is a missing note.
+    fn place_of(&self, key: &NoteKey) -> Result<Place> {
+        let event = match key {
+            NoteKey::Event(id) => id,
+            NoteKey::Talk(id) => &id.event,
+        };
+        let path = self.path_of(key);
+        let chain = self.event_chain(event)?.ok_or_else(|| missing(key))?;
+        Ok(Place {
+            chain,
+            name: file_name(&path),
+            path,
+        })
+    }
+
+    /// The note's bytes and open file, read through its place. If someone has it open for
+    /// writing (an editor's save under way), tn waits for that save, a second at most; the
+    /// read lease it then gets is kept (see [`Raw`]).
+    fn read_current_raw(&self, place: &Place, key: &NoteKey) -> Result<Raw> {
+        let (dir, path) = (place.chain.last(), &place.path);
+        match dir.entry(&place.name).at_path(path)? {
+            None => return Err(missing(key)),
+            Some(entry) if entry.file_type != FileType::RegularFile => {
+                return Err(not_a(path, "a note file", entry.file_type));
+            }
+            Some(entry) => check_size(path, entry.len, false)?,
+        }
+        let file = match dir.open_file(&place.name) {
+            Ok(file) => file,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Err(missing(key)),
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+                return Err(not_a(path, "a note file", FileType::Symlink));
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let entry = dir::entry_of_file(&file).at_path(path)?;
+        if entry.file_type != FileType::RegularFile {
+            return Err(not_a(path, "a note file", entry.file_type));
+        }
+        let started = Instant::now();
+        let lease = loop {
+            match dir::take_read_lease(&file) {
+                Lease::Busy if started.elapsed() < SAVE_PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                lease => break lease,
+            }
+        };
+        let bytes = dir::read_limited(&file, MAX_NOTE_BYTES, entry.len).at_path(path)?;
+        check_size(path, bytes.len() as u64, false)?;
+        Ok(Raw { file, bytes, lease })
+    }
+
+    fn read_current<T: NoteDoc>(&self, place: &Place, key: &NoteKey) -> Result<Current<T>> {
+        let raw = self.read_current_raw(place, key)?;
+        let value = codec::parse::<T>(&place.path, &raw.bytes, expected_id(key))
+            .map_err(Error::InvalidNote)?;
+        Ok(Current { value, raw })
+    }
+
+    /// The version someone else saved while tn was writing. A save still under way (a file
+    /// half written, or briefly absent) gets a moment to finish; if it is not a note even
+    /// then, why not is returned for the conflict message.
+    fn read_theirs<T: NoteDoc>(
+        &self,
+        place: &Place,
+        key: &NoteKey,
+    ) -> std::result::Result<Current<T>, String> {
+        self.patiently(|| self.read_current(place, key))
+    }
+
+    fn read_theirs_raw(&self, place: &Place, key: &NoteKey) -> std::result::Result<Raw, String> {
+        self.patiently(|| self.read_current_raw(place, key))
+    }
+
+    fn patiently<R>(&self, mut read: impl FnMut() -> Result<R>) -> std::result::Result<R, String> {
+        let started = Instant::now();
+        loop {
+            match read() {
+                Ok(read) => return Ok(read),
+                Err(_) if started.elapsed() < SAVE_PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(Error::NotFound { .. }) => return Err("it was removed".into()),
+                Err(Error::InvalidNote(errors)) => {
+                    let first = errors.first().map_or_else(String::new, |e| {
+                        let at = e
+                            .position
+                            .map_or_else(String::new, |(l, c)| format!("{l}:{c}: "));
+                        format!(": {at}{}", e.message)
+                    });
+                    return Err(format!("it is not a valid note now{first}"));
+                }
+                // The first line names what is there instead; the hint is for another case.
+                Err(e) => return Err(e.to_string().lines().next().unwrap_or_default().to_owned()),
+            }
+        }
+    }
+}
+
+/// The id a note's file name implies, which its `id` field must match.
+fn expected_id(key: &NoteKey) -> &str {
+    match key {
+        NoteKey::Event(id) => id.as_str(),
+        NoteKey::Talk(id) => id.talk.as_str(),
+    }
+}
+
+/// Whether `bytes` are a valid note for `key` (a merge's result must be).
+fn validate(key: &NoteKey, path: &Path, bytes: &[u8]) -> bool {
+    match key {
+        NoteKey::Event(id) => codec::parse::<Event>(path, bytes, id.as_str()).is_ok(),
+        NoteKey::Talk(id) => codec::parse::<Talk>(path, bytes, id.talk.as_str()).is_ok(),
+    }
+}
+
+/// The error for a note that does not exist, as reading it would say.
+fn missing(key: &NoteKey) -> Error {
+    match key {
+        NoteKey::Event(event) => Error::NotFound {
+            what: "event",
+            id: event.to_string(),
+            hint: format!(
+                "create it with `tn event new {event} --name \"…\"`, or list events with `tn list`"
+            ),
+        },
+        NoteKey::Talk(talk) => Error::NotFound {
+            what: "talk",
+            id: talk.to_string(),
+            hint: "list talks with `tn list`".into(),
+        },
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A note saved with a byte order mark keeps it: the mark was the user's editor's choice, and
+/// dropping it would make every capture change the first line in `git diff`.
+fn keep_bom(original: &[u8], text: String) -> String {
+    if original.starts_with(codec::BOM.as_bytes()) {
+        format!("{}{text}", codec::BOM)
+    } else {
+        text
+    }
+}
+
+/// Keeps a version tn could not save in a file of its own, so that nothing is lost: beside
+/// the drafts of `tn edit`, in the temporary directory. `None` if even that fails.
+fn keep_unsaved(key: &NoteKey, bytes: &[u8]) -> Option<PathBuf> {
+    use std::io::Write;
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!("tn-unsaved-{}-", key.file_stem()))
+        .suffix(".ron")
+        .tempfile()
+        .ok()?;
+    file.write_all(bytes).ok()?;
+    file.as_file().sync_all().ok()?;
+    file.keep().ok().map(|(_, path)| path)
+}
+
+fn conflict(path: &Path, kept: Option<PathBuf>, reason: &str) -> Error {
+    Error::Conflict {
+        path: path.to_owned(),
+        kept,
+        reason: Some(reason.to_owned()),
     }
 }
 
@@ -692,27 +1090,23 @@ fn read_file<T: NoteDoc>(path: &Path, expected_id: &str) -> Result<Loaded<T>, Re
 }
 
 /// Reads a regular file of (about) `len` bytes, refusing more than [`MAX_NOTE_BYTES`] even if
-/// it grows meanwhile.
+/// it grows meanwhile. Opened without following a link and without blocking, and checked to
+/// be a regular file once open: a swap after the caller's check cannot make it hang.
 fn read_bounded(path: &Path, len: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
     check_size(path, len, false)?;
-    let file = fs::File::open(path).at_path(path)?;
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_NOTE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .at_path(path)?;
+    let (file, entry) = match dir::open_path_file(path) {
+        Ok(opened) => opened,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Err(not_a(path, "a note file", FileType::Symlink));
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if entry.file_type != FileType::RegularFile {
+        return Err(not_a(path, "a note file", entry.file_type));
+    }
+    let bytes = dir::read_limited(&file, MAX_NOTE_BYTES, len).at_path(path)?;
     check_size(path, bytes.len() as u64, false)?;
     Ok(bytes)
-}
-
-/// The file as it is now, under the writer lock, to compare with what was read.
-fn reread(path: &Path) -> Result<Vec<u8>> {
-    match probe_file(path)? {
-        Probe::File(len) => read_bounded(path, len),
-        Probe::Absent => Err(Error::Conflict {
-            path: path.to_owned(),
-        }),
-    }
 }
 
 fn check_size(path: &Path, size: u64, writing: bool) -> Result<()> {
@@ -735,35 +1129,28 @@ fn to_text<T: NoteDoc>(path: &Path, note: &T) -> Result<String> {
 }
 
 fn unusable(path: &Path, expected: &'static str, metadata: &fs::Metadata) -> Error {
+    use std::os::unix::fs::MetadataExt;
+    not_a(path, expected, FileType::from_raw_mode(metadata.mode()))
+}
+
+/// Something other than `expected` at `path`, named by what it is.
+fn not_a(path: &Path, expected: &'static str, found: FileType) -> Error {
     Error::NotANote {
         path: path.to_owned(),
         expected,
-        found: describe(&metadata.file_type()),
+        found: describe(found),
     }
 }
 
-fn describe(file_type: &fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-        if file_type.is_block_device() || file_type.is_char_device() {
-            return "a device";
-        }
-    }
-    if file_type.is_symlink() {
-        crate::error::SYMLINK
-    } else if file_type.is_dir() {
-        "a directory"
-    } else if file_type.is_file() {
-        "a file"
-    } else {
-        "something that is not a file"
+pub(crate) fn describe(file_type: FileType) -> &'static str {
+    match file_type {
+        FileType::Fifo => "a named pipe (FIFO)",
+        FileType::Socket => "a socket",
+        FileType::BlockDevice | FileType::CharacterDevice => "a device",
+        FileType::Symlink => crate::error::SYMLINK,
+        FileType::Directory => "a directory",
+        FileType::RegularFile => "a file",
+        FileType::Unknown => "something that is not a file",
     }
 }
 

@@ -257,6 +257,68 @@ pub fn field_strs<'a>(
         .collect()
 }
 
+/// `tn ARGS` on `kb`, started by `sh` after the shell commands `setup` (a `ulimit`, a `trap`),
+/// with the environment [`Kb::tn`] gives it.
+pub fn tn_after_shell(kb: &Kb, setup: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("{setup}\nexec \"$@\""))
+        .arg("sh")
+        .arg(assert_cmd::cargo::cargo_bin("tn"))
+        .arg("--dir")
+        .arg(&kb.root)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("HOME", &kb.base)
+        .env("TMPDIR", &kb.tmp)
+        .env("LANG", "C.UTF-8")
+        .env("TZ", "UTC")
+        .current_dir(&kb.root);
+    cmd
+}
+
+/// Asserts that `out` exited with `code`, showing its output otherwise.
+pub fn expect_code(out: &Output, code: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: unexpected exit status\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every entry below `root` with what it holds, never opening anything but regular files
+/// (unlike [`snapshot`], which reads through links, and would block on a named pipe).
+pub fn tree(root: &Path) -> BTreeMap<PathBuf, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut entries = BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path.strip_prefix(root).unwrap().to_owned();
+            let metadata = fs::symlink_metadata(&path).unwrap();
+            let what = if metadata.is_symlink() {
+                format!("link to {}", fs::read_link(&path).unwrap().display())
+            } else if metadata.is_dir() {
+                stack.push(path);
+                "directory".into()
+            } else if metadata.is_file() {
+                String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned()
+            } else {
+                format!("special {:o}", metadata.permissions().mode())
+            };
+            if rel.file_name().and_then(|n| n.to_str()) != Some(".write.lock") {
+                entries.insert(rel, what);
+            }
+        }
+    }
+    entries
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
 }

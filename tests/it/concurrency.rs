@@ -183,3 +183,84 @@ fn parallel_new_talks_with_the_same_title_get_distinct_ids() {
         ]
     );
 }
+
+#[test]
+fn an_editor_saving_in_place_nonstop_loses_no_save_to_tn_jot() {
+    // Regression (issue 18, item 1): an editor writing the note in place between tn's check
+    // and tn's rename had its save silently replaced; with a save every 3 ms, a quarter of
+    // them were lost. Here an editor saves in place every few milliseconds, each save adding
+    // one line to what it just read, while `tn jot` runs in a loop for a few seconds. Every
+    // save builds on the one before, so the last one holds them all unless tn lost one.
+    use std::fs;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    use talknotes::note::{Takeaway, Talk};
+    use talknotes::store::codec;
+
+    let kb = kb_with_talk();
+    let path = kb.path("notes/ev/busy.ron");
+    let stop = Arc::new(AtomicBool::new(false));
+    let editor = {
+        let (path, stop) = (path.clone(), Arc::clone(&stop));
+        thread::spawn(move || {
+            let mut saves = 0usize;
+            while !stop.load(Ordering::Relaxed) {
+                let bytes = fs::read(&path).unwrap();
+                let mut talk = codec::parse::<Talk>(&path, &bytes, "busy").unwrap_or_else(|e| {
+                    panic!("{e:?}\n{}", String::from_utf8_lossy(&bytes));
+                });
+                talk.takeaways.push(Takeaway {
+                    text: format!("editor {saves}"),
+                    at: None,
+                });
+                // In place, like a shell redirect or an editor with backupcopy=yes.
+                let mut file = fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(&path)
+                    .unwrap();
+                file.write_all(codec::to_ron(&talk).unwrap().as_bytes())
+                    .unwrap();
+                drop(file);
+                saves += 1;
+                thread::sleep(Duration::from_millis(8));
+            }
+            saves
+        })
+    };
+    let started = Instant::now();
+    let mut jots = 0;
+    let mut failures = Vec::new();
+    while started.elapsed() < Duration::from_secs(3) {
+        let out = kb
+            .std_tn()
+            .args(["jot", "--at", "10:00", &format!("tn {jots}")])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        jots += 1;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let saves = editor.join().unwrap();
+    assert!(failures.is_empty(), "{failures:#?}");
+    eprintln!("{saves} editor saves in place during {jots} jots");
+    let talk = kb.talk("ev", "busy");
+    let texts: BTreeSet<&str> = talk.takeaways.iter().map(|t| t.text.as_str()).collect();
+    let lost: Vec<String> = (0..saves)
+        .map(|i| format!("editor {i}"))
+        .filter(|line| !texts.contains(line.as_str()))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {saves} editor saves lost to {jots} jots: {lost:?}",
+        lost.len()
+    );
+    // The editor overwrites jots it had not read (its own lost update, which tn cannot
+    // prevent); some of tn's lines stay all the same.
+    assert!(texts.iter().any(|t| t.starts_with("tn ")), "{texts:?}");
+    assert!(saves > 100 && jots > 10, "{saves} saves, {jots} jots");
+    kb.ok(&["check"]);
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::common::{self, Kb, snapshot, stderr, stdout};
+use crate::common::{self, Kb, expect_code, snapshot, stderr, stdout, tree};
 
 /// Far longer than any command needs: only a hang reaches it, and it is not a timing claim.
 const WATCHDOG: Duration = Duration::from_secs(90);
@@ -32,16 +32,6 @@ fn tn(kb: &Kb, args: &[&str]) -> Output {
     run_bounded(cmd, &format!("tn {args:?}"))
 }
 
-fn expect_code(out: &Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: unexpected exit status\nstdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn kb_with_talk() -> Kb {
     let kb = Kb::with_event();
     kb.ok(&["new", "Good Talk", "--id", "good", "--no-edit"]);
@@ -56,34 +46,6 @@ fn talk_text(id: &str, title: &str) -> String {
 fn mkfifo(path: &Path) {
     let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
     assert!(status.success(), "mkfifo {}", path.display());
-}
-
-/// Every entry below `root` with what it holds, never opening anything but regular files
-/// (the common snapshot reads through links, and a named pipe would block it).
-fn tree(root: &Path) -> BTreeMap<PathBuf, String> {
-    let mut entries = BTreeMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path.strip_prefix(root).unwrap().to_owned();
-            let metadata = fs::symlink_metadata(&path).unwrap();
-            let what = if metadata.is_symlink() {
-                format!("link to {}", fs::read_link(&path).unwrap().display())
-            } else if metadata.is_dir() {
-                stack.push(path);
-                "directory".into()
-            } else if metadata.is_file() {
-                String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned()
-            } else {
-                format!("special {:o}", metadata.permissions().mode())
-            };
-            if rel.file_name().and_then(|n| n.to_str()) != Some(".write.lock") {
-                entries.insert(rel, what);
-            }
-        }
-    }
-    entries
 }
 
 /// Files outside the knowledge base (its siblings in the scratch directory), to prove none
@@ -734,22 +696,7 @@ fn a_read_only_knowledge_base_is_read_and_never_half_written() {
 // SIGXFSZ ignored, so that a write fails with EFBIG as on a full disk.
 
 fn tn_with_file_limit(kb: &Kb, blocks: u32, args: &[&str]) -> Output {
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!("trap '' XFSZ; ulimit -f {blocks} && exec \"$@\""))
-        .arg("sh")
-        .arg(assert_cmd::cargo::cargo_bin("tn"))
-        .arg("--dir")
-        .arg(&kb.root)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .env("HOME", &kb.base)
-        .env("TMPDIR", &kb.tmp)
-        .env("LANG", "C.UTF-8")
-        .env("TZ", "UTC")
-        .current_dir(&kb.root);
+    let cmd = common::tn_after_shell(kb, &format!("trap '' XFSZ; ulimit -f {blocks}"), args);
     run_bounded(cmd, &format!("tn {args:?} under ulimit -f {blocks}"))
 }
 
