@@ -22,6 +22,7 @@ pub mod note;
 pub mod now;
 pub mod query;
 pub mod registry;
+pub mod regular_file;
 pub mod schema;
 pub mod slug;
 pub mod snippet;

@@ -20,6 +20,8 @@ mod crash;
 mod export_recap;
 #[path = "it/fuzz.rs"]
 mod fuzz;
+#[path = "it/hangs.rs"]
+mod hangs;
 #[path = "it/hostile.rs"]
 mod hostile;
 #[path = "it/import_export.rs"]

@@ -662,3 +662,38 @@ fn an_index_that_opens_but_cannot_search_is_rebuilt_not_reused() {
     type_text(&mut app, "ィ");
     assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_at_the_writer_lock_is_an_error_not_a_frozen_screen() {
+    // Regression: Enter on the takeaway line opened index/.write.lock, a FIFO, and blocked
+    // for good (Ctrl-C is a key in raw mode, so nothing got the TUI back).
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (dir, store) = kb();
+        let lock = dir.path().join("index/.write.lock");
+        let _ = std::fs::remove_file(&lock);
+        let made = std::process::Command::new("mkfifo").arg(&lock).status();
+        assert!(made.unwrap().success());
+        let mut app = app(store);
+        type_text(&mut app, "ebpf");
+        app.dispatch(Action::Confirm);
+        app.dispatch(Action::AddTakeaway);
+        type_text(&mut app, "パイプの向こう");
+        app.dispatch(Action::Confirm);
+        let status = app.status().map(|s| (s.text.clone(), s.error));
+        let kept = match app.overlay() {
+            Some(Overlay::Capture(line)) => line.input.text().to_owned(),
+            _ => String::new(),
+        };
+        let _ = done.send((status, kept));
+    });
+    let (status, kept) = finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("Enter on the takeaway line hung on a named pipe");
+    let (text, error) = status.expect("a status line");
+    assert!(error, "{text}");
+    assert!(text.contains(".write.lock"), "{text}");
+    assert!(text.contains("named pipe"), "{text}");
+    assert_eq!(kept, "パイプの向こう", "the line is kept to save again");
+}

@@ -1,0 +1,131 @@
+//! Crashes and hangs from what surrounds the notes (issue 18, items 8 and 9): named pipes
+//! where tn keeps its own files. Every command runs under a watchdog, so a regression fails
+//! instead of hanging the test run.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::{Kb, run_bounded, stderr, stdout};
+
+const WATCHDOG: Duration = Duration::from_secs(60);
+
+fn tn(kb: &Kb, args: &[&str]) -> Output {
+    let mut cmd = kb.std_tn();
+    cmd.args(args).env("LANG", "C.UTF-8").env("TZ", "UTC");
+    run_bounded(cmd, WATCHDOG, &format!("tn {args:?}"))
+}
+
+#[track_caller]
+fn expect_code(out: &Output, code: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: unexpected exit status\nstdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+fn mkfifo(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// Event `ev` with talks `ev/ebpf` (current) and `ev/mesh`, and a built index.
+fn kb_with_talks() -> Kb {
+    let kb = Kb::with_event();
+    kb.ok(&["new", "Service mesh", "--id", "mesh", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:00", "ebpf sidecarless mesh"]);
+    kb.ok(&["new", "eBPF deep dive", "--id", "ebpf", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:05", "ebpf programs in the kernel"]);
+    kb.ok(&["search", "ebpf"]);
+    kb
+}
+
+fn ids(out: &Output) -> Vec<String> {
+    let hits: Vec<Value> = serde_json::from_str(&stdout(out))
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(out)));
+    hits.iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 9: named pipes where tn keeps its own files
+
+#[test]
+fn a_named_pipe_at_the_writer_lock_fails_captures_at_once_and_says_what_to_do() {
+    // Regression: `tn jot` opened index/.write.lock, a FIFO, and blocked forever.
+    let kb = kb_with_talks();
+    let before = kb.read("notes/ev/ebpf.ron");
+    let lock = kb.path("index/.write.lock");
+    mkfifo(&lock);
+    for args in [
+        &["jot", "stuck?"][..],
+        &["tool", "Cilium"],
+        &["tag", "net"],
+        &["new", "Another", "--no-edit"],
+    ] {
+        let out = tn(&kb, args);
+        expect_code(&out, 1, &format!("{args:?}"));
+        let err = stderr(&out);
+        assert!(
+            err.contains("index/.write.lock: expected a regular file but found a named pipe"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("hint: remove it"), "{args:?}: {err}");
+    }
+    assert_eq!(kb.read("notes/ev/ebpf.ron"), before, "nothing was written");
+    // Searching takes no writer lock.
+    let out = tn(&kb, &["search", "--json", "kernel"]);
+    expect_code(&out, 0, "search");
+    assert_eq!(ids(&out), ["ev/ebpf"]);
+    std::fs::remove_file(&lock).unwrap();
+    expect_code(&tn(&kb, &["jot", "unstuck"]), 0, "jot after removing it");
+}
+
+#[test]
+fn a_named_pipe_at_the_build_lock_fails_rebuilds_at_once_and_spares_searches() {
+    // Regression: `tn reindex` and `tn search` opened index/.build.lock, a FIFO, and hung.
+    let kb = kb_with_talks();
+    let lock = kb.path("index/.build.lock");
+    mkfifo(&lock);
+    let out = tn(&kb, &["reindex"]);
+    expect_code(&out, 1, "reindex");
+    let err = stderr(&out);
+    assert!(
+        err.contains("index/.build.lock: expected a regular file but found a named pipe"),
+        "{err}"
+    );
+    assert!(err.contains("hint: remove it"), "{err}");
+    // A search of a sound index needs no rebuild, so no build lock.
+    let out = tn(&kb, &["search", "--json", "kernel"]);
+    expect_code(&out, 0, "search");
+    assert_eq!(ids(&out), ["ev/ebpf"]);
+    // One that needs a rebuild says why it cannot, at once.
+    std::fs::remove_dir_all(kb.path("index/tantivy")).unwrap();
+    let out = tn(&kb, &["search", "kernel"]);
+    expect_code(&out, 1, "search needing a rebuild");
+    assert!(
+        stderr(&out).contains("index/.build.lock"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&lock).unwrap();
+    let out = tn(&kb, &["search", "--json", "kernel"]);
+    expect_code(&out, 0, "search after removing it");
+    assert_eq!(ids(&out), ["ev/ebpf"]);
+}
+
+#[test]
+fn a_named_pipe_at_the_current_talk_pointer_is_reported() {
+    let kb = kb_with_talks();
+    mkfifo(&kb.path("index/current"));
+    let out = tn(&kb, &["jot", "x"]);
+    expect_code(&out, 1, "jot");
+    assert!(stderr(&out).contains("index/current"), "{}", stderr(&out));
+}
