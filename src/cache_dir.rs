@@ -13,7 +13,8 @@
 //! file or at tantivy's lock files blocked the process for good. Writes (`create_new`, which
 //! never opens what is already there), deletes and renames are `MmapDirectory`'s.
 //!
-//! Like `MmapDirectory`, it addresses files by path.
+//! The directory is addressed by path, so it must never be renamed while open: the index
+//! gives every build a directory of its own for that reason (see [`crate::index`]).
 
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};

@@ -32,6 +32,8 @@ mod import_schedule;
 mod new_talk;
 #[path = "it/props.rs"]
 mod props;
+#[path = "it/races.rs"]
+mod races;
 #[path = "it/safety.rs"]
 mod safety;
 #[path = "it/search.rs"]

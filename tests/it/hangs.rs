@@ -122,6 +122,48 @@ fn a_named_pipe_at_the_build_lock_fails_rebuilds_at_once_and_spares_searches() {
 }
 
 #[test]
+fn named_pipes_inside_the_index_are_never_opened_and_the_index_is_rebuilt() {
+    // The index is tn's cache: a FIFO anywhere in it (the pointer to the live build, a build's
+    // stamp, a segment file, tantivy's own locks) is damage, rebuilt with a notice.
+    type Place = fn(&Path) -> std::path::PathBuf;
+    let targets: [(&str, Place); 5] = [
+        ("the live pointer", |live| {
+            live.parent().unwrap().join("live")
+        }),
+        ("the stamp", |live| live.join("talknotes-index-version")),
+        ("meta.json", |live| live.join("meta.json")),
+        ("tantivy's writer lock", |live| {
+            live.join(".tantivy-writer.lock")
+        }),
+        ("a segment file", |live| {
+            std::fs::read_dir(live)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|e| e == "term"))
+                .unwrap()
+        }),
+    ];
+    for (what, place) in targets {
+        let kb = kb_with_talks();
+        // A change, so the search needs tantivy's writer too.
+        kb.ok(&["jot", "--at", "11:00", "ebpf maps"]);
+        let name = kb.read("index/tantivy/live");
+        let live = kb.path("index/tantivy").join(name.trim());
+        mkfifo(&place(&live));
+        let out = tn(&kb, &["search", "--json", "maps"]);
+        expect_code(&out, 0, what);
+        assert_eq!(ids(&out), ["ev/ebpf"], "{what}");
+        assert!(
+            stderr(&out).starts_with("note: search index rebuilt"),
+            "{what}: {}",
+            stderr(&out)
+        );
+        let out = tn(&kb, &["search", "--json", "kernel"]);
+        assert_eq!(stderr(&out), "", "{what}: rebuilt once");
+    }
+}
+
+#[test]
 fn a_named_pipe_at_the_current_talk_pointer_is_reported() {
     let kb = kb_with_talks();
     mkfifo(&kb.path("index/current"));
