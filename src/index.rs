@@ -1455,6 +1455,28 @@ mod tests {
             .unwrap_or_else(|_| panic!("{what} never got there"));
     }
 
+    #[test]
+    fn any_limit_is_capped_at_the_documents_in_the_index() {
+        // Regression (issue 18, item 8): the library passed the limit to tantivy, which
+        // reserves room for it: 1e15 aborted the process, usize::MAX panicked, and that panic
+        // was taken for damage. The TUI and `export --query` call the same function.
+        let (_dir, store) = store_with_talks();
+        let (index, _) = SearchIndex::open(&store).unwrap();
+        for limit in [1_000_000_000_000_000, usize::MAX] {
+            let request = crate::query::SearchRequest {
+                query: "可観測性".into(),
+                limit,
+                prefix: false,
+            };
+            let hits = crate::query::search(&index, &request).unwrap().hits;
+            assert_eq!(hits.len(), TALKS, "{limit}");
+            let related = crate::query::related(&index, "ev/t1", limit)
+                .unwrap()
+                .unwrap();
+            assert_eq!(related.len(), TALKS - 1, "{limit}");
+        }
+    }
+
     fn builds(store: &Store) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(store.index_dir().join(TANTIVY_DIR))
             .unwrap()

@@ -1,6 +1,6 @@
-//! Crashes and hangs from what surrounds the notes (issue 18, items 8 and 9): named pipes
-//! where tn keeps its own files. Every command runs under a watchdog, so a regression fails
-//! instead of hanging the test run.
+//! Crashes and hangs from what surrounds the notes (issue 18, items 8 and 9): a search limit
+//! beyond any index, and named pipes where tn keeps its own files. Every command runs under a
+//! watchdog, so a regression fails instead of hanging the test run.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -52,6 +52,39 @@ fn ids(out: &Output) -> Vec<String> {
     hits.iter()
         .map(|h| h["id"].as_str().unwrap().to_owned())
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 8: the search limit
+
+#[test]
+fn a_limit_beyond_any_index_is_capped_not_allocated_nor_taken_for_damage() {
+    // Regression: `-n 1000000000000000` aborted on an 8e15-byte allocation, and
+    // `-n 18446744073709551615` called the index damaged and rebuilt it.
+    let kb = kb_with_talks();
+    for limit in ["1000000000000000", "18446744073709551615"] {
+        let out = tn(&kb, &["search", "--json", "-n", limit, "ebpf"]);
+        expect_code(&out, 0, &format!("search -n {limit}"));
+        assert_eq!(stderr(&out), "", "-n {limit}: no notice, no rebuild");
+        let mut found = ids(&out);
+        found.sort();
+        assert_eq!(found, ["ev/ebpf", "ev/mesh"], "-n {limit}");
+    }
+    let out = tn(
+        &kb,
+        &[
+            "related",
+            "ev/ebpf",
+            "--json",
+            "--limit",
+            "18446744073709551615",
+        ],
+    );
+    expect_code(&out, 0, "related --limit");
+    assert_eq!(stderr(&out), "");
+    // The limit still limits.
+    let out = tn(&kb, &["search", "--json", "-n", "1", "ebpf"]);
+    assert_eq!(ids(&out).len(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------
