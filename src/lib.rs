@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod cache_dir;
 pub mod capture;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod display;
 pub mod editor;

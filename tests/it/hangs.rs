@@ -1,6 +1,7 @@
 //! Crashes and hangs from what surrounds the notes (issue 18, items 8 and 9): a search limit
-//! beyond any index, and named pipes where tn keeps its own files. Every command runs under a
-//! watchdog, so a regression fails instead of hanging the test run.
+//! beyond any index, named pipes where tn keeps its own files, and a `TZ` naming something
+//! that is not a time zone file. Every command runs under a watchdog, so a regression fails
+//! instead of hanging the test run.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -203,4 +204,73 @@ fn a_named_pipe_at_the_current_talk_pointer_is_reported() {
     let out = tn(&kb, &["jot", "x"]);
     expect_code(&out, 1, "jot");
     assert!(stderr(&out).contains("index/current"), "{}", stderr(&out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 9: what the environment names
+
+/// `tn ARGS` with `TZ` set, under a 2 GB address-space limit and the watchdog.
+fn tn_with_tz(kb: &Kb, tz: &str, args: &[&str]) -> Output {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -v 2000000 && exec \"$@\"")
+        .arg("sh")
+        .arg(assert_cmd::cargo::cargo_bin("tn"))
+        .arg("--dir")
+        .arg(&kb.root)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &kb.base)
+        .env("NO_COLOR", "1")
+        .env("TZ", tz);
+    run_bounded(cmd, WATCHDOG, &format!("TZ={tz} tn {args:?}"))
+}
+
+#[test]
+fn a_tz_naming_a_device_or_a_pipe_means_utc_with_a_warning() {
+    // Regression: `TZ=/dev/zero tn jot x` and `tn now` read /dev/zero into memory without
+    // end (4.6 GB in 20 s); a TZ naming a FIFO blocked.
+    let kb = kb_with_talks();
+    let pipe = kb.base.join("tz-pipe");
+    mkfifo(&pipe);
+    let pipe = pipe.display().to_string();
+    for (tz, found) in [
+        ("/dev/zero", "a device"),
+        (pipe.as_str(), "a named pipe (FIFO)"),
+        (&format!(":{pipe}"), "a named pipe (FIFO)"),
+    ] {
+        let out = tn_with_tz(&kb, tz, &["jot", "--talk", "ev/mesh", "zoned"]);
+        expect_code(&out, 0, &format!("TZ={tz} jot"));
+        let warning =
+            format!("warning: TZ={tz:?} names {found}, not a time zone file; times are in UTC");
+        assert!(stderr(&out).contains(&warning), "TZ={tz}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out).matches("warning:").count(),
+            1,
+            "{}",
+            stderr(&out)
+        );
+        let out = tn_with_tz(&kb, tz, &["now"]);
+        expect_code(&out, 0, &format!("TZ={tz} now"));
+        assert!(stderr(&out).contains(&warning), "TZ={tz}: {}", stderr(&out));
+    }
+    // Stamped in UTC, as the warning said.
+    let talk = kb.talk("ev", "mesh");
+    let stamp = talk.takeaways.last().unwrap().at.unwrap().to_string();
+    let utc = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC);
+    let minutes = |hhmm: &str| -> i64 {
+        let (h, m) = hhmm.split_once(':').unwrap();
+        h.parse::<i64>().unwrap() * 60 + m.parse::<i64>().unwrap()
+    };
+    let now = i64::from(utc.hour()) * 60 + i64::from(utc.minute());
+    let apart = (minutes(&stamp) - now).rem_euclid(24 * 60);
+    assert!(
+        apart <= 2 || apart >= 24 * 60 - 2,
+        "{stamp} is not UTC ({now})"
+    );
+    // A zone rule works without a word.
+    let out = tn_with_tz(&kb, "JST-9", &["jot", "--talk", "ev/mesh", "tokyo"]);
+    expect_code(&out, 0, "TZ=JST-9");
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }
