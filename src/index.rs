@@ -166,7 +166,7 @@ impl SearchIndex {
         }
         let on_disk = match open_live(&index_dir) {
             Ok(mut index) => {
-                sweep_if_idle(&index_dir);
+                sweep_if_idle(&index_dir, &index.build);
                 index
                     .refresh_or_recover(store)
                     .map(|report| (index, report))
@@ -373,7 +373,7 @@ impl SearchIndex {
             && let Ok(live) = open_live(&index_dir)
         {
             *self = live;
-            sweep_if_idle(&index_dir);
+            sweep_if_idle(&index_dir, &self.build);
         }
     }
 
@@ -396,7 +396,7 @@ impl SearchIndex {
             }
         };
         // The damaged build was pinned by this process until now.
-        sweep_if_idle(&store.index_dir());
+        sweep_if_idle(&store.index_dir(), &self.build);
         Ok(report)
     }
 
@@ -788,16 +788,14 @@ fn sweep(index_dir: &Path, live: &str) {
     remove_legacy(index_dir);
 }
 
-/// Sweeps when there is something to sweep and no one is building.
-fn sweep_if_idle(index_dir: &Path) {
+/// Sweeps when there is something besides `live` and the build just opened (`opened`, live
+/// a moment ago) and no one is building. Costs one directory listing when there is not.
+fn sweep_if_idle(index_dir: &Path, opened: &str) {
     let builds = index_dir.join(TANTIVY_DIR);
-    let Ok(live) = read_live(&builds) else {
-        return;
-    };
     let others = fs::read_dir(&builds).map_or(0, |entries| {
         entries
             .flatten()
-            .filter(|e| e.file_name() != LIVE_FILE && e.file_name() != live.as_str())
+            .filter(|e| e.file_name() != LIVE_FILE && e.file_name() != opened)
             .count()
     });
     if others > 0
