@@ -12,14 +12,14 @@ use crate::store::{NoteKey, Store};
 
 /// The local wall-clock time, used to stamp takeaways.
 pub fn now() -> ClockTime {
-    let now = jiff::Zoned::now();
+    let now = crate::clock::now();
     // `hour()` and `minute()` are always in range, so `new` cannot fail.
     ClockTime::new(now.hour() as u8, now.minute() as u8).unwrap_or_else(|| unreachable!())
 }
 
 /// Today's local date.
 pub fn today() -> Date {
-    Date(jiff::Zoned::now().date())
+    Date(crate::clock::now().date())
 }
 
 /// What a user gives to create a talk; everything but the title is optional.

@@ -134,6 +134,17 @@ pub enum Error {
         found: &'static str,
     },
 
+    /// Something other than a regular file where tn keeps a file of its own (a lock, the
+    /// current-talk pointer, a file of the search index) or where the environment points: tn
+    /// does not open it, since a named pipe would block forever and a device could be read
+    /// without end (see [`crate::regular_file`]).
+    #[error("{}: expected a regular file but found {found}; tn does not open it\n  hint: {hint}", path.display())]
+    NotAFile {
+        path: PathBuf,
+        found: &'static str,
+        hint: String,
+    },
+
     /// A note file beyond [`crate::store::MAX_NOTE_BYTES`]: reading it could exhaust memory
     /// and stall every search, so it is skipped (when read) or refused (when written).
     #[error("{}: {}\n  hint: {}", path.display(), too_large_message(*size, *limit, *writing), too_large_hint(*writing))]

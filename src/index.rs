@@ -7,9 +7,36 @@
 //! needed, so searches never wait on each other. Writers take turns through tantivy's own lock
 //! (retried for a while, then the search goes on with the index as it is and says so). A
 //! missing, corrupt or outdated index is rebuilt aside and swapped in, with a one-line notice.
+//!
+//! # Builds, and searches running beside them
+//!
+//! Every build gets a directory of its own, `tantivy/<build>/`, never renamed; the file
+//! `tantivy/live` names the one searches use, and a build goes live by replacing that file
+//! (a rename, so a reader sees the old name or the new one). A process pins the build it
+//! opens with a shared lock on the build's stamp file and keeps it for as long as it uses it;
+//! a build that is neither live nor pinned is removed under the build lock. So a search
+//! started before or during a rebuild answers from the old build, whole, and one started
+//! after it from the new one; the TUI moves to a newer build at its next refresh.
+//!
+//! This replaced a rename swap (`tantivy` → `tantivy.old-…`, `tantivy.new-…` → `tantivy`)
+//! whose races an outside attack found (issue 18, item 4). tantivy's `MmapDirectory`, and so
+//! [`CacheDirectory`], addresses files by path, so an index opened before the swap silently
+//! read and wrote the new build after it:
+//! - a refresh that committed before the swap reloaded its reader from the new build, made
+//!   from a listing taken before the note was jotted: `[]` for a note that exists;
+//! - a refresh that committed after the swap wrote, into the new build's directory, a
+//!   `meta.json` naming the old build's segments: the rebuild's own open then failed
+//!   ("damaged: <segment>.idx is missing"), and every search after it rebuilt a healthy index
+//!   after "damaged: FileDoesNotExist … .term";
+//! - a second `tn reindex` waiting for the build lock rebuilt again, with no need.
+//!
+//! A writer that is not `fsync`ed cannot make this worse: the page cache is shared, so every
+//! process sees every write at once; only a power cut loses them, and then the build fails to
+//! open and is rebuilt like any damage.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fs;
+use std::fs::{self, File};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, UNIX_EPOCH};
@@ -27,15 +54,25 @@ use crate::analysis::ANALYZER_VERSION;
 use crate::cache_dir::CacheDirectory;
 use crate::error::{Error, IoContext, Result};
 use crate::note::{Event, Slug, Talk, TalkRef};
+use crate::regular_file;
 use crate::schema::{Fields, SCHEMA_VERSION, Section, register_tokenizers};
-use crate::store::atomic::WriterLock;
+use crate::store::atomic::TEMP_PREFIX;
 use crate::store::{NoteFile, NoteKey, Store};
 
+/// Holds the builds and the pointer to the live one.
 const TANTIVY_DIR: &str = "tantivy";
+/// Names the live build: one line, the name of its directory.
+const LIVE_FILE: &str = "live";
+/// In each build: the versions it was built with and its name. Also the file a process that
+/// uses the build holds a shared lock on (see the module doc).
 const VERSION_FILE: &str = "talknotes-index-version";
+/// Held by the one process building (and removing old builds) at a time.
 const BUILD_LOCK: &str = ".build.lock";
 /// How long a refresh waits for another process's writer before searching the index as is.
 const WRITER_PATIENCE: Duration = Duration::from_secs(10);
+/// Opening gives up after the live build changed under it this many times in a row (each
+/// time a rebuild finished between reading `live` and pinning the build it named).
+const OPEN_ATTEMPTS: usize = 8;
 
 fn version_stamp() -> String {
     format!("schema={SCHEMA_VERSION} analyzer={ANALYZER_VERSION}\n")
@@ -78,9 +115,12 @@ pub struct SearchIndex {
     /// What the index holds for each note file, kept current by `refresh`, so a refresh with
     /// nothing changed reads no index data at all.
     recorded: HashMap<String, Stamp>,
-    /// Which build this is (written by the process that built it; empty in memory), so a
-    /// process that found it damaged can tell whether someone has rebuilt it since.
+    /// Which build this is (the name of its directory; empty in memory), so a process that
+    /// found it damaged can tell whether someone has rebuilt it since.
     build: String,
+    /// The shared lock that keeps this build from being removed while it is used (`None` in
+    /// memory).
+    _pin: Option<File>,
 }
 
 /// What the index recorded about one note file.
@@ -88,6 +128,25 @@ pub struct SearchIndex {
 struct Stamp {
     mtime: u64,
     size: u64,
+}
+
+/// Which build a rebuild may use instead of building, if one went live while it waited for
+/// the build lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reuse {
+    /// Any that opens: it was built after this process found no usable index.
+    Any,
+    /// Any but this one: the build found damaged, or the one `tn reindex` was asked to
+    /// replace.
+    AnyBut(String),
+}
+
+/// What a rebuild did.
+enum Rebuilt {
+    /// Built a new index of this many talks.
+    Built(SearchIndex, usize),
+    /// Another process built one while this one waited; brought up to date.
+    Reused(SearchIndex, RefreshReport),
 }
 
 impl SearchIndex {
@@ -105,10 +164,24 @@ impl SearchIndex {
             );
             return Self::build_in_memory(store, reason);
         }
-        let dir = index_dir.join(TANTIVY_DIR);
-        let on_disk = match open_existing(&dir) {
-            Ok(mut index) => index.refresh(store).map(|report| (index, report)),
-            Err(reason) => Self::rebuild_aside(store, &reason, None),
+        let on_disk = match open_live(&index_dir) {
+            Ok(mut index) => {
+                sweep_if_idle(&index_dir, &index.build);
+                index
+                    .refresh_or_recover(store)
+                    .map(|report| (index, report))
+            }
+            Err(reason) => Self::rebuild_aside(store, Reuse::Any).map(|rebuilt| match rebuilt {
+                Rebuilt::Built(index, indexed) => (
+                    index,
+                    RefreshReport {
+                        rebuilt: Some(reason),
+                        indexed,
+                        ..RefreshReport::default()
+                    },
+                ),
+                Rebuilt::Reused(index, report) => (index, report),
+            }),
         };
         match on_disk {
             Err(e) if cannot_write_index(&e, &index_dir) => {
@@ -144,6 +217,7 @@ impl SearchIndex {
             fields,
             recorded,
             build: String::new(),
+            _pin: None,
         };
         Ok((
             index,
@@ -155,9 +229,29 @@ impl SearchIndex {
         ))
     }
 
-    /// `tn reindex`: rebuilds from scratch.
+    /// `tn reindex`: rebuilds from scratch. A rebuild that another process finished while
+    /// this one waited for it is used instead of building again: brought up to date (every
+    /// note changed since it read them is read again), it is what a second build would be.
     pub fn reindex(store: &Store) -> Result<(SearchIndex, RefreshReport)> {
-        Self::rebuild_aside(store, "requested", None)
+        let reuse = match read_live(&store.index_dir().join(TANTIVY_DIR)) {
+            Ok(build) => Reuse::AnyBut(build),
+            Err(_) => Reuse::Any,
+        };
+        let (index, indexed) = match Self::rebuild_aside(store, reuse)? {
+            Rebuilt::Built(index, indexed) => (index, indexed),
+            Rebuilt::Reused(index, _) => {
+                let talks = index.talks()?;
+                (index, talks)
+            }
+        };
+        Ok((
+            index,
+            RefreshReport {
+                rebuilt: Some("requested".into()),
+                indexed,
+                ..RefreshReport::default()
+            },
+        ))
     }
 
     pub fn fields(&self) -> &Fields {
@@ -168,38 +262,56 @@ impl SearchIndex {
         self.reader.searcher()
     }
 
-    /// Builds a fresh index next to the current one and swaps it in, so readers of the old
-    /// one are never disturbed. One process builds at a time; a process that waited for
-    /// another's build uses that build, unless that is the `damaged` build it is replacing.
-    fn rebuild_aside(
-        store: &Store,
-        reason: &str,
-        damaged: Option<&str>,
-    ) -> Result<(SearchIndex, RefreshReport)> {
+    /// How many valid talks the index holds.
+    fn talks(&self) -> Result<usize> {
+        let query = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.doc_type, "talk"),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        self.searcher()
+            .search(&query, &tantivy::collector::Count)
+            .map_err(tantivy_error(Path::new("index")))
+    }
+
+    /// Builds a fresh index in a directory of its own and makes it the live one; readers of
+    /// the old one are never disturbed (see the module doc). One process builds at a time; a
+    /// process that waited for another's build uses that build if `reuse` allows.
+    fn rebuild_aside(store: &Store, reuse: Reuse) -> Result<Rebuilt> {
         let index_dir = store.index_dir();
         fs::create_dir_all(&index_dir).at_path(&index_dir)?;
-        let _build = WriterLock::acquire(&index_dir.join(BUILD_LOCK))?;
-        let dir = index_dir.join(TANTIVY_DIR);
-        if reason != "requested"
-            && let Ok(mut index) = open_existing(&dir)
-            && damaged.is_none_or(|build| build != index.build)
+        pause(&index_dir, Point::BeforeBuildLock);
+        let _build = BuildLock::acquire(&index_dir)?;
+        let builds = index_dir.join(TANTIVY_DIR);
+        if !fs::symlink_metadata(&builds).is_ok_and(|m| m.is_dir()) {
+            // A file or a link where the builds belong: derived state, replaced.
+            remove_entry(&builds);
+        }
+        fs::create_dir_all(&builds).at_path(&builds)?;
+        if let Ok(mut index) = open_live(&index_dir)
+            && match &reuse {
+                Reuse::Any => true,
+                Reuse::AnyBut(build) => *build != index.build,
+            }
         {
             // Someone rebuilt it while this process waited for the build lock. If it is
             // still damaged, build afresh here: `refresh` would recover, which takes the build
             // lock this process already holds.
             match index.refresh_in_place(store) {
                 Err(Error::Index { .. }) => {}
-                Ok(report) => return Ok((index, report)),
+                Ok(report) => {
+                    sweep(&index_dir, &index.build);
+                    return Ok(Rebuilt::Reused(index, report));
+                }
                 Err(e) => return Err(e),
             }
         }
-        let unique = format!(
+        let name = format!(
             "{}-{}",
             std::process::id(),
             UNIX_EPOCH.elapsed().map_or(0, |d| d.as_nanos())
         );
-        let fresh = index_dir.join(format!("{TANTIVY_DIR}.new-{unique}"));
-        fs::create_dir_all(&fresh).at_path(&fresh)?;
+        let fresh = builds.join(&name);
+        fs::create_dir(&fresh).at_path(&fresh)?;
         let built = (|| -> Result<usize> {
             let fields = Fields::new();
             let directory = CacheDirectory::open(&fresh).map_err(|e| Error::Index {
@@ -214,8 +326,10 @@ impl SearchIndex {
             .map_err(tantivy_error(&fresh))?;
             register_tokenizers(&index)?;
             let count = build(store, &fields, &index, &fresh)?;
-            let stamp = format!("{}build={unique}\n", version_stamp());
+            let stamp = format!("{}build={name}\n", version_stamp());
             fs::write(fresh.join(VERSION_FILE), stamp).at_path(&fresh)?;
+            pause(&index_dir, Point::BeforeSwap);
+            set_live(&builds, &name)?;
             Ok(count)
         })();
         let indexed = match built {
@@ -225,41 +339,64 @@ impl SearchIndex {
                 return Err(e);
             }
         };
-        let old = index_dir.join(format!("{TANTIVY_DIR}.old-{unique}"));
-        if fs::symlink_metadata(&dir).is_ok() {
-            fs::rename(&dir, &old).at_path(&dir)?;
-        }
-        fs::rename(&fresh, &dir).at_path(&dir)?;
-        // Open readers of the old index keep their files until they close.
-        remove_entry(&old);
-        remove_leftovers(&index_dir);
-        let index = open_existing(&dir)
-            .map_err(|reason| Error::Invalid(format!("{}: {reason}", dir.display())))?;
-        Ok((
-            index,
-            RefreshReport {
-                rebuilt: Some(reason.to_owned()),
-                indexed,
-                ..RefreshReport::default()
-            },
-        ))
+        pause(&index_dir, Point::AfterSwap);
+        let index = open_live(&index_dir)
+            .map_err(|reason| Error::Invalid(format!("{}: {reason}", fresh.display())))?;
+        sweep(&index_dir, &index.build);
+        Ok(Rebuilt::Built(index, indexed))
     }
 
     /// Re-indexes notes whose files changed since they were indexed; removes vanished ones.
-    /// An index found damaged on the way (its files deleted or garbled under a running
-    /// process) is rebuilt, and the report says so.
+    /// A long-lived index (the TUI's) first moves to the live build if another process
+    /// rebuilt the index meanwhile. An index found damaged on the way (its files deleted or
+    /// garbled under a running process) is rebuilt, and the report says so.
     pub fn refresh(&mut self, store: &Store) -> Result<RefreshReport> {
+        self.follow_live(store);
+        self.refresh_or_recover(store)
+    }
+
+    fn refresh_or_recover(&mut self, store: &Store) -> Result<RefreshReport> {
         match self.refresh_in_place(store) {
             Err(Error::Index { message, .. }) => self.recover(store, &message),
             other => other,
         }
     }
 
+    /// Moves to the live build when it is no longer this one; on any trouble stays where it
+    /// is (a refresh of this build then finds out what is wrong).
+    fn follow_live(&mut self, store: &Store) {
+        if self._pin.is_none() {
+            return;
+        }
+        let index_dir = store.index_dir();
+        if read_live(&index_dir.join(TANTIVY_DIR)).is_ok_and(|live| live != self.build)
+            && let Ok(live) = open_live(&index_dir)
+        {
+            *self = live;
+            sweep_if_idle(&index_dir, &self.build);
+        }
+    }
+
     /// Rebuilds an index found damaged while in use (`problem` says how), in place.
     pub fn recover(&mut self, store: &Store, problem: &str) -> Result<RefreshReport> {
         let reason = format!("damaged: {problem}");
-        let (fresh, report) = Self::rebuild_aside(store, &reason, Some(&self.build))?;
-        *self = fresh;
+        let replaced = Reuse::AnyBut(self.build.clone());
+        let report = match Self::rebuild_aside(store, replaced)? {
+            Rebuilt::Built(fresh, indexed) => {
+                *self = fresh;
+                RefreshReport {
+                    rebuilt: Some(reason),
+                    indexed,
+                    ..RefreshReport::default()
+                }
+            }
+            Rebuilt::Reused(fresh, report) => {
+                *self = fresh;
+                report
+            }
+        };
+        // The damaged build was pinned by this process until now.
+        sweep_if_idle(&store.index_dir(), &self.build);
         Ok(report)
     }
 
@@ -313,9 +450,11 @@ impl SearchIndex {
         let to_index: Vec<NoteFile> = to_index.into_iter().cloned().collect();
         let indexed = index_files(store, &self.fields, &mut writer, &to_index, false, |d| d)?;
         let fail = tantivy_error(Path::new("index"));
+        pause(&store.index_dir(), Point::BeforeCommit);
         writer.commit().map_err(&fail)?;
         // A merge the commit started is kept only if the writer lives until it ends.
         writer.wait_merging_threads().map_err(&fail)?;
+        pause(&store.index_dir(), Point::AfterCommit);
         self.reader.reload().map_err(&fail)?;
         for key in &removed {
             self.recorded.remove(key);
@@ -415,17 +554,131 @@ fn cannot_write_index(error: &Error, index_dir: &Path) -> bool {
     }
 }
 
-fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
-    if !dir.join("meta.json").exists() {
-        return Err("no index yet".into());
+/// Opens the live build of the index in `index_dir` and pins it (see the module doc). The
+/// error says why there is no usable index, as the rebuild notice shows it.
+fn open_live(index_dir: &Path) -> std::result::Result<SearchIndex, String> {
+    let builds = index_dir.join(TANTIVY_DIR);
+    for _ in 0..OPEN_ATTEMPTS {
+        let name = read_live(&builds)?;
+        let dir = builds.join(&name);
+        match pin(&dir) {
+            Ok((pin, stamp)) => return open_build(&dir, name, pin, &stamp),
+            // Removed after `live` was read: a rebuild went live meanwhile; open that one.
+            Err(Pin::Gone) if read_live(&builds).is_ok_and(|live| live != name) => continue,
+            Err(Pin::Gone) => return Err("version stamp missing".into()),
+            Err(Pin::Unusable(reason)) => return Err(reason),
+        }
     }
-    let build = match fs::read_to_string(dir.join(VERSION_FILE)) {
-        Ok(stamp) => match stamp.strip_prefix(&version_stamp()) {
-            Some(build) => build.trim().to_owned(),
-            None => return Err("built by another version of tn".into()),
-        },
-        Err(_) => return Err("version stamp missing".into()),
+    Err("the index was rebuilt again and again while this tn opened it".into())
+}
+
+/// The name of the live build, from `tantivy/live`.
+fn read_live(builds: &Path) -> std::result::Result<String, String> {
+    let path = builds.join(LIVE_FILE);
+    match regular_file::read_small(&path, 256) {
+        Ok(Some(bytes)) => {
+            let name = String::from_utf8_lossy(&bytes).trim().to_owned();
+            // Only a name this module makes: no separators, so never a path elsewhere.
+            if !name.is_empty()
+                && name.len() <= 64
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                Ok(name)
+            } else {
+                Err(format!("damaged: {} names no build", path.display()))
+            }
+        }
+        Ok(None) => Err("no index yet".into()),
+        Err(e) if regular_file::is_not_found(&e) => Err("no index yet".into()),
+        Err(e) => Err(format!("damaged: {}", one_line(&e))),
+    }
+}
+
+/// An error as part of a one-line notice.
+fn one_line(error: &Error) -> String {
+    match error {
+        Error::NotAFile { path, found, .. } => format!("{} is {found}", path.display()),
+        other => other.to_string(),
+    }
+}
+
+/// Makes build `name` the live one: `live` is replaced whole, so a reader sees the old name
+/// or the new one.
+fn set_live(builds: &Path, name: &str) -> Result<()> {
+    let path = builds.join(LIVE_FILE);
+    let mut file = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(builds)
+        .at_path(builds)?;
+    writeln!(file, "{name}").at_path(&path)?;
+    file.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+    Ok(())
+}
+
+enum Pin {
+    /// The build's stamp is not there (any more).
+    Gone,
+    Unusable(String),
+}
+
+/// Takes a shared lock on the build's stamp file, for as long as the file is held, and reads
+/// the stamp. A build being removed loses its stamp first, under an exclusive lock: a stamp
+/// found unlinked once the lock is held means the build is gone.
+fn pin(dir: &Path) -> std::result::Result<(File, String), Pin> {
+    let path = dir.join(VERSION_FILE);
+    let file = match regular_file::open_read(&path) {
+        Ok(file) => file,
+        // Also `dir` itself gone, or a file where it was.
+        Err(e) if regular_file::is_not_found(&e) || not_a_directory(&e) => return Err(Pin::Gone),
+        Err(e) => return Err(Pin::Unusable(format!("damaged: {}", one_line(&e)))),
     };
+    // Held exclusively only while a sweep removes the build, a moment; anything longer is
+    // not tn's doing, and is reported rather than waited for.
+    let started = Instant::now();
+    loop {
+        match file.try_lock_shared() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < WRITER_PATIENCE => {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(e) => {
+                let why = match e {
+                    std::fs::TryLockError::WouldBlock => "locked by another process".to_owned(),
+                    std::fs::TryLockError::Error(e) => e.to_string(),
+                };
+                return Err(Pin::Unusable(format!(
+                    "unreadable: {}: {why}",
+                    path.display()
+                )));
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if file.metadata().is_ok_and(|m| m.nlink() == 0) {
+            return Err(Pin::Gone);
+        }
+    }
+    let stamp = regular_file::read_bounded(&file, &path, 4096)
+        .map_err(|e| Pin::Unusable(format!("damaged: {}", one_line(&e))))?;
+    Ok((file, String::from_utf8_lossy(&stamp).into_owned()))
+}
+
+fn not_a_directory(error: &Error) -> bool {
+    matches!(error, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotADirectory)
+}
+
+/// Opens the pinned build in `dir`, checking what can be checked before a search needs it.
+fn open_build(
+    dir: &Path,
+    build: String,
+    pin: File,
+    stamp: &str,
+) -> std::result::Result<SearchIndex, String> {
+    if stamp.strip_prefix(&version_stamp()).is_none() {
+        return Err("built by another version of tn".into());
+    }
     let fields = Fields::new();
     let directory = CacheDirectory::open(dir).map_err(|e| format!("unreadable: {e}"))?;
     let mut index = Index::open(directory).map_err(|e| format!("unreadable: {e}"))?;
@@ -440,36 +693,135 @@ fn open_existing(dir: &Path) -> std::result::Result<SearchIndex, String> {
     if index.schema() != fields.schema {
         return Err("schema changed".into());
     }
-    // Opening maps most segment files, but positions only when a phrase query needs them:
-    // check that every file a segment needs is there, so a missing one shows now rather
-    // than as a failed search.
-    let metas = index
-        .searchable_segment_metas()
-        .map_err(|e| format!("unreadable: {e}"))?;
-    for meta in &metas {
-        let mut components = segment_components();
-        if meta.has_deletes() {
-            components.push(SegmentComponent::Delete);
-        }
-        for component in components {
-            let file = meta.relative_path(component);
-            if !dir.join(&file).is_file() {
-                return Err(format!("damaged: {} is missing", file.display()));
-            }
-        }
+    if let Some(index_dir) = dir.parent().and_then(Path::parent) {
+        pause(index_dir, Point::Opened);
     }
     register_tokenizers(&index).map_err(|e| e.to_string())?;
+    // Opening the reader reads the segment list and opens every segment's files, under
+    // tantivy's meta lock, so another process's merge cannot delete them in between: a file
+    // missing now is missing for good. Checking paths against a list read earlier (as before)
+    // took a merge's clean-up for damage.
     let reader = reader(&index).map_err(|e| format!("unreadable: {e}"))?;
-    // Touches every segment's columns, so a garbled file shows now too.
-    let recorded = crate::guard::index_call(dir, || recorded(&reader.searcher()))
-        .map_err(|e| format!("damaged: {e}"))?;
+    let searcher = reader.searcher();
+    let checked = crate::guard::index_call(dir, || {
+        // A segment without its positions file opens with none, and fails only when a phrase
+        // needs them: every talk has a title, whose words carry positions.
+        let title = fields.section(Section::Title).ja;
+        for segment in searcher.segment_readers() {
+            segment.inverted_index(title).map_err(tantivy_error(dir))?;
+        }
+        // Touches every segment's columns, so a garbled file shows now too.
+        recorded(&searcher)
+    });
+    let recorded = checked.map_err(|e| match e {
+        Error::Index { message, .. } => format!("damaged: {message}"),
+        other => format!("damaged: {other}"),
+    })?;
     Ok(SearchIndex {
         index,
         reader,
         fields,
         recorded,
         build,
+        _pin: Some(pin),
     })
+}
+
+/// The build lock: one process builds, or removes old builds, at a time. Its file is opened
+/// only as a regular file: a named pipe there hung `tn reindex` and every search that needed
+/// a rebuild.
+struct BuildLock {
+    _file: File,
+}
+
+impl BuildLock {
+    fn acquire(index_dir: &Path) -> Result<BuildLock> {
+        let path = index_dir.join(BUILD_LOCK);
+        let file = regular_file::open_lock(&path)?;
+        file.lock().at_path(&path)?;
+        Ok(BuildLock { _file: file })
+    }
+
+    /// The lock if no one holds it now.
+    fn try_acquire(index_dir: &Path) -> Option<BuildLock> {
+        let file = regular_file::open_lock(&index_dir.join(BUILD_LOCK)).ok()?;
+        file.try_lock().ok()?;
+        Some(BuildLock { _file: file })
+    }
+}
+
+/// Removes what is in `tantivy/` besides `live` and the `live` build: older builds no process
+/// has pinned, builds a killed rebuild left, stray files. Only call it under the build lock:
+/// a build in progress is not live yet.
+fn sweep(index_dir: &Path, live: &str) {
+    let builds = index_dir.join(TANTIVY_DIR);
+    let Ok(entries) = fs::read_dir(&builds) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name == LIVE_FILE || name == live {
+            continue;
+        }
+        let path = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = fs::remove_file(&path);
+            continue;
+        }
+        let stamp = path.join(VERSION_FILE);
+        match regular_file::open_read(&stamp) {
+            Ok(file) => {
+                // Pinned by a process still using it: left for a later sweep.
+                if file.try_lock().is_err() {
+                    continue;
+                }
+                // The stamp goes first, while the lock is held: see `pin`.
+                let _ = fs::remove_file(&stamp);
+                let _ = fs::remove_dir_all(&path);
+            }
+            // Nobody can pin a build without a (regular) stamp.
+            Err(_) => {
+                let _ = fs::remove_dir_all(&path);
+            }
+        }
+    }
+    remove_legacy(index_dir);
+}
+
+/// Sweeps when there is something besides `live` and the build just opened (`opened`, live
+/// a moment ago) and no one is building. Costs one directory listing when there is not.
+fn sweep_if_idle(index_dir: &Path, opened: &str) {
+    let builds = index_dir.join(TANTIVY_DIR);
+    let others = fs::read_dir(&builds).map_or(0, |entries| {
+        entries
+            .flatten()
+            .filter(|e| e.file_name() != LIVE_FILE && e.file_name() != opened)
+            .count()
+    });
+    if others > 0
+        && let Some(_lock) = BuildLock::try_acquire(index_dir)
+        // Read again under the lock: a rebuild may have gone live meanwhile.
+        && let Ok(live) = read_live(&builds)
+    {
+        sweep(index_dir, &live);
+    }
+}
+
+/// Removes what the rename swap of earlier versions left: `tantivy.new-…` and `tantivy.old-…`
+/// beside `tantivy/`.
+fn remove_legacy(index_dir: &Path) {
+    let Ok(entries) = fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(&format!("{TANTIVY_DIR}.new-"))
+            || name.starts_with(&format!("{TANTIVY_DIR}.old-"))
+        {
+            remove_entry(&entry.path());
+        }
+    }
 }
 
 fn reader(index: &Index) -> tantivy::Result<IndexReader> {
@@ -826,23 +1178,6 @@ fn tantivy_error(path: &Path) -> impl Fn(TantivyError) -> Error + '_ {
     }
 }
 
-/// Removes build directories left by a crashed rebuild (not ones being built right now:
-/// those belong to a process holding the build lock, which the caller holds).
-fn remove_leftovers(index_dir: &Path) {
-    let Ok(entries) = fs::read_dir(index_dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(&format!("{TANTIVY_DIR}.new-"))
-            || name.starts_with(&format!("{TANTIVY_DIR}.old-"))
-        {
-            remove_entry(&entry.path());
-        }
-    }
-}
-
 /// Removes a directory tree, or a file that stood where one was expected.
 fn remove_entry(path: &Path) {
     match fs::symlink_metadata(path) {
@@ -856,9 +1191,87 @@ fn remove_entry(path: &Path) {
     }
 }
 
-/// Where the index of a store lives.
+/// Where a build and a search can interleave; tests pause a thread at one of these to force
+/// an interleaving (see [`pauses`]). Outside tests, passing one does nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Point {
+    /// An index was opened and its list of segments read; their files are not open yet.
+    Opened,
+    /// A refresh has indexed its notes and is about to commit.
+    BeforeCommit,
+    /// A refresh has committed and is about to reload its reader.
+    AfterCommit,
+    /// A rebuild is about to wait for the build lock.
+    BeforeBuildLock,
+    /// A rebuild has built its index and is about to make it the live one.
+    BeforeSwap,
+    /// A rebuild has made its index the live one and is about to open it.
+    AfterSwap,
+}
+
+fn pause(_index_dir: &Path, _point: Point) {
+    #[cfg(test)]
+    pauses::here(_index_dir, _point);
+}
+
+/// Test-only gates: the next thread to reach a point for a given knowledge base says so and
+/// waits to be let go.
+#[cfg(test)]
+mod pauses {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+    use std::sync::mpsc::{Receiver, Sender, channel};
+
+    use super::Point;
+
+    struct Gate {
+        index_dir: PathBuf,
+        point: Point,
+        arrived: Sender<()>,
+        go: Receiver<()>,
+    }
+
+    static GATES: Mutex<Vec<Gate>> = Mutex::new(Vec::new());
+
+    /// A gate at `point` for the index in `index_dir`: the first receiver hears when a thread
+    /// reaches it, which then waits until the sender sends (or is dropped).
+    pub(super) fn at(index_dir: &Path, point: Point) -> (Receiver<()>, Sender<()>) {
+        let (arrived, arrivals) = channel();
+        let (release, go) = channel();
+        GATES.lock().unwrap().push(Gate {
+            index_dir: index_dir.to_owned(),
+            point,
+            arrived,
+            go,
+        });
+        (arrivals, release)
+    }
+
+    pub(super) fn here(index_dir: &Path, point: Point) {
+        let gate = {
+            let mut gates = GATES
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            gates
+                .iter()
+                .position(|g| g.point == point && g.index_dir == index_dir)
+                .map(|i| gates.remove(i))
+        };
+        if let Some(gate) = gate {
+            let _ = gate.arrived.send(());
+            let _ = gate.go.recv();
+        }
+    }
+}
+
+/// Where the live build of a store's index is (`index/tantivy/<build>`); the directory of
+/// builds when none is live.
 pub fn index_path(store: &Store) -> PathBuf {
-    store.index_dir().join(TANTIVY_DIR)
+    let builds = store.index_dir().join(TANTIVY_DIR);
+    match read_live(&builds) {
+        Ok(name) => builds.join(name),
+        Err(_) => builds,
+    }
 }
 
 #[cfg(test)]
@@ -979,5 +1392,247 @@ mod tests {
             .expect("a freed place is taken");
         thread.join().expect("no panic");
         assert_eq!(*in_flight.0.0.lock().expect("not poisoned"), 0);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Searches and rebuilds at the same time (issue 18, item 4), made deterministic by pausing
+    // one of them where the other has to get in.
+
+    use crate::note::{Event as NoteEvent, Takeaway};
+    use std::sync::mpsc::Receiver;
+
+    const TALKS: usize = 12;
+
+    fn store_with_talks() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(dir.path()).unwrap();
+        store
+            .create_event(&NoteEvent::new("ev".parse().unwrap(), "Example Conf"))
+            .unwrap();
+        for i in 0..TALKS {
+            let mut talk = Talk::new(format!("t{i}").parse().unwrap(), format!("Talk {i}"));
+            talk.takeaways.push(Takeaway {
+                text: format!("可観測性 {i}"),
+                at: None,
+            });
+            store.create_talk(&"ev".parse().unwrap(), &talk).unwrap();
+        }
+        (dir, store)
+    }
+
+    fn jot(store: &Store, talk: &str, text: &str) {
+        let id: TalkRef = format!("ev/{talk}").parse().unwrap();
+        store
+            .update_talk(&id, |talk| {
+                talk.takeaways.push(Takeaway {
+                    text: text.into(),
+                    at: None,
+                });
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    fn found(index: &SearchIndex, query: &str) -> Vec<String> {
+        let request = crate::query::SearchRequest {
+            query: query.into(),
+            limit: 100,
+            prefix: false,
+        };
+        crate::query::search(index, &request)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    fn arrive(arrivals: &Receiver<()>, what: &str) {
+        arrivals
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{what} never got there"));
+    }
+
+    #[test]
+    fn any_limit_is_capped_at_the_documents_in_the_index() {
+        // Regression (issue 18, item 8): the library passed the limit to tantivy, which
+        // reserves room for it: 1e15 aborted the process, usize::MAX panicked, and that panic
+        // was taken for damage. The TUI and `export --query` call the same function.
+        let (_dir, store) = store_with_talks();
+        let (index, _) = SearchIndex::open(&store).unwrap();
+        for limit in [1_000_000_000_000_000, usize::MAX] {
+            let request = crate::query::SearchRequest {
+                query: "可観測性".into(),
+                limit,
+                prefix: false,
+            };
+            let hits = crate::query::search(&index, &request).unwrap().hits;
+            assert_eq!(hits.len(), TALKS, "{limit}");
+            let related = crate::query::related(&index, "ev/t1", limit)
+                .unwrap()
+                .unwrap();
+            assert_eq!(related.len(), TALKS - 1, "{limit}");
+        }
+    }
+
+    fn builds(store: &Store) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(store.index_dir().join(TANTIVY_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != LIVE_FILE)
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_build_in_use_is_kept_until_its_last_user_moves_on() {
+        let (_dir, store) = store_with_talks();
+        let (mut old, _) = SearchIndex::open(&store).unwrap();
+        let (new, _) = SearchIndex::reindex(&store).unwrap();
+        assert_ne!(old.build, new.build);
+        let mut both = vec![old.build.clone(), new.build.clone()];
+        both.sort();
+        assert_eq!(builds(&store), both, "the old build went while in use");
+        // The old one still searches, whole.
+        assert_eq!(found(&old, "\"Talk 4\""), ["ev/t4"]);
+        // A long-lived index (the TUI's) moves to the live build at its next refresh, and
+        // the build it leaves, used by no one now, is removed.
+        jot(&store, "t4", "zanzibar");
+        old.refresh(&store).unwrap();
+        assert_eq!(old.build, new.build);
+        assert_eq!(found(&old, "zanzibar"), ["ev/t4"]);
+        assert_eq!(builds(&store), std::slice::from_ref(&new.build));
+    }
+
+    #[test]
+    fn what_a_killed_build_left_is_swept() {
+        let (_dir, store) = store_with_talks();
+        let (index, _) = SearchIndex::open(&store).unwrap();
+        let builds_dir = store.index_dir().join(TANTIVY_DIR);
+        // A build killed half-way (no stamp), a stray file, an old layout's leftovers.
+        fs::create_dir(builds_dir.join("123-456")).unwrap();
+        fs::write(builds_dir.join("123-456/meta.json"), "{}").unwrap();
+        fs::write(builds_dir.join(".tn-abc"), "half a pointer").unwrap();
+        fs::create_dir(store.index_dir().join("tantivy.old-1-2")).unwrap();
+        drop(index);
+        let (index, report) = SearchIndex::open(&store).unwrap();
+        assert_eq!(report.rebuilt, None);
+        assert_eq!(builds(&store), std::slice::from_ref(&index.build));
+        assert!(!store.index_dir().join("tantivy.old-1-2").exists());
+    }
+
+    #[test]
+    fn a_refresh_across_a_swap_keeps_searching_its_own_index() {
+        // Regression: a refresh that committed just before a rebuild's swap reloaded its
+        // reader from the path, now the new build, made before the note was jotted: `[]`.
+        let (_dir, store) = store_with_talks();
+        SearchIndex::open(&store).unwrap();
+        let (built, swap) = pauses::at(&store.index_dir(), Point::BeforeSwap);
+        let rebuild = {
+            let store = store.clone();
+            std::thread::spawn(move || SearchIndex::reindex(&store).map(|(i, _)| i.build))
+        };
+        arrive(&built, "the rebuild");
+        // Jotted after the rebuild listed the notes: only a refresh can index it.
+        jot(&store, "t1", "zanzibar");
+        let (committed, reload) = pauses::at(&store.index_dir(), Point::AfterCommit);
+        let search = {
+            let store = store.clone();
+            std::thread::spawn(move || SearchIndex::open(&store))
+        };
+        arrive(&committed, "the refresh");
+        swap.send(()).unwrap();
+        rebuild.join().unwrap().unwrap();
+        reload.send(()).unwrap();
+        let (index, report) = search.join().unwrap().unwrap();
+        assert_eq!(report.rebuilt, None);
+        assert_eq!(found(&index, "zanzibar"), ["ev/t1"]);
+        // The live index catches up on its own, quietly.
+        let (index, report) = SearchIndex::open(&store).unwrap();
+        assert_eq!(report.rebuilt, None);
+        assert_eq!(found(&index, "zanzibar"), ["ev/t1"]);
+    }
+
+    #[test]
+    fn a_commit_across_a_swap_leaves_both_indexes_whole() {
+        // Regression: a refresh that took its writer before a rebuild's swap committed into the
+        // new build's directory a meta.json naming the old build's segments: the rebuild's own
+        // open failed ("<segment>.idx is missing"), as did the searches after it.
+        let (_dir, store) = store_with_talks();
+        SearchIndex::open(&store).unwrap();
+        jot(&store, "t2", "zanzibar");
+        let index_dir = store.index_dir();
+        let (indexed, commit) = pauses::at(&index_dir, Point::BeforeCommit);
+        let (committed, reload) = pauses::at(&index_dir, Point::AfterCommit);
+        let search = {
+            let store = store.clone();
+            std::thread::spawn(move || SearchIndex::open(&store))
+        };
+        arrive(&indexed, "the refresh");
+        let (swapped, open) = pauses::at(&index_dir, Point::AfterSwap);
+        let rebuild = {
+            let store = store.clone();
+            std::thread::spawn(move || SearchIndex::reindex(&store))
+        };
+        arrive(&swapped, "the rebuild");
+        commit.send(()).unwrap();
+        arrive(&committed, "the refresh's commit");
+        open.send(()).unwrap();
+        let (_, report) = rebuild.join().unwrap().unwrap();
+        assert_eq!(report.rebuilt.as_deref(), Some("requested"));
+        reload.send(()).unwrap();
+        let (index, report) = search.join().unwrap().unwrap();
+        assert_eq!(report.rebuilt, None, "the refresh took the swap for damage");
+        assert_eq!(found(&index, "zanzibar"), ["ev/t2"]);
+        let (index, report) = SearchIndex::open(&store).unwrap();
+        assert_eq!(report.rebuilt, None, "the new build was damaged");
+        assert_eq!(found(&index, "zanzibar"), ["ev/t2"]);
+        assert_eq!(found(&index, "\"Talk 7\""), ["ev/t7"]);
+    }
+
+    #[test]
+    fn an_open_across_a_swap_is_not_damage() {
+        // Regression: a search that read meta.json before a swap and the segment files after it
+        // found them missing, called the index damaged and rebuilt it.
+        let (_dir, store) = store_with_talks();
+        SearchIndex::open(&store).unwrap();
+        let (opened, go) = pauses::at(&store.index_dir(), Point::Opened);
+        let search = {
+            let store = store.clone();
+            std::thread::spawn(move || SearchIndex::open(&store))
+        };
+        arrive(&opened, "the search");
+        SearchIndex::reindex(&store).unwrap();
+        go.send(()).unwrap();
+        let (index, report) = search.join().unwrap().unwrap();
+        assert_eq!(report.rebuilt, None, "a swap was taken for damage");
+        assert_eq!(found(&index, "\"Talk 3\""), ["ev/t3"]);
+    }
+
+    #[test]
+    fn a_reindex_that_waited_for_another_uses_its_build() {
+        let (_dir, store) = store_with_talks();
+        SearchIndex::open(&store).unwrap();
+        let (built, swap) = pauses::at(&store.index_dir(), Point::BeforeSwap);
+        let first = {
+            let store = store.clone();
+            std::thread::spawn(move || SearchIndex::reindex(&store))
+        };
+        arrive(&built, "the first rebuild");
+        let (waiting, go) = pauses::at(&store.index_dir(), Point::BeforeBuildLock);
+        let second = {
+            let store = store.clone();
+            std::thread::spawn(move || SearchIndex::reindex(&store))
+        };
+        arrive(&waiting, "the second rebuild");
+        swap.send(()).unwrap();
+        let (first, _) = first.join().unwrap().unwrap();
+        go.send(()).unwrap();
+        let (second, report) = second.join().unwrap().unwrap();
+        assert_eq!(second.build, first.build, "built twice");
+        assert_eq!(report.rebuilt.as_deref(), Some("requested"));
+        assert_eq!(report.indexed, TALKS);
+        assert_eq!(found(&second, "\"Talk 5\""), ["ev/t5"]);
     }
 }

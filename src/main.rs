@@ -18,7 +18,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match talknotes::commands::run(cli) {
+    let outcome = talknotes::commands::run(cli);
+    // After the command (the TUI has given the terminal back by then).
+    if let Some(warning) = talknotes::clock::take_warning() {
+        eprintln!("warning: {}", talknotes::display::escape(&warning, true));
+    }
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             // `tn list | head` closes the pipe early; that is not an error worth a message.

@@ -20,6 +20,8 @@ mod crash;
 mod export_recap;
 #[path = "it/fuzz.rs"]
 mod fuzz;
+#[path = "it/hangs.rs"]
+mod hangs;
 #[path = "it/hostile.rs"]
 mod hostile;
 #[path = "it/import_export.rs"]
@@ -32,6 +34,8 @@ mod new_talk;
 mod outside;
 #[path = "it/props.rs"]
 mod props;
+#[path = "it/races.rs"]
+mod races;
 #[path = "it/safety.rs"]
 mod safety;
 #[path = "it/search.rs"]

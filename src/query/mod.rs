@@ -38,6 +38,8 @@ const JA_BOOST: f32 = 1.5;
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     pub query: String,
+    /// Most hits wanted; any number, since there can never be more hits than documents (see
+    /// [`cap`]).
     pub limit: usize,
     /// Let the last word match as a prefix (search as you type).
     pub prefix: bool,
@@ -336,7 +338,7 @@ fn collect_hits(
 ) -> Result<Vec<Hit>> {
     let fields = index.fields();
     let searcher = index.searcher();
-    let limit = limit.max(1);
+    let limit = cap(limit, &searcher);
     // Without words to rank by, the most recent talks come first.
     let docs: Vec<(f32, DocAddress)> = if has_text {
         read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
@@ -359,15 +361,31 @@ fn collect_hits(
     Ok(hits)
 }
 
+/// The number of hits to ask tantivy for: `limit`, but no more than the documents in the
+/// index. tantivy reserves room for the limit up front, so `tn search -n 1000000000000000`
+/// aborted on an 8e15-byte allocation, and `-n 18446744073709551615` overflowed into a panic
+/// that was taken for a damaged index and rebuilt it: a caller's number is not damage.
+fn cap(limit: usize, searcher: &tantivy::Searcher) -> usize {
+    let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    limit.min(documents).max(1)
+}
+
 /// One read of the index. tantivy trusts its files, so a damaged one can make it panic: that
 /// is reported as [`Error::Index`] too (see [`crate::guard`]), which callers answer with a
 /// rebuild. Only tantivy's calls are guarded, so a bug in tn's own code still shows as one.
+/// A request tantivy refuses (an argument out of its range) is the caller's error, not
+/// damage, and is not answered with a rebuild.
 fn read<T>(f: impl FnOnce() -> tantivy::Result<T>) -> Result<T> {
     let path = Path::new("index");
     crate::guard::index_call(path, || {
-        f().map_err(|e| Error::Index {
-            path: path.to_owned(),
-            message: e.to_string(),
+        f().map_err(|e| match e {
+            tantivy::TantivyError::InvalidArgument(why) => {
+                Error::Invalid(format!("search: invalid request: {why}"))
+            }
+            e => Error::Index {
+                path: path.to_owned(),
+                message: e.to_string(),
+            },
         })
     })
 }
@@ -596,8 +614,8 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
             boxed(TermQuery::new(key_term, IndexRecordOption::Basic)),
         ),
     ]);
-    let docs =
-        read(|| searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score()))?;
+    let limit = cap(limit, &searcher);
+    let docs = read(|| searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()))?;
     let needles = vec![title];
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {

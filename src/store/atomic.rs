@@ -39,7 +39,7 @@
 //! Where `RENAME_EXCHANGE` is not supported, the note's name is checked to still lead to the
 //! unchanged file tn read just before a plain rename: the window is that of one system call.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -592,20 +592,10 @@ impl WriterLock {
         if let Some(dir) = lock_path.parent() {
             fs::create_dir_all(dir).at_path(dir)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(lock_path)
-            .or_else(|e| match e.kind() {
-                // flock needs no write access: in a read-only knowledge base the lock is
-                // still taken, and the write itself then fails naming the note.
-                io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
-                    File::open(lock_path).map_err(|_| e)
-                }
-                _ => Err(e),
-            })
-            .at_path(lock_path)?;
+        // Only ever a regular file: a named pipe here blocked every `tn jot` and froze the
+        // TUI. In a read-only knowledge base the lock is still taken (flock needs no write
+        // access), and the write itself then fails naming the note.
+        let file = crate::regular_file::open_lock(lock_path)?;
         file.lock().at_path(lock_path)?;
         Ok(WriterLock { _file: file })
     }
@@ -675,6 +665,7 @@ mod tests {
 #[cfg(test)]
 mod checked_tests {
     use super::*;
+    use std::fs::OpenOptions;
     use std::os::unix::fs::PermissionsExt;
 
     /// A directory with note `a.ron`, opened as a chain, and the note read as tn reads it

@@ -681,7 +681,11 @@ impl Store {
         let text = match fs::symlink_metadata(&path) {
             // A pointer is one short line; anything else is damage, not a pointer.
             Ok(metadata) if metadata.is_file() && metadata.len() <= 1024 => {
-                String::from_utf8_lossy(&read_bounded(&path, metadata.len())?).into_owned()
+                // Opened as what was just checked by path: a regular file, not a link.
+                match crate::regular_file::read_small(&path, 1024)? {
+                    Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    None => return Ok(None),
+                }
             }
             Ok(metadata) if metadata.is_file() => return Ok(None),
             // Never opened: a named pipe would block every command.

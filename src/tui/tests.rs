@@ -571,7 +571,8 @@ fn an_index_deleted_under_the_tui_is_rebuilt_on_the_next_change() {
     app.dispatch(Action::Tick);
     let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
     assert!(status.contains("rebuilt"), "{status}");
-    assert!(dir.path().join("index/tantivy/meta.json").is_file());
+    let live = crate::index::index_path(&Store::open(dir.path()).unwrap());
+    assert!(live.join("meta.json").is_file());
     assert_eq!(titles(&app), ["eBPF deep dive"]);
 }
 
@@ -591,7 +592,8 @@ fn fitting_measures_emoji_sequences_whole() {
 
 /// Damages every file of the index in place, as a stray `truncate` or a bad copy would.
 fn damage_index(dir: &std::path::Path, how: &str) {
-    for entry in std::fs::read_dir(dir.join("index/tantivy")).unwrap() {
+    let live = crate::index::index_path(&Store::open(dir).unwrap());
+    for entry in std::fs::read_dir(live).unwrap() {
         let path = entry.unwrap().path();
         let len = std::fs::metadata(&path).unwrap().len() as usize;
         let damaged: Vec<u8> = match how {
@@ -639,7 +641,8 @@ fn an_index_that_opens_but_cannot_search_is_rebuilt_not_reused() {
     let mut app = app(store);
     type_text(&mut app, "オブザーバビリティ");
     assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
-    for entry in std::fs::read_dir(dir.path().join("index/tantivy")).unwrap() {
+    let live = crate::index::index_path(&Store::open(dir.path()).unwrap());
+    for entry in std::fs::read_dir(live).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "pos") {
             // The first half garbled: the footer (checked when tantivy opens a file) and the
@@ -661,4 +664,39 @@ fn an_index_that_opens_but_cannot_search_is_rebuilt_not_reused() {
     assert!(status.contains("rebuilt (damaged"), "{status}");
     type_text(&mut app, "ィ");
     assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_at_the_writer_lock_is_an_error_not_a_frozen_screen() {
+    // Regression: Enter on the takeaway line opened index/.write.lock, a FIFO, and blocked
+    // for good (Ctrl-C is a key in raw mode, so nothing got the TUI back).
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (dir, store) = kb();
+        let lock = dir.path().join("index/.write.lock");
+        let _ = std::fs::remove_file(&lock);
+        let made = std::process::Command::new("mkfifo").arg(&lock).status();
+        assert!(made.unwrap().success());
+        let mut app = app(store);
+        type_text(&mut app, "ebpf");
+        app.dispatch(Action::Confirm);
+        app.dispatch(Action::AddTakeaway);
+        type_text(&mut app, "パイプの向こう");
+        app.dispatch(Action::Confirm);
+        let status = app.status().map(|s| (s.text.clone(), s.error));
+        let kept = match app.overlay() {
+            Some(Overlay::Capture(line)) => line.input.text().to_owned(),
+            _ => String::new(),
+        };
+        let _ = done.send((status, kept));
+    });
+    let (status, kept) = finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("Enter on the takeaway line hung on a named pipe");
+    let (text, error) = status.expect("a status line");
+    assert!(error, "{text}");
+    assert!(text.contains(".write.lock"), "{text}");
+    assert!(text.contains("named pipe"), "{text}");
+    assert_eq!(kept, "パイプの向こう", "the line is kept to save again");
 }

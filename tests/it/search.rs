@@ -1105,10 +1105,17 @@ fn reindex_rebuilds_from_the_notes() {
     assert!(stderr(&out).contains("13 talks indexed"));
     finds(&kb, &["鍵"], &["weekly-2023/cilium-release"]);
     // And reindex repairs a broken index.
-    fs::write(kb.path("index/tantivy/meta.json"), "garbage").unwrap();
+    fs::write(live_build(&kb).join("meta.json"), "garbage").unwrap();
     kb.ok(&["reindex"]);
     let out = search(&kb, &["鍵"]);
     assert_eq!(stderr(&out), "");
+}
+
+/// The directory of the live build of the index (`index/tantivy/<build>`, named by
+/// `index/tantivy/live`).
+fn live_build(kb: &Kb) -> std::path::PathBuf {
+    let name = kb.read("index/tantivy/live");
+    kb.path("index/tantivy").join(name.trim())
 }
 
 /// Builds the index of the corpus, breaks it with `damage`, then checks the next search works,
@@ -1134,7 +1141,7 @@ fn recovers_from(what: &str, damage: impl FnOnce(&Path)) {
         "三つ目のセグメント",
     ]);
     search(&kb, &["鍵"]);
-    damage(&kb.path("index/tantivy"));
+    damage(&live_build(&kb));
     let out = kb.tn().args(["search", "--json", "鍵"]).output().unwrap();
     assert_no_panic(&out, what);
     assert!(
@@ -1299,7 +1306,7 @@ fn garbled_segment_files_are_rebuilt() {
 
 #[test]
 fn an_index_directory_replaced_by_a_file_is_rebuilt() {
-    recovers_from("index/tantivy is a file", |dir| {
+    recovers_from("the live build is a file", |dir| {
         fs::remove_dir_all(dir).unwrap();
         fs::write(dir, "not a directory").unwrap();
     });
