@@ -2,6 +2,7 @@
 //!
 //! Each operation is one locked read-modify-write of one file through [`Store`], so a line is
 //! on disk (atomically) as soon as the call returns, and concurrent captures never lose data.
+//! What is added records its author ([`Store::author`]) in `by`.
 
 use crate::error::{Error, Result};
 use crate::note::{ClockTime, Date, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool};
@@ -134,6 +135,7 @@ pub fn jot(store: &Store, id: &TalkRef, text: &str, at: ClockTime) -> Result<Opt
     let takeaway = Takeaway {
         text: text.trim().to_owned(),
         at: Some(at),
+        by: store.author().map(str::to_owned),
     };
     store
         .update_talk(id, |talk| {
@@ -149,6 +151,7 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
     if name.is_empty() {
         return Err(Error::Invalid("a tool needs a name".into()));
     }
+    let by = store.author().map(str::to_owned);
     store.update_talk(id, |talk| {
         match talk
             .tools
@@ -160,6 +163,7 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
             None => talk.tools.push(Tool {
                 name: name.to_owned(),
                 url,
+                by,
             }),
         }
         Ok(())
@@ -171,11 +175,13 @@ pub fn add_link(store: &Store, id: &TalkRef, url: &str, title: Option<String>) -
     if url.is_empty() {
         return Err(Error::Invalid("a link needs a URL".into()));
     }
+    let by = store.author().map(str::to_owned);
     store.update_talk(id, |talk| {
         if !talk.links.iter().any(|l| l.url == url) {
             talk.links.push(Link {
                 url: url.to_owned(),
                 title,
+                by,
             });
         }
         Ok(())

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::NoteError;
-use crate::note::{Event, Problem, SCHEMA_VERSION, Talk};
+use crate::note::{Conflict, Event, Problem, SCHEMA_VERSION, Talk};
 
 /// Optional fields are written bare (`url: "…"`), not `Some("…")`, in files and when reading.
 fn options() -> ron::Options {
@@ -40,6 +40,8 @@ pub trait NoteDoc: DeserializeOwned + Serialize {
     fn schema(&self) -> u32;
     fn id_str(&self) -> &str;
     fn semantic_problems(&self) -> Vec<Problem>;
+    /// Unresolved merge conflicts recorded in the note.
+    fn conflicts(&self) -> &[Conflict];
 }
 
 impl NoteDoc for Event {
@@ -53,6 +55,9 @@ impl NoteDoc for Event {
     fn semantic_problems(&self) -> Vec<Problem> {
         Event::semantic_problems(self)
     }
+    fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
 }
 
 impl NoteDoc for Talk {
@@ -65,6 +70,9 @@ impl NoteDoc for Talk {
     }
     fn semantic_problems(&self) -> Vec<Problem> {
         Talk::semantic_problems(self)
+    }
+    fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
     }
 }
 
@@ -316,6 +324,7 @@ mod tests {
         t.takeaways.push(Takeaway {
             text: "eBPFで可観測性".into(),
             at: Some("10:05".parse().unwrap()),
+            by: None,
         });
         let text = to_ron(&t).unwrap();
         assert!(

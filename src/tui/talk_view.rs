@@ -165,6 +165,7 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
         }
     };
     let mut lines = vec![para(Line::styled(esc(&talk.title), theme.title()), 0)];
+    conflicts(&mut lines, theme, talk, &preview.id.to_string());
     let field = |name: &str, value: String| {
         para(
             Line::from(vec![
@@ -214,12 +215,13 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
     for t in &talk.takeaways {
         let at =
             t.at.map_or_else(|| "    -".to_owned(), |at| format!("{at}"));
-        let spans = vec![
+        let mut spans = vec![
             Span::raw("  "),
             Span::styled(at, theme.dim()),
             Span::raw(" "),
             Span::raw(esc(&t.text)),
         ];
+        spans.extend(by(&t.by, theme));
         lines.push(para(spans, 8));
     }
     section(&mut lines, theme, "tools", talk.tools.len());
@@ -228,6 +230,7 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
         if let Some(url) = &tool.url {
             spans.push(Span::styled(format!("  {}", esc(url)), theme.dim()));
         }
+        spans.extend(by(&tool.by, theme));
         lines.push(para(spans, 4));
     }
     section(&mut lines, theme, "links", talk.links.len());
@@ -237,6 +240,7 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
             spans.push(Span::raw(format!("{}  ", esc(title))));
         }
         spans.push(Span::styled(esc(&link.url), theme.dim()));
+        spans.extend(by(&link.by, theme));
         lines.push(para(spans, 4));
     }
     for (name, text) in [("abstract", &talk.r#abstract), ("memo", &talk.memo)] {
@@ -326,6 +330,51 @@ fn to_line(chars: &[(char, Style)]) -> Line<'static> {
         spans.push(Span::styled(text, current));
     }
     Line::from(spans)
+}
+
+/// `  — Alice` after an item someone is recorded to have written.
+fn by(author: &Option<String>, theme: &Theme) -> Option<Span<'static>> {
+    author
+        .as_deref()
+        .map(|name| Span::styled(format!("  — {}", esc(name)), theme.dim()))
+}
+
+/// Values a merge could not choose between, right under the title: the kept one, the other
+/// one, and how to settle it.
+fn conflicts(lines: &mut Vec<Para>, theme: &Theme, talk: &Talk, id: &str) {
+    if talk.conflicts.is_empty() {
+        return;
+    }
+    lines.push(para(
+        Line::styled(
+            format!(
+                "⚠ {} value(s) changed on both sides: settle with `tn edit {id}`",
+                talk.conflicts.len()
+            ),
+            theme.error(),
+        ),
+        2,
+    ));
+    for c in &talk.conflicts {
+        let kept = crate::merge::kept_value(talk, &c.field).unwrap_or_default();
+        let mut other = vec![
+            Span::styled("    other ", theme.dim()),
+            Span::raw(esc(&c.theirs)),
+        ];
+        other.extend(by(&c.by, theme));
+        lines.push(para(
+            Line::styled(format!("  {}", esc(&c.field)), theme.error()),
+            4,
+        ));
+        lines.push(para(
+            vec![
+                Span::styled("    kept  ", theme.dim()),
+                Span::raw(esc(&kept)),
+            ],
+            10,
+        ));
+        lines.push(para(other, 10));
+    }
 }
 
 fn when(talk: &Talk) -> Option<String> {
