@@ -77,7 +77,7 @@ fn committed_prefix(committed: usize) -> String {
     if committed == 0 {
         String::new()
     } else {
-        format!("committed {committed} note(s) locally, but ")
+        format!("committed {committed} changed file(s) locally, but ")
     }
 }
 
@@ -324,7 +324,7 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
     )?;
     if !upstream.success() {
         let remotes = repo.git.ok(["remote"], git::LOCAL)?.text();
-        let committed = report.committed.len();
+        let committed = changed.len();
         return Err(match remotes.lines().next() {
             None => SyncError::NoRemote { branch, committed },
             Some(remote) => SyncError::NoUpstream {

@@ -36,5 +36,7 @@ mod safety;
 mod search;
 #[path = "it/search_quality.rs"]
 mod search_quality;
+#[path = "it/team.rs"]
+mod team;
 #[path = "it/tui.rs"]
 mod tui;

@@ -42,9 +42,9 @@ pub enum Side {
 impl fmt::Display for Side {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Side::Base => "base",
-            Side::Ours => "our",
-            Side::Theirs => "their",
+            Side::Base => "the base version",
+            Side::Ours => "our version",
+            Side::Theirs => "their version",
         })
     }
 }
@@ -52,7 +52,7 @@ impl fmt::Display for Side {
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
     /// A version is not a valid note; nothing can be merged by meaning.
-    #[error("the {side} version of {} is not a valid note, so it cannot be merged:\n{}", path.display(), join(errors))]
+    #[error("{side} of {} is not a valid note, so it cannot be merged:\n{}", path.display(), join(errors))]
     Unparsable {
         side: Side,
         path: PathBuf,
@@ -60,7 +60,7 @@ pub enum MergeError {
     },
 
     /// The merged note would have to be rewritten, and this version's comments would be lost.
-    #[error("{}: the {side} version has comments, which a merged note cannot keep\n  hint: move them into `memo`, or merge this note by hand", path.display())]
+    #[error("{}: {side} has comments, which a merged note cannot keep\n  hint: move them into `memo`, or merge this note by hand", path.display())]
     Comments { side: Side, path: PathBuf },
 
     #[error("{}: not a note file (notes/<event>/<talk>.ron or notes/<event>/event.ron)", path.display())]

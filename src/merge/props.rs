@@ -371,8 +371,22 @@ fn nothing_lost(base: &Talk, side: &Talk, merged: &Talk) -> Result<(), TestCaseE
     Ok(())
 }
 
+/// 512 cases (a few seconds), or `PROPTEST_CASES`; the cases found failing once are unit
+/// tests in `tests.rs`, not a persistence file.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(config())]
 
     #[test]
     fn merges_keep_everything_parse_and_do_not_depend_on_the_side(

@@ -194,6 +194,47 @@ fn fields_that_disagree_after_merging_are_ours_with_theirs_beside_them() {
 }
 
 #[test]
+fn whether_fields_fall_back_to_ours_does_not_depend_on_the_side() {
+    // Found by the property test: A sets the end to 09:00; B sets it to 10:30, and sets the
+    // start to 09:01 and the title. B into A keeps A's end, which then comes before B's
+    // start; A into B keeps B's end, which is fine. Both must fall back alike, or the title
+    // would be a conflict one way round and not the other.
+    let base = talk();
+    let mut a = base.clone();
+    a.end = Some("09:00".parse().unwrap());
+    let mut b = base.clone();
+    b.end = Some("10:30".parse().unwrap());
+    b.start = Some("09:01".parse().unwrap());
+    b.title = "B's title".into();
+    let fields = |m: &Merged<Talk>| {
+        let mut values: Vec<String> = m
+            .note
+            .conflicts
+            .iter()
+            .map(|c| format!("{}={}", c.field, c.theirs))
+            .chain(kept_value(&m.note, "title").map(|t| format!("title={t}")))
+            .collect();
+        values.sort();
+        values
+    };
+    let a_into_b = merge(&base, &b, &a);
+    let b_into_a = merge(&base, &a, &b);
+    for m in [&a_into_b, &b_into_a] {
+        assert!(m.note.semantic_problems().is_empty());
+        assert!(
+            fields(m).iter().any(|f| f == "title=B's title"),
+            "{:?}",
+            fields(m)
+        );
+        assert!(
+            fields(m).iter().any(|f| f == "title=Original title"),
+            "{:?}",
+            fields(m)
+        );
+    }
+}
+
+#[test]
 fn a_reordering_on_one_side_is_kept() {
     let mut base = talk();
     base.takeaways.push(takeaway("base three", "10:10"));
