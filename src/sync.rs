@@ -9,7 +9,9 @@
 //! [`sync`] runs it first, so a fresh clone is ready after its first `tn sync`.
 //!
 //! `tn sync` only ever commits note files (and the two files [`setup`] writes); the search
-//! index and anything else in the working tree are left alone.
+//! index and anything else in the working tree are left alone. Its pull is `git pull
+//! --rebase` in two steps, a fetch and then the rebase under the store's writer lock, since
+//! the rebase rewrites notes that tn's own writers may be about to rewrite too.
 
 use std::ffi::OsString;
 use std::fs;
@@ -345,24 +347,31 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
         .unwrap_or_else(|| format!("refs/heads/{branch}"));
 
     // Theirs, in the merges of a rebase, is the local commits: written by this user.
-    let mut pulling = repo.git.clone();
+    let mut rebasing = repo.git.clone();
     if let Some(name) = store.author() {
-        pulling = pulling.with_env(THEIRS_BY_ENV, name);
+        rebasing = rebasing.with_env(THEIRS_BY_ENV, name);
     }
     let before = rev(&repo.git, "@{upstream}")?;
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let pull = pulling.run(["pull", "--rebase", "--autostash", "--quiet"], git::NETWORK)?;
-        if !pull.success() {
+        // `git pull --rebase` in two steps: the network part without holding anything, and
+        // the rebase (which rewrites notes) under the writer lock, so that a `tn jot` or a
+        // TUI capture meanwhile waits for it instead of writing over a note git just merged.
+        repo.git.ok(["fetch", "--quiet", &remote], git::NETWORK)?;
+        let rebase = {
+            let _lock = store.write_lock()?;
+            rebasing.run(["rebase", "--autostash", "--quiet"], git::NETWORK)?
+        };
+        if !rebase.success() {
             let unmerged = repo
                 .git
                 .ok(["diff", "--name-only", "--diff-filter=U", "-z"], git::LOCAL)?;
             let files = split_nul(&unmerged.stdout);
             if files.is_empty() {
                 return Err(GitError::Failed {
-                    command: "pull --rebase".into(),
-                    message: pull.message(),
+                    command: "rebase".into(),
+                    message: rebase.message(),
                 }
                 .into());
             }

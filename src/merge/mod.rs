@@ -318,21 +318,12 @@ pub fn merge_notes<T: NoteDoc + Clone + PartialEq>(
     // list is ours, and theirs is recorded beside it where it differs: the lists keep both
     // sides' items, and nothing else is guessed. Whether that happens must not depend on
     // which side is ours, so the merge with theirs kept instead is checked too.
-    let first = finish::<T>(merged.clone(), &found, options);
-    let (note, new_conflicts) = match first {
-        Ok(done) if valid_with_theirs::<T>(&merged, &found) => done,
-        _ => {
-            let (merged, found) = ours_fields(merged, found, &ours_map, &theirs_map);
-            finish::<T>(merged, &found, options).map_err(invalid)?
-        }
+    let (merged, found) = if fields_agree::<T>(&merged, &[]) && fields_agree::<T>(&merged, &found) {
+        (merged, found)
+    } else {
+        ours_fields(merged, found, &ours_map, &theirs_map)
     };
-    let merged_map = to_map(&note).map_err(invalid)?;
-    let report = MergeReport {
-        conflicts: new_conflicts,
-        differs_from_ours: differing(&merged_map, &ours_map),
-        differs_from_theirs: differing(&merged_map, &theirs_map),
-    };
-    Ok(Merged { note, report })
+    finish::<T>(merged, &found, options, &ours_map, &theirs_map).map_err(invalid)
 }
 
 fn to_map<T: serde::Serialize>(note: &T) -> Result<Map<String, Value>, String> {
@@ -347,7 +338,9 @@ fn finish<T: NoteDoc>(
     mut merged: Map<String, Value>,
     found: &tree::Found,
     options: &MergeOptions,
-) -> Result<(T, Vec<Conflict>), String> {
+    ours: &Map<String, Value>,
+    theirs: &Map<String, Value>,
+) -> Result<Merged<T>, String> {
     let mut conflicts: Vec<Conflict> = match merged.remove("conflicts") {
         Some(value) => serde_json::from_value(value).map_err(|e| e.to_string())?,
         None => Vec::new(),
@@ -368,29 +361,37 @@ fn finish<T: NoteDoc>(
         let value = serde_json::to_value(&conflicts).map_err(|e| e.to_string())?;
         merged.insert("conflicts".into(), value);
     }
+    let report = MergeReport {
+        conflicts: new,
+        differs_from_ours: differing(&merged, ours),
+        differs_from_theirs: differing(&merged, theirs),
+    };
     let note: T = serde_json::from_value(Value::Object(merged)).map_err(|e| e.to_string())?;
     if let Some(problem) = note.semantic_problems().into_iter().next() {
         return Err(format!("field `{}`: {}", problem.field, problem.message));
     }
-    Ok((note, new))
+    Ok(Merged { note, report })
 }
 
-/// Whether the merge would also be a valid note with theirs kept where both sides changed a
-/// field (its top-level fields: the ones validity rules relate to each other).
-fn valid_with_theirs<T: NoteDoc>(merged: &Map<String, Value>, found: &tree::Found) -> bool {
-    let top: Vec<&(String, Value)> = found
+/// Whether the merged fields that are not lists make a valid note together, with the
+/// top-level values of `theirs_instead` (conflicts found) in place of the kept ones. Lists
+/// are left out: their items come whole from valid versions, and the rules that relate
+/// fields to each other are about single values (a talk's start and end).
+fn fields_agree<T: NoteDoc>(
+    merged: &Map<String, Value>,
+    theirs_instead: &[(String, Value)],
+) -> bool {
+    let mut fields: Map<String, Value> = merged
         .iter()
-        .filter(|(path, _)| !path.contains(['.', '[']))
+        .filter(|(_, v)| !v.is_array())
+        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    if top.is_empty() {
-        return true;
+    for (path, value) in theirs_instead {
+        if !path.contains(['.', '[']) {
+            fields.insert(path.clone(), value.clone());
+        }
     }
-    let mut swapped = merged.clone();
-    swapped.remove("conflicts");
-    for (path, value) in top {
-        swapped.insert(path.clone(), value.clone());
-    }
-    serde_json::from_value::<T>(Value::Object(swapped))
+    serde_json::from_value::<T>(Value::Object(fields))
         .is_ok_and(|note| note.semantic_problems().is_empty())
 }
 

@@ -253,6 +253,13 @@ impl Store {
         probe_file(path)
     }
 
+    /// The writer lock, for a writer of notes other than the store itself (git, rewriting
+    /// notes during `tn sync`): tn's own writers wait while it is held, so none of them
+    /// rewrites a note from a version read before git changed it.
+    pub fn write_lock(&self) -> Result<WriterLock> {
+        WriterLock::acquire(&self.index_dir().join(LOCK_FILE))
+    }
+
     /// The writer lock, taken to save `path`; failing to take it is a failure to save it.
     fn lock_for(&self, path: &Path) -> Result<WriterLock> {
         let lock = self.index_dir().join(LOCK_FILE);

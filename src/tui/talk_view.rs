@@ -399,3 +399,57 @@ fn section(lines: &mut Vec<Para>, theme: &Theme, name: &str, count: usize) {
         0,
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::{Conflict, Takeaway, Tool};
+
+    fn text(paras: &[Para]) -> String {
+        paras
+            .iter()
+            .map(|p| {
+                p.line
+                    .spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn authors_and_merge_conflicts_are_shown() {
+        let mut talk = Talk::new("t".parse().unwrap(), "Kept title");
+        talk.takeaways.push(Takeaway {
+            text: "XDP".into(),
+            at: Some("13:05".parse().unwrap()),
+            by: Some("Alice".into()),
+        });
+        talk.tools.push(Tool {
+            name: "Cilium".into(),
+            url: None,
+            by: Some("Bob".into()),
+        });
+        talk.conflicts.push(Conflict {
+            field: "title".into(),
+            theirs: "Other title".into(),
+            by: Some("Bob".into()),
+        });
+        let preview = Preview {
+            id: "ev/t".parse().unwrap(),
+            talk: Ok(talk),
+            event_name: None,
+        };
+        let shown = text(&talk_lines(&preview, &Theme::plain()));
+        for expected in [
+            "⚠ 1 value(s) changed on both sides: settle with `tn edit ev/t`",
+            "  title\n    kept  Kept title\n    other Other title  — Bob",
+            "  13:05 XDP  — Alice",
+            "  Cilium  — Bob",
+        ] {
+            assert!(shown.contains(expected), "{expected:?} not in\n{shown}");
+        }
+    }
+}

@@ -485,3 +485,41 @@ fn captures_record_their_author() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_knowledge_base_in_a_subdirectory_of_a_repository_syncs_only_its_notes() {
+    let team = Team::new();
+    let alice = team.clone("Alice");
+    fs::write(alice.join("README.md"), "the team's other files\n").unwrap();
+    team.git(&alice, &["add", "README.md"]);
+    team.git(&alice, &["commit", "--quiet", "-m", "readme"]);
+    team.git(&alice, &["push", "--quiet", "-u", "origin", "main"]);
+    let kb = alice.join("kb");
+    team.ok(&alice, &["init", "--git", "kb"]);
+    team.ok(&kb, &["event", "new", "ev", "--name", "Conf"]);
+    team.ok(&kb, &["new", "The talk", "--id", "talk", "--no-edit"]);
+    team.ok(&kb, &["jot", "--at", "10:00", "alice"]);
+    fs::write(alice.join("README.md"), "changed, not a note\n").unwrap();
+    fs::write(alice.join("scratch.txt"), "untracked\n").unwrap();
+    let out = team.ok(&kb, &["sync"]);
+    assert!(
+        stderr(&out).contains("committed: tn sync: 2 notes (ev, ev/talk)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        team.git(&alice, &["status", "--porcelain"]),
+        " M README.md\n?? scratch.txt\n"
+    );
+
+    let bob = team.clone("Bob");
+    team.ok(
+        &bob.join("kb"),
+        &["jot", "--talk", "ev/talk", "--at", "10:01", "bob"],
+    );
+    team.ok(&kb, &["jot", "--at", "10:02", "alice again"]);
+    team.ok(&bob.join("kb"), &["sync"]);
+    team.ok(&kb, &["sync"]);
+    let texts: Vec<String> = talk(&kb).takeaways.iter().map(|t| t.text.clone()).collect();
+    assert_eq!(texts, ["alice", "bob", "alice again"]);
+}
