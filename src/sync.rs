@@ -301,6 +301,7 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
             ],
             git::LOCAL,
         )?;
+        // The user's commit hooks run, and may take their time.
         literal.ok(
             [
                 OsString::from("commit"),
@@ -310,7 +311,7 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
                 from,
                 "--pathspec-file-nul".into(),
             ],
-            git::LOCAL,
+            git::NETWORK,
         )?;
         report.message = Some(message);
     }
@@ -346,6 +347,7 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
         .config_value(&format!("branch.{branch}.merge"), git::LOCAL)?
         .unwrap_or_else(|| format!("refs/heads/{branch}"));
 
+    let network = without_prompts(&repo.git)?;
     // Theirs, in the merges of a rebase, is the local commits: written by this user.
     let mut rebasing = repo.git.clone();
     if let Some(name) = store.author() {
@@ -358,7 +360,7 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
         // `git pull --rebase` in two steps: the network part without holding anything, and
         // the rebase (which rewrites notes) under the writer lock, so that a `tn jot` or a
         // TUI capture meanwhile waits for it instead of writing over a note git just merged.
-        repo.git.ok(["fetch", "--quiet", &remote], git::NETWORK)?;
+        network.ok(["fetch", "--quiet", &remote], git::NETWORK)?;
         let rebase = {
             let _lock = store.write_lock()?;
             rebasing.run(["rebase", "--autostash", "--quiet"], git::NETWORK)?
@@ -381,7 +383,7 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
         if ahead == 0 {
             break;
         }
-        let push = repo.git.run(
+        let push = network.run(
             ["push", "--quiet", &remote, &format!("HEAD:{merge_ref}")],
             git::NETWORK,
         )?;
@@ -420,6 +422,22 @@ pub fn sync(store: &Store) -> Result<SyncReport, SyncError> {
     Ok(report)
 }
 
+/// Git for talking to the remote without ever asking on the terminal: git's own prompts are
+/// off for every run ([`crate::git`]); ssh's (a passphrase, an unknown host) are turned off
+/// here with `BatchMode`, unless the user chose an ssh command of their own.
+fn without_prompts(git: &Git) -> Result<Git, SyncError> {
+    let chosen = ["GIT_SSH_COMMAND", "GIT_SSH"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+        || git.config_value("core.sshCommand", git::LOCAL)?.is_some();
+    Ok(if chosen {
+        git.clone()
+    } else {
+        git.clone()
+            .with_env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    })
+}
+
 /// The note files (and setup files) of the knowledge base that differ from HEAD, relative
 /// to the knowledge base root: what `tn sync` commits.
 fn changed_paths(repo: &Repo) -> Result<Vec<String>, SyncError> {
@@ -442,7 +460,7 @@ fn changed_paths(repo: &Repo) -> Result<Vec<String>, SyncError> {
         let (code, path) = entry.split_at(3.min(entry.len()));
         let code = code.trim_end();
         // A rename or copy is followed by the path it came from.
-        let from = if code.starts_with(['R', 'C']) {
+        let from = if code.contains(['R', 'C']) {
             entries.next()
         } else {
             None
