@@ -34,6 +34,7 @@ fn refresh(c: &mut Criterion) {
         talk.takeaways.push(Takeaway {
             text: "ベンチマーク用に追記した takeaway: refresh は1ノートだけ再索引する".into(),
             at: None,
+            by: None,
         });
         let edited = to_ron(&talk).expect("ron").into_bytes();
 

@@ -255,6 +255,7 @@ fn refresh(store: &Store, pairs: usize) {
     talk.takeaways.push(Takeaway {
         text: "ベンチマーク用に追記した takeaway".into(),
         at: None,
+        by: None,
     });
     let edited = talknotes::store::codec::to_ron(&talk)
         .expect("ron")

@@ -5,6 +5,7 @@
 //! Every capture only adds to a note, so when an editor saves the note while tn writes it,
 //! the store applies the capture again to the editor's version (`Rebase::Reapply`): both
 //! the editor's save and the capture are kept.
+//! What is added records its author ([`Store::author`]) in `by`.
 
 use crate::error::{Error, Result};
 use crate::note::{ClockTime, Date, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool};
@@ -137,6 +138,7 @@ pub fn jot(store: &Store, id: &TalkRef, text: &str, at: ClockTime) -> Result<Opt
     let takeaway = Takeaway {
         text: text.trim().to_owned(),
         at: Some(at),
+        by: store.author().map(str::to_owned),
     };
     store
         .update_talk(id, |talk| {
@@ -152,6 +154,7 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
     if name.is_empty() {
         return Err(Error::Invalid("a tool needs a name".into()));
     }
+    let by = store.author().map(str::to_owned);
     store.update_talk(id, |talk| {
         match talk
             .tools
@@ -163,6 +166,7 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
             None => talk.tools.push(Tool {
                 name: name.to_owned(),
                 url: url.clone(),
+                by: by.clone(),
             }),
         }
         Ok(())
@@ -174,11 +178,13 @@ pub fn add_link(store: &Store, id: &TalkRef, url: &str, title: Option<String>) -
     if url.is_empty() {
         return Err(Error::Invalid("a link needs a URL".into()));
     }
+    let by = store.author().map(str::to_owned);
     store.update_talk(id, |talk| {
         if !talk.links.iter().any(|l| l.url == url) {
             talk.links.push(Link {
                 url: url.to_owned(),
                 title: title.clone(),
+                by: by.clone(),
             });
         }
         Ok(())

@@ -33,6 +33,9 @@ pub enum Command {
     Init {
         /// Where to create it; defaults to the current directory.
         dir: Option<PathBuf>,
+        /// Also make it a git repository (unless it is in one) set up for `tn sync`.
+        #[arg(long)]
+        git: bool,
     },
     /// Manage events (conferences, meetups, newsletter issues).
     #[command(subcommand)]
@@ -132,6 +135,33 @@ filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-
     Man,
     /// Open the terminal UI: search as you type, capture during a talk (also `tn` alone).
     Tui,
+    /// Share the knowledge base through git: set up the merge driver.
+    #[command(subcommand)]
+    Git(GitCommand),
+    /// Commit changed notes, pull (merging notes by meaning), and push.
+    Sync,
+    /// Merge three versions of a note; git calls it (`tn git setup` tells git how).
+    MergeDriver(MergeDriverArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GitCommand {
+    /// Mark notes for the talknotes merge driver (.gitattributes) and name the driver in this
+    /// repository's git config. Idempotent.
+    Setup,
+}
+
+/// git's merge driver protocol: `tn merge-driver %O %A %B %P`.
+#[derive(Debug, Args)]
+pub struct MergeDriverArgs {
+    /// The common ancestor's version (%O).
+    pub base: PathBuf,
+    /// Our version (%A); the result is written here.
+    pub ours: PathBuf,
+    /// Their version (%B).
+    pub theirs: PathBuf,
+    /// The note's path in the repository (%P): says whether it is a talk or an event.
+    pub path: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -288,6 +318,9 @@ pub struct ExportArgs {
     /// Only talks matching this search query (same syntax as `tn search`).
     #[arg(long, allow_hyphen_values = true)]
     pub query: Option<String>,
+    /// Name who wrote each talk's notes, in a line under it (md, html).
+    #[arg(long)]
+    pub contributors: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

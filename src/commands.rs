@@ -11,9 +11,10 @@ use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
 use serde_json::{Value, json};
 
+use crate::author::Author;
 use crate::capture::{self, NewTalk};
 use crate::cli::{
-    Cli, Command, EventCommand, EventNewArgs, ExportArgs, ImportArgs, ListArgs, Target,
+    Cli, Command, EventCommand, EventNewArgs, ExportArgs, GitCommand, ImportArgs, ListArgs, Target,
 };
 use crate::display::{self, escape, line};
 use crate::editor;
@@ -25,6 +26,7 @@ use crate::query::{self, Hit, SearchRequest};
 use crate::registry;
 use crate::store::atomic::{WriteMode, write_atomic};
 use crate::store::{NoteKey, Scan, Store};
+use crate::sync;
 
 const ID: Style = AnsiColor::Cyan.on_default();
 const DIM: Style = Style::new().dimmed();
@@ -44,7 +46,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     let dir = cli.dir.as_deref();
     match command {
-        Command::Init { dir: target } => init(target.as_deref().or(dir)),
+        Command::Init { dir: target, git } => init(target.as_deref().or(dir), git),
+        Command::MergeDriver(args) => merge_driver(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "tn", &mut io::stdout());
             Ok(ExitCode::SUCCESS)
@@ -147,7 +150,13 @@ fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
             crate::tui::run(store.clone())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Init { .. } | Command::Completions { .. } | Command::Man | Command::Schema => {
+        Command::Git(GitCommand::Setup) => git_setup(store),
+        Command::Sync => sync(store),
+        Command::Init { .. }
+        | Command::MergeDriver(_)
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Schema => {
             unreachable!("handled before opening a store")
         }
     }
@@ -159,15 +168,21 @@ fn open_store(dir: Option<&Path>) -> Result<Store> {
         .map(PathBuf::from);
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root = Store::locate(dir, env_dir.as_deref(), &cwd)?;
-    Ok(Store::open(root)?)
+    Ok(Store::open(root)?.with_author(Author::from_environment()))
 }
 
-fn init(dir: Option<&Path>) -> Result<ExitCode> {
+fn init(dir: Option<&Path>, git: bool) -> Result<ExitCode> {
     let root = match dir {
         Some(dir) => dir.to_owned(),
         None => std::env::current_dir().context("cannot read the current directory")?,
     };
     let store = Store::init(&root)?;
+    if git {
+        let created = sync::init_repository(store.root())?;
+        let mut report = sync::setup(&store)?;
+        report.created_repository = created;
+        write_setup(&report)?;
+    }
     // println! would panic on a full disk or a closed pipe; a write error is reported.
     let mut out = io::stdout().lock();
     writeln!(out, "knowledge base ready at {}", store.root().display())?;
@@ -177,6 +192,110 @@ fn init(dir: Option<&Path>) -> Result<ExitCode> {
         store.root().display()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `tn git setup`.
+fn git_setup(store: &Store) -> Result<ExitCode> {
+    write_setup(&sync::setup(store)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_setup(report: &sync::SetupReport) -> io::Result<()> {
+    let mut err = anstream::stderr().lock();
+    if report.created_repository {
+        writeln!(err, "created a git repository")?;
+    }
+    if report.attributes {
+        writeln!(err, "wrote .gitattributes: {}", sync::ATTRIBUTES_LINE)?;
+    }
+    if report.ignore {
+        writeln!(err, "added /index/ to .gitignore")?;
+    }
+    if report.driver {
+        writeln!(
+            err,
+            "named the merge driver in this repository's git config: merge.{}.driver",
+            sync::DRIVER
+        )?;
+    }
+    if !report.changed() {
+        writeln!(
+            err,
+            "already set up: git merges notes with `tn merge-driver`"
+        )?;
+    }
+    Ok(())
+}
+
+/// `tn sync`.
+fn sync(store: &Store) -> Result<ExitCode> {
+    let report = sync::sync(store)?;
+    let mut err = anstream::stderr().lock();
+    if report.setup.driver {
+        writeln!(err, "set up the talknotes merge driver in this clone")?;
+    }
+    match &report.message {
+        Some(message) => writeln!(err, "committed: {}", line(message))?,
+        None => writeln!(err, "no note changed since the last commit")?,
+    }
+    let commits = |n: usize| if n == 1 { "commit" } else { "commits" };
+    writeln!(
+        err,
+        "synced with {}: pulled {} {}, pushed {} {}",
+        line(&report.upstream),
+        report.pulled,
+        commits(report.pulled),
+        report.pushed,
+        commits(report.pushed)
+    )?;
+    for problem in &report.problems {
+        writeln!(
+            err,
+            "{WARN}warning{WARN:#}: {}",
+            escape(&relative(problem).to_string(), true)
+        )?;
+    }
+    if !report.problems.is_empty() {
+        writeln!(
+            err,
+            "{WARN}warning{WARN:#}: {} problem(s) in the synced notes; resolve them with `tn edit` (`tn check` lists them)",
+            report.problems.len()
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tn merge-driver %O %A %B %P`, run by git: exit 0 when the note was merged into %A,
+/// 1 when git's own conflict is left there.
+fn merge_driver(args: &crate::cli::MergeDriverArgs) -> Result<ExitCode> {
+    let path = args.path.display().to_string();
+    match sync::merge_driver(&args.base, &args.ours, &args.theirs, &args.path) {
+        Ok(sync::DriverOutcome::Merged(report)) => {
+            if !report.conflicts.is_empty() {
+                anstream::eprintln!(
+                    "tn: merged {}; {} value(s) changed on both sides are kept in its `conflicts` (see `tn check`)",
+                    line(&path),
+                    report.conflicts.len()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(sync::DriverOutcome::TextMerged) => {
+            anstream::eprintln!(
+                "tn: {} has comments, so git's line merge (clean) was kept",
+                line(&path)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(refused) => {
+            anstream::eprintln!(
+                "tn merge-driver: {}\ntn merge-driver: {} is left to git's own merge",
+                escape(&refused.reason, true),
+                line(&path)
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn parse_talk_ref(text: &str) -> Result<TalkRef> {
@@ -521,7 +640,7 @@ fn write_event(
             line(&talk.value.title)
         )?;
     }
-    Ok(())
+    write_conflicts(out, &event.conflicts, event, event.id.as_str())
 }
 
 fn write_talk(
@@ -578,9 +697,10 @@ fn write_talk(
         writeln!(out, "\n{BOLD}takeaways{BOLD:#}")?;
         for t in &talk.takeaways {
             match t.at {
-                Some(at) => writeln!(out, "  {DIM}{at}{DIM:#} {}", line(&t.text))?,
-                None => writeln!(out, "  - {}", line(&t.text))?,
+                Some(at) => write!(out, "  {DIM}{at}{DIM:#} {}", line(&t.text))?,
+                None => write!(out, "  - {}", line(&t.text))?,
             }
+            writeln!(out, "{}", by(&t.by))?;
         }
     }
     if !talk.tools.is_empty() {
@@ -591,22 +711,54 @@ fn write_talk(
                 .as_deref()
                 .map(|u| format!("  {}", line(u)))
                 .unwrap_or_default();
-            writeln!(out, "  {}{url}", line(&tool.name))?;
+            writeln!(out, "  {}{url}{}", line(&tool.name), by(&tool.by))?;
         }
     }
     if !talk.links.is_empty() {
         writeln!(out, "\n{BOLD}links{BOLD:#}")?;
         for link in &talk.links {
             match &link.title {
-                Some(title) => writeln!(out, "  {}  {}", line(title), line(&link.url))?,
-                None => writeln!(out, "  {}", line(&link.url))?,
+                Some(title) => write!(out, "  {}  {}", line(title), line(&link.url))?,
+                None => write!(out, "  {}", line(&link.url))?,
             }
+            writeln!(out, "{}", by(&link.by))?;
         }
     }
     if let Some(memo) = &talk.memo {
         writeln!(out, "\n{BOLD}memo{BOLD:#}\n{}", escape(memo, true))?;
     }
-    Ok(())
+    write_conflicts(out, &talk.conflicts, talk, &id.to_string())
+}
+
+/// `  — Alice` after an item someone is recorded to have written.
+fn by(author: &Option<String>) -> String {
+    author
+        .as_deref()
+        .map(|name| format!("  {DIM}— {}{DIM:#}", line(name)))
+        .unwrap_or_default()
+}
+
+/// The values a merge could not choose between, and how to settle them.
+fn write_conflicts<T: serde::Serialize>(
+    out: &mut impl Write,
+    conflicts: &[crate::note::Conflict],
+    note: &T,
+    id: &str,
+) -> io::Result<()> {
+    if conflicts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{WARN}conflicts{WARN:#} (changed on both sides)")?;
+    for c in conflicts {
+        let kept = crate::merge::kept_value(note, &c.field).unwrap_or_default();
+        writeln!(out, "  {BOLD}{}{BOLD:#}", line(&c.field))?;
+        writeln!(out, "    kept   {}", line(&kept))?;
+        writeln!(out, "    other  {}{}", line(&c.theirs), by(&c.by))?;
+    }
+    writeln!(
+        out,
+        "  {DIM}resolve with `tn edit {id}`: keep the value you want, delete the entry from `conflicts`{DIM:#}"
+    )
 }
 
 fn current(store: &Store, id: Option<&str>) -> Result<ExitCode> {
@@ -1001,6 +1153,7 @@ fn export_is_recap_or_filtered(args: &ExportArgs) -> bool {
         || args.tag.is_some()
         || args.tool.is_some()
         || args.query.is_some()
+        || args.contributors
 }
 
 /// `tn export --format md|html`, and any export narrowed by --since/--until/--tag/--tool/--query.
@@ -1011,9 +1164,12 @@ fn export_recap(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
     if !recap
         && (args.front_matter.is_some()
             || args.title.is_some()
+            || args.contributors
             || args.group_by != export::GroupBy::Kind)
     {
-        bail!("--group-by, --front-matter and --title apply to --format md or html");
+        bail!(
+            "--group-by, --front-matter, --title and --contributors apply to --format md or html"
+        );
     }
     if args.front_matter.is_some() && args.format != ExportFormat::Md {
         bail!("--front-matter applies to --format md");
@@ -1076,6 +1232,7 @@ fn export_recap(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
         front_matter: args.front_matter,
         title: args.title.clone(),
         topic,
+        contributors: args.contributors,
     };
     let text = match args.format {
         ExportFormat::Json => display::json_safe(interchange::to_json(&bundles)?),

@@ -84,6 +84,14 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
     match store.replace_text(key, &original, &text) {
         Ok(()) => {
             eprintln!("saved {}", path.display());
+            // A save merged with someone else's (see `store::reconcile`) may have recorded a
+            // value both changed; say so now rather than at the next `tn check`.
+            for problem in store.problems_of(key) {
+                eprintln!(
+                    "warning: {}",
+                    crate::display::escape(&problem.to_string(), true)
+                );
+            }
             Ok(())
         }
         Err(Error::Conflict { .. }) => {

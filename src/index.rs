@@ -1414,6 +1414,7 @@ mod tests {
             talk.takeaways.push(Takeaway {
                 text: format!("可観測性 {i}"),
                 at: None,
+                by: None,
             });
             store.create_talk(&"ev".parse().unwrap(), &talk).unwrap();
         }
@@ -1427,6 +1428,7 @@ mod tests {
                 talk.takeaways.push(Takeaway {
                     text: text.into(),
                     at: None,
+                    by: None,
                 });
                 Ok(())
             })

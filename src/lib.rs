@@ -6,6 +6,7 @@
 //! files are the only source of truth; everything else is derived from them.
 
 pub mod analysis;
+pub mod author;
 pub mod cache_dir;
 pub mod capture;
 pub mod cli;
@@ -15,10 +16,12 @@ pub mod display;
 pub mod editor;
 pub mod error;
 pub mod export;
+pub mod git;
 pub mod guard;
 pub mod import;
 pub mod index;
 pub mod interchange;
+pub mod merge;
 pub mod note;
 pub mod now;
 pub mod query;
@@ -28,4 +31,5 @@ pub mod schema;
 pub mod slug;
 pub mod snippet;
 pub mod store;
+pub mod sync;
 pub mod tui;

@@ -42,6 +42,9 @@ pub struct Event {
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
+    /// Values a merge could not reconcile (see [`Conflict`]); empty in a resolved note.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
 }
 
 /// A talk, keynote, or an article/release/tool item of a digest: `notes/<event>/<id>.ron`.
@@ -86,6 +89,9 @@ pub struct Talk {
     pub memo: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
+    /// Values a merge could not reconcile (see [`Conflict`]); empty in a resolved note.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -105,6 +111,9 @@ pub struct Takeaway {
     /// Local time the line was jotted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<ClockTime>,
+    /// Who wrote it (`TALKNOTES_AUTHOR` or git's `user.name` when it was captured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -113,6 +122,9 @@ pub struct Tool {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Who added it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -121,6 +133,27 @@ pub struct Link {
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Who added it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// A value two people changed differently at the same time, which a merge could not choose
+/// between (see `crate::merge`): the note keeps one version in the field itself and the other
+/// one here, so the file stays a valid note (no conflict markers) until someone decides.
+/// `tn check` reports each entry; resolving it means keeping the right value in the field and
+/// deleting the entry (`tn edit`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conflict {
+    /// Where the value lives: a field (`title`), or a field of a list item named by its
+    /// identity (`tools[Istio].url`, `speakers[山田 花子].affiliation`).
+    pub field: String,
+    /// The other version of the value, as text (numbers and lists in JSON notation).
+    pub theirs: String,
+    /// Who wrote the other version, when the merge knew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 fn current_schema() -> u32 {
@@ -458,6 +491,7 @@ impl Event {
             hashtag: None,
             tags: Vec::new(),
             memo: None,
+            conflicts: Vec::new(),
         }
     }
 
@@ -500,6 +534,7 @@ impl Talk {
             links: Vec::new(),
             memo: None,
             rating: None,
+            conflicts: Vec::new(),
         }
     }
 
@@ -528,6 +563,52 @@ impl Talk {
             }
         }
         problems
+    }
+
+    /// Takes from `other` (the same talk as stored) what a published recap leaves out: who
+    /// wrote each takeaway, tool and link still present here, and unresolved conflicts.
+    pub fn keep_private_from(&mut self, other: &Talk) {
+        for t in self.takeaways.iter_mut().filter(|t| t.by.is_none()) {
+            t.by = other
+                .takeaways
+                .iter()
+                .find(|o| o.text == t.text && o.at == t.at)
+                .and_then(|o| o.by.clone());
+        }
+        for t in self.tools.iter_mut().filter(|t| t.by.is_none()) {
+            t.by = other
+                .tools
+                .iter()
+                .find(|o| o.name == t.name)
+                .and_then(|o| o.by.clone());
+        }
+        for l in self.links.iter_mut().filter(|l| l.by.is_none()) {
+            l.by = other
+                .links
+                .iter()
+                .find(|o| o.url == l.url)
+                .and_then(|o| o.by.clone());
+        }
+        if self.conflicts.is_empty() {
+            self.conflicts = other.conflicts.clone();
+        }
+    }
+
+    /// Everyone who wrote a takeaway, tool or link, in order of first appearance.
+    pub fn contributors(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        let all = self
+            .takeaways
+            .iter()
+            .map(|t| &t.by)
+            .chain(self.tools.iter().map(|t| &t.by))
+            .chain(self.links.iter().map(|l| &l.by));
+        for name in all.flatten() {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+        names
     }
 
     /// Adds a tag unless it is already there; returns whether anything changed.

@@ -42,5 +42,7 @@ mod safety;
 mod search;
 #[path = "it/search_quality.rs"]
 mod search_quality;
+#[path = "it/team.rs"]
+mod team;
 #[path = "it/tui.rs"]
 mod tui;

@@ -607,6 +607,7 @@ impl Generator {
                 at: rng
                     .chance(0.8)
                     .then(|| clock(start + k * length / count.max(1))),
+                by: None,
             });
         }
         for _ in 0..rng.range(0, 4) {
@@ -615,6 +616,7 @@ impl Generator {
                 Tool {
                     name: name.to_owned(),
                     url: Some(url.to_owned()),
+                    by: None,
                 }
             } else {
                 let name = v.rare_ascii.sample(rng).to_owned();
@@ -623,6 +625,7 @@ impl Generator {
                         .chance(0.8)
                         .then(|| format!("https://github.com/{}/{}", name.to_lowercase(), name)),
                     name,
+                    by: None,
                 }
             };
             if !talk.tools.iter().any(|t| t.name == tool.name) {
@@ -635,6 +638,7 @@ impl Generator {
                 title: rng
                     .chance(0.8)
                     .then(|| rng.pick(vocab::LINK_TITLES).to_string()),
+                by: None,
             });
         }
         if rng.chance(0.35) {

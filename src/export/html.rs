@@ -11,8 +11,9 @@ use crate::interchange::EventBundle;
 use crate::note::{Event, Talk};
 
 use super::markdown::{
-    LABEL_DATE, LABEL_DATES, LABEL_HASHTAG, LABEL_PLACE, LABEL_SPEAKERS, LABEL_TRACK, LABEL_WHEN,
-    RANGE, SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS, SECTION_TOOLS, TOOLS_HEADING, is_unsafe,
+    LABEL_CONTRIBUTORS, LABEL_DATE, LABEL_DATES, LABEL_HASHTAG, LABEL_PLACE, LABEL_SPEAKERS,
+    LABEL_TRACK, LABEL_WHEN, RANGE, SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS, SECTION_TOOLS,
+    TOOLS_HEADING, is_unsafe,
 };
 
 const STYLE: &str = "body{font-family:-apple-system,BlinkMacSystemFont,\"Hiragino Sans\",\
@@ -52,7 +53,7 @@ pub fn render(recap: &Recap) -> String {
         for group in &section.groups {
             heading(&mut out, event_level + 1, &escape(one_line(&group.heading)));
             for talk in &group.talks {
-                write_talk(&mut out, talk, event_level + 2);
+                write_talk(&mut out, talk, event_level + 2, recap.contributors);
             }
         }
         out.push_str("</section>\n");
@@ -121,7 +122,7 @@ fn meta_list(out: &mut String, items: &[(&str, String)]) {
     out.push_str("</ul>\n");
 }
 
-fn write_talk(out: &mut String, talk: &Talk, level: usize) {
+fn write_talk(out: &mut String, talk: &Talk, level: usize, contributors: bool) {
     out.push_str("<article>\n");
     heading(out, level, &linked(&talk.title, talk.url.as_deref()));
     let mut meta = Vec::new();
@@ -161,6 +162,10 @@ fn write_talk(out: &mut String, talk: &Talk, level: usize) {
         .filter(|t| !t.is_empty())
     {
         meta.push((LABEL_TRACK, track.to_owned()));
+    }
+    let names: Vec<&str> = talk.contributors().into_iter().map(one_line).collect();
+    if contributors && !names.is_empty() {
+        meta.push((LABEL_CONTRIBUTORS, names.join("、")));
     }
     meta_list(out, &meta);
     if let Some(text) = talk.r#abstract.as_deref().map(trimmed_block) {
@@ -307,6 +312,7 @@ mod tests {
         talk.tools = vec![Tool {
             name: "x".into(),
             url: Some("https://example.com/?a=1&b=\"2\"".into()),
+            by: None,
         }];
         let page = html(
             &[EventBundle {

@@ -36,6 +36,8 @@ pub(crate) const LABEL_SPEAKERS: &str = "登壇者";
 pub(crate) const LABEL_WHEN: &str = "日時";
 pub(crate) const LABEL_DATE: &str = "日付";
 pub(crate) const LABEL_TRACK: &str = "トラック";
+/// Who wrote the notes of a talk (`--contributors`); for readers only, not read back.
+pub(crate) const LABEL_CONTRIBUTORS: &str = "記録";
 pub(crate) const SECTION_TAKEAWAYS: &str = "学んだこと";
 pub(crate) const SECTION_TOOLS: &str = "紹介されたツール";
 pub(crate) const SECTION_LINKS: &str = "関連リンク";
@@ -106,7 +108,7 @@ pub fn render(recap: &Recap, front_matter: Option<FrontMatter>) -> String {
                 inline(one_line(&group.heading))
             )]);
             for talk in &group.talks {
-                write_talk(&mut out, talk, event_level + 2);
+                write_talk(&mut out, talk, event_level + 2, recap.contributors);
             }
         }
     }
@@ -172,7 +174,7 @@ fn write_event(out: &mut Out, event: &Event, level: usize) {
     }
 }
 
-fn write_talk(out: &mut Out, talk: &Talk, level: usize) {
+fn write_talk(out: &mut Out, talk: &Talk, level: usize, contributors: bool) {
     let roles: Vec<Option<String>> = talk.speakers.iter().map(|s| s.role.clone()).collect();
     let at: Vec<Option<ClockTime>> = talk.takeaways.iter().map(|t| t.at).collect();
     let marker = TalkMarker {
@@ -223,6 +225,14 @@ fn write_talk(out: &mut Out, talk: &Talk, level: usize) {
         .filter(|t| !t.is_empty())
     {
         meta.push(format!("- {LABEL_TRACK}: {}", inline(track)));
+    }
+    let names = talk.contributors();
+    if contributors && !names.is_empty() {
+        let names: Vec<String> = names.iter().map(|n| inline(one_line(n))).collect();
+        meta.push(format!(
+            "- {LABEL_CONTRIBUTORS}: {}",
+            names.join(&SPEAKER_SEPARATOR.to_string())
+        ));
     }
     out.block(meta);
 
@@ -774,18 +784,21 @@ mod tests {
         talk.takeaways = vec![Takeaway {
             text: "1. first".into(),
             at: Some("13:05".parse().unwrap()),
+            by: None,
         }];
         talk.tools = vec![Tool {
             name: "Cilium".into(),
             url: Some("https://cilium.io/".into()),
+            by: None,
         }];
         talk.links = vec![Link {
             url: "https://example.com/slides".into(),
             title: None,
+            by: None,
         }];
         talk.memo = Some("```sh\nls\n```".into());
         let mut out = Out::default();
-        write_talk(&mut out, &talk, 3);
+        write_talk(&mut out, &talk, 3, false);
         let text = out.finish();
         let expected = "### [Intro to \\*eBPF\\*](https://example.com/t)\n\
 <!-- talknotes:talk {\"id\":\"t\",\"kind\":\"session\",\"at\":[\"13:05\"]} -->\n\

@@ -127,6 +127,8 @@ pub struct RecapOptions {
     pub title: Option<String>,
     /// The filters used, described in a derived title ("タグ: ebpf").
     pub topic: Vec<String>,
+    /// Name who wrote each talk's takeaways, tools and links (from their `by`).
+    pub contributors: bool,
 }
 
 /// The recap's content, ordered and grouped: what both writers render.
@@ -142,6 +144,8 @@ pub struct Recap {
     pub date: Option<Date>,
     /// The events' tags, first seen first, without duplicates (for front matter).
     pub tags: Vec<String>,
+    /// Whether each talk gets a line naming its contributors.
+    pub contributors: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +256,7 @@ impl Recap {
             tools,
             date: dates.iter().max().copied(),
             tags,
+            contributors: options.contributors,
         }
     }
 }
@@ -562,6 +567,7 @@ mod tests {
         a.tools = vec![Tool {
             name: "Cilium".into(),
             url: None,
+            by: None,
         }];
         let b = talk("b", TalkKind::Session, None, None); // dated by its event
         let bundles = vec![

@@ -370,7 +370,9 @@ pub fn plan_recap(store: &Store, bundles: &[EventBundle], update: bool) -> Resul
             if store.talk_exists(&id) {
                 let existing = store.read_talk(&id)?.value;
                 let mut merged = talk.clone();
+                // A recap carries neither ratings nor authors nor merge conflicts.
                 merged.rating = existing.rating;
+                merged.keep_private_from(&existing);
                 plan.changes.push(recap_change(
                     store,
                     key,

@@ -16,10 +16,10 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::export::markdown::{
-    EVENT_MARKER, EventMarker, LABEL_DATE, LABEL_DATES, LABEL_HASHTAG, LABEL_PLACE, LABEL_SPEAKERS,
-    LABEL_TRACK, LABEL_WHEN, MARKER_END, RANGE, RECAP_MARKER, SECTION_LINKS, SECTION_MEMO,
-    SECTION_TAKEAWAYS, SECTION_TOOLS, SPEAKER_SEPARATOR, TALK_MARKER, TOOLS_HEADING, TalkMarker,
-    unescape,
+    EVENT_MARKER, EventMarker, LABEL_CONTRIBUTORS, LABEL_DATE, LABEL_DATES, LABEL_HASHTAG,
+    LABEL_PLACE, LABEL_SPEAKERS, LABEL_TRACK, LABEL_WHEN, MARKER_END, RANGE, RECAP_MARKER,
+    SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS, SECTION_TOOLS, SPEAKER_SEPARATOR, TALK_MARKER,
+    TOOLS_HEADING, TalkMarker, unescape,
 };
 use crate::export::{fence_close, fence_open};
 use crate::interchange::EventBundle;
@@ -362,6 +362,8 @@ fn read_talk(
             }
             LABEL_WHEN | LABEL_DATE => when(doc, i, value, &mut talk)?,
             LABEL_TRACK => talk.track = Some(unescape(value)),
+            // Written for readers (`--contributors`); authors are not read back from a recap.
+            LABEL_CONTRIBUTORS => {}
             _ => return Err(doc.fail(i, format!("unknown label `{label}` in a talk"))),
         }
         i += 1;
@@ -416,6 +418,7 @@ fn read_talk(
                     talk.takeaways.push(Takeaway {
                         text: unescape(item),
                         at: marker.at.get(talk.takeaways.len()).copied().flatten(),
+                        by: None,
                     });
                     let _ = j;
                 }
@@ -426,10 +429,12 @@ fn read_talk(
                         Some((name, url)) => Tool {
                             name,
                             url: Some(url),
+                            by: None,
                         },
                         None => Tool {
                             name: unescape(item),
                             url: None,
+                            by: None,
                         },
                     });
                 }
@@ -442,11 +447,13 @@ fn read_talk(
                         Link {
                             url: url.to_owned(),
                             title: None,
+                            by: None,
                         }
                     } else if let Some((title, url)) = link(item) {
                         Link {
                             title: (title != url).then_some(title),
                             url,
+                            by: None,
                         }
                     } else {
                         return Err(doc.fail(j, "expected a link: `- [title](url)` or `- <url>`"));

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::NoteError;
-use crate::note::{Event, Problem, SCHEMA_VERSION, Talk};
+use crate::note::{Conflict, Event, Problem, SCHEMA_VERSION, Talk};
 
 /// The UTF-8 byte order mark some editors (Windows Notepad) put at the start of a file. It is
 /// invisible and not part of the note: readers skip it, so positions in messages count from
@@ -50,6 +50,8 @@ pub trait NoteDoc: DeserializeOwned + Serialize {
     fn schema(&self) -> u32;
     fn id_str(&self) -> &str;
     fn semantic_problems(&self) -> Vec<Problem>;
+    /// Unresolved merge conflicts recorded in the note.
+    fn conflicts(&self) -> &[Conflict];
 }
 
 impl NoteDoc for Event {
@@ -63,6 +65,9 @@ impl NoteDoc for Event {
     fn semantic_problems(&self) -> Vec<Problem> {
         Event::semantic_problems(self)
     }
+    fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
 }
 
 impl NoteDoc for Talk {
@@ -75,6 +80,9 @@ impl NoteDoc for Talk {
     }
     fn semantic_problems(&self) -> Vec<Problem> {
         Talk::semantic_problems(self)
+    }
+    fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
     }
 }
 
@@ -326,6 +334,7 @@ mod tests {
         t.takeaways.push(Takeaway {
             text: "eBPFで可観測性".into(),
             at: Some("10:05".parse().unwrap()),
+            by: None,
         });
         let text = to_ron(&t).unwrap();
         assert!(

@@ -23,6 +23,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rustix::fs::FileType;
 
+use crate::author::Author;
 use crate::error::{Error, IoContext, NoteError, Result};
 use crate::note::{EVENT_FILE_STEM, Event, Slug, Talk, TalkRef};
 use atomic::{Base, Replaced, WriteMode, WriterLock, remove_leftovers, write_atomic};
@@ -142,6 +143,8 @@ impl Scan {
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// Who captures made through this store are recorded as written by (see `crate::author`).
+    author: Author,
 }
 
 impl Store {
@@ -151,7 +154,10 @@ impl Store {
         if !root.join(NOTES_DIR).is_dir() {
             return Err(Error::NotAKnowledgeBase { path: root });
         }
-        Ok(Store { root })
+        Ok(Store {
+            root,
+            author: Author::nobody(),
+        })
     }
 
     /// Creates a knowledge base (idempotent): `notes/`, and a `.gitignore` for the index.
@@ -163,7 +169,10 @@ impl Store {
         if !gitignore.exists() {
             write_atomic(&gitignore, b"/index/\n", WriteMode::CreateNew)?;
         }
-        Ok(Store { root })
+        Ok(Store {
+            root,
+            author: Author::nobody(),
+        })
     }
 
     /// Finds the knowledge base: `--dir`, else `TALKNOTES_DIR`, else the nearest ancestor of the
@@ -180,6 +189,17 @@ impl Store {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The same knowledge base, with captures recorded as written by `author`.
+    pub fn with_author(mut self, author: Author) -> Store {
+        self.author = author;
+        self
+    }
+
+    /// The name captures record in `by`, if any (looked up on first use).
+    pub fn author(&self) -> Option<&str> {
+        self.author.name(&self.root)
     }
 
     pub fn notes_dir(&self) -> PathBuf {
@@ -240,6 +260,13 @@ impl Store {
             Err(e) => return Err(Error::io(&dir, e)),
         }
         probe_file(path)
+    }
+
+    /// The writer lock, for a writer of notes other than the store itself (git, rewriting
+    /// notes during `tn sync`): tn's own writers wait while it is held, so none of them
+    /// rewrites a note from a version read before git changed it.
+    pub fn write_lock(&self) -> Result<WriterLock> {
+        WriterLock::acquire(&self.index_dir().join(LOCK_FILE))
     }
 
     /// The writer lock, taken to save `path`; failing to take it is a failure to save it.
@@ -392,20 +419,37 @@ impl Store {
         Ok(scan)
     }
 
-    /// Every problem of every note, sorted by file: what `tn check` prints.
+    /// Every problem of every note, sorted by file: what `tn check` prints. Besides what
+    /// makes a note unreadable, this reports the conflicts a merge left in readable notes.
     pub fn check(&self) -> Result<Vec<NoteError>> {
         let (files, mut problems) = self.list_files()?;
         for file in files {
-            let errors = match &file.key {
-                NoteKey::Event(event) => read_file::<Event>(&file.path, event.as_str()).err(),
-                NoteKey::Talk(talk) => read_file::<Talk>(&file.path, talk.talk.as_str()).err(),
-            };
-            if let Some(e) = errors {
-                problems.extend(e.into_note_errors(&file.path));
-            }
+            let key = file.key.to_string();
+            problems.extend(match &file.key {
+                NoteKey::Event(event) => check_file::<Event>(&file.path, event.as_str(), &key),
+                NoteKey::Talk(talk) => check_file::<Talk>(&file.path, talk.talk.as_str(), &key),
+            });
         }
         problems.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
         Ok(problems)
+    }
+
+    /// What `tn check` would report about one note: why it cannot be read, or the conflicts
+    /// a merge left in it. Nothing for a note that does not exist.
+    pub fn problems_of(&self, key: &NoteKey) -> Vec<NoteError> {
+        let (event, stem) = match key {
+            NoteKey::Event(id) => (id, id.as_str()),
+            NoteKey::Talk(id) => (&id.event, id.talk.as_str()),
+        };
+        let path = self.path_of(key);
+        match self.probe(event, &path) {
+            Ok(Probe::Absent) => Vec::new(),
+            Ok(Probe::File(_)) => match key {
+                NoteKey::Event(_) => check_file::<Event>(&path, stem, &key.to_string()),
+                NoteKey::Talk(_) => check_file::<Talk>(&path, stem, &key.to_string()),
+            },
+            Err(e) => vec![e.to_note_error(&path)],
+        }
     }
 
     /// Creates an event: its directory appears with its `event.ron` in it, or not at all.
@@ -648,7 +692,7 @@ impl Store {
         let started = Instant::now();
         for round in 1.. {
             if current.bytes != base {
-                let merged = reconcile::merge_text(&base, &ours, &current.bytes)
+                let merged = reconcile::merge_text(&base, &ours, &current.bytes, &path)
                     .filter(|merged| validate(key, &path, merged))
                     .ok_or_else(|| conflict(None))?;
                 base = current.bytes.clone();
@@ -1071,8 +1115,29 @@ fn probe_file(path: &Path) -> Result<Probe> {
     }
 }
 
+/// The problems of one note file: why it cannot be read, or the conflicts left in it.
+fn check_file<T: NoteDoc>(path: &Path, expected_id: &str, key: &str) -> Vec<NoteError> {
+    match read_file_bytes::<T>(path, expected_id) {
+        Ok((loaded, bytes)) => crate::merge::conflict_problems(
+            path,
+            &String::from_utf8_lossy(&bytes),
+            &loaded.value,
+            key,
+        ),
+        Err(e) => e.into_note_errors(path),
+    }
+}
+
 /// Reads and parses one note file, known to be in a real event directory.
 fn read_file<T: NoteDoc>(path: &Path, expected_id: &str) -> Result<Loaded<T>, ReadError> {
+    read_file_bytes(path, expected_id).map(|(loaded, _)| loaded)
+}
+
+/// [`read_file`], also returning the bytes read.
+fn read_file_bytes<T: NoteDoc>(
+    path: &Path,
+    expected_id: &str,
+) -> Result<(Loaded<T>, Vec<u8>), ReadError> {
     let len = match probe_file(path) {
         Ok(Probe::File(len)) => len,
         Ok(Probe::Absent) => return Err(ReadError::Missing),
@@ -1086,11 +1151,12 @@ fn read_file<T: NoteDoc>(path: &Path, expected_id: &str) -> Result<Loaded<T>, Re
         Err(e) => return Err(ReadError::Io(e)),
     };
     let value = codec::parse::<T>(path, &bytes, expected_id).map_err(ReadError::Invalid)?;
-    Ok(Loaded {
+    let loaded = Loaded {
         value,
         path: path.to_owned(),
         fingerprint: Fingerprint::of(&bytes),
-    })
+    };
+    Ok((loaded, bytes))
 }
 
 /// Reads a regular file of (about) `len` bytes, refusing more than [`MAX_NOTE_BYTES`] even if

@@ -165,6 +165,7 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
         }
     };
     let mut lines = vec![para(Line::styled(esc(&talk.title), theme.title()), 0)];
+    conflicts(&mut lines, theme, talk, &preview.id.to_string());
     let field = |name: &str, value: String| {
         para(
             Line::from(vec![
@@ -214,12 +215,13 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
     for t in &talk.takeaways {
         let at =
             t.at.map_or_else(|| "    -".to_owned(), |at| format!("{at}"));
-        let spans = vec![
+        let mut spans = vec![
             Span::raw("  "),
             Span::styled(at, theme.dim()),
             Span::raw(" "),
             Span::raw(esc(&t.text)),
         ];
+        spans.extend(by(&t.by, theme));
         lines.push(para(spans, 8));
     }
     section(&mut lines, theme, "tools", talk.tools.len());
@@ -228,6 +230,7 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
         if let Some(url) = &tool.url {
             spans.push(Span::styled(format!("  {}", esc(url)), theme.dim()));
         }
+        spans.extend(by(&tool.by, theme));
         lines.push(para(spans, 4));
     }
     section(&mut lines, theme, "links", talk.links.len());
@@ -237,6 +240,7 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
             spans.push(Span::raw(format!("{}  ", esc(title))));
         }
         spans.push(Span::styled(esc(&link.url), theme.dim()));
+        spans.extend(by(&link.by, theme));
         lines.push(para(spans, 4));
     }
     for (name, text) in [("abstract", &talk.r#abstract), ("memo", &talk.memo)] {
@@ -328,6 +332,51 @@ fn to_line(chars: &[(char, Style)]) -> Line<'static> {
     Line::from(spans)
 }
 
+/// `  — Alice` after an item someone is recorded to have written.
+fn by(author: &Option<String>, theme: &Theme) -> Option<Span<'static>> {
+    author
+        .as_deref()
+        .map(|name| Span::styled(format!("  — {}", esc(name)), theme.dim()))
+}
+
+/// Values a merge could not choose between, right under the title: the kept one, the other
+/// one, and how to settle it.
+fn conflicts(lines: &mut Vec<Para>, theme: &Theme, talk: &Talk, id: &str) {
+    if talk.conflicts.is_empty() {
+        return;
+    }
+    lines.push(para(
+        Line::styled(
+            format!(
+                "⚠ {} value(s) changed on both sides: settle with `tn edit {id}`",
+                talk.conflicts.len()
+            ),
+            theme.error(),
+        ),
+        2,
+    ));
+    for c in &talk.conflicts {
+        let kept = crate::merge::kept_value(talk, &c.field).unwrap_or_default();
+        let mut other = vec![
+            Span::styled("    other ", theme.dim()),
+            Span::raw(esc(&c.theirs)),
+        ];
+        other.extend(by(&c.by, theme));
+        lines.push(para(
+            Line::styled(format!("  {}", esc(&c.field)), theme.error()),
+            4,
+        ));
+        lines.push(para(
+            vec![
+                Span::styled("    kept  ", theme.dim()),
+                Span::raw(esc(&kept)),
+            ],
+            10,
+        ));
+        lines.push(para(other, 10));
+    }
+}
+
 fn when(talk: &Talk) -> Option<String> {
     let mut when = talk.date.map(|d| d.to_string()).unwrap_or_default();
     if let Some(start) = talk.start {
@@ -349,4 +398,58 @@ fn section(lines: &mut Vec<Para>, theme: &Theme, name: &str, count: usize) {
         Line::styled(name.to_owned(), theme.title().add_modifier(Modifier::BOLD)),
         0,
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::{Conflict, Takeaway, Tool};
+
+    fn text(paras: &[Para]) -> String {
+        paras
+            .iter()
+            .map(|p| {
+                p.line
+                    .spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn authors_and_merge_conflicts_are_shown() {
+        let mut talk = Talk::new("t".parse().unwrap(), "Kept title");
+        talk.takeaways.push(Takeaway {
+            text: "XDP".into(),
+            at: Some("13:05".parse().unwrap()),
+            by: Some("Alice".into()),
+        });
+        talk.tools.push(Tool {
+            name: "Cilium".into(),
+            url: None,
+            by: Some("Bob".into()),
+        });
+        talk.conflicts.push(Conflict {
+            field: "title".into(),
+            theirs: "Other title".into(),
+            by: Some("Bob".into()),
+        });
+        let preview = Preview {
+            id: "ev/t".parse().unwrap(),
+            talk: Ok(talk),
+            event_name: None,
+        };
+        let shown = text(&talk_lines(&preview, &Theme::plain()));
+        for expected in [
+            "⚠ 1 value(s) changed on both sides: settle with `tn edit ev/t`",
+            "  title\n    kept  Kept title\n    other Other title  — Bob",
+            "  13:05 XDP  — Alice",
+            "  Cilium  — Bob",
+        ] {
+            assert!(shown.contains(expected), "{expected:?} not in\n{shown}");
+        }
+    }
 }

@@ -76,6 +76,8 @@ impl Kb {
             .env("NO_COLOR", "1")
             .env("HOME", &self.base)
             .env("XDG_DATA_HOME", self.base.join("xdg-data"))
+            // Captures record git's user.name: none from the machine's git setup.
+            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("TMPDIR", &self.tmp)
             .env("LANG", "C.UTF-8")
             .env("TZ", "UTC")
@@ -93,6 +95,7 @@ impl Kb {
             .env("NO_COLOR", "1")
             .env("HOME", &self.base)
             .env("XDG_DATA_HOME", self.base.join("xdg-data"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("TMPDIR", &self.tmp)
             .current_dir(&self.root)
             .arg("--dir")

@@ -212,6 +212,7 @@ fn an_editor_saving_in_place_nonstop_loses_no_save_to_tn_jot() {
                 talk.takeaways.push(Takeaway {
                     text: format!("editor {saves}"),
                     at: None,
+                    by: None,
                 });
                 // In place, like a shell redirect or an editor with backupcopy=yes.
                 let mut file = fs::OpenOptions::new()

@@ -328,6 +328,7 @@ fn with_takeaways(talk: &Talk, lines: &[String], at: &str) -> Vec<u8> {
         talk.takeaways.push(Takeaway {
             text: line.clone(),
             at: Some(at.parse().unwrap()),
+            by: None,
         });
     }
     codec::to_ron(&talk).unwrap().into_bytes()

@@ -1202,10 +1202,12 @@ fn small_index() -> (tempfile::TempDir, SearchIndex) {
         talk.tools = vec![talknotes::note::Tool {
             name: tool.into(),
             url: None,
+            by: None,
         }];
         talk.takeaways = vec![talknotes::note::Takeaway {
             text: takeaway.into(),
             at: None,
+            by: None,
         }];
         talk.speakers = vec![talknotes::note::Speaker::parse_cli(
             "山田 太郎 (サイボウズ)",

@@ -31,6 +31,7 @@ fn editor_version(kb: &Kb, line: &str) -> PathBuf {
     talk.takeaways.push(Takeaway {
         text: line.into(),
         at: Some("12:00".parse().unwrap()),
+        by: None,
     });
     let path = kb.base.join(format!("{}.ron", fresh("editor")));
     fs::write(&path, codec::to_ron(&talk).unwrap()).unwrap();
@@ -179,9 +180,40 @@ fn a_write_by_a_program_that_opened_the_note_during_the_save_is_not_lost() {
 }
 
 #[test]
-fn tn_edit_keeps_an_editor_save_made_just_before_its_rename() {
+fn tn_edit_merges_an_editor_save_made_just_before_its_rename() {
     let kb = kb_with_talk();
     let outside = editor_version(&kb, "saved by another editor");
+    let hook = Hook::once(
+        &kb,
+        "ev/t.ron",
+        &format!("cat '{}' > \"$TN_TEST_NOTE\"", outside.display()),
+    );
+    let mine = kb.script(
+        "mine.sh",
+        r#"sed -i 's/title: "The Talk"/title: "My Title"/' "$1""#,
+    );
+    let mut cmd = kb.std_tn();
+    cmd.args(["edit", "ev/t"])
+        .env("EDITOR", &mine)
+        .env("TN_TEST_BEFORE_RENAME", &hook.script)
+        .stdin(Stdio::null());
+    let out = hook.run(cmd, &["edit"]);
+    expect_code(&out, 0, "edit");
+    // Both changes are in the note: the edit's title and the other editor's takeaway.
+    let talk = kb.talk("ev", "t");
+    assert_eq!(talk.title, "My Title");
+    assert_eq!(texts(&talk), ["first", "saved by another editor"]);
+    assert!(talk.conflicts.is_empty(), "{talk:?}");
+}
+
+#[test]
+fn tn_edit_keeps_both_versions_when_an_editor_save_cannot_be_merged() {
+    // The other editor's version has a comment, which a merged rewrite would drop: it stays as
+    // it is, and the user's version is kept as a draft.
+    let kb = kb_with_talk();
+    let outside = editor_version(&kb, "saved by another editor");
+    let commented = format!("// my own comment\n{}", fs::read_to_string(&outside).unwrap());
+    fs::write(&outside, commented).unwrap();
     let hook = Hook::once(
         &kb,
         "ev/t.ron",
@@ -209,7 +241,7 @@ fn tn_edit_keeps_an_editor_save_made_just_before_its_rename() {
 }
 
 #[test]
-fn an_import_racing_an_editor_reports_a_conflict_and_keeps_both_versions() {
+fn an_import_racing_an_editor_merges_both_versions() {
     let kb = kb_with_talk();
     let mut json: serde_json::Value = serde_json::from_slice(&kb.ok(&["export"]).stdout).unwrap();
     json["events"][0]["talks"][0]["title"] = "Imported Title".into();
@@ -221,16 +253,38 @@ fn an_import_racing_an_editor_reports_a_conflict_and_keeps_both_versions() {
         &format!("cat '{}' > \"$TN_TEST_NOTE\"", outside.display()),
     );
     let out = hook.tn(&kb, &["import", "--update", "../tmp/in.json"]);
-    expect_code(&out, 1, "import");
-    let err = stderr(&out);
-    assert!(
-        err.contains("notes/ev/t.ron changed on disk while tn was saving it"),
-        "{err}"
+    expect_code(&out, 0, "import");
+    let talk = kb.talk("ev", "t");
+    assert_eq!(talk.title, "Imported Title");
+    assert_eq!(texts(&talk), ["first", "saved by an editor"]);
+}
+
+#[test]
+fn an_import_racing_an_editor_that_changed_the_same_field_keeps_both_values() {
+    let kb = kb_with_talk();
+    let mut json: serde_json::Value = serde_json::from_slice(&kb.ok(&["export"]).stdout).unwrap();
+    json["events"][0]["talks"][0]["title"] = "Imported Title".into();
+    fs::write(kb.tmp.join("in.json"), json.to_string()).unwrap();
+    let mut talk = kb.talk("ev", "t");
+    talk.title = "Editor Title".into();
+    let outside = kb.base.join("editor-title.ron");
+    fs::write(&outside, codec::to_ron(&talk).unwrap()).unwrap();
+    let hook = Hook::once(
+        &kb,
+        "ev/t.ron",
+        &format!("cat '{}' > \"$TN_TEST_NOTE\"", outside.display()),
     );
-    assert_eq!(kb.read_bytes("notes/ev/t.ron"), fs::read(&outside).unwrap());
-    let kept = path_after(&err, "tn's version is kept at ");
-    let kept = fs::read_to_string(kept).unwrap();
-    assert!(kept.contains("Imported Title"), "{kept}");
+    let out = hook.tn(&kb, &["import", "--update", "../tmp/in.json"]);
+    expect_code(&out, 0, "import");
+    // Neither title is lost: the import's stays in the field, the editor's is recorded as a
+    // conflict, which `tn check` reports until the user resolves it.
+    let talk = kb.talk("ev", "t");
+    assert_eq!(talk.title, "Imported Title");
+    assert_eq!(talk.conflicts.len(), 1, "{talk:?}");
+    assert!(talk.conflicts[0].theirs.contains("Editor Title"), "{talk:?}");
+    let check = kb.tn().arg("check").output().unwrap();
+    expect_code(&check, 1, "check");
+    assert!(stdout(&check).contains("title"), "{}", stdout(&check));
 }
 
 #[test]
@@ -268,6 +322,7 @@ fn a_schedule_update_racing_an_editor_keeps_both() {
     edited.takeaways.push(Takeaway {
         text: "jotted in an editor".into(),
         at: None,
+        by: None,
     });
     let outside = kb.base.join("outside-schedule.ron");
     fs::write(&outside, codec::to_ron(&edited).unwrap()).unwrap();

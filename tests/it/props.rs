@@ -16,7 +16,8 @@ use talknotes::export::markdown::markdown;
 use talknotes::export::{FrontMatter, GroupBy, RecapOptions};
 use talknotes::interchange::{self, EventBundle};
 use talknotes::note::{
-    ClockTime, Date, Event, EventKind, Link, Rating, Slug, Speaker, Takeaway, Talk, TalkKind, Tool,
+    ClockTime, Conflict, Date, Event, EventKind, Link, Rating, Slug, Speaker, Takeaway, Talk,
+    TalkKind, Tool,
 };
 use talknotes::store::codec;
 
@@ -440,24 +441,29 @@ pub(crate) fn talk_value() -> impl Strategy<Value = Talk> {
         prop::collection::vec(text(), 0..3),
         opt(text()),
         prop::collection::vec(
-            (text(), opt(time_value())).prop_map(|(text, at)| Takeaway { text, at }),
+            (text(), opt(time_value()), opt(text())).prop_map(|(text, at, by)| Takeaway {
+                text,
+                at,
+                by,
+            }),
             0..4,
         ),
         prop::collection::vec(
-            (text(), opt(text())).prop_map(|(name, url)| Tool { name, url }),
+            (text(), opt(text()), opt(text())).prop_map(|(name, url, by)| Tool { name, url, by }),
             0..3,
         ),
         prop::collection::vec(
-            (text(), opt(text())).prop_map(|(url, title)| Link { url, title }),
+            (text(), opt(text()), opt(text())).prop_map(|(url, title, by)| Link { url, title, by }),
             0..3,
         ),
         opt(text()),
         opt((1u8..=5).prop_map(|r| Rating::new(r).unwrap())),
+        conflicts(),
     );
     (head, tail).prop_map(
         |(
             (id, kind, title, url, speakers, date, start, end),
-            (track, language, tags, abstract_, takeaways, tools, links, memo, rating),
+            (track, language, tags, abstract_, takeaways, tools, links, memo, rating, conflicts),
         )| {
             let mut talk = Talk::new(id, title);
             talk.kind = kind;
@@ -477,8 +483,21 @@ pub(crate) fn talk_value() -> impl Strategy<Value = Talk> {
             talk.links = links;
             talk.memo = memo;
             talk.rating = rating;
+            talk.conflicts = conflicts;
             talk
         },
+    )
+}
+
+/// Unresolved merge conflicts, as a merge records them.
+fn conflicts() -> impl Strategy<Value = Vec<Conflict>> {
+    prop::collection::vec(
+        (text(), text(), opt(text())).prop_map(|(field, theirs, by)| Conflict {
+            field,
+            theirs,
+            by,
+        }),
+        0..2,
     )
 }
 
@@ -492,9 +511,10 @@ pub(crate) fn event_value() -> impl Strategy<Value = Event> {
         (opt(text()), opt(text()), opt(text())),
         prop::collection::vec(text(), 0..3),
         opt(text()),
+        conflicts(),
     )
         .prop_map(
-            |(id, name, kind, a, b, (location, url, hashtag), tags, memo)| {
+            |(id, name, kind, a, b, (location, url, hashtag), tags, memo, conflicts)| {
                 let mut event = Event::new(id, name);
                 event.kind = kind;
                 (event.starts_on, event.ends_on) = match (a, b) {
@@ -506,6 +526,7 @@ pub(crate) fn event_value() -> impl Strategy<Value = Event> {
                 event.hashtag = hashtag;
                 event.tags = tags;
                 event.memo = memo;
+                event.conflicts = conflicts;
                 event
             },
         )
@@ -577,6 +598,8 @@ pub(crate) fn recap_options() -> impl Strategy<Value = RecapOptions> {
             front_matter,
             title,
             topic: Vec::new(),
+            // Names the authors, which a recap does not read back: see `export_recap.rs`.
+            contributors: false,
         })
 }
 
@@ -605,6 +628,7 @@ fn huge_talk() -> impl Strategy<Value = Big> {
             1 => talk.takeaways.push(Takeaway {
                 text: big,
                 at: None,
+                by: None,
             }),
             2 => talk.r#abstract = Some(big),
             3 => talk.memo = Some(big),
@@ -725,6 +749,8 @@ fn through_recap(bundles: &[EventBundle]) -> Vec<EventBundle> {
             event.location = opt_line_field(&event.location);
             event.hashtag = opt_line_field(&event.hashtag);
             event.memo = block_field(&event.memo, true);
+            // Merge conflicts are the knowledge base's business, not the readers'.
+            event.conflicts.clear();
             let talks = b
                 .talks
                 .iter()
@@ -750,8 +776,13 @@ fn through_recap(bundles: &[EventBundle]) -> Vec<EventBundle> {
                         link.title = opt_line_field(&link.title).filter(|title| *title != link.url);
                     }
                     t.memo = block_field(&t.memo, true);
-                    // Ratings are private: recaps leave them out.
+                    // Ratings are private: recaps leave them out; so are authors (unless a
+                    // contributors line is asked for, which does not read back) and conflicts.
                     t.rating = None;
+                    t.takeaways.iter_mut().for_each(|x| x.by = None);
+                    t.tools.iter_mut().for_each(|x| x.by = None);
+                    t.links.iter_mut().for_each(|x| x.by = None);
+                    t.conflicts.clear();
                     t
                 })
                 .collect();
@@ -859,10 +890,12 @@ fn a_link_without_a_url_reads_back() {
         Link {
             url: String::new(),
             title: None,
+            by: None,
         },
         Link {
             url: " ".into(),
             title: Some("Slides".into()),
+            by: None,
         },
     ];
     let (back, md, again) = recap_round_trip(talk);
@@ -871,11 +904,13 @@ fn a_link_without_a_url_reads_back() {
         [
             Link {
                 url: String::new(),
-                title: None
+                title: None,
+                by: None,
             },
             Link {
                 url: String::new(),
-                title: Some("Slides".into())
+                title: Some("Slides".into()),
+                by: None,
             },
         ],
         "{md}"
@@ -893,10 +928,12 @@ fn control_characters_in_urls_read_back_and_never_appear_raw() {
     talk.links = vec![Link {
         url: url.into(),
         title: None,
+        by: None,
     }];
     talk.tools = vec![Tool {
         name: "Tool".into(),
         url: Some(url.into()),
+        by: None,
     }];
     let (back, md, again) = recap_round_trip(talk);
     assert!(

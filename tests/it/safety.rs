@@ -432,24 +432,29 @@ fn hostile_kb() -> Kb {
         Takeaway {
             text: evil("takeaway"),
             at: Some(time("10:05")),
+            by: None,
         },
         Takeaway {
             text: evil("second \0 nul"),
             at: None,
+            by: None,
         },
     ];
     talk.tools = vec![Tool {
         name: evil("Tool"),
         url: Some(evil("https://tool/")),
+        by: None,
     }];
     talk.links = vec![
         Link {
             url: evil("https://link/"),
             title: Some(evil("Slides")),
+            by: None,
         },
         Link {
             url: "https://example.com/\u{202e}\u{9b}".into(),
             title: None,
+            by: None,
         },
     ];
     talk.memo = Some(format!(
@@ -467,6 +472,7 @@ fn hostile_kb() -> Kb {
     plain.tools = vec![Tool {
         name: evil("Tool"),
         url: None,
+        by: None,
     }];
     kb.write("notes/ev/plain.ron", codec::to_ron(&plain).unwrap());
 
