@@ -99,7 +99,10 @@ mod tests {
         let theirs = b"Talk(id: \"t\", title: \"base\", tags: [\"x\"])\n";
         let plain = b"Talk(id: \"t\", title: \"ours\")\n";
         let merged = String::from_utf8(merge_text(base, plain, theirs, path).unwrap()).unwrap();
-        assert!(merged.contains("\"ours\"") && merged.contains("\"x\""), "{merged}");
+        assert!(
+            merged.contains("\"ours\"") && merged.contains("\"x\""),
+            "{merged}"
+        );
         // A rewrite would drop the comment, so a real merge of a commented side is refused.
         assert_eq!(merge_text(base, ours, theirs, path), None);
     }

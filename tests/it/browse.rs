@@ -399,7 +399,7 @@ fn edit_rejects_an_invalid_result_and_keeps_the_draft() {
 }
 
 #[test]
-fn edit_detects_a_change_on_disk_and_keeps_both_versions() {
+fn edit_merges_a_change_on_disk_and_keeps_both_values() {
     let kb = populated();
     let note = kb.path("notes/ev/cilium.ron");
     let on_disk = "Talk(\n    id: \"cilium\",\n    title: \"changed by someone else\",\n)\n";
@@ -416,20 +416,15 @@ fn edit_detects_a_change_on_disk_and_keeps_both_versions() {
         .args(["edit", "ev/cilium"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Both changed the title: the edit's stays in the field, the other one is recorded beside
+    // it, and the user is told at once (and by `tn check` until it is resolved).
+    let talk = kb.talk("ev", "cilium");
+    assert_eq!(talk.title, "my edit");
+    assert_eq!(talk.conflicts.len(), 1, "{talk:?}");
+    assert!(talk.conflicts[0].theirs.contains("changed by someone else"));
     let err = stderr(&out);
-    assert!(err.contains("changed on disk"), "{err}");
-    assert!(err.contains("was not overwritten"), "{err}");
-    // The other writer's version stays.
-    assert_eq!(kb.read("notes/ev/cilium.ron"), on_disk);
-    // Ours is kept where the message says.
-    let draft = path_after(&err, "your version is kept at ");
-    assert!(draft.is_file(), "{}", draft.display());
-    assert!(
-        fs::read_to_string(&draft)
-            .unwrap()
-            .contains("title: \"my edit\",")
-    );
+    assert!(err.contains("warning:") && err.contains("title"), "{err}");
 }
 
 #[test]

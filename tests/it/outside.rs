@@ -212,7 +212,10 @@ fn tn_edit_keeps_both_versions_when_an_editor_save_cannot_be_merged() {
     // it is, and the user's version is kept as a draft.
     let kb = kb_with_talk();
     let outside = editor_version(&kb, "saved by another editor");
-    let commented = format!("// my own comment\n{}", fs::read_to_string(&outside).unwrap());
+    let commented = format!(
+        "// my own comment\n{}",
+        fs::read_to_string(&outside).unwrap()
+    );
     fs::write(&outside, commented).unwrap();
     let hook = Hook::once(
         &kb,
@@ -281,7 +284,10 @@ fn an_import_racing_an_editor_that_changed_the_same_field_keeps_both_values() {
     let talk = kb.talk("ev", "t");
     assert_eq!(talk.title, "Imported Title");
     assert_eq!(talk.conflicts.len(), 1, "{talk:?}");
-    assert!(talk.conflicts[0].theirs.contains("Editor Title"), "{talk:?}");
+    assert!(
+        talk.conflicts[0].theirs.contains("Editor Title"),
+        "{talk:?}"
+    );
     let check = kb.tn().arg("check").output().unwrap();
     expect_code(&check, 1, "check");
     assert!(stdout(&check).contains("title"), "{}", stdout(&check));
