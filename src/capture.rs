@@ -39,15 +39,17 @@ pub struct NewTalk {
 pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     let title = spec.title.trim().to_owned();
     if title.is_empty() {
-        return Err(Error::Invalid(
-            "a talk needs a title\n  hint: tn new \"Title of the talk\"".into(),
+        return Err(Error::input(
+            "a talk needs a title",
+            "tn new \"Title of the talk\"",
         ));
     }
     let event = match spec.event {
         Some(event) => event,
         None => store.current_event()?.ok_or_else(|| {
-            Error::Invalid(
-                "which event is this talk part of?\n  hint: pass --event EVENT-ID (list events with `tn list --events`)".into(),
+            Error::input(
+                "which event is this talk part of?",
+                "pass --event EVENT-ID (list events with `tn list --events`)",
             )
         })?,
     };

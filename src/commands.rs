@@ -153,6 +153,35 @@ fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
     }
 }
 
+/// Prints an error for the user: `error: message`, then what to do on a `hint:` line (a line
+/// per problem of an invalid note, each followed by its own hint).
+pub fn report_error(error: &anyhow::Error) {
+    // Library errors already include their cause; print each cause only once.
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    let library = error.chain().find_map(|e| e.downcast_ref::<Error>());
+    let lines = match library {
+        // The whole message is the problems: each gets its hint right after it.
+        Some(e @ Error::InvalidNote(_)) if e.to_string() == message => e.hints(),
+        Some(e) => vec![(message, e.hint())],
+        None => vec![(message, None)],
+    };
+    let mut err = io::stderr().lock();
+    for (i, (text, hint)) in lines.iter().enumerate() {
+        let prefix = if i == 0 { "error: " } else { "" };
+        let _ = writeln!(err, "{prefix}{}", escape(text, true));
+        if let Some(hint) = hint {
+            let _ = writeln!(err, "  hint: {}", escape(hint, true));
+        }
+    }
+}
+
 fn open_store(dir: Option<&Path>) -> Result<Store> {
     let env_dir = std::env::var_os("TALKNOTES_DIR")
         .filter(|v| !v.is_empty())
@@ -635,7 +664,7 @@ fn check(store: &Store) -> Result<ExitCode> {
     let (files, _) = store.list_files()?;
     let mut out = anstream::stdout().lock();
     for problem in &problems {
-        writeln!(out, "{}", escape(&relative(problem).to_string(), true))?;
+        writeln!(out, "{}", escape(&relative(problem).with_hint_line(), true))?;
     }
     if problems.is_empty() {
         anstream::eprintln!("{} notes checked, no problems", files.len());
@@ -1123,9 +1152,11 @@ fn now(store: &Store, args: &crate::cli::NowArgs) -> Result<ExitCode> {
             crate::now::SOON_MINUTES
         );
         if args.pick {
-            bail!(
-                "{message}\n  hint: pass --at \"YYYY-MM-DD HH:MM\" or --room, or pick with `tn current EVENT/TALK`"
-            );
+            return Err(Error::input(
+                message,
+                "pass --at \"YYYY-MM-DD HH:MM\" or --room, or pick with `tn current EVENT/TALK`",
+            )
+            .into());
         }
         anstream::eprintln!("{message}");
         return Ok(ExitCode::SUCCESS);

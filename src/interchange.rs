@@ -95,10 +95,10 @@ fn note_object<T: Serialize>(note: &T) -> Result<Map<String, Value>> {
 /// Parses and validates a whole interchange document. Errors name the JSON path.
 pub fn from_json(path: &Path, text: &str) -> Result<Vec<EventBundle>> {
     let fail = |place: &str, message: String| {
-        Error::Invalid(format!(
-            "{}: {place}: {message}\n  hint: see schemas/talknotes.schema.json for the format",
-            path.display()
-        ))
+        Error::input(
+            format!("{}: {place}: {message}", path.display()),
+            "see schemas/talknotes.schema.json for the format",
+        )
     };
     let document: Value = serde_json::from_str(text).map_err(|e| {
         fail(

@@ -170,10 +170,10 @@ pub fn plan_schedule(store: &Store, sched: &Schedule, event: Option<Slug>) -> Re
         None => match store.current_event()? {
             Some(id) if sched.format == schedule::Format::Sessionize => id,
             _ => {
-                return Err(Error::Invalid(format!(
-                    "a {} does not name its event\n  hint: pass --event EVENT-ID (an existing event, or the id of one to create)",
-                    sched.format.name()
-                )));
+                return Err(Error::input(
+                    format!("a {} does not name its event", sched.format.name()),
+                    "pass --event EVENT-ID (an existing event, or the id of one to create)",
+                ));
             }
         },
     };

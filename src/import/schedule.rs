@@ -90,11 +90,10 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn fail(&self, place: &str, message: impl std::fmt::Display) -> Error {
-        Error::Invalid(format!(
-            "{}: {place}: {message}\n  hint: {}",
-            self.path.display(),
-            self.format.hint()
-        ))
+        Error::input(
+            format!("{}: {place}: {message}", self.path.display()),
+            self.format.hint(),
+        )
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T> {

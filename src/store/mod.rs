@@ -883,9 +883,10 @@ fn non_utf8_problem(path: &Path, is_event_dir: bool) -> Option<NoteError> {
 fn user_data_dir() -> Result<PathBuf> {
     use etcetera::BaseStrategy;
     let strategy = etcetera::choose_base_strategy().map_err(|e| {
-        Error::Invalid(format!(
-            "cannot find a home directory for the default knowledge base ({e})\n  hint: pass --dir or set TALKNOTES_DIR"
-        ))
+        Error::input(
+            format!("cannot find a home directory for the default knowledge base ({e})"),
+            "pass --dir or set TALKNOTES_DIR",
+        )
     })?;
     Ok(strategy.data_dir().join("talknotes"))
 }

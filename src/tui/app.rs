@@ -312,7 +312,7 @@ impl App {
     }
 
     pub(super) fn set_error(&mut self, error: &Error) {
-        self.set_status(error.to_string().replace("\n  hint:", " — hint:"), true);
+        self.set_status(error_text(error, STATUS_HINT), true);
     }
 
     pub(super) fn push_effect(&mut self, effect: Effect) {
@@ -490,6 +490,23 @@ impl App {
         self.offset = self.offset.min(self.hits.len().saturating_sub(1));
     }
 }
+
+/// An error as the TUI shows it: each message followed by its hint, `before_hint` between
+/// them (` — hint: ` on the status line and in forms, a line break in the preview).
+pub(super) fn error_text(error: &Error, before_hint: &str) -> String {
+    error
+        .hints()
+        .into_iter()
+        .map(|(message, hint)| match hint {
+            Some(hint) => format!("{message}{before_hint}{hint}"),
+            None => message,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Between a message and its hint on the status line and in forms.
+pub(super) const STATUS_HINT: &str = " — hint: ";
 
 /// Which input a text-editing action goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -174,7 +174,7 @@ impl App {
             }
             Err(e) => {
                 if let Some(Overlay::NewTalk(form)) = &mut self.overlay {
-                    form.error = Some(e.to_string().replace("\n  hint:", " — hint:"));
+                    form.error = Some(super::app::error_text(&e, super::app::STATUS_HINT));
                 }
             }
         }

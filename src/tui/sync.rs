@@ -100,7 +100,7 @@ impl App {
             .store
             .read_talk(&id)
             .map(|l| l.value)
-            .map_err(|e| e.to_string());
+            .map_err(|e| super::app::error_text(&e, "\n  hint: "));
         let event_name = self.store.read_event(&id.event).ok().map(|e| e.value.name);
         Preview {
             id,

@@ -26,9 +26,9 @@ use super::{EventSource, Host, Next};
 
 pub(super) fn run(store: Store) -> Result<()> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        return Err(Error::Invalid(
-            "the TUI needs a terminal\n  hint: use `tn search`, `tn list` and `tn jot` in scripts"
-                .into(),
+        return Err(Error::input(
+            "the TUI needs a terminal",
+            "use `tn search`, `tn list` and `tn jot` in scripts",
         ));
     }
     install_panic_hook();
@@ -190,7 +190,7 @@ impl Host for DesktopHost {
         enter().map_err(|e| e.to_string())?;
         match outcome {
             Ok(()) => Ok(format!("editor closed; {key} reloaded")),
-            Err(e) => Err(e.to_string().replace("\n  hint:", " — hint:")),
+            Err(e) => Err(super::app::error_text(&e, super::app::STATUS_HINT)),
         }
     }
 
