@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use talknotes::index::SearchIndex;
+use talknotes::search::index::SearchIndex;
 use talknotes::store::Store;
 use talknotes::tui::action::Action;
 use talknotes::tui::app::App;

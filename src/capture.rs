@@ -64,7 +64,7 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     let base = match spec.id {
         Some(id) => id,
         None => {
-            let readings = crate::analysis::readings(&title);
+            let readings = crate::search::analysis::readings(&title);
             crate::slug::derive(&title, &readings).unwrap_or_else(|| {
                 "talk"
                     .parse()

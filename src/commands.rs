@@ -18,11 +18,11 @@ use crate::cli::{
 use crate::display::{self, escape, line};
 use crate::editor;
 use crate::error::{Error, NoteError};
-use crate::index::{RefreshReport, SearchIndex};
 use crate::interchange;
 use crate::note::{Event, Speaker, Talk, TalkKind, TalkRef};
-use crate::query::{self, Hit, SearchRequest};
+use crate::present;
 use crate::registry;
+use crate::search::{Engine, Hit, SearchEngine, SearchRequest, SearchResults};
 use crate::store::atomic::{WriteMode, write_atomic};
 use crate::store::{NoteKey, Scan, Store};
 
@@ -129,7 +129,7 @@ fn run_in(store: &Store, command: Command) -> Result<ExitCode> {
         Command::Check => check(store),
         Command::Search(args) => search(store, &args),
         Command::Reindex => {
-            let (_, report) = SearchIndex::reindex(store)?;
+            let (_, report) = Engine::reindex(store)?;
             anstream::eprintln!("search index rebuilt: {} talks indexed", report.indexed);
             Ok(ExitCode::SUCCESS)
         }
@@ -518,12 +518,8 @@ fn write_event(
         event.id
     )?;
     field(out, "kind", event.kind.as_str())?;
-    if let Some(start) = event.starts_on {
-        let dates = match event.ends_on {
-            Some(end) if end != start => format!("{start} – {end}"),
-            _ => start.to_string(),
-        };
-        field(out, "date", &dates)?;
+    if let Some(days) = present::days(event.starts_on, event.ends_on, present::DETAIL) {
+        field(out, "date", &days)?;
     }
     for (name, value) in [
         ("location", &event.location),
@@ -568,25 +564,11 @@ fn write_talk(
         field(out, "url", url)?;
     }
     if !talk.speakers.is_empty() {
-        let speakers: Vec<String> = talk
-            .speakers
-            .iter()
-            .map(|s| match &s.role {
-                Some(role) => format!("{s}, {role}"),
-                None => s.to_string(),
-            })
-            .collect();
-        field(out, "speakers", &speakers.join("; "))?;
+        let speakers = present::speakers(&talk.speakers, present::DETAIL, str::to_owned);
+        field(out, "speakers", &speakers)?;
     }
-    let mut when = talk.date.map(|d| d.to_string()).unwrap_or_default();
-    if let Some(start) = talk.start {
-        when.push_str(&format!(" {start}"));
-        if let Some(end) = talk.end {
-            when.push_str(&format!("–{end}"));
-        }
-    }
-    if !when.trim().is_empty() {
-        field(out, "when", when.trim())?;
+    if let Some(when) = present::when(talk.date, talk.start, talk.end, present::DETAIL) {
+        field(out, "when", &when)?;
     }
     for (name, value) in [("track", &talk.track), ("language", &talk.language)] {
         if let Some(value) = value {
@@ -597,8 +579,7 @@ fn write_talk(
         field(out, "tags", &talk.tags.join(", "))?;
     }
     if let Some(rating) = talk.rating {
-        let stars = "★".repeat(rating.get().into()) + &"☆".repeat(5 - usize::from(rating.get()));
-        field(out, "rating", &stars)?;
+        field(out, "rating", &present::stars(rating))?;
     }
     if let Some(text) = &talk.r#abstract {
         writeln!(out, "\n{BOLD}abstract{BOLD:#}\n{}", escape(text, true))?;
@@ -757,45 +738,35 @@ fn export(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the index, bringing it up to date, and prints its notice (rebuilt, stale) if any.
-fn open_index(store: &Store) -> Result<SearchIndex> {
-    let (index, report): (SearchIndex, RefreshReport) = SearchIndex::open(store)?;
+/// Opens the search engine, bringing the index up to date, and prints its notice (rebuilt,
+/// stale) if any.
+fn open_engine(store: &Store) -> Result<Engine> {
+    let (engine, report) = Engine::open(store)?;
     if let Some(notice) = report.notice() {
         anstream::eprintln!("{WARN}note{WARN:#}: {notice}");
     }
-    Ok(index)
+    Ok(engine)
 }
 
-/// Runs a search; an index that turns out to be damaged only now (a file garbled under it)
-/// is rebuilt, with a notice, and the search runs again.
-fn search_recovering(
-    store: &Store,
-    index: &mut SearchIndex,
-    request: &SearchRequest,
-) -> Result<query::SearchResults> {
-    match query::search(index, request) {
-        Err(Error::Index { message, .. }) => {
-            let report = index.recover(store, &message)?;
-            if let Some(notice) = report.notice() {
-                anstream::eprintln!("{WARN}note{WARN:#}: {}", line(&notice));
-            }
-            Ok(query::search(index, request)?)
-        }
-        other => Ok(other?),
+/// Prints what a search has to say besides its hits: a rebuild, ignored parts of the query.
+fn print_notices(results: &SearchResults) {
+    if let Some(notice) = &results.notice {
+        anstream::eprintln!("{WARN}note{WARN:#}: {}", line(notice));
+    }
+    for warning in &results.warnings {
+        anstream::eprintln!("{WARN}warning{WARN:#}: {}", line(warning));
     }
 }
 
 fn search(store: &Store, args: &crate::cli::SearchArgs) -> Result<ExitCode> {
-    let mut index = open_index(store)?;
+    let mut engine = open_engine(store)?;
     let request = SearchRequest {
         query: args.query.join(" "),
         limit: args.limit,
         prefix: args.prefix,
     };
-    let results = search_recovering(store, &mut index, &request)?;
-    for warning in &results.warnings {
-        anstream::eprintln!("{WARN}warning{WARN:#}: {}", line(warning));
-    }
+    let results = engine.search(&request)?;
+    print_notices(&results);
     write_hits(&results.hits, args.json)?;
     if results.hits.is_empty() && !args.json {
         anstream::eprintln!("no talks match");
@@ -810,8 +781,8 @@ fn write_hits(hits: &[Hit], as_json: bool) -> Result<()> {
             .iter()
             .map(|h| {
                 json!({
-                    "id": h.id,
-                    "event": h.event,
+                    "id": h.id.to_string(),
+                    "event": h.id.event.as_str(),
                     "title": h.title,
                     "url": h.url,
                     "score": h.score,
@@ -832,12 +803,8 @@ fn write_hits(hits: &[Hit], as_json: bool) -> Result<()> {
             rank + 1,
             highlighted(&h.title, &h.title_highlights, BOLD)
         )?;
-        let mut meta = vec![format!("{ID}{}{ID:#}", h.id), h.kind.clone()];
-        meta.extend(h.date.clone());
-        if !h.speakers.is_empty() {
-            meta.push(line(&h.speakers.join(", ")).into_owned());
-        }
-        writeln!(out, "    {DIM}{}{DIM:#}", meta.join(" · "))?;
+        let facts = line(&present::hit_facts(h).join(" · ")).into_owned();
+        writeln!(out, "    {DIM}{ID}{}{ID:#} · {facts}{DIM:#}", h.id)?;
         if !h.snippet.text.is_empty() {
             writeln!(
                 out,
@@ -852,18 +819,13 @@ fn write_hits(hits: &[Hit], as_json: bool) -> Result<()> {
 /// Text with its highlighted ranges styled; every piece is escaped separately, so the ranges
 /// stay valid and no control character reaches the terminal.
 fn highlighted(text: &str, ranges: &[std::ops::Range<usize>], base: Style) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for r in ranges {
-        if r.start < at || r.end > text.len() {
-            continue;
-        }
-        out.push_str(&format!("{base}{}{base:#}", line(&text[at..r.start])));
-        out.push_str(&format!("{MATCH}{}{MATCH:#}", line(&text[r.clone()])));
-        at = r.end;
-    }
-    out.push_str(&format!("{base}{}{base:#}", line(&text[at..])));
-    out
+    present::marks(text, ranges)
+        .into_iter()
+        .map(|(piece, hit)| {
+            let style = if hit { MATCH } else { base };
+            format!("{style}{}{style:#}", line(piece))
+        })
+        .collect()
 }
 
 enum Registry {
@@ -927,10 +889,11 @@ fn registry_list(
 
 fn related(store: &Store, id: &str, limit: usize, as_json: bool) -> Result<ExitCode> {
     let id = parse_talk_ref(id)?;
-    let index = open_index(store)?;
-    match query::related(&index, &id.to_string(), limit)? {
-        Some(hits) => {
-            write_hits(&hits, as_json)?;
+    let mut engine = open_engine(store)?;
+    match engine.related(&id, limit)? {
+        Some(results) => {
+            print_notices(&results);
+            write_hits(&results.hits, as_json)?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -1050,24 +1013,16 @@ fn export_recap(store: &Store, args: &ExportArgs) -> Result<ExitCode> {
     let (bundles, problems) = interchange::collect(store, &args.events)?;
     let talks = match &args.query {
         Some(query) => {
-            let mut index = open_index(store)?;
+            let mut engine = open_engine(store)?;
             let total: usize = bundles.iter().map(|b| b.talks.len()).sum();
             let request = SearchRequest {
                 query: query.clone(),
                 limit: total.max(1),
                 prefix: false,
             };
-            let results = search_recovering(store, &mut index, &request)?;
-            for warning in &results.warnings {
-                anstream::eprintln!("{WARN}warning{WARN:#}: {}", line(warning));
-            }
-            Some(
-                results
-                    .hits
-                    .iter()
-                    .filter_map(|h| h.id.parse::<TalkRef>().ok())
-                    .collect(),
-            )
+            let results = engine.search(&request)?;
+            print_notices(&results);
+            Some(results.hits.into_iter().map(|h| h.id).collect())
         }
         None => None,
     };

@@ -17,11 +17,9 @@ pub mod import;
 pub mod interchange;
 pub mod note;
 pub mod now;
+pub mod present;
 pub mod registry;
 pub mod search;
 pub mod slug;
 pub mod store;
 pub mod tui;
-
-// Paths from before search moved under `search/`; removed once every user names the new ones.
-pub use search::{analysis, cache_dir, index, query, schema, snippet};

@@ -95,11 +95,8 @@ pub struct OnNow {
 impl OnNow {
     /// `13:00–13:40`, or just the start.
     pub fn time_range(&self) -> String {
-        match (self.talk.start, self.talk.end) {
-            (Some(s), Some(e)) => format!("{s}–{e}"),
-            (Some(s), None) => s.to_string(),
-            _ => String::new(),
-        }
+        crate::present::time_range(self.talk.start, self.talk.end, crate::present::DETAIL)
+            .unwrap_or_default()
     }
 }
 

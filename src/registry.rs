@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analysis::normalize;
 use crate::note::TalkRef;
+use crate::search::analysis::normalize;
 use crate::store::Scan;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

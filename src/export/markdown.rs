@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Block, FrontMatter, Recap, RecapOptions, blocks, one_line, trimmed_block};
 use crate::interchange::EventBundle;
-use crate::note::{ClockTime, Event, EventKind, Link, Slug, Speaker, Talk, TalkKind, Tool};
+use crate::note::{ClockTime, Event, EventKind, Link, Slug, Talk, TalkKind, Tool};
+use crate::present;
 
 /// The first line of every recap's body; `tn import` recognises recaps by it.
 pub const RECAP_MARKER: &str = "<!-- talknotes:recap 1 -->";
@@ -41,8 +42,8 @@ pub(crate) const SECTION_TOOLS: &str = "紹介されたツール";
 pub(crate) const SECTION_LINKS: &str = "関連リンク";
 pub(crate) const SECTION_MEMO: &str = "メモ";
 pub(crate) const TOOLS_HEADING: &str = "登場したツール一覧";
-/// Separates a date from a time range, and a start from an end: `2024-06-15 13:00〜13:40`.
-pub(crate) const RANGE: char = '〜';
+/// Separates a start from an end: `2024-06-15 13:00〜13:40`.
+pub(crate) const RANGE: char = present::RECAP.range;
 pub(crate) const SPEAKER_SEPARATOR: char = '、';
 
 /// What the comment after an event heading carries.
@@ -149,13 +150,7 @@ fn write_event(out: &mut Out, event: &Event, level: usize) {
         marker_line(EVENT_MARKER, &marker),
     ]);
     let mut meta = Vec::new();
-    let dates = match (event.starts_on, event.ends_on) {
-        (Some(start), Some(end)) if end != start => Some(format!("{start}{RANGE}{end}")),
-        (Some(start), _) => Some(start.to_string()),
-        (None, Some(end)) => Some(format!("{RANGE}{end}")),
-        (None, None) => None,
-    };
-    if let Some(dates) = dates {
+    if let Some(dates) = present::days(event.starts_on, event.ends_on, present::RECAP) {
         meta.push(format!("- {LABEL_DATES}: {dates}"));
     }
     for (label, value) in [
@@ -202,13 +197,10 @@ fn write_talk(out: &mut Out, talk: &Talk, level: usize) {
 
     let mut meta = Vec::new();
     if !talk.speakers.is_empty() {
-        let names: Vec<String> = talk.speakers.iter().map(speaker_text).collect();
-        meta.push(format!(
-            "- {LABEL_SPEAKERS}: {}",
-            names.join(&SPEAKER_SEPARATOR.to_string())
-        ));
+        let names = present::speakers(&talk.speakers, present::RECAP, speaker_part);
+        meta.push(format!("- {LABEL_SPEAKERS}: {names}"));
     }
-    if let Some(when) = when_text(talk) {
+    if let Some(when) = present::when(talk.date, talk.start, talk.end, present::RECAP) {
         let label = if talk.start.is_some() || talk.end.is_some() {
             LABEL_WHEN
         } else {
@@ -301,44 +293,20 @@ fn linked(text: &str, url: Option<&str>) -> String {
     }
 }
 
-/// `山田 花子（Example Inc.）`. The separators (`、`, full-width parentheses) are written as
-/// numeric references inside names, so a name containing one still reads back as one name.
-fn speaker_text(speaker: &Speaker) -> String {
-    let part = |text: &str| {
-        let mut out = String::new();
-        for c in inline(one_line(text)).chars() {
-            match c {
-                SPEAKER_SEPARATOR | '（' | '）' => {
-                    let _ = write!(out, "&#x{:x};", c as u32);
-                }
-                c => out.push(c),
+/// A name or affiliation in `山田 花子（Example Inc.）、…`. The separators (`、`, full-width
+/// parentheses) are written as numeric references inside them, so a name containing one
+/// still reads back as one name.
+fn speaker_part(text: &str) -> String {
+    let mut out = String::new();
+    for c in inline(one_line(text)).chars() {
+        match c {
+            SPEAKER_SEPARATOR | '（' | '）' => {
+                let _ = write!(out, "&#x{:x};", c as u32);
             }
+            c => out.push(c),
         }
-        out
-    };
-    match speaker
-        .affiliation
-        .as_deref()
-        .map(one_line)
-        .filter(|a| !a.is_empty())
-    {
-        Some(affiliation) => format!("{}（{}）", part(&speaker.name), part(affiliation)),
-        None => part(&speaker.name),
     }
-}
-
-fn when_text(talk: &Talk) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(date) = talk.date {
-        parts.push(date.to_string());
-    }
-    match (talk.start, talk.end) {
-        (Some(start), Some(end)) => parts.push(format!("{start}{RANGE}{end}")),
-        (Some(start), None) => parts.push(start.to_string()),
-        (None, Some(end)) => parts.push(format!("{RANGE}{end}")),
-        (None, None) => {}
-    }
-    (!parts.is_empty()).then(|| parts.join(" "))
+    out
 }
 
 fn marker_line<T: Serialize>(prefix: &str, marker: &T) -> String {
@@ -638,7 +606,7 @@ impl Out {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::note::{Takeaway, Tool};
+    use crate::note::{Speaker, Takeaway, Tool};
     use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
 
     /// The text a CommonMark reader shows for `markdown` (one paragraph).

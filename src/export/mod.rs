@@ -14,9 +14,9 @@ pub mod markdown;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::normalize;
 use crate::interchange::EventBundle;
 use crate::note::{Date, Event, Slug, Talk, TalkKind, TalkRef};
+use crate::search::analysis::normalize;
 
 /// How talks are grouped under an event.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

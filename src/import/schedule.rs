@@ -22,9 +22,9 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::analysis::normalize;
 use crate::error::{Error, Result};
 use crate::note::{ClockTime, Date, Slug, Speaker, Talk, TalkKind};
+use crate::search::analysis::normalize;
 
 /// Which schedule format a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +159,7 @@ fn key_of(id: &str) -> String {
 
 /// The note id of a scheduled talk: the title's slug (as `tn new` derives it) and the key.
 pub fn talk_id(title: &str, key: &str) -> Slug {
-    let readings = crate::analysis::readings(title);
+    let readings = crate::search::analysis::readings(title);
     let base = crate::slug::derive(title, &readings)
         .map(|s| s.to_string())
         .unwrap_or_else(|| "talk".to_owned());
@@ -195,7 +195,7 @@ pub fn event_id(name: &str) -> Option<Slug> {
         .to_ascii_lowercase()
         .parse()
         .ok()
-        .or_else(|| crate::slug::derive(name, &crate::analysis::readings(name)))
+        .or_else(|| crate::slug::derive(name, &crate::search::analysis::readings(name)))
 }
 
 /// The kind of a session from its type ("Keynote", "Lightning Talk", "ハンズオン", ...).

@@ -10,9 +10,9 @@
 //! line is on disk (atomically, under the writer lock) before the next key is read.
 
 use crate::error::{Error, Result};
-use crate::index::SearchIndex;
 use crate::note::{ClockTime, Talk, TalkRef};
-use crate::query::Hit;
+use crate::search::Engine;
+use crate::search::query::Hit;
 use crate::store::{NoteKey, Store};
 
 use super::action::{Action, Effect};
@@ -111,7 +111,7 @@ impl Default for Viewport {
 
 pub struct App {
     pub(super) store: Store,
-    pub(super) index: Option<SearchIndex>,
+    pub(super) index: Option<Engine>,
     pub(super) query: LineInput,
     pub(super) filters: Vec<Filter>,
     /// The query text of the results on screen; `None` forces a search.
@@ -132,8 +132,6 @@ pub struct App {
     pub(super) facets_wanted: bool,
     /// Files changed on disk (or this app wrote one): the index should catch up.
     pub(super) refresh_wanted: bool,
-    /// A search found the index damaged (how): the next refresh rebuilds it.
-    pub(super) damaged: Option<String>,
     pub(super) status: Option<Status>,
     pub(super) effects: Vec<Effect>,
     pub(super) viewport: Viewport,
@@ -167,7 +165,6 @@ impl App {
             facets: None,
             facets_wanted: false,
             refresh_wanted: false,
-            damaged: None,
             status: None,
             effects: Vec::new(),
             viewport: Viewport::default(),
@@ -179,7 +176,7 @@ impl App {
 
     /// Opens (and if needed builds) the search index, then runs the first search.
     pub fn open_index(&mut self) -> Result<()> {
-        let (index, report) = SearchIndex::open(&self.store)?;
+        let (index, report) = Engine::open(&self.store)?;
         self.index_refreshed(index, Ok(report));
         self.sync();
         Ok(())
@@ -429,9 +426,7 @@ impl App {
         if self.mode == Mode::Detail {
             return self.detail.clone();
         }
-        self.hits
-            .get(self.selected)
-            .and_then(|hit| hit.id.parse().ok())
+        self.hits.get(self.selected).map(|hit| hit.id.clone())
     }
 
     fn open_detail(&mut self) {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::normalize;
+use crate::search::analysis::normalize;
 use crate::store::Scan;
 
 /// The kinds of facet, in the order the picker shows them.

@@ -16,7 +16,7 @@ use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::time::SystemTime;
 
 use crate::error::Result;
-use crate::index::{RefreshReport, SearchIndex};
+use crate::search::{Engine, RefreshReport, SearchEngine};
 use crate::store::Store;
 
 use super::TICK;
@@ -24,8 +24,8 @@ use super::app::App;
 use super::facets::Facets;
 
 enum IndexDone {
-    Opened(Result<(SearchIndex, RefreshReport)>),
-    Refreshed(SearchIndex, Result<RefreshReport>),
+    Opened(Result<(Engine, RefreshReport)>),
+    Refreshed(Engine, Result<RefreshReport>),
 }
 
 #[derive(Default)]
@@ -57,10 +57,7 @@ impl Jobs {
         let stop = self.stop.clone();
         std::thread::spawn(move || {
             let baseline = listing(&store);
-            if tx
-                .send(IndexDone::Opened(SearchIndex::open(&store)))
-                .is_ok()
-            {
+            if tx.send(IndexDone::Opened(Engine::open(&store))).is_ok() {
                 watch_from(&store, baseline, &changed_tx, &stop);
             }
         });
@@ -91,13 +88,8 @@ impl Jobs {
             && let Some(mut index) = app.take_index()
         {
             let (tx, rx) = mpsc::channel();
-            let store = app.store().clone();
-            let damage = app.take_damage();
             std::thread::spawn(move || {
-                let report = match damage {
-                    Some(problem) => index.recover(&store, &problem),
-                    None => index.refresh(&store),
-                };
+                let report = index.refresh();
                 let _ = tx.send(IndexDone::Refreshed(index, report));
             });
             self.index = Some(rx);

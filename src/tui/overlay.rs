@@ -80,10 +80,9 @@ impl App {
             .and_then(|p| p.talk.as_ref().ok())
             .map(|t| t.title.clone())
             .or_else(|| {
-                let key = target.to_string();
                 self.hits
                     .iter()
-                    .find(|h| h.id == key)
+                    .find(|h| h.id == target)
                     .map(|h| h.title.clone())
             })
             .unwrap_or_else(|| target.to_string());

@@ -7,10 +7,10 @@
 //! runs again, keeping the same talk selected.
 
 use crate::display;
-use crate::error::{Error, Result};
-use crate::index::{RefreshReport, SearchIndex};
+use crate::error::Result;
 use crate::note::{Talk, TalkRef};
-use crate::query::{self, SearchRequest};
+use crate::search::SearchRequest;
+use crate::search::{Engine, RefreshReport, SearchEngine};
 
 use super::action::Effect;
 use super::app::{App, PAGE, Preview};
@@ -54,7 +54,7 @@ impl App {
         if !same_query {
             self.limit = PAGE;
         }
-        let Some(index) = &self.index else {
+        let Some(index) = &mut self.index else {
             return;
         };
         let previous = self.hits.get(self.selected).map(|h| h.id.clone());
@@ -64,17 +64,16 @@ impl App {
             prefix: true,
         };
         self.searches += 1;
-        match query::search(index, &request) {
+        match index.search(&request) {
             Ok(results) => {
                 self.hits = results.hits;
                 self.warnings = results.warnings;
+                if let Some(notice) = results.notice {
+                    self.set_status(notice, false);
+                }
             }
             Err(e) => {
                 self.hits.clear();
-                if let Error::Index { message, .. } = &e {
-                    self.damaged = Some(message.clone());
-                    self.refresh_wanted = true;
-                }
                 self.set_error(&e);
             }
         }
@@ -138,7 +137,7 @@ impl App {
     /// Hands the index over for a refresh on another thread (the event loop does this, so a
     /// large knowledge base never stalls typing); searching waits until
     /// [`App::index_refreshed`] gives it back.
-    pub fn take_index(&mut self) -> Option<SearchIndex> {
+    pub fn take_index(&mut self) -> Option<Engine> {
         let index = self.index.take();
         if index.is_some() {
             self.refresh_wanted = false;
@@ -146,14 +145,8 @@ impl App {
         index
     }
 
-    /// How a search found the index damaged, if it did; the caller of [`App::take_index`]
-    /// then rebuilds it ([`SearchIndex::recover`]) instead of refreshing it.
-    pub fn take_damage(&mut self) -> Option<String> {
-        self.damaged.take()
-    }
-
     /// The index is back from a refresh (or was opened) elsewhere.
-    pub fn index_refreshed(&mut self, index: SearchIndex, report: Result<RefreshReport>) {
+    pub fn index_refreshed(&mut self, index: Engine, report: Result<RefreshReport>) {
         self.index = Some(index);
         self.apply_report(report);
     }
@@ -166,10 +159,7 @@ impl App {
             return;
         };
         self.refresh_wanted = false;
-        let report = match self.damaged.take() {
-            Some(problem) => index.recover(&self.store, &problem),
-            None => index.refresh(&self.store),
-        };
+        let report = index.refresh();
         self.apply_report(report);
     }
 
@@ -222,7 +212,7 @@ impl App {
         }
         self.hits
             .iter()
-            .find(|h| h.id == id.to_string())
+            .find(|h| h.id == id)
             .and_then(|h| h.url.clone())
     }
 

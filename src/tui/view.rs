@@ -249,12 +249,12 @@ fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) -> usize {
             ),
             width,
         );
-        let mut meta = vec![hit.event_name.as_deref().unwrap_or(&hit.event).to_owned()];
-        meta.push(hit.kind.clone());
-        meta.extend(hit.date.clone());
-        if !hit.speakers.is_empty() {
-            meta.push(hit.speakers.join(", "));
-        }
+        let mut meta = vec![
+            hit.event_name
+                .clone()
+                .unwrap_or_else(|| hit.id.event.to_string()),
+        ];
+        meta.extend(crate::present::hit_facts(hit));
         let meta = fit(
             vec![Span::styled(esc(&meta.join(" · ")), theme.dim())],
             width,
