@@ -661,6 +661,7 @@ fn check(store: &Store) -> Result<ExitCode> {
 }
 
 fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
+    use crate::import::{self, Action};
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
@@ -670,48 +671,44 @@ fn import(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             e.valid_up_to()
         )
     })?;
-    if let Some(source) = other_source(&args.file, text) {
-        return import_other(store, args, source, text);
-    }
-    let bundles = interchange::from_json(&args.file, text)?;
-    // A dry pass first: every existing note it touches is read and checked before anything
-    // is written, so an import fails before writing rather than half-way.
-    let plan = interchange::import(store, &bundles, args.update, true)?;
-    let report = if args.dry_run {
-        plan
-    } else {
-        interchange::import(store, &bundles, args.update, false)?
+    let options = import::Options {
+        event: args.event.clone(),
+        update: args.update,
     };
-    let verb = if args.dry_run {
-        "would create"
-    } else {
-        "created"
-    };
-    let mut out = io::stdout().lock();
-    for id in &report.created {
-        writeln!(out, "{verb} {id}")?;
+    let plan = import::prepare(store, &args.file, text, &options)?;
+    if !args.dry_run {
+        import::apply(store, &plan)?;
     }
-    let verb = if args.dry_run {
-        "would update"
+    let (create, update) = if args.dry_run {
+        ("would create", "would update")
     } else {
-        "updated"
+        ("created", "updated")
     };
-    for id in &report.updated {
-        writeln!(out, "{verb} {id}")?;
-    }
-    for id in &report.skipped {
-        writeln!(
-            out,
-            "skipped {id} (exists and differs; use --update to overwrite)"
-        )?;
+    let mut out = anstream::stdout().lock();
+    for change in &plan.changes {
+        match &change.action {
+            Action::Create => writeln!(out, "{create} {}", change.key)?,
+            Action::Update { fields } if fields.is_empty() => {
+                writeln!(out, "{update} {}", change.key)?
+            }
+            Action::Update { fields } => {
+                writeln!(out, "{update} {} ({})", change.key, fields.join(", "))?
+            }
+            Action::Skipped => writeln!(
+                out,
+                "skipped {} (exists and differs; use --update to overwrite)",
+                change.key
+            )?,
+            Action::Unchanged => {}
+        }
     }
     drop(out);
     anstream::eprintln!(
         "{} created, {} updated, {} unchanged, {} skipped{}",
-        report.created.len(),
-        report.updated.len(),
-        report.unchanged.len(),
-        report.skipped.len(),
+        plan.count(|a| matches!(a, Action::Create)),
+        plan.count(|a| matches!(a, Action::Update { .. })),
+        plan.count(|a| matches!(a, Action::Unchanged)),
+        plan.count(|a| matches!(a, Action::Skipped)),
         if args.dry_run {
             " (dry run: nothing written)"
         } else {
@@ -908,78 +905,6 @@ fn related(store: &Store, id: &str, limit: usize, as_json: bool) -> Result<ExitC
             .into())
         }
     }
-}
-
-/// The import formats `tn import` reads besides the interchange JSON.
-fn other_source(path: &Path, text: &str) -> Option<crate::import::Source> {
-    match crate::import::detect(path, text) {
-        crate::import::Source::Interchange => None,
-        other => Some(other),
-    }
-}
-
-/// `tn import` of a schedule or a Markdown recap: plan, then write unless --dry-run.
-fn import_other(
-    store: &Store,
-    args: &ImportArgs,
-    source: crate::import::Source,
-    text: &str,
-) -> Result<ExitCode> {
-    use crate::import::{self, Action, Source, schedule};
-    let plan = match source {
-        Source::Schedule(format) => {
-            let parsed = match format {
-                schedule::Format::Frab => schedule::parse_frab(&args.file, text)?,
-                schedule::Format::Sessionize => schedule::parse_sessionize(&args.file, text)?,
-            };
-            import::plan_schedule(store, &parsed, args.event.clone())?
-        }
-        Source::Recap => {
-            if args.event.is_some() {
-                bail!("--event applies to schedules; a recap names its own events");
-            }
-            let bundles = import::recap::parse(&args.file, text)?;
-            import::plan_recap(store, &bundles, args.update)?
-        }
-        Source::Interchange => unreachable!("handled by the interchange import"),
-    };
-    if !args.dry_run {
-        import::apply(store, &plan)?;
-    }
-    let (create, update) = if args.dry_run {
-        ("would create", "would update")
-    } else {
-        ("created", "updated")
-    };
-    let mut out = anstream::stdout().lock();
-    for change in &plan.changes {
-        match &change.action {
-            Action::Create => writeln!(out, "{create} {}", change.key)?,
-            Action::Update { fields } => {
-                writeln!(out, "{update} {} ({})", change.key, fields.join(", "))?
-            }
-            Action::Skipped => writeln!(
-                out,
-                "skipped {} (exists and differs; use --update to overwrite)",
-                change.key
-            )?,
-            Action::Unchanged => {}
-        }
-    }
-    drop(out);
-    anstream::eprintln!(
-        "{} created, {} updated, {} unchanged, {} skipped{}",
-        plan.count(|a| matches!(a, Action::Create)),
-        plan.count(|a| matches!(a, Action::Update { .. })),
-        plan.count(|a| matches!(a, Action::Unchanged)),
-        plan.count(|a| matches!(a, Action::Skipped)),
-        if args.dry_run {
-            " (dry run: nothing written)"
-        } else {
-            ""
-        }
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Whether `tn export` needs more than the plain interchange export of whole events.

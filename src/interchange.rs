@@ -1,8 +1,12 @@
 //! The interchange JSON: `{"talknotes": 1, "events": [{…event fields…, "talks": [{…}]}]}`.
 //!
+//! This module is the codec only: notes to JSON ([`to_json`], with what to export gathered by
+//! [`collect`]), JSON to notes ([`from_json`], validating the whole document and naming the
+//! JSON path of a mistake), and the format's JSON Schema. Importing is `crate::import`'s.
+//!
 //! Field names are those of [`crate::note`]; talks nest inside their event. Notes carry their
 //! schema version per file, JSON once at the top, so the per-note `schema` field is left out
-//! here. Import is all-or-nothing: the whole document is validated before anything is written.
+//! here.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::note::{Event, Slug, Talk, TalkRef};
-use crate::store::{NoteKey, Store};
+use crate::note::{Event, Slug, Talk};
+use crate::store::Store;
 
 /// The interchange format's version; the JSON's `talknotes` field.
 pub const FORMAT_VERSION: u32 = 1;
@@ -207,83 +211,6 @@ fn check_semantics(problems: Vec<crate::note::Problem>) -> Result<(), (String, S
         Some(problem) => Err((problem.field.to_owned(), problem.message)),
         None => Ok(()),
     }
-}
-
-/// What an import did, or would do with `--dry-run`.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub created: Vec<String>,
-    pub updated: Vec<String>,
-    pub unchanged: Vec<String>,
-    /// Notes that exist and differ, left alone because `--update` was not given.
-    pub skipped: Vec<String>,
-}
-
-/// Merges bundles into the store: new notes are created; an existing note that differs is
-/// updated only with `update`, otherwise reported in `skipped` and left alone.
-pub fn import(
-    store: &Store,
-    bundles: &[EventBundle],
-    update: bool,
-    dry_run: bool,
-) -> Result<ImportReport> {
-    let mut report = ImportReport::default();
-    for bundle in bundles {
-        let event_id = bundle.event.id.clone();
-        if store.event_exists(&event_id) {
-            let existing = store.read_event(&event_id)?;
-            if existing.value == bundle.event {
-                report.unchanged.push(event_id.to_string());
-            } else if update {
-                store.ensure_rewritable(&NoteKey::Event(event_id.clone()))?;
-                if !dry_run {
-                    let new = bundle.event.clone();
-                    store.update_event(&event_id, |e| {
-                        *e = new;
-                        Ok(())
-                    })?;
-                }
-                report.updated.push(event_id.to_string());
-            } else {
-                report.skipped.push(event_id.to_string());
-            }
-        } else {
-            if !dry_run {
-                store.create_event(&bundle.event)?;
-            }
-            report.created.push(event_id.to_string());
-        }
-        for talk in &bundle.talks {
-            let id = TalkRef {
-                event: event_id.clone(),
-                talk: talk.id.clone(),
-            };
-            if store.talk_exists(&id) {
-                let existing = store.read_talk(&id)?;
-                if existing.value == *talk {
-                    report.unchanged.push(id.to_string());
-                } else if update {
-                    store.ensure_rewritable(&NoteKey::Talk(id.clone()))?;
-                    if !dry_run {
-                        let new = talk.clone();
-                        store.update_talk(&id, |t| {
-                            *t = new;
-                            Ok(())
-                        })?;
-                    }
-                    report.updated.push(id.to_string());
-                } else {
-                    report.skipped.push(id.to_string());
-                }
-            } else {
-                if !dry_run {
-                    store.create_talk(&event_id, talk)?;
-                }
-                report.created.push(id.to_string());
-            }
-        }
-    }
-    Ok(report)
 }
 
 /// Gathers events (all, or those named) with their talks, for export.

@@ -9,8 +9,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::export::name_key;
 use crate::note::{ClockTime, Date, Talk, TalkRef};
+use crate::search::analysis::name_key;
 use crate::store::Scan;
 
 /// Talks starting within this many minutes are listed.

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::note::TalkRef;
-use crate::search::analysis::normalize;
+use crate::search::analysis::name_key;
 use crate::store::Scan;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,10 +19,6 @@ pub struct Entry {
     pub talks: Vec<String>,
 }
 
-fn key(name: &str) -> String {
-    normalize(name.trim()).to_lowercase()
-}
-
 #[derive(Default)]
 struct Group {
     spellings: BTreeMap<String, usize>,
@@ -31,7 +27,7 @@ struct Group {
 }
 
 fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>) -> Vec<Entry> {
-    let wanted = filter.map(key);
+    let wanted = filter.map(name_key);
     let mut entries: Vec<Entry> = groups
         .into_iter()
         .filter(|(k, _)| wanted.as_ref().is_none_or(|w| k.contains(w.as_str())))
@@ -50,13 +46,13 @@ fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>) -> Vec<Entry> 
         b.talks
             .len()
             .cmp(&a.talks.len())
-            .then_with(|| key(&a.name).cmp(&key(&b.name)))
+            .then_with(|| name_key(&a.name).cmp(&name_key(&b.name)))
     });
     entries
 }
 
 fn add(groups: &mut BTreeMap<String, Group>, name: &str, detail: Option<&str>, talk: &TalkRef) {
-    let group = groups.entry(key(name)).or_default();
+    let group = groups.entry(name_key(name)).or_default();
     *group.spellings.entry(name.trim().to_owned()).or_default() += 1;
     if let Some(detail) = detail.map(str::trim).filter(|d| !d.is_empty())
         && !group.details.iter().any(|d| d == detail)

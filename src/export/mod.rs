@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::interchange::EventBundle;
 use crate::note::{Date, Event, Slug, Talk, TalkKind, TalkRef};
-use crate::search::analysis::normalize;
+use crate::search::analysis::name_key;
 
 /// How talks are grouped under an event.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -106,11 +106,6 @@ impl Selection {
             })
             .collect()
     }
-}
-
-/// Names compared the way `tn tools` groups them: width- and case-insensitively.
-pub(crate) fn name_key(name: &str) -> String {
-    normalize(name.trim()).to_lowercase()
 }
 
 fn same_name(a: &str, b: &str) -> bool {

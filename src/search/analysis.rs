@@ -94,6 +94,12 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// The key names are compared by: tags, tools, speakers, titles and rooms match whatever
+/// their width, case or surrounding space ("ArgoCD", "argocd", "ＡｒｇｏＣＤ" are one tool).
+pub fn name_key(name: &str) -> String {
+    normalize(name.trim()).to_lowercase()
+}
+
 /// [`normalize`], lower-cased, with a map back to the original text (for highlighting).
 pub fn normalize_mapped(text: &str) -> Normalized {
     let mut out = String::with_capacity(text.len());

@@ -23,7 +23,7 @@ use tantivy::{
     Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
 };
 
-use super::analysis::ANALYZER_VERSION;
+use super::analysis::{ANALYZER_VERSION, name_key};
 use super::cache_dir::CacheDirectory;
 use super::schema::{self, DocType, Fields, SCHEMA_VERSION, Section, register_tokenizers};
 use crate::error::{Error, IoContext, Result};
@@ -753,7 +753,7 @@ fn talk_doc(
         doc.add_text(fields.lang, lang.trim().to_lowercase());
     }
     for tag in &talk.tags {
-        doc.add_text(fields.tag, normalize_tag(tag));
+        doc.add_text(fields.tag, name_key(tag));
     }
     doc.add_text(fields.title, &talk.title);
     if let Some(url) = &talk.url {
@@ -812,11 +812,6 @@ fn talk_doc(
         doc.add_text(f.gram, &text);
     }
     doc
-}
-
-/// Tags match case- and width-insensitively.
-pub fn normalize_tag(tag: &str) -> String {
-    crate::search::analysis::normalize(tag.trim()).to_lowercase()
 }
 
 /// Reads a stored text field of a document.

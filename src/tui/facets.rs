@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::search::analysis::normalize;
+use crate::search::analysis::name_key;
 use crate::store::Scan;
 
 /// The kinds of facet, in the order the picker shows them.
@@ -183,7 +183,7 @@ impl Grouped {
         if name.is_empty() {
             return;
         }
-        let key = normalize(name).to_lowercase();
+        let key = name_key(name);
         if seen.contains(&key) {
             return;
         }
@@ -232,16 +232,16 @@ impl Picker {
     /// The values of the current kind that contain the narrowing text (normalised, so
     /// `ｅＢＰＦ` finds `eBPF`).
     pub fn visible<'a>(&self, facets: &'a Facets) -> Vec<&'a FacetValue> {
-        let needle = normalize(self.filter.text().trim()).to_lowercase();
+        let needle = name_key(self.filter.text());
         facets
             .values(self.kind())
             .iter()
             .filter(|v| {
                 needle.is_empty()
-                    || normalize(&v.value).to_lowercase().contains(&needle)
+                    || name_key(&v.value).contains(&needle)
                     || v.label
                         .as_deref()
-                        .is_some_and(|l| normalize(l).to_lowercase().contains(&needle))
+                        .is_some_and(|l| name_key(l).contains(&needle))
             })
             .collect()
     }

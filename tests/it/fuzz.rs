@@ -920,7 +920,13 @@ fn import_schedule(store: &Store, text: &str) -> bool {
                 }
                 // Planning derives the note ids; against an empty knowledge base.
                 let event = sched.event.id.clone().or_else(|| "ev".parse().ok());
-                if let Err(error) = import::plan_schedule(store, &sched, event) {
+                let options = import::Options {
+                    event,
+                    update: false,
+                };
+                let source = import::Source::Schedule(sched.format);
+                let incoming = import::Incoming::Schedule(sched.clone());
+                if let Err(error) = import::plan(store, source, incoming, &options) {
                     panic!("planning a parsed schedule failed: {error}");
                 }
             }

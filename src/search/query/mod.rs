@@ -22,7 +22,7 @@ use tantivy::{DocAddress, Order, TantivyDocument, Term};
 use crate::error::{Error, Result};
 use crate::note::{Date, Speaker, TalkKind, TalkRef};
 use crate::search::analysis::{self, Morphology, Side};
-use crate::search::index::{SearchIndex, date_number, normalize_tag, stored_text};
+use crate::search::index::{SearchIndex, date_number, stored_text};
 use crate::search::schema::{self, DocType, Fields, Section};
 use crate::search::snippet::{self, Snippet};
 use section::SectionQuery;
@@ -524,7 +524,7 @@ fn filter_query(
         )])),
         Filter::Kind(kind) => exact(fields.kind, kind),
         Filter::Lang(lang) => exact(fields.lang, lang),
-        Filter::Tag(tag) => exact(fields.tag, &normalize_tag(tag)),
+        Filter::Tag(tag) => exact(fields.tag, &analysis::name_key(tag)),
         Filter::Speaker(name) => text_query(fields, morphology, name, false, &[Section::Speakers])?,
         Filter::Tool(name) => text_query(fields, morphology, name, false, &[Section::Tools])?,
         Filter::Year(year) => boxed(TermQuery::new(
