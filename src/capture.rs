@@ -1,10 +1,16 @@
-//! Capturing notes during a talk: the operations shared by the CLI and the TUI.
+//! Capturing notes: creating events and talks, and adding to a talk during it. These are the
+//! operations shared by the CLI and the TUI.
 //!
 //! Each operation is one locked read-modify-write of one file through [`Store`], so a line is
 //! on disk (atomically) as soon as the call returns, and concurrent captures never lose data.
+//! A new event or talk becomes the current one, where `tn new` and `tn jot` go by default.
 
 use crate::error::{Error, Result};
-use crate::note::{ClockTime, Date, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool};
+use std::path::PathBuf;
+
+use crate::note::{
+    ClockTime, Date, Event, EventKind, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool,
+};
 use crate::store::{NoteKey, Store};
 
 /// The local wall-clock time, used to stamp takeaways.
@@ -17,6 +23,48 @@ pub fn now() -> ClockTime {
 /// Today's local date.
 pub fn today() -> Date {
     Date(jiff::Zoned::now().date())
+}
+
+/// What a user gives to create an event; everything but the id and name is optional.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub id: Slug,
+    pub name: String,
+    pub kind: Option<EventKind>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub location: Option<String>,
+    pub url: Option<String>,
+    pub hashtag: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// Creates an event (its directory and `event.ron`) and makes it the current event, so new
+/// talks go to it. Returns the path of its `event.ron`.
+pub fn new_event(store: &Store, spec: NewEvent) -> Result<PathBuf> {
+    let mut event = Event::new(spec.id, spec.name.trim());
+    event.kind = spec.kind.unwrap_or_default();
+    event.starts_on = spec.starts_on;
+    event.ends_on = spec.ends_on;
+    event.location = spec.location;
+    event.url = spec.url;
+    event.hashtag = spec.hashtag;
+    event.tags = spec.tags;
+    check(event.semantic_problems())?;
+    let path = store.create_event(&event)?;
+    store.set_current(&NoteKey::Event(event.id))?;
+    Ok(path)
+}
+
+/// The first problem of a note about to be created, as the error.
+fn check(problems: Vec<crate::note::Problem>) -> Result<()> {
+    match problems.into_iter().next() {
+        Some(problem) => Err(Error::Invalid(format!(
+            "{}: {}",
+            problem.field, problem.message
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// What a user gives to create a talk; everything but the title is optional.
@@ -88,12 +136,7 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     for tag in &spec.tags {
         talk.add_tag(tag);
     }
-    if let Some(problem) = talk.semantic_problems().into_iter().next() {
-        return Err(Error::Invalid(format!(
-            "{}: {}",
-            problem.field, problem.message
-        )));
-    }
+    check(talk.semantic_problems())?;
     // Another process may take a derived id between the check and the write: the write
     // itself refuses to clobber, and the next free suffix is tried.
     let mut attempts = 0;

@@ -7,7 +7,6 @@
 
 pub mod capture;
 pub mod cli;
-pub mod commands;
 pub mod display;
 pub mod editor;
 pub mod error;

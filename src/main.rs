@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match talknotes::commands::run(cli) {
+    match talknotes::cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
             // `tn list | head` closes the pipe early; that is not an error worth a message.
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            talknotes::commands::report_error(&error);
+            talknotes::cli::report_error(&error);
             ExitCode::FAILURE
         }
     }

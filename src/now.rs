@@ -13,8 +13,15 @@ use crate::note::{ClockTime, Date, Talk, TalkRef};
 use crate::search::analysis::name_key;
 use crate::store::Scan;
 
-/// Talks starting within this many minutes are listed.
-pub const SOON_MINUTES: u16 = 30;
+/// Talks starting within this many minutes are listed. Also a macro, so that `tn now --help`
+/// can say the number: clap's help texts are constants.
+macro_rules! soon_minutes {
+    () => {
+        30
+    };
+}
+pub(crate) use soon_minutes;
+pub const SOON_MINUTES: u16 = soon_minutes!();
 /// How long a talk without an end time is taken to last.
 pub const DEFAULT_LENGTH_MINUTES: u16 = 30;
 

@@ -5,25 +5,24 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::note::TalkRef;
 use crate::search::analysis::name_key;
 use crate::store::Scan;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The spelling seen most often.
     pub name: String,
-    /// Tool URLs, or speaker affiliations.
+    /// Tool URLs, or speaker affiliations, first seen first.
     pub details: Vec<String>,
-    pub talks: Vec<String>,
+    pub talks: Vec<TalkRef>,
 }
 
 #[derive(Default)]
 struct Group {
     spellings: BTreeMap<String, usize>,
     details: Vec<String>,
-    talks: Vec<String>,
+    talks: Vec<TalkRef>,
 }
 
 fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>) -> Vec<Entry> {
@@ -59,9 +58,8 @@ fn add(groups: &mut BTreeMap<String, Group>, name: &str, detail: Option<&str>, t
     {
         group.details.push(detail.to_owned());
     }
-    let id = talk.to_string();
-    if !group.talks.contains(&id) {
-        group.talks.push(id);
+    if !group.talks.contains(talk) {
+        group.talks.push(talk.clone());
     }
 }
 
