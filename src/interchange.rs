@@ -245,11 +245,12 @@ pub fn collect(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::codec;
 
-    fn repo_file(name: &str) -> String {
+    /// A file of `schemas/`.
+    pub(crate) fn repo_file(name: &str) -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("schemas")
             .join(name);

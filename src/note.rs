@@ -4,6 +4,9 @@
 //! JSON, so field names here never change without a schema version bump. Every value that has a
 //! shape (ids, dates, times, ratings) is a validating newtype: a bad value is rejected while the
 //! file is parsed, which lets the RON reader report the exact line and column of the mistake.
+//!
+//! One file, though about 600 lines: the model is one contract, and a reader should see every
+//! type a note file can hold in one place.
 
 use std::fmt;
 use std::str::FromStr;

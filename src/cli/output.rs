@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::display::{self, line};
 use crate::error::NoteError;
 use crate::interchange;
-use crate::note::{Date, Event, Slug, Speaker, Talk, TalkKind, TalkRef, Tool};
+use crate::note::{Event, Slug, Speaker, Talk, TalkRef, Tool};
 use crate::present;
 use crate::registry::Entry;
 use crate::search::{Engine, Hit, SearchResults};
@@ -249,15 +249,10 @@ pub struct HitRow {
     /// `EVENT/TALK`, as `tn show` takes it.
     pub id: String,
     pub event: Slug,
-    pub event_name: Option<String>,
-    pub title: String,
-    pub url: Option<String>,
-    pub kind: TalkKind,
-    /// The talk's date, else its event's first day.
-    pub date: Option<Date>,
-    pub speakers: Vec<Speaker>,
-    /// Relevance (BM25 with section boosts); 0 when no words were searched.
-    pub score: f32,
+    /// `event_name`, `title`, `url`, `kind`, `date` (the talk's, else its event's first day),
+    /// `speakers`, `score`.
+    #[serde(flatten)]
+    pub hit: Hit,
     pub snippet: String,
     /// Matches in `snippet`, as `[start, end)` character offsets.
     pub highlights: Vec<[usize; 2]>,
@@ -268,13 +263,7 @@ impl From<&Hit> for HitRow {
         HitRow {
             id: hit.id.to_string(),
             event: hit.id.event.clone(),
-            event_name: hit.event_name.clone(),
-            title: hit.title.clone(),
-            url: hit.url.clone(),
-            kind: hit.kind,
-            date: hit.date,
-            speakers: hit.speakers.clone(),
-            score: hit.score,
+            hit: hit.clone(),
             snippet: hit.snippet.text.clone(),
             highlights: hit.snippet.char_highlights(),
         }
@@ -358,13 +347,7 @@ pub fn json_schema() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn repo_file(name: &str) -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("schemas")
-            .join(name);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
+    use crate::interchange::tests::repo_file;
 
     #[test]
     fn committed_json_schema_is_current() {

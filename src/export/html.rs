@@ -64,16 +64,8 @@ pub fn render(recap: &Recap) -> String {
             "<table>\n<thead><tr><th>ツール</th><th>紹介されたトーク</th></tr></thead>\n<tbody>\n",
         );
         for row in &recap.tools {
-            let talks: Vec<String> = row
-                .talks
-                .iter()
-                .map(|(title, url)| linked(title, url.as_deref()))
-                .collect();
-            out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td></tr>\n",
-                linked(&row.name, row.url.as_deref()),
-                talks.join("、")
-            ));
+            let (tool, talks) = row.cells(linked);
+            out.push_str(&format!("<tr><td>{tool}</td><td>{talks}</td></tr>\n"));
         }
         out.push_str("</tbody>\n</table>\n");
     }

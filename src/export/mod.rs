@@ -13,123 +13,19 @@
 
 pub mod html;
 pub mod markdown;
+mod request;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::display;
-use crate::error::{Error, NoteError, Result};
-use crate::interchange::{self, EventBundle};
+use crate::interchange::EventBundle;
 use crate::note::{Date, Event, Slug, Talk, TalkKind, TalkRef};
 use crate::search::analysis::name_key;
-use crate::search::{Engine, SearchEngine, SearchRequest};
-use crate::store::Store;
 
-/// What `tn export` writes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// The interchange JSON (lossless; `tn import` reads it back).
-    #[default]
-    Json,
-    /// A Markdown recap for Zenn, Qiita, Hatena Blog, note or GitHub (`tn import` reads it back).
-    #[value(alias = "markdown")]
-    Md,
-    /// The same recap as one self-contained HTML page.
-    Html,
-}
-
-/// Everything `tn export` can be asked for.
-#[derive(Debug, Clone, Default)]
-pub struct Request {
-    pub format: Format,
-    /// Events, all when empty; and which of their talks.
-    pub selection: Selection,
-    /// Only talks matching this search query (same syntax as `tn search`).
-    pub query: Option<String>,
-    pub recap: RecapOptions,
-}
-
-/// An export, and what the user should hear about it.
-#[derive(Debug, Clone, Default)]
-pub struct Exported {
-    pub text: String,
-    /// Notes left out because they could not be read.
-    pub skipped: Vec<NoteError>,
-    /// What the search for `--query` had to say: an index rebuilt, parts of the query ignored.
-    pub notices: Vec<String>,
-    pub warnings: Vec<String>,
-}
-
-impl Request {
-    /// Whether this is the plain interchange export of whole events, exactly what it always
-    /// was.
-    fn is_plain(&self) -> bool {
-        self.format == Format::Json && !self.selection.filters_talks() && self.query.is_none()
-    }
-
-    /// The filters, described for a derived title ("タグ: ebpf").
-    fn topic(&self) -> Vec<String> {
-        [
-            ("タグ", &self.selection.tag),
-            ("ツール", &self.selection.tool),
-            ("検索", &self.query),
-        ]
-        .into_iter()
-        .filter_map(|(label, value)| {
-            value
-                .as_ref()
-                .map(|value| format!("{label}: {}", value.trim()))
-        })
-        .collect()
-    }
-}
-
-/// Gathers, chooses and writes what `request` asks for.
-pub fn export(store: &Store, request: &Request) -> Result<Exported> {
-    let (bundles, skipped) = interchange::collect(store, &request.selection.events)?;
-    let mut exported = Exported {
-        skipped,
-        ..Exported::default()
-    };
-    if request.is_plain() {
-        exported.text = display::json_safe(interchange::to_json(&bundles)?);
-        return Ok(exported);
-    }
-    let mut selection = request.selection.clone();
-    if let Some(query) = &request.query {
-        let (mut engine, report) = Engine::open(store)?;
-        exported.notices.extend(report.notice());
-        let total: usize = bundles.iter().map(|b| b.talks.len()).sum();
-        let results = engine.search(&SearchRequest {
-            query: query.clone(),
-            limit: total.max(1),
-            prefix: false,
-        })?;
-        exported.notices.extend(results.notice);
-        exported.warnings = results.warnings;
-        selection.talks = Some(results.hits.into_iter().map(|h| h.id).collect());
-    }
-    let bundles = selection.apply(bundles);
-    if request.format != Format::Json && bundles.is_empty() {
-        return Err(Error::Invalid(format!(
-            "nothing to export: {}",
-            if selection.filters_talks() {
-                "no talks match"
-            } else {
-                "there are no events (create one with `tn event new`)"
-            }
-        )));
-    }
-    let options = RecapOptions {
-        topic: request.topic(),
-        ..request.recap.clone()
-    };
-    exported.text = match request.format {
-        Format::Json => display::json_safe(interchange::to_json(&bundles)?),
-        Format::Md => markdown::markdown(&bundles, &options),
-        Format::Html => html::html(&bundles, &options),
-    };
-    Ok(exported)
-}
+pub use request::{Exported, Format, Request, export};
+pub(crate) use text::{
+    Block, blocks, fence_close, fence_language, fence_open, one_line, text_lines, trimmed_block,
+};
 
 /// How talks are grouped under an event.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -271,6 +167,19 @@ pub struct ToolRow {
     pub url: Option<String>,
     /// (title, url) of each talk, in recap order.
     pub talks: Vec<(String, Option<String>)>,
+}
+
+impl ToolRow {
+    /// The row's two cells, each title linked to its URL by the writer's `linked`: the tool,
+    /// and every talk that mentions it.
+    pub fn cells(&self, linked: impl Fn(&str, Option<&str>) -> String) -> (String, String) {
+        let talks: Vec<String> = self
+            .talks
+            .iter()
+            .map(|(title, url)| linked(title, url.as_deref()))
+            .collect();
+        (linked(&self.name, self.url.as_deref()), talks.join("、"))
+    }
 }
 
 /// The section heading of a kind, in the order recaps list them.
@@ -464,103 +373,6 @@ fn tool_rows(events: &[EventSection]) -> Vec<ToolRow> {
     rows.into_values().collect()
 }
 
-/// A fence that opens a code block: up to three spaces, then three or more backticks (with an
-/// info string without backticks) or tildes. Returns the fence character and its length.
-pub(crate) fn fence_open(line: &str) -> Option<(char, usize)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return None;
-    }
-    let rest = &line[indent..];
-    let c = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = rest.chars().take_while(|x| *x == c).count();
-    if len < 3 || (c == '`' && rest[len..].contains('`')) {
-        return None;
-    }
-    Some((c, len))
-}
-
-/// Whether `line` closes a block opened by `fence`.
-pub(crate) fn fence_close(line: &str, (c, len): (char, usize)) -> bool {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return false;
-    }
-    let rest = &line[indent..];
-    let run = rest.chars().take_while(|x| *x == c).count();
-    run >= len && rest[run * c.len_utf8()..].trim().is_empty()
-}
-
-/// A piece of free text (a memo): plain lines, and fenced code blocks kept exactly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Block<'a> {
-    Line(&'a str),
-    Code {
-        open: &'a str,
-        body: Vec<&'a str>,
-        /// `None` when the text ends inside the block; writers close it.
-        close: Option<&'a str>,
-    },
-}
-
-/// The lines of multi-line text. A line ends at LF or CR LF, and carriage returns just before
-/// the line break belong to it, so text read back from a recap splits the same way again.
-pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(|line| line.trim_end_matches('\r'))
-}
-
-pub(crate) fn blocks(text: &str) -> Vec<Block<'_>> {
-    let mut out = Vec::new();
-    let mut lines = text_lines(text);
-    while let Some(line) = lines.next() {
-        let Some(fence) = fence_open(line) else {
-            out.push(Block::Line(line));
-            continue;
-        };
-        let mut body = Vec::new();
-        let mut close = None;
-        for inner in lines.by_ref() {
-            if fence_close(inner, fence) {
-                close = Some(inner);
-                break;
-            }
-            body.push(inner);
-        }
-        out.push(Block::Code {
-            open: line,
-            body,
-            close,
-        });
-    }
-    out
-}
-
-/// The info string's first word (`yaml` in ```` ```yaml title=x ````), for syntax classes.
-pub(crate) fn fence_language(open: &str) -> &str {
-    open.trim_start()
-        .trim_start_matches(['`', '~'])
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-}
-
-/// Text of a one-line field: surrounding white space is not part of it.
-pub(crate) fn one_line(text: &str) -> &str {
-    text.trim()
-}
-
-/// A multi-line field without leading and trailing blank lines (they cannot survive Markdown)
-/// and white space at its end. Whole lines only: the first line with text keeps everything it
-/// starts with, so what is read back from a recap is trimmed the same way again.
-pub(crate) fn trimmed_block(text: &str) -> &str {
-    let blank_lines: usize = text
-        .split_inclusive('\n')
-        .take_while(|line| line.trim().is_empty())
-        .map(str::len)
-        .sum();
-    text[blank_lines..].trim_end()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -731,34 +543,5 @@ mod tests {
             "2022〜2024年のトークまとめ（タグ: ebpf）"
         );
         assert_eq!(derived_title(&[], &[]), "トークまとめ");
-    }
-
-    #[test]
-    fn memo_blocks_keep_code_exactly_and_note_unclosed_fences() {
-        let memo = "text\n```go\n# not a heading\n````\n```\nafter\n~~~~\nopen";
-        let b = blocks(memo);
-        assert_eq!(b[0], Block::Line("text"));
-        assert_eq!(
-            b[1],
-            Block::Code {
-                open: "```go",
-                body: vec!["# not a heading"],
-                close: Some("````"),
-            }
-        );
-        assert_eq!(
-            b[2],
-            Block::Code {
-                open: "```",
-                body: vec!["after", "~~~~", "open"],
-                close: None,
-            }
-        );
-        assert_eq!(fence_language("```yaml title=x"), "yaml");
-        assert!(fence_open("    ```").is_none());
-        assert!(fence_open("``` a`b").is_none());
-        assert!(fence_open("~~~ a`b").is_some());
-        assert!(!fence_close("``", ('`', 3)));
-        assert!(fence_close("~~~~  ", ('~', 3)));
     }
 }

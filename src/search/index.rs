@@ -7,6 +7,10 @@
 //! needed, so searches never wait on each other. Writers take turns through tantivy's own lock
 //! (retried for a while, then the search goes on with the index as it is and says so). A
 //! missing, corrupt or outdated index is rebuilt aside and swapped in, with a one-line notice.
+//!
+//! About 1,000 lines: opening, refreshing, rebuilding aside and repairing the index are one
+//! state machine over the same directory and locks, and are kept together so their races can
+//! be read in one place.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;

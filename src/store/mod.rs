@@ -5,6 +5,10 @@
 //! disk since it was read is never overwritten blindly (writers hold one lock and re-read under
 //! it); and a file is never rewritten in a way that would drop user content (comments).
 //! Readers never lock and skip an invalid note with a problem report instead of failing.
+//!
+//! This is the one module that reads and writes note files, and it is long (about 900 lines)
+//! for that reason: every rule about what may be read or written lives in one place, the
+//! atomic write and the writer lock in [`atomic`], parsing in [`codec`].
 
 pub mod atomic;
 pub mod codec;

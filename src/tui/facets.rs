@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::note::Slug;
 use crate::search::analysis::name_key;
 use crate::store::Scan;
 
@@ -100,14 +101,14 @@ impl Facets {
     /// Counts the values of every facet. Tags and tools are grouped case- and
     /// width-insensitively, shown in their most frequent spelling.
     pub fn from_scan(scan: &Scan) -> Facets {
-        let mut events: BTreeMap<String, usize> = BTreeMap::new();
+        let mut events: BTreeMap<&Slug, usize> = BTreeMap::new();
         let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
         let mut years: BTreeMap<String, usize> = BTreeMap::new();
         let mut tags = Grouped::default();
         let mut tools = Grouped::default();
         for (id, loaded) in &scan.talks {
             let talk = &loaded.value;
-            *events.entry(id.event.to_string()).or_default() += 1;
+            *events.entry(&id.event).or_default() += 1;
             *kinds.entry(talk.kind.to_string()).or_default() += 1;
             let date = talk
                 .date
@@ -127,17 +128,10 @@ impl Facets {
         let mut lists = BTreeMap::new();
         let mut event_values: Vec<FacetValue> = events
             .into_iter()
-            .map(|(value, count)| {
-                let label = value
-                    .parse()
-                    .ok()
-                    .and_then(|slug| scan.events.get(&slug))
-                    .map(|e| e.value.name.clone());
-                FacetValue {
-                    value,
-                    label,
-                    count,
-                }
+            .map(|(id, count)| FacetValue {
+                value: id.to_string(),
+                label: scan.events.get(id).map(|e| e.value.name.clone()),
+                count,
             })
             .collect();
         // Newest events first: ids usually end with a date or year.

@@ -365,24 +365,14 @@ pub fn start<B: Backend, S: SearchEngine + Send + 'static, E: EventSource, H: Ho
     } else {
         session.open_index()?;
     }
-    event_loop(terminal, session, events, host, options)
+    run_loop(terminal, session, events, host, options)
 }
 
-/// The event loop on a session whose index is open (or opening).
+/// The event loop, on a session whose index is open (or opening): wait for an event (or a
+/// second), apply everything that has already arrived (a paste or an IME burst is applied
+/// whole), pick up background work, bring the state up to date once, carry out effects,
+/// draw. Ends when the app quits or the events run out.
 pub fn run_loop<B: Backend, S: SearchEngine + Send + 'static, E: EventSource, H: Host>(
-    terminal: &mut Terminal<B>,
-    session: &mut Session<S>,
-    events: &mut E,
-    host: &mut H,
-    options: &Options,
-) -> Result<()> {
-    event_loop(terminal, session, events, host, options)
-}
-
-/// Wait for an event (or a second), apply everything that has already arrived (a paste or
-/// an IME burst is applied whole), pick up background work, bring the state up to date once,
-/// carry out effects, draw. Ends when the app quits or the events run out.
-fn event_loop<B: Backend, S: SearchEngine + Send + 'static, E: EventSource, H: Host>(
     terminal: &mut Terminal<B>,
     session: &mut Session<S>,
     events: &mut E,

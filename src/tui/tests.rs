@@ -1,5 +1,8 @@
 //! Unit tests of the TUI state: typing (Japanese included), pasting, facets, capturing and
 //! changes on disk, all without a terminal.
+//!
+//! Long because each behaviour of the state machine is a test of its own; they share the
+//! knowledge base and helpers at the top.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tempfile::TempDir;

@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::note::{ClockTime, Date, Slug, Speaker, Talk, TalkKind};
-use crate::search::analysis::normalize;
+use crate::search::analysis::name_key;
 
 pub use frab::parse_frab;
 pub use sessionize::parse_sessionize;
@@ -215,7 +215,7 @@ pub fn event_id(name: &str) -> Option<Slug> {
 
 /// The kind of a session from its type ("Keynote", "Lightning Talk", "ハンズオン", ...).
 pub fn kind_of(kind: &str) -> TalkKind {
-    let k = normalize(kind).to_lowercase();
+    let k = name_key(kind);
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
     if has(&["sponsor", "スポンサ"]) {
         TalkKind::Sponsor
@@ -285,7 +285,7 @@ fn time_of(text: &str) -> Option<ClockTime> {
 }
 
 fn language_code(text: &str) -> Option<String> {
-    let t = normalize(text.trim()).to_lowercase();
+    let t = name_key(text);
     let code = match t.as_str() {
         "" => return None,
         "japanese" | "日本語" | "ja-jp" | "jp" => "ja",

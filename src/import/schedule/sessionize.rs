@@ -13,7 +13,7 @@ use super::{
 };
 use crate::error::Result;
 use crate::note::{ClockTime, Date, Speaker, Talk};
-use crate::search::analysis::normalize;
+use crate::search::analysis::name_key;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,7 +94,7 @@ enum CategoryRole {
 }
 
 fn category_role(title: &str) -> CategoryRole {
-    let t = normalize(title).to_lowercase();
+    let t = name_key(title);
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
     if has(&["track", "トラック", "topic", "テーマ"]) {
         CategoryRole::Track

@@ -5,6 +5,10 @@
 //! keystroke. Terms are ANDed; each term matches when its dictionary words (as a phrase) or its
 //! bigrams (as a contiguous run) occur in any section, so a word inside a katakana compound
 //! is found, and a scattered set of bigrams is not.
+//!
+//! Parsing and query building stay in one file (over 600 lines with tests) because each filter's
+//! syntax and the tantivy query it becomes are read together; the scorer of one word in one
+//! section is [`section`], the exclusion wrapper [`exclusion`].
 
 mod exclusion;
 mod section;
@@ -44,8 +48,11 @@ pub struct SearchRequest {
 }
 
 /// One ranked result, read back from the index's stored fields (the note file is not read).
-#[derive(Debug, Clone, PartialEq)]
+/// It serializes as the middle of the JSON hit (`cli::output::HitRow`), which adds its id,
+/// event and snippet around it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Hit {
+    #[serde(skip)]
     pub id: TalkRef,
     pub event_name: Option<String>,
     pub title: String,
@@ -54,9 +61,12 @@ pub struct Hit {
     /// The talk's date, else its event's first day.
     pub date: Option<Date>,
     pub speakers: Vec<Speaker>,
+    /// Relevance (BM25 with section boosts); 0 when no words were searched.
     pub score: f32,
+    #[serde(skip)]
     pub snippet: Snippet,
     /// Highlights within the title (byte ranges).
+    #[serde(skip)]
     pub title_highlights: Vec<std::ops::Range<usize>>,
 }
 
@@ -210,7 +220,7 @@ fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
     if let Some((name, value)) = word.split_once([':', '：'])
         && !name.is_empty()
     {
-        let name = analysis::normalize(name).to_lowercase();
+        let name = analysis::name_key(name);
         let value = value.trim();
         let filter = match name.as_str() {
             "event" => Some(Filter::Event(value.to_lowercase())),

@@ -12,6 +12,9 @@
 //! word (可、観測性) and the run's bigrams all occur elsewhere in the section, and it is
 //! counted too low where the word also sits inside a longer compound that the dictionary
 //! cuts differently.
+//!
+//! The file is long for its tests (half of it): they check, on generated corpora, that this
+//! scorer matches exactly the documents of the two phrase queries it stands for.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
