@@ -50,7 +50,7 @@ pub struct Change {
     /// The note after the change.
     pub note: Note,
     /// How the file's note meets the one on disk, re-applied when it is written.
-    merge: Merge,
+    merge: Merges,
 }
 
 /// Everything an import would do, in the order it does it (events before their talks).
@@ -67,32 +67,49 @@ impl Plan {
 
 /// How an incoming note meets the note on disk.
 #[derive(Debug, Clone)]
-enum Merge {
-    /// The file's note replaces it; a difference needs `--update`.
-    Replace {
-        keep_rating: bool,
-    },
-    /// The schedule's fields are written over it; the rest is the user's.
-    ScheduleEvent(ScheduledEvent),
-    ScheduleTalk(Box<ScheduledTalk>),
+enum Merge<S> {
+    /// The file's note replaces it (keeping its rating, which a recap does not carry); a
+    /// difference needs `--update`.
+    Replace { keep_rating: bool },
+    /// What the schedule says is written over it; the rest is the user's.
+    Schedule(S),
 }
 
-impl Merge {
+impl<S> Merge<S> {
     fn needs_update_flag(&self) -> bool {
         matches!(self, Merge::Replace { .. })
     }
+
+    /// `note` (as on disk) after the file's `incoming` note met it.
+    fn apply<T: Planned<Scheduled = S>>(&self, note: &mut T, incoming: &T) {
+        match self {
+            Merge::Replace { keep_rating } => note.replace(incoming, *keep_rating),
+            Merge::Schedule(scheduled) => note.schedule(scheduled),
+        }
+    }
+}
+
+/// The merge of a change, by the kind of note it is.
+#[derive(Debug, Clone)]
+enum Merges {
+    Event(Merge<ScheduledEvent>),
+    Talk(Merge<Box<ScheduledTalk>>),
 }
 
 /// A note type the planner handles.
 trait Planned: NoteDoc + Clone + PartialEq {
+    /// What a schedule says about such a note.
+    type Scheduled;
     /// The note under `key` on disk, if there is one.
     fn read(store: &Store, key: &NoteKey) -> Result<Option<Self>>;
-    /// `self` (the note on disk) after the file's `incoming` note met it.
-    fn merge(&mut self, incoming: &Self, how: &Merge);
-    fn into_note(self) -> Note;
+    fn replace(&mut self, incoming: &Self, keep_rating: bool);
+    fn schedule(&mut self, scheduled: &Self::Scheduled);
+    fn wrap(self, merge: Merge<Self::Scheduled>) -> (Note, Merges);
 }
 
 impl Planned for Event {
+    type Scheduled = ScheduledEvent;
+
     fn read(store: &Store, key: &NoteKey) -> Result<Option<Event>> {
         match key {
             NoteKey::Event(id) if store.event_exists(id) => Ok(Some(store.read_event(id)?.value)),
@@ -100,19 +117,22 @@ impl Planned for Event {
         }
     }
 
-    fn merge(&mut self, incoming: &Event, how: &Merge) {
-        match how {
-            Merge::ScheduleEvent(scheduled) => schedule::merge_event(self, scheduled),
-            Merge::Replace { .. } | Merge::ScheduleTalk(_) => *self = incoming.clone(),
-        }
+    fn replace(&mut self, incoming: &Event, _keep_rating: bool) {
+        *self = incoming.clone();
     }
 
-    fn into_note(self) -> Note {
-        Note::Event(self)
+    fn schedule(&mut self, scheduled: &ScheduledEvent) {
+        schedule::merge_event(self, scheduled);
+    }
+
+    fn wrap(self, merge: Merge<ScheduledEvent>) -> (Note, Merges) {
+        (Note::Event(self), Merges::Event(merge))
     }
 }
 
 impl Planned for Talk {
+    type Scheduled = Box<ScheduledTalk>;
+
     fn read(store: &Store, key: &NoteKey) -> Result<Option<Talk>> {
         match key {
             NoteKey::Talk(id) if store.talk_exists(id) => Ok(Some(store.read_talk(id)?.value)),
@@ -120,22 +140,20 @@ impl Planned for Talk {
         }
     }
 
-    fn merge(&mut self, incoming: &Talk, how: &Merge) {
-        match how {
-            Merge::ScheduleTalk(scheduled) => schedule::merge_talk(self, scheduled),
-            Merge::Replace { keep_rating } => {
-                let rating = self.rating;
-                *self = incoming.clone();
-                if *keep_rating {
-                    self.rating = rating;
-                }
-            }
-            Merge::ScheduleEvent(_) => *self = incoming.clone(),
+    fn replace(&mut self, incoming: &Talk, keep_rating: bool) {
+        let rating = self.rating;
+        *self = incoming.clone();
+        if keep_rating {
+            self.rating = rating;
         }
     }
 
-    fn into_note(self) -> Note {
-        Note::Talk(self)
+    fn schedule(&mut self, scheduled: &Box<ScheduledTalk>) {
+        schedule::merge_talk(self, scheduled);
+    }
+
+    fn wrap(self, merge: Merge<Box<ScheduledTalk>>) -> (Note, Merges) {
+        (Note::Talk(self), Merges::Talk(merge))
     }
 }
 
@@ -153,16 +171,16 @@ pub fn plan(store: &Store, source: Source, incoming: Incoming, options: &Options
                     source.name()
                 )));
             }
-            let merge = Merge::Replace { keep_rating };
             for EventBundle { event, talks } in bundles {
                 let id = event.id.clone();
-                plan.push(store, NoteKey::Event(id.clone()), event, &merge, options)?;
+                let merge = Merge::Replace { keep_rating };
+                plan.push(store, NoteKey::Event(id.clone()), event, merge, options)?;
                 for talk in talks {
                     let key = NoteKey::Talk(TalkRef {
                         event: id.clone(),
                         talk: talk.id.clone(),
                     });
-                    plan.push(store, key, talk, &merge, options)?;
+                    plan.push(store, key, talk, Merge::Replace { keep_rating }, options)?;
                 }
             }
         }
@@ -179,7 +197,7 @@ impl Plan {
         store: &Store,
         key: NoteKey,
         incoming: T,
-        merge: &Merge,
+        merge: Merge<T::Scheduled>,
         options: &Options,
     ) -> Result<()> {
         let (action, note) = match T::read(store, &key)? {
@@ -189,7 +207,7 @@ impl Plan {
             }
             Some(existing) => {
                 let mut merged = existing.clone();
-                merged.merge(&incoming, merge);
+                merge.apply(&mut merged, &incoming);
                 let action = if merged == existing {
                     Action::Unchanged
                 } else if merge.needs_update_flag() && !options.update {
@@ -197,7 +215,7 @@ impl Plan {
                 } else {
                     check_writable(&key, &merged)?;
                     store.ensure_rewritable(&key)?;
-                    let whole = matches!(merge, Merge::Replace { keep_rating: false });
+                    let whole = matches!(&merge, Merge::Replace { keep_rating: false });
                     Action::Update {
                         fields: if whole {
                             Vec::new()
@@ -209,11 +227,12 @@ impl Plan {
                 (action, merged)
             }
         };
+        let (note, merge) = note.wrap(merge);
         self.changes.push(Change {
             key,
             action,
-            note: note.into_note(),
-            merge: merge.clone(),
+            note,
+            merge,
         });
         Ok(())
     }
@@ -243,12 +262,12 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
             .unwrap_or_else(|| event_id.to_string()),
     );
     schedule::merge_event(&mut event, &sched.event);
-    let merge = Merge::ScheduleEvent(sched.event.clone());
+    let merge = Merge::Schedule(sched.event.clone());
     plan.push(
         store,
         NoteKey::Event(event_id.clone()),
         event,
-        &merge,
+        merge,
         options,
     )?;
 
@@ -279,8 +298,8 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
         });
         let mut talk = sched_talk.talk.clone();
         talk.id = target;
-        let merge = Merge::ScheduleTalk(Box::new(sched_talk));
-        plan.push(store, key, talk, &merge, options)?;
+        let merge = Merge::Schedule(Box::new(sched_talk));
+        plan.push(store, key, talk, merge, options)?;
     }
     Ok(())
 }
@@ -378,16 +397,20 @@ pub fn apply(store: &Store, plan: &Plan) -> Result<()> {
                 store.create_talk(&id.event, talk)?;
             }
             (Action::Update { .. }, Note::Event(planned), NoteKey::Event(id)) => {
-                store.update_event(id, |event| {
-                    event.merge(planned, &change.merge);
-                    Ok(())
-                })?;
+                if let Merges::Event(merge) = &change.merge {
+                    store.update_event(id, |event| {
+                        merge.apply(event, planned);
+                        Ok(())
+                    })?;
+                }
             }
             (Action::Update { .. }, Note::Talk(planned), NoteKey::Talk(id)) => {
-                store.update_talk(id, |talk| {
-                    talk.merge(planned, &change.merge);
-                    Ok(())
-                })?;
+                if let Merges::Talk(merge) = &change.merge {
+                    store.update_talk(id, |talk| {
+                        merge.apply(talk, planned);
+                        Ok(())
+                    })?;
+                }
             }
             _ => {}
         }
