@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(long, value_enum)]
     kind: Option<TalkKind>,
     /// List events instead of talks.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["event", "tag", "kind"])]
     events: bool,
     /// Print JSON instead of a table.
     #[arg(long)]

@@ -156,6 +156,15 @@ fn list_events() {
     assert_eq!(events[0]["talk_count"], 2);
     assert_eq!(events[1]["kind"], "meetup");
     assert!(events[0].get("schema").is_none(), "{json}");
+    // Talk filters say they do not apply to events, rather than being ignored.
+    for filter in [["--tag", "ebpf"], ["--kind", "keynote"], ["--event", "ev"]] {
+        let out = kb.fails_with(&["list", "--events", filter[0], filter[1]], 2);
+        assert!(
+            stderr(&out).contains("cannot be used with"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]
