@@ -18,9 +18,10 @@
 //!    on now; [`interchange`] is the JSON codec.
 //! 5. [`present`] says how a talk's facts read (date and time, speakers, highlights) in every
 //!    output.
-//! 6. [`export`] chooses talks and writes JSON or a Markdown or HTML recap; [`import`] turns
-//!    any file of notes (JSON, schedules, recaps) into a plan checked whole, then writes it.
-//! 7. [`cli`] and [`tui`] are the front ends, thin over the same functions.
+//! 6. [`export`] chooses talks and writes JSON or a Markdown or HTML recap.
+//! 7. [`import`] turns any file of notes (JSON, schedules, recaps, the last read by the
+//!    recap writer's own layout) into a plan checked whole, then writes it.
+//! 8. [`cli`] and [`tui`] are the front ends, thin over the same functions.
 
 pub mod capture;
 pub mod cli;
