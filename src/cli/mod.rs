@@ -222,7 +222,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Setup(Setup::Man(args)) => args.run(),
         Command::Notes(command) => {
             let cwd = std::env::current_dir().context("cannot read the current directory")?;
-            let root = Store::locate(dir.as_deref(), None, &cwd)?;
+            let root = Store::locate(dir.as_deref(), &cwd)?;
             command.run(&Store::open(root)?)
         }
     }

@@ -161,10 +161,11 @@ impl Store {
         Ok(Store { root })
     }
 
-    /// Finds the knowledge base: `--dir`, else `TALKNOTES_DIR`, else the nearest ancestor of the
-    /// working directory with `notes/`, else the per-user data directory.
-    pub fn locate(dir: Option<&Path>, env_dir: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
-        if let Some(dir) = dir.or(env_dir) {
+    /// Finds the knowledge base: `dir` (`--dir`, else `TALKNOTES_DIR`, as the CLI reads them),
+    /// else the nearest ancestor of the working directory with `notes/`, else the per-user
+    /// data directory.
+    pub fn locate(dir: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
+        if let Some(dir) = dir {
             return Ok(dir.to_owned());
         }
         if let Some(found) = cwd.ancestors().find(|a| a.join(NOTES_DIR).is_dir()) {
