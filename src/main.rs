@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match talknotes::commands::run(cli) {
+    match talknotes::cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
             // `tn list | head` closes the pipe early; that is not an error worth a message.
@@ -28,16 +28,7 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            // Library errors already include their cause; print each cause only once.
-            let mut message = error.to_string();
-            for cause in error.chain().skip(1) {
-                let cause = cause.to_string();
-                if !message.contains(&cause) {
-                    message.push_str(": ");
-                    message.push_str(&cause);
-                }
-            }
-            eprintln!("error: {}", talknotes::display::escape(&message, true));
+            talknotes::cli::report_error(&error);
             ExitCode::FAILURE
         }
     }

@@ -7,6 +7,10 @@
 //! needed, so searches never wait on each other. Writers take turns through tantivy's own lock
 //! (retried for a while, then the search goes on with the index as it is and says so). A
 //! missing, corrupt or outdated index is rebuilt aside and swapped in, with a one-line notice.
+//!
+//! About 1,000 lines: opening, refreshing, rebuilding aside and repairing the index are one
+//! state machine over the same directory and locks, and are kept together so their races can
+//! be read in one place.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
@@ -23,11 +27,11 @@ use tantivy::{
     Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
 };
 
-use crate::analysis::ANALYZER_VERSION;
-use crate::cache_dir::CacheDirectory;
+use super::analysis::{ANALYZER_VERSION, name_key};
+use super::cache_dir::CacheDirectory;
+use super::schema::{self, DocType, Fields, SCHEMA_VERSION, Section, register_tokenizers};
 use crate::error::{Error, IoContext, Result};
 use crate::note::{Event, Slug, Talk, TalkRef};
-use crate::schema::{Fields, SCHEMA_VERSION, Section, register_tokenizers};
 use crate::store::atomic::WriterLock;
 use crate::store::{NoteFile, NoteKey, Store};
 
@@ -362,7 +366,7 @@ fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
     let mut recorded = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let Some(keys) = fast.str("key").map_err(&fail)? else {
+        let Some(keys) = fast.str(schema::KEY).map_err(&fail)? else {
             continue;
         };
         let mut names = Vec::with_capacity(keys.num_terms());
@@ -370,8 +374,8 @@ fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
         while stream.advance() {
             names.push(String::from_utf8_lossy(stream.key()).into_owned());
         }
-        let mtimes = fast.u64("mtime").map_err(&fail)?;
-        let sizes = fast.u64("size").map_err(&fail)?;
+        let mtimes = fast.u64(schema::MTIME).map_err(&fail)?;
+        let sizes = fast.u64(schema::SIZE).map_err(&fail)?;
         for doc in segment.doc_ids_alive() {
             let Some(name) = keys
                 .term_ords(doc)
@@ -686,7 +690,11 @@ fn index_files<D: Document>(
                 let event = store.read_event(id).ok().map(|e| e.value);
                 let doc = marker_doc(
                     fields,
-                    if event.is_some() { "event" } else { "invalid" },
+                    if event.is_some() {
+                        DocType::Event
+                    } else {
+                        DocType::Invalid
+                    },
                     &key,
                     file,
                 );
@@ -702,7 +710,7 @@ fn index_files<D: Document>(
                     talk_doc(fields, id, &talk.value, event.as_ref(), file)
                 }
                 // Recorded anyway, so an invalid note is not re-read on every search.
-                Err(_) => marker_doc(fields, "invalid", &key, file),
+                Err(_) => marker_doc(fields, DocType::Invalid, &key, file),
             },
         };
         writer
@@ -712,10 +720,10 @@ fn index_files<D: Document>(
     Ok(count)
 }
 
-fn marker_doc(fields: &Fields, doc_type: &str, key: &str, file: &NoteFile) -> TantivyDocument {
+fn marker_doc(fields: &Fields, doc_type: DocType, key: &str, file: &NoteFile) -> TantivyDocument {
     let s = stamp(file);
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.doc_type, doc_type);
+    doc.add_text(fields.doc_type, doc_type.as_str());
     doc.add_text(fields.key, key);
     doc.add_u64(fields.mtime, s.mtime);
     doc.add_u64(fields.size, s.size);
@@ -735,7 +743,7 @@ fn talk_doc(
     event: Option<&Event>,
     file: &NoteFile,
 ) -> TantivyDocument {
-    let mut doc = marker_doc(fields, "talk", &id.to_string(), file);
+    let mut doc = marker_doc(fields, DocType::Talk, &id.to_string(), file);
     doc.add_text(fields.event, id.event.as_str());
     doc.add_text(fields.kind, talk.kind.as_str());
     let date = talk.date.or_else(|| event.and_then(|e| e.starts_on));
@@ -749,7 +757,7 @@ fn talk_doc(
         doc.add_text(fields.lang, lang.trim().to_lowercase());
     }
     for tag in &talk.tags {
-        doc.add_text(fields.tag, normalize_tag(tag));
+        doc.add_text(fields.tag, name_key(tag));
     }
     doc.add_text(fields.title, &talk.title);
     if let Some(url) = &talk.url {
@@ -759,7 +767,10 @@ fn talk_doc(
         doc.add_text(fields.event_name, &event.name);
     }
     for speaker in &talk.speakers {
-        doc.add_text(fields.speaker_names, speaker.to_string());
+        // A speaker always serializes; nothing to store if it somehow did not.
+        if let Ok(json) = serde_json::to_string(speaker) {
+            doc.add_text(fields.speakers, json);
+        }
     }
     let speakers: Vec<String> = talk
         .speakers
@@ -805,11 +816,6 @@ fn talk_doc(
         doc.add_text(f.gram, &text);
     }
     doc
-}
-
-/// Tags match case- and width-insensitively.
-pub fn normalize_tag(tag: &str) -> String {
-    crate::analysis::normalize(tag.trim()).to_lowercase()
 }
 
 /// Reads a stored text field of a document.
