@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use talknotes::index::SearchIndex;
+use talknotes::search::index::SearchIndex;
 use talknotes::store::Store;
 
 fn index_build(c: &mut Criterion) {

@@ -1,5 +1,5 @@
 //! (c) In-process query latency percentiles: 2000 queries of the fixed mix (see
-//! `support::QUERY_MIX`, shuffled deterministically) through `talknotes::query::search` with
+//! `support::QUERY_MIX`, shuffled deterministically) through `talknotes::search::query::search` with
 //! limit 10 on an up-to-date index, each timed on its own. Criterion reports means; this
 //! reports p50/p90/p99/max, overall and per query.
 //!
@@ -11,8 +11,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use talknotes::index::SearchIndex;
-use talknotes::query::{SearchRequest, search};
+use talknotes::search::index::SearchIndex;
+use talknotes::search::query::{SearchRequest, search};
 use talknotes::store::Store;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -1,5 +1,5 @@
 //! (c) In-process query latency of each query of the fixed mix (see `support::QUERY_MIX`):
-//! `talknotes::query::search` with limit 10, on an up-to-date index. Percentiles over the
+//! `talknotes::search::query::search` with limit 10, on an up-to-date index. Percentiles over the
 //! whole mix are printed by the `latency` bench.
 
 mod support;
@@ -7,8 +7,8 @@ mod support;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use talknotes::index::SearchIndex;
-use talknotes::query::{SearchRequest, search};
+use talknotes::search::index::SearchIndex;
+use talknotes::search::query::{SearchRequest, search};
 use talknotes::store::Store;
 
 fn query(c: &mut Criterion) {

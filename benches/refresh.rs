@@ -9,8 +9,8 @@ use std::fs;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use talknotes::index::SearchIndex;
 use talknotes::note::{Takeaway, TalkRef};
+use talknotes::search::index::SearchIndex;
 use talknotes::store::codec::to_ron;
 use talknotes::store::{NoteKey, Store};
 

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use talknotes::analysis::{Morphology, Side, Tokens, grams_into, normalize};
+use talknotes::search::analysis::{Morphology, Side, Tokens, grams_into, normalize};
 
 fn tokenize(c: &mut Criterion) {
     let morphology = Morphology::shared().expect("the embedded dictionary loads");

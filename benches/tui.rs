@@ -1,11 +1,12 @@
 //! TUI responsiveness on a generated knowledge base: what a person typing feels.
 //!
 //! - keystroke → redrawn results: one typed character (or Backspace) through
-//!   `App::update` + `App::sync` (the search, prefix on the last word, and reading the
+//!   `Session::update` + `Session::sync` (the search, prefix on the last word, and reading the
 //!   previewed note) + a full draw into a 120×40 `TestBackend`, timed per key, for a set of
 //!   Japanese and English queries typed character by character and erased again;
-//! - what runs off the UI thread: the watcher's listing of the note files (every second)
-//!   and the index refresh (after a change), to show why they must not run on it;
+//! - what runs off the UI thread, on the search engine's thread: listing the note files
+//!   (what every refresh does first) and the index refresh (after a change), to show why
+//!   they must not run on it;
 //! - first frame after start, in a fresh process (so the dictionary load counts): the empty
 //!   frame drawn before the index is opened, and the first frame with results.
 //!
@@ -21,10 +22,10 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use talknotes::index::SearchIndex;
+use talknotes::search::index::SearchIndex;
 use talknotes::store::Store;
+use talknotes::tui::Session;
 use talknotes::tui::action::Action;
-use talknotes::tui::app::App;
 use talknotes::tui::view::Theme;
 
 /// Typed one character at a time, the way a person (or an IME commit) produces them.
@@ -64,7 +65,7 @@ fn terminal() -> Terminal<TestBackend> {
 fn first_frame(root: &str) {
     let started = Instant::now();
     let store = Store::open(root).expect("knowledge base");
-    let mut app = App::new(store);
+    let mut app = Session::new(store);
     let mut terminal = terminal();
     let theme = Theme::plain();
     talknotes::tui::draw(&mut terminal, &mut app, &theme).expect("draw");
@@ -133,12 +134,12 @@ fn main() {
         firsts.sort_by(|a, b| a.1.total_cmp(&b.1));
         let (first_us, results_us) = firsts[1];
 
-        let mut app = App::new(store.clone());
+        let mut app = Session::new(store.clone());
         let mut terminal = terminal();
         let theme = Theme::plain();
         app.open_index().expect("index");
         talknotes::tui::draw(&mut terminal, &mut app, &theme).expect("draw");
-        let key = |app: &mut App, terminal: &mut Terminal<TestBackend>, action| {
+        let key = |app: &mut Session, terminal: &mut Terminal<TestBackend>, action| {
             let started = Instant::now();
             app.update(action);
             app.sync();
@@ -164,8 +165,8 @@ fn main() {
                 }
             }
         }
-        // Off the UI thread in `tn`, measured here to show why: the watcher's listing every
-        // second, and the index refresh that runs only after a change.
+        // Off the UI thread in `tn`, measured here to show why: listing the note files, which
+        // every refresh does first, and the index refresh that runs only after a change.
         let mut listings = Vec::new();
         for _ in 0..20 {
             let started = Instant::now();
@@ -189,7 +190,7 @@ fn main() {
         summary("type a character", &mut typing);
         summary("backspace", &mut erasing);
         let (p50, p99, max) = summary("any key", &mut all);
-        summary("watcher listing (bg)", &mut listings);
+        summary("file listing (bg)", &mut listings);
         let (_, tick_p99, _) = summary("index refresh, no change (bg)", &mut ticks);
         println!(
             "RESULT tui notes={notes} keys={} p50_us={:.0} p99_us={:.0} max_us={:.0} tick_p99_us={:.0} first_frame_ms={:.1} first_results_ms={:.1}",

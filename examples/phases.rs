@@ -22,9 +22,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use talknotes::analysis::Morphology;
-use talknotes::index::{SearchIndex, index_path};
-use talknotes::query::{SearchRequest, search};
+use talknotes::search::analysis::Morphology;
+use talknotes::search::index::{SearchIndex, index_path};
+use talknotes::search::query::{SearchRequest, search};
 use talknotes::store::Store;
 
 fn time<T>(label: &str, f: impl FnOnce() -> T) -> T {

@@ -16,7 +16,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use talknotes::analysis::{Morphology, Side, Tokens, grams_into, normalize};
+use talknotes::search::analysis::{Morphology, Side, Tokens, grams_into, normalize};
 
 fn main() {
     let mut kb: Option<PathBuf> = None;

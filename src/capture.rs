@@ -1,4 +1,5 @@
-//! Capturing notes during a talk: the operations shared by the CLI and the TUI.
+//! Capturing notes: creating events and talks, and adding to a talk during it. These are the
+//! operations shared by the CLI and the TUI.
 //!
 //! Each operation is one locked read-modify-write of one file through [`Store`], so a line is
 //! on disk (atomically) as soon as the call returns, and concurrent captures never lose data.
@@ -6,9 +7,14 @@
 //! the store applies the capture again to the editor's version (`Rebase::Reapply`): both
 //! the editor's save and the capture are kept.
 //! What is added records its author ([`Store::author`]) in `by`.
+//! A new event or talk becomes the current one, where `tn new` and `tn jot` go by default.
 
 use crate::error::{Error, Result};
-use crate::note::{ClockTime, Date, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool};
+use std::path::PathBuf;
+
+use crate::note::{
+    ClockTime, Date, Event, EventKind, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool,
+};
 use crate::store::{NoteKey, Store};
 
 /// The local wall-clock time, used to stamp takeaways.
@@ -21,6 +27,48 @@ pub fn now() -> ClockTime {
 /// Today's local date.
 pub fn today() -> Date {
     Date(crate::clock::now().date())
+}
+
+/// What a user gives to create an event; everything but the id and name is optional.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub id: Slug,
+    pub name: String,
+    pub kind: Option<EventKind>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+    pub location: Option<String>,
+    pub url: Option<String>,
+    pub hashtag: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// Creates an event (its directory and `event.ron`) and makes it the current event, so new
+/// talks go to it. Returns the path of its `event.ron`.
+pub fn new_event(store: &Store, spec: NewEvent) -> Result<PathBuf> {
+    let mut event = Event::new(spec.id, spec.name.trim());
+    event.kind = spec.kind.unwrap_or_default();
+    event.starts_on = spec.starts_on;
+    event.ends_on = spec.ends_on;
+    event.location = spec.location;
+    event.url = spec.url;
+    event.hashtag = spec.hashtag;
+    event.tags = spec.tags;
+    check(event.semantic_problems())?;
+    let path = store.create_event(&event)?;
+    store.set_current(&NoteKey::Event(event.id))?;
+    Ok(path)
+}
+
+/// The first problem of a note about to be created, as the error.
+fn check(problems: Vec<crate::note::Problem>) -> Result<()> {
+    match problems.into_iter().next() {
+        Some(problem) => Err(Error::Invalid(format!(
+            "{}: {}",
+            problem.field, problem.message
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// What a user gives to create a talk; everything but the title is optional.
@@ -43,15 +91,17 @@ pub struct NewTalk {
 pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     let title = spec.title.trim().to_owned();
     if title.is_empty() {
-        return Err(Error::Invalid(
-            "a talk needs a title\n  hint: tn new \"Title of the talk\"".into(),
+        return Err(Error::input(
+            "a talk needs a title",
+            "tn new \"Title of the talk\"",
         ));
     }
     let event = match spec.event {
         Some(event) => event,
         None => store.current_event()?.ok_or_else(|| {
-            Error::Invalid(
-                "which event is this talk part of?\n  hint: pass --event EVENT-ID (list events with `tn list --events`)".into(),
+            Error::input(
+                "which event is this talk part of?",
+                "pass --event EVENT-ID (list events with `tn list --events`)",
             )
         })?,
     };
@@ -66,7 +116,7 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     let base = match spec.id {
         Some(id) => id,
         None => {
-            let readings = crate::analysis::readings(&title);
+            let readings = crate::search::analysis::readings(&title);
             crate::slug::derive(&title, &readings).unwrap_or_else(|| {
                 "talk"
                     .parse()
@@ -90,12 +140,7 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     for tag in &spec.tags {
         talk.add_tag(tag);
     }
-    if let Some(problem) = talk.semantic_problems().into_iter().next() {
-        return Err(Error::Invalid(format!(
-            "{}: {}",
-            problem.field, problem.message
-        )));
-    }
+    check(talk.semantic_problems())?;
     // Another process may take a derived id between the check and the write: the write
     // itself refuses to clobber, and the next free suffix is tried.
     let mut attempts = 0;

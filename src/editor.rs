@@ -68,15 +68,18 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
             break edited;
         }
         for error in &errors {
-            eprintln!("{}", crate::display::escape(&error.to_string(), true));
+            eprintln!("{}", crate::display::escape(&error.with_hint_line(), true));
         }
         if !ask_reopen()? {
             let kept = keep(draft)?;
-            return Err(Error::Invalid(format!(
-                "the edited note is not valid, so {} was not changed; your draft is kept at {}\n  hint: fix it and copy it over the note, or run `tn edit {key}` again",
-                path.display(),
-                kept.display()
-            )));
+            return Err(Error::input(
+                format!(
+                    "the edited note is not valid, so {} was not changed; your draft is kept at {}",
+                    path.display(),
+                    kept.display()
+                ),
+                format!("fix it and copy it over the note, or run `tn edit {key}` again"),
+            ));
         }
     };
     let text =
@@ -96,13 +99,18 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
         }
         Err(Error::Conflict { .. }) => {
             let kept = keep(draft)?;
-            Err(Error::Invalid(format!(
-                "{} changed on disk while you were editing, so it was not overwritten; your version is kept at {}\n  hint: compare the two and merge by hand (e.g. `diff {} {}`)",
-                path.display(),
-                kept.display(),
-                path.display(),
-                kept.display()
-            )))
+            Err(Error::input(
+                format!(
+                    "{} changed on disk while you were editing, so it was not overwritten; your version is kept at {}",
+                    path.display(),
+                    kept.display(),
+                ),
+                format!(
+                    "compare the two and merge by hand (e.g. `diff {} {}`)",
+                    path.display(),
+                    kept.display()
+                ),
+            ))
         }
         Err(other) => {
             let kept = keep(draft)?;

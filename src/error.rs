@@ -2,7 +2,9 @@
 //!
 //! Every error a user can cause names the file (and, for note contents, the line, column and
 //! field) and says what to do about it, because the person reading it is usually in the middle
-//! of a talk and has no time to investigate.
+//! of a talk and has no time to investigate. What to do is the error's [`Error::hint`], kept
+//! out of its `Display` text: each front end puts it where it belongs (the CLI on a `hint:`
+//! line of its own, the TUI after the message on the status line).
 
 use std::fmt;
 use std::io;
@@ -50,11 +52,18 @@ impl fmt::Display for NoteError {
         if let Some((line, column)) = self.position {
             write!(f, ":{line}:{column}")?;
         }
-        write!(f, ": {}", self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl NoteError {
+    /// The problem, and its hint on a line of its own: how `tn check` and `tn edit` list
+    /// problems one after another.
+    pub fn with_hint_line(&self) -> String {
+        match &self.hint {
+            Some(hint) => format!("{self}\n  hint: {hint}"),
+            None => self.to_string(),
         }
-        Ok(())
     }
 }
 
@@ -72,14 +81,14 @@ pub enum Error {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
 
-    #[error("{what} `{id}` does not exist\n  hint: {hint}")]
+    #[error("{what} `{id}` does not exist")]
     NotFound {
         what: &'static str,
         id: String,
         hint: String,
     },
 
-    #[error("{what} `{id}` already exists at {}\n  hint: choose another id with --id, or edit it with `tn edit {id}`", path.display())]
+    #[error("{what} `{id}` already exists at {}", path.display())]
     AlreadyExists {
         what: &'static str,
         id: String,
@@ -99,35 +108,33 @@ pub enum Error {
 
     /// Two saves by others came while tn was saving (one in place of the note, one into the
     /// file tn had just put there): neither is dropped, and tn's own change is not written.
-    #[error("{} was saved twice by others while tn was saving it: one save is in place, the other is kept at {}; tn's change was not written\n  hint: compare the two and merge by hand (e.g. `diff {} {}`), then run the command again", path.display(), kept.display(), path.display(), kept.display())]
+    #[error("{} was saved twice by others while tn was saving it: one save is in place, the other is kept at {}; tn's change was not written", path.display(), kept.display())]
     SavedTwice { path: PathBuf, kept: PathBuf },
 
     /// A directory on the way to the note was moved away or replaced (by a link) while tn
     /// was writing: what tn wrote there was taken back.
-    #[error("{}: {} was moved or replaced while tn was saving, so nothing was written\n  hint: see what replaced it; tn writes only into the knowledge base's own directories, never through a link", path.display(), dir.display())]
+    #[error("{}: {} was moved or replaced while tn was saving, so nothing was written", path.display(), dir.display())]
     Moved { path: PathBuf, dir: PathBuf },
 
     /// The editor left something other than a readable draft (a link, a named pipe, a huge
     /// file): tn does not read it, so nothing of it can leak into a message.
-    #[error("{}: {problem}, so tn did not read it and {} was not changed\n  hint: save the draft as an ordinary file, then run `tn edit` again", path.display(), note.display())]
+    #[error("{}: {problem}, so tn did not read it and {} was not changed", path.display(), note.display())]
     Draft {
         path: PathBuf,
         note: PathBuf,
         problem: String,
     },
 
-    #[error("{} contains comments, which tn cannot keep when it rewrites the file; nothing was written\n  hint: move the comments into `memo`, or make this change by hand with `tn edit`", path.display())]
+    #[error("{} contains comments, which tn cannot keep when it rewrites the file; nothing was written", path.display())]
     WouldDropComments { path: PathBuf },
 
-    #[error(
-        "no current talk\n  hint: create one with `tn new TITLE`, pick one with `tn current EVENT/TALK`, or pass --talk EVENT/TALK"
-    )]
+    #[error("no current talk")]
     NoCurrentTalk,
 
     /// Something other than a regular file (or, for an event, a directory) sits where a note
     /// belongs: a symbolic link, a directory, a named pipe... tn neither reads nor writes
     /// through it, so a link can never lead outside the knowledge base.
-    #[error("{}: {}\n  hint: {}", path.display(), unusable_message(expected, found), unusable_hint(expected, found))]
+    #[error("{}: {}", path.display(), unusable_message(expected, found))]
     NotANote {
         path: PathBuf,
         expected: &'static str,
@@ -138,7 +145,7 @@ pub enum Error {
     /// current-talk pointer, a file of the search index) or where the environment points: tn
     /// does not open it, since a named pipe would block forever and a device could be read
     /// without end (see [`crate::regular_file`]).
-    #[error("{}: expected a regular file but found {found}; tn does not open it\n  hint: {hint}", path.display())]
+    #[error("{}: expected a regular file but found {found}; tn does not open it", path.display())]
     NotAFile {
         path: PathBuf,
         found: &'static str,
@@ -147,7 +154,7 @@ pub enum Error {
 
     /// A note file beyond [`crate::store::MAX_NOTE_BYTES`]: reading it could exhaust memory
     /// and stall every search, so it is skipped (when read) or refused (when written).
-    #[error("{}: {}\n  hint: {}", path.display(), too_large_message(*size, *limit, *writing), too_large_hint(*writing))]
+    #[error("{}: {}", path.display(), too_large_message(*size, *limit, *writing))]
     TooLarge {
         path: PathBuf,
         size: u64,
@@ -158,7 +165,7 @@ pub enum Error {
     /// A file could not be written (disk full, read-only directory, ...). Writes are atomic,
     /// so the file on disk is exactly as it was. `during` names the file that failed when it
     /// is not the one being saved (the writer lock).
-    #[error("{}: cannot save{}: {source}; nothing was written\n  hint: {}", path.display(), during.as_ref().map(|d| format!(" ({})", d.display())).unwrap_or_default(), save_hint(source))]
+    #[error("{}: cannot save{}: {source}; nothing was written", path.display(), during.as_ref().map(|d| format!(" ({})", d.display())).unwrap_or_default())]
     Save {
         path: PathBuf,
         during: Option<PathBuf>,
@@ -172,16 +179,21 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// Input tn cannot use as given (a file to import, a missing choice, a value), with what
+    /// to do about it.
+    #[error("{message}")]
+    Input { message: String, hint: String },
+
     /// The search index could not be read or written. It is derived data: rebuilding it
     /// (`tn reindex`) is always safe.
-    #[error("{}: search index error: {message}\n  hint: run `tn reindex` to rebuild it from the notes", path.display())]
+    #[error("{}: search index error: {message}", path.display())]
     Index { path: PathBuf, message: String },
 
     /// The embedded dictionary failed; a build problem, not a user one.
     #[error("Japanese text analysis failed: {0}")]
     Analysis(String),
 
-    #[error("{} is not a talknotes knowledge base (it has no notes/ directory)\n  hint: create one with `tn init {}`", path.display(), path.display())]
+    #[error("{} is not a talknotes knowledge base (it has no notes/ directory)", path.display())]
     NotAKnowledgeBase { path: PathBuf },
 
     #[error("{}: the {editor} editor exited with {status}; the note was not changed", path.display())]
@@ -192,6 +204,7 @@ pub enum Error {
     },
 }
 
+/// Each problem on its own line; their hints are theirs to place (see [`Error::hints`]).
 fn join_lines(errors: &[NoteError]) -> String {
     errors
         .iter()
@@ -209,15 +222,10 @@ fn conflict_message(path: &Path, kept: Option<&Path>, reason: Option<&str>) -> S
         message.push_str(&format!(" ({reason})"));
     }
     match kept {
-        Some(kept) => message.push_str(&format!(
-            ", and tn's version is kept at {}\n  hint: compare the two and merge by hand (e.g. `diff {} {}`)",
-            kept.display(),
-            path.display(),
-            kept.display()
-        )),
-        None => message.push_str(
-            " and nothing was written\n  hint: run the command again to apply it to the new version",
-        ),
+        Some(kept) => {
+            message.push_str(&format!(", and tn's version is kept at {}", kept.display()))
+        }
+        None => message.push_str(" and nothing was written"),
     }
     message
 }
@@ -284,6 +292,73 @@ impl Error {
         }
     }
 
+    /// An [`Error::Input`].
+    pub fn input(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Input {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// What to do about the error, when there is something to say. An invalid note has a hint
+    /// per problem instead (see [`Error::hints`]).
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::Note(e) => return e.hint.clone(),
+            Error::NotFound { hint, .. } | Error::Input { hint, .. } => hint.clone(),
+            Error::AlreadyExists { id, .. } => {
+                format!("choose another id with --id, or edit it with `tn edit {id}`")
+            }
+            Error::Conflict {
+                path,
+                kept: Some(kept),
+                ..
+            }
+            | Error::SavedTwice { path, kept } => format!(
+                "compare the two and merge by hand (e.g. `diff {} {}`), then run the command again if needed",
+                path.display(),
+                kept.display()
+            ),
+            Error::Conflict { kept: None, .. } => {
+                "run the command again to apply it to the new version".into()
+            }
+            Error::Moved { .. } => "see what replaced it; tn writes only into the knowledge base's own directories, never through a link".into(),
+            Error::Draft { .. } => "save the draft as an ordinary file, then run `tn edit` again".into(),
+            Error::NotAFile { hint, .. } => hint.clone(),
+            Error::WouldDropComments { .. } => {
+                "move the comments into `memo`, or make this change by hand with `tn edit`".into()
+            }
+            Error::NoCurrentTalk => "create one with `tn new TITLE`, pick one with `tn current EVENT/TALK`, or pass --talk EVENT/TALK".into(),
+            Error::NotANote {
+                expected, found, ..
+            } => unusable_hint(expected, found),
+            Error::TooLarge { writing, .. } => too_large_hint(*writing).into(),
+            Error::Save { source, .. } => save_hint(source).into(),
+            Error::NotCurrent { source, .. } => return source.hint(),
+            Error::Index { .. } => "run `tn reindex` to rebuild it from the notes".into(),
+            Error::NotAKnowledgeBase { path } => {
+                format!("create one with `tn init {}`", path.display())
+            }
+            Error::InvalidNote(_)
+            | Error::Io { .. }
+            | Error::Invalid(_)
+            | Error::Analysis(_)
+            | Error::Editor { .. } => return None,
+        })
+    }
+
+    /// The error as a front end lists it: each line of the message with the hint that goes
+    /// with it. One line for most errors; one per problem for an invalid note.
+    pub fn hints(&self) -> Vec<(String, Option<String>)> {
+        match self {
+            Error::InvalidNote(problems) => problems
+                .iter()
+                .map(|p| (p.to_string(), p.hint.clone()))
+                .collect(),
+            other => vec![(other.to_string(), other.hint())],
+        }
+    }
+
     /// The error as a problem of one note, for commands that report a bad note and go on.
     pub fn to_note_error(&self, path: &Path) -> NoteError {
         match self {
@@ -302,7 +377,13 @@ impl Error {
                 writing,
             } => NoteError::new(path, too_large_message(*size, *limit, *writing))
                 .hint(too_large_hint(*writing)),
-            other => NoteError::new(path, other.to_string()),
+            other => {
+                let problem = NoteError::new(path, other.to_string());
+                match other.hint() {
+                    Some(hint) => problem.hint(hint),
+                    None => problem,
+                }
+            }
         }
     }
 }

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = talknotes::commands::run(cli);
+    let outcome = talknotes::cli::run(cli);
     // After the command (the TUI has given the terminal back by then).
     if let Some(warning) = talknotes::clock::take_warning() {
         eprintln!("warning: {}", talknotes::display::escape(&warning, true));
@@ -34,16 +34,7 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            // Library errors already include their cause; print each cause only once.
-            let mut message = error.to_string();
-            for cause in error.chain().skip(1) {
-                let cause = cause.to_string();
-                if !message.contains(&cause) {
-                    message.push_str(": ");
-                    message.push_str(&cause);
-                }
-            }
-            eprintln!("error: {}", talknotes::display::escape(&message, true));
+            talknotes::cli::report_error(&error);
             ExitCode::FAILURE
         }
     }

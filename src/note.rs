@@ -4,6 +4,9 @@
 //! JSON, so field names here never change without a schema version bump. Every value that has a
 //! shape (ids, dates, times, ratings) is a validating newtype: a bad value is rejected while the
 //! file is parsed, which lets the RON reader report the exact line and column of the mistake.
+//!
+//! One file, though about 600 lines: the model is one contract, and a reader should see every
+//! type a note file can hold in one place.
 
 use std::fmt;
 use std::str::FromStr;
@@ -160,13 +163,17 @@ fn current_schema() -> u32 {
     SCHEMA_VERSION
 }
 
+/// A closed set of lower-case keywords, spelled the same in RON, JSON and on the command
+/// line: serde's spelling for the notes, clap's `ValueEnum` for `--kind` and its help (so the
+/// command line takes the model's own type, not a copy of it), and `as_str`, `Display` and
+/// `FromStr` for everything else.
 macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident, default $default:ident, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema, clap::ValueEnum)]
         #[serde(rename_all = "lowercase")]
         pub enum $name {
-            $($variant),+
+            $(#[value(name = $text)] $variant),+
         }
 
         impl $name {

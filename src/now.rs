@@ -9,12 +9,19 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::export::name_key;
 use crate::note::{ClockTime, Date, Talk, TalkRef};
+use crate::search::analysis::name_key;
 use crate::store::Scan;
 
-/// Talks starting within this many minutes are listed.
-pub const SOON_MINUTES: u16 = 30;
+/// Talks starting within this many minutes are listed. Also a macro, so that `tn now --help`
+/// can say the number: clap's help texts are constants.
+macro_rules! soon_minutes {
+    () => {
+        30
+    };
+}
+pub(crate) use soon_minutes;
+pub const SOON_MINUTES: u16 = soon_minutes!();
 /// How long a talk without an end time is taken to last.
 pub const DEFAULT_LENGTH_MINUTES: u16 = 30;
 
@@ -95,11 +102,8 @@ pub struct OnNow {
 impl OnNow {
     /// `13:00–13:40`, or just the start.
     pub fn time_range(&self) -> String {
-        match (self.talk.start, self.talk.end) {
-            (Some(s), Some(e)) => format!("{s}–{e}"),
-            (Some(s), None) => s.to_string(),
-            _ => String::new(),
-        }
+        crate::present::time_range(self.talk.start, self.talk.end, crate::present::DETAIL)
+            .unwrap_or_default()
     }
 }
 

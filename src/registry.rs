@@ -5,33 +5,28 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
-use crate::analysis::normalize;
 use crate::note::TalkRef;
+use crate::search::analysis::name_key;
 use crate::store::Scan;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The spelling seen most often.
     pub name: String,
-    /// Tool URLs, or speaker affiliations.
+    /// Tool URLs, or speaker affiliations, first seen first.
     pub details: Vec<String>,
-    pub talks: Vec<String>,
-}
-
-fn key(name: &str) -> String {
-    normalize(name.trim()).to_lowercase()
+    pub talks: Vec<TalkRef>,
 }
 
 #[derive(Default)]
 struct Group {
     spellings: BTreeMap<String, usize>,
     details: Vec<String>,
-    talks: Vec<String>,
+    talks: Vec<TalkRef>,
 }
 
 fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>) -> Vec<Entry> {
-    let wanted = filter.map(key);
+    let wanted = filter.map(name_key);
     let mut entries: Vec<Entry> = groups
         .into_iter()
         .filter(|(k, _)| wanted.as_ref().is_none_or(|w| k.contains(w.as_str())))
@@ -50,22 +45,21 @@ fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>) -> Vec<Entry> 
         b.talks
             .len()
             .cmp(&a.talks.len())
-            .then_with(|| key(&a.name).cmp(&key(&b.name)))
+            .then_with(|| name_key(&a.name).cmp(&name_key(&b.name)))
     });
     entries
 }
 
 fn add(groups: &mut BTreeMap<String, Group>, name: &str, detail: Option<&str>, talk: &TalkRef) {
-    let group = groups.entry(key(name)).or_default();
+    let group = groups.entry(name_key(name)).or_default();
     *group.spellings.entry(name.trim().to_owned()).or_default() += 1;
     if let Some(detail) = detail.map(str::trim).filter(|d| !d.is_empty())
         && !group.details.iter().any(|d| d == detail)
     {
         group.details.push(detail.to_owned());
     }
-    let id = talk.to_string();
-    if !group.talks.contains(&id) {
-        group.talks.push(id);
+    if !group.talks.contains(talk) {
+        group.talks.push(talk.clone());
     }
 }
 

@@ -186,8 +186,8 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
-        let message = open_lock(&pipe).unwrap_err().to_string();
-        assert!(message.contains("remove it"), "{message}");
+        let hint = open_lock(&pipe).unwrap_err().hint().unwrap_or_default();
+        assert!(hint.contains("remove it"), "{hint}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::note::Slug;
 const MAX_DERIVED: usize = 48;
 
 /// Derives a slug from `title`. `reading` gives the kana reading of each word of a Japanese
-/// text (see [`crate::analysis::readings`]); words without a reading are skipped.
+/// text (see [`crate::search::analysis::readings`]); words without a reading are skipped.
 pub fn derive(title: &str, readings: &[(String, Option<String>)]) -> Option<Slug> {
     let mut words: Vec<String> = Vec::new();
     for (surface, reading) in readings {

@@ -26,6 +26,6 @@ fuzz_target!(|data: &[u8]| {
             import::detect(Path::new("fuzz.md"), &text);
             drop(recap::parse(Path::new("fuzz.md"), &text));
         }
-        _ => drop(talknotes::query::parse(&text, which & 0x80 != 0)),
+        _ => drop(talknotes::search::query::parse(&text, which & 0x80 != 0)),
     }
 });

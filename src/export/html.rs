@@ -9,10 +9,11 @@
 use super::{Block, Recap, RecapOptions, blocks, fence_language, one_line, trimmed_block};
 use crate::interchange::EventBundle;
 use crate::note::{Event, Talk};
+use crate::present;
 
 use super::markdown::{
     LABEL_CONTRIBUTORS, LABEL_DATE, LABEL_DATES, LABEL_HASHTAG, LABEL_PLACE, LABEL_SPEAKERS,
-    LABEL_TRACK, LABEL_WHEN, RANGE, SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS, SECTION_TOOLS,
+    LABEL_TRACK, LABEL_WHEN, SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS, SECTION_TOOLS,
     TOOLS_HEADING, is_unsafe,
 };
 
@@ -64,16 +65,8 @@ pub fn render(recap: &Recap) -> String {
             "<table>\n<thead><tr><th>ツール</th><th>紹介されたトーク</th></tr></thead>\n<tbody>\n",
         );
         for row in &recap.tools {
-            let talks: Vec<String> = row
-                .talks
-                .iter()
-                .map(|(title, url)| linked(title, url.as_deref()))
-                .collect();
-            out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td></tr>\n",
-                linked(&row.name, row.url.as_deref()),
-                talks.join("、")
-            ));
+            let (tool, talks) = row.cells(linked);
+            out.push_str(&format!("<tr><td>{tool}</td><td>{talks}</td></tr>\n"));
         }
         out.push_str("</tbody>\n</table>\n");
     }
@@ -89,13 +82,8 @@ fn heading(out: &mut String, level: usize, inner: &str) {
 fn write_event(out: &mut String, event: &Event, level: usize) {
     heading(out, level, &linked(&event.name, event.url.as_deref()));
     let mut meta = Vec::new();
-    match (event.starts_on, event.ends_on) {
-        (Some(start), Some(end)) if end != start => {
-            meta.push((LABEL_DATES, format!("{start}{RANGE}{end}")))
-        }
-        (Some(start), _) => meta.push((LABEL_DATES, start.to_string())),
-        (None, Some(end)) => meta.push((LABEL_DATES, format!("{RANGE}{end}"))),
-        (None, None) => {}
+    if let Some(dates) = present::days(event.starts_on, event.ends_on, present::RECAP) {
+        meta.push((LABEL_DATES, dates));
     }
     for (label, value) in [
         (LABEL_PLACE, &event.location),
@@ -127,33 +115,16 @@ fn write_talk(out: &mut String, talk: &Talk, level: usize, contributors: bool) {
     heading(out, level, &linked(&talk.title, talk.url.as_deref()));
     let mut meta = Vec::new();
     if !talk.speakers.is_empty() {
-        let names: Vec<String> = talk
-            .speakers
-            .iter()
-            .map(|s| match s.affiliation.as_deref().map(one_line) {
-                Some(a) if !a.is_empty() => format!("{}（{a}）", one_line(&s.name)),
-                _ => one_line(&s.name).to_owned(),
-            })
-            .collect();
-        meta.push((LABEL_SPEAKERS, names.join("、")));
+        let names = present::speakers(&talk.speakers, present::RECAP, str::to_owned);
+        meta.push((LABEL_SPEAKERS, names));
     }
-    let mut when = Vec::new();
-    if let Some(date) = talk.date {
-        when.push(date.to_string());
-    }
-    match (talk.start, talk.end) {
-        (Some(s), Some(e)) => when.push(format!("{s}{RANGE}{e}")),
-        (Some(s), None) => when.push(s.to_string()),
-        (None, Some(e)) => when.push(format!("{RANGE}{e}")),
-        (None, None) => {}
-    }
-    if !when.is_empty() {
+    if let Some(when) = present::when(talk.date, talk.start, talk.end, present::RECAP) {
         let label = if talk.start.is_some() || talk.end.is_some() {
             LABEL_WHEN
         } else {
             LABEL_DATE
         };
-        meta.push((label, when.join(" ")));
+        meta.push((label, when));
     }
     if let Some(track) = talk
         .track

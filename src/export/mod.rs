@@ -1,22 +1,31 @@
-//! Publishable recaps: the talks of one or more events as Markdown or as one HTML page.
+//! `tn export`: the interchange JSON, and publishable recaps (the talks of one or more events
+//! as Markdown or as one HTML page).
 //!
 //! What people publish after an event (see the seed posts the project started from) is a post
 //! per event listing the talks they heard, each with its URL, what they took away and the tools
-//! mentioned, and now and then a year-end review across events. This module chooses the talks
-//! ([`Selection`]), orders and groups them the same way for every output format ([`Recap`]),
-//! and leaves the writing to [`markdown`] and [`html`], so the two formats always carry the same
+//! mentioned, and now and then a year-end review across events. [`export`] carries out a
+//! [`Request`]: it chooses the talks ([`Selection`], searching when asked for `--query`), orders
+//! and groups them the same way for every output format ([`Recap`]), and leaves the writing to
+//! [`markdown`] and [`html`] (or [`crate::interchange`]), so the formats always carry the same
 //! content. Nothing here reads the clock or the environment: the same notes give the same bytes,
 //! which is what makes golden-file tests and the Markdown round trip (`tn import recap.md`)
 //! possible.
 
 pub mod html;
 pub mod markdown;
+mod request;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::normalize;
 use crate::interchange::EventBundle;
 use crate::note::{Date, Event, Slug, Talk, TalkKind, TalkRef};
+use crate::search::analysis::name_key;
+
+pub use request::{Exported, Format, Request, export};
+pub(crate) use text::{
+    Block, blocks, fence_close, fence_language, fence_open, one_line, text_lines, trimmed_block,
+};
 
 /// How talks are grouped under an event.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -108,11 +117,6 @@ impl Selection {
     }
 }
 
-/// Names compared the way `tn tools` groups them: width- and case-insensitively.
-pub(crate) fn name_key(name: &str) -> String {
-    normalize(name.trim()).to_lowercase()
-}
-
 fn same_name(a: &str, b: &str) -> bool {
     name_key(a) == name_key(b)
 }
@@ -167,6 +171,19 @@ pub struct ToolRow {
     pub url: Option<String>,
     /// (title, url) of each talk, in recap order.
     pub talks: Vec<(String, Option<String>)>,
+}
+
+impl ToolRow {
+    /// The row's two cells, each title linked to its URL by the writer's `linked`: the tool,
+    /// and every talk that mentions it.
+    pub fn cells(&self, linked: impl Fn(&str, Option<&str>) -> String) -> (String, String) {
+        let talks: Vec<String> = self
+            .talks
+            .iter()
+            .map(|(title, url)| linked(title, url.as_deref()))
+            .collect();
+        (linked(&self.name, self.url.as_deref()), talks.join("、"))
+    }
 }
 
 /// The section heading of a kind, in the order recaps list them.
@@ -361,103 +378,6 @@ fn tool_rows(events: &[EventSection]) -> Vec<ToolRow> {
     rows.into_values().collect()
 }
 
-/// A fence that opens a code block: up to three spaces, then three or more backticks (with an
-/// info string without backticks) or tildes. Returns the fence character and its length.
-pub(crate) fn fence_open(line: &str) -> Option<(char, usize)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return None;
-    }
-    let rest = &line[indent..];
-    let c = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = rest.chars().take_while(|x| *x == c).count();
-    if len < 3 || (c == '`' && rest[len..].contains('`')) {
-        return None;
-    }
-    Some((c, len))
-}
-
-/// Whether `line` closes a block opened by `fence`.
-pub(crate) fn fence_close(line: &str, (c, len): (char, usize)) -> bool {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return false;
-    }
-    let rest = &line[indent..];
-    let run = rest.chars().take_while(|x| *x == c).count();
-    run >= len && rest[run * c.len_utf8()..].trim().is_empty()
-}
-
-/// A piece of free text (a memo): plain lines, and fenced code blocks kept exactly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Block<'a> {
-    Line(&'a str),
-    Code {
-        open: &'a str,
-        body: Vec<&'a str>,
-        /// `None` when the text ends inside the block; writers close it.
-        close: Option<&'a str>,
-    },
-}
-
-/// The lines of multi-line text. A line ends at LF or CR LF, and carriage returns just before
-/// the line break belong to it, so text read back from a recap splits the same way again.
-pub(crate) fn text_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(|line| line.trim_end_matches('\r'))
-}
-
-pub(crate) fn blocks(text: &str) -> Vec<Block<'_>> {
-    let mut out = Vec::new();
-    let mut lines = text_lines(text);
-    while let Some(line) = lines.next() {
-        let Some(fence) = fence_open(line) else {
-            out.push(Block::Line(line));
-            continue;
-        };
-        let mut body = Vec::new();
-        let mut close = None;
-        for inner in lines.by_ref() {
-            if fence_close(inner, fence) {
-                close = Some(inner);
-                break;
-            }
-            body.push(inner);
-        }
-        out.push(Block::Code {
-            open: line,
-            body,
-            close,
-        });
-    }
-    out
-}
-
-/// The info string's first word (`yaml` in ```` ```yaml title=x ````), for syntax classes.
-pub(crate) fn fence_language(open: &str) -> &str {
-    open.trim_start()
-        .trim_start_matches(['`', '~'])
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-}
-
-/// Text of a one-line field: surrounding white space is not part of it.
-pub(crate) fn one_line(text: &str) -> &str {
-    text.trim()
-}
-
-/// A multi-line field without leading and trailing blank lines (they cannot survive Markdown)
-/// and white space at its end. Whole lines only: the first line with text keeps everything it
-/// starts with, so what is read back from a recap is trimmed the same way again.
-pub(crate) fn trimmed_block(text: &str) -> &str {
-    let blank_lines: usize = text
-        .split_inclusive('\n')
-        .take_while(|line| line.trim().is_empty())
-        .map(str::len)
-        .sum();
-    text[blank_lines..].trim_end()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -629,34 +549,5 @@ mod tests {
             "2022〜2024年のトークまとめ（タグ: ebpf）"
         );
         assert_eq!(derived_title(&[], &[]), "トークまとめ");
-    }
-
-    #[test]
-    fn memo_blocks_keep_code_exactly_and_note_unclosed_fences() {
-        let memo = "text\n```go\n# not a heading\n````\n```\nafter\n~~~~\nopen";
-        let b = blocks(memo);
-        assert_eq!(b[0], Block::Line("text"));
-        assert_eq!(
-            b[1],
-            Block::Code {
-                open: "```go",
-                body: vec!["# not a heading"],
-                close: Some("````"),
-            }
-        );
-        assert_eq!(
-            b[2],
-            Block::Code {
-                open: "```",
-                body: vec!["after", "~~~~", "open"],
-                close: None,
-            }
-        );
-        assert_eq!(fence_language("```yaml title=x"), "yaml");
-        assert!(fence_open("    ```").is_none());
-        assert!(fence_open("``` a`b").is_none());
-        assert!(fence_open("~~~ a`b").is_some());
-        assert!(!fence_close("``", ('`', 3)));
-        assert!(fence_close("~~~~  ", ('~', 3)));
     }
 }

@@ -36,11 +36,10 @@ struct Doc<'a> {
 
 impl Doc<'_> {
     fn fail(&self, index: usize, message: impl std::fmt::Display) -> Error {
-        Error::Invalid(format!(
-            "{}: line {}: {message}\n  hint: {HINT}",
-            self.path.display(),
-            index + 1
-        ))
+        Error::input(
+            format!("{}: line {}: {message}", self.path.display(), index + 1),
+            HINT,
+        )
     }
 
     fn heading(&self, index: usize) -> Option<(usize, &str)> {

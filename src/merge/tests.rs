@@ -313,7 +313,7 @@ fn texts_merge_into_a_note_that_parses_and_reports_its_conflicts() {
         .unwrap()
         + 1;
     assert_eq!(
-        problems[0].to_string(),
+        problems[0].with_hint_line(),
         format!(
             "{PATH}:{line}:9: field `title` was changed on both sides: the note keeps \"Our title\", the other version is \"Their title\"\n  hint: run `tn edit ev/t`, keep the value you want in `title`, and delete this entry from `conflicts`"
         )

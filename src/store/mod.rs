@@ -8,6 +8,11 @@
 //! change is carried over to their version, see [`reconcile`]); and a file is never rewritten
 //! in a way that would drop user content (comments). Readers never lock and skip an invalid
 //! note with a problem report instead of failing.
+//!
+//! This is the one module that reads and writes note files, and it is long (over 1,000 lines)
+//! for that reason: every rule about what may be read or written lives in one place; the
+//! atomic write and the writer lock are in [`atomic`], directory handles in [`dir`], parsing
+//! in [`codec`], and what to do about a save made meanwhile in [`reconcile`].
 
 pub mod atomic;
 pub mod codec;
@@ -175,10 +180,11 @@ impl Store {
         })
     }
 
-    /// Finds the knowledge base: `--dir`, else `TALKNOTES_DIR`, else the nearest ancestor of the
-    /// working directory with `notes/`, else the per-user data directory.
-    pub fn locate(dir: Option<&Path>, env_dir: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
-        if let Some(dir) = dir.or(env_dir) {
+    /// Finds the knowledge base: `dir` (`--dir`, else `TALKNOTES_DIR`, as the CLI reads them),
+    /// else the nearest ancestor of the working directory with `notes/`, else the per-user
+    /// data directory.
+    pub fn locate(dir: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
+        if let Some(dir) = dir {
             return Ok(dir.to_owned());
         }
         if let Some(found) = cwd.ancestors().find(|a| a.join(NOTES_DIR).is_dir()) {
@@ -1340,9 +1346,10 @@ fn non_utf8_problem(path: &Path, is_event_dir: bool) -> Option<NoteError> {
 fn user_data_dir() -> Result<PathBuf> {
     use etcetera::BaseStrategy;
     let strategy = etcetera::choose_base_strategy().map_err(|e| {
-        Error::Invalid(format!(
-            "cannot find a home directory for the default knowledge base ({e})\n  hint: pass --dir or set TALKNOTES_DIR"
-        ))
+        Error::input(
+            format!("cannot find a home directory for the default knowledge base ({e})"),
+            "pass --dir or set TALKNOTES_DIR",
+        )
     })?;
     Ok(strategy.data_dir().join("talknotes"))
 }

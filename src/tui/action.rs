@@ -1,9 +1,14 @@
-//! What a user (or the clock) asks the TUI to do, independent of how it was asked.
+//! What goes into the TUI's state machine and what comes out of it.
 //!
-//! Key bindings live in [`super::input`]; the state machine in [`super::app`] only ever sees
-//! these values. Keeping the two apart is what lets the state be tested without a terminal,
-//! and lets one key mean different things in different modes (`j` types a `j` in the query
-//! line but moves down in the list) without the state knowing about key codes.
+//! In: an [`Action`], what a user (or the clock) asks the TUI to do, independent of how it
+//! was asked. Key bindings live in [`super::input`]; the state machine in [`super::app`] only
+//! ever sees these values. Keeping the two apart is what lets the state be tested without a
+//! terminal, and lets one key mean different things in different modes (`j` types a `j` in
+//! the query line but moves down in the list) without the state knowing about key codes.
+//!
+//! Out: a [`Job`] for the worker (search, refresh, read or write a note) or an [`Effect`] for
+//! the desktop (browser, clipboard, editor). The state machine never does either itself; their
+//! outcomes come back to it as plain values.
 
 /// One step for [`super::app::App::update`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,4 +84,28 @@ pub enum Effect {
     Copy(String),
     /// Leave the screen, run `$EDITOR` on the note, come back and reload.
     Edit(crate::store::NoteKey),
+}
+
+/// Work the app asks of the worker ([`super::worker`]); the outcome comes back through the
+/// app's method of the same name (`searched`, `refreshed`, `previewed`, ...).
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Run a search.
+    Search(crate::search::SearchRequest),
+    /// Bring the index up to date with the note files.
+    Refresh,
+    /// Read the note of the talk in the preview.
+    Preview(crate::note::TalkRef),
+    /// Count the facet values.
+    Facets,
+    /// Save the capture line's text to `target` (on disk before the line clears).
+    Capture {
+        kind: super::app::CaptureKind,
+        target: crate::note::TalkRef,
+        text: String,
+    },
+    /// Create a talk from the form, and make it the current talk.
+    CreateTalk(crate::capture::NewTalk),
+    /// Open the new-talk form, its event filled in with the current event.
+    NewTalkForm,
 }

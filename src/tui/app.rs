@@ -1,21 +1,23 @@
-//! The TUI's state and how it changes: plain Rust, no terminal.
+//! The TUI's state and how it changes: plain Rust, no terminal, no files, no index.
 //!
-//! [`App::update`] applies one [`Action`] and never does slow work; [`App::sync`] then brings
-//! derived state up to date once per batch of events: it re-runs the search only when the
-//! query (typed text plus facet filters) changed, and re-reads the previewed note only when
-//! the focus moved to another talk. A paste or an IME commit that arrives as twenty key
-//! events therefore costs one search, not twenty. Anything that needs the outside world
-//! (browser, clipboard, editor) is queued as an [`Effect`] for the event loop to carry out.
-//! Capturing goes through [`crate::capture`], the same functions as the CLI, so every saved
-//! line is on disk (atomically, under the writer lock) before the next key is read.
+//! [`App::update`] applies one [`Action`]; [`App::sync`] then brings derived state up to date
+//! once per batch of events: it asks for a search only when the query (typed text plus facet
+//! filters) changed, and for the previewed note only when the focus moved to another talk. A
+//! paste or an IME commit that arrives as twenty key events therefore costs one search, not
+//! twenty. Neither does any I/O: what needs the knowledge base (searching, refreshing the
+//! index, reading a note, saving a capture) is queued as a [`Job`] for the worker, and what
+//! needs the desktop (browser, clipboard, editor) as an [`Effect`] for the host; their
+//! outcomes come back through methods such as [`App::searched`] and [`App::effect_done`].
+//! Capturing goes through [`crate::capture`], the same functions as the CLI, and the session
+//! runs a capture job right after the key that asked for it, so every saved line is on disk
+//! (atomically, under the writer lock) before the next key is read.
 
-use crate::error::{Error, Result};
-use crate::index::SearchIndex;
-use crate::note::{ClockTime, Talk, TalkRef};
-use crate::query::Hit;
-use crate::store::{NoteKey, Store};
+use crate::error::Error;
+use crate::note::{Talk, TalkRef};
+use crate::search::Hit;
+use crate::store::NoteKey;
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, Job};
 use super::facets::{Facets, Filter, Picker};
 use super::form::{LineInput, NewTalkForm};
 
@@ -110,8 +112,10 @@ impl Default for Viewport {
 }
 
 pub struct App {
-    pub(super) store: Store,
-    pub(super) index: Option<SearchIndex>,
+    /// The search engine is open (searches can run).
+    pub(super) ready: bool,
+    /// A refresh is under way; another is not asked for until it is back.
+    pub(super) refreshing: bool,
     pub(super) query: LineInput,
     pub(super) filters: Vec<Filter>,
     /// The query text of the results on screen; `None` forces a search.
@@ -128,28 +132,34 @@ pub struct App {
     pub(super) detail: Option<TalkRef>,
     pub(super) detail_scroll: usize,
     pub(super) preview: Option<Preview>,
+    /// The talk whose note was asked for, until it arrives.
+    pub(super) preview_wanted: Option<TalkRef>,
     pub(super) facets: Option<Facets>,
     pub(super) facets_wanted: bool,
     /// Files changed on disk (or this app wrote one): the index should catch up.
     pub(super) refresh_wanted: bool,
-    /// A search found the index damaged (how): the next refresh rebuilds it.
-    pub(super) damaged: Option<String>,
     pub(super) status: Option<Status>,
+    pub(super) jobs: Vec<Job>,
     pub(super) effects: Vec<Effect>,
     pub(super) viewport: Viewport,
     pub(super) quit: bool,
-    pub(super) clock: fn() -> ClockTime,
-    /// Searches run so far (tests check that a burst of keys costs one search).
+    /// Searches asked for so far (tests check that a burst of keys costs one search).
     pub(super) searches: usize,
 }
 
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
 impl App {
-    /// A TUI on `store`. The search index is opened by [`App::open_index`], so a first frame
-    /// can be drawn before that (possibly slow) step.
-    pub fn new(store: Store) -> App {
+    /// A TUI before its search engine is open (see [`App::opened`]), so a first frame can be
+    /// drawn before that possibly slow step.
+    pub fn new() -> App {
         App {
-            store,
-            index: None,
+            ready: false,
+            refreshing: false,
             query: LineInput::default(),
             filters: Vec::new(),
             searched: None,
@@ -164,34 +174,17 @@ impl App {
             detail: None,
             detail_scroll: 0,
             preview: None,
+            preview_wanted: None,
             facets: None,
             facets_wanted: false,
             refresh_wanted: false,
-            damaged: None,
             status: None,
+            jobs: Vec::new(),
             effects: Vec::new(),
             viewport: Viewport::default(),
             quit: false,
-            clock: crate::capture::now,
             searches: 0,
         }
-    }
-
-    /// Opens (and if needed builds) the search index, then runs the first search.
-    pub fn open_index(&mut self) -> Result<()> {
-        let (index, report) = SearchIndex::open(&self.store)?;
-        self.index_refreshed(index, Ok(report));
-        self.sync();
-        Ok(())
-    }
-
-    /// Stamps takeaways with this clock instead of the local time (tests).
-    pub fn set_clock(&mut self, clock: fn() -> ClockTime) {
-        self.clock = clock;
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     pub fn mode(&self) -> Mode {
@@ -226,9 +219,9 @@ impl App {
         self.status.as_ref()
     }
 
-    /// Whether the search index is here (not being opened or refreshed elsewhere).
+    /// Whether the search engine is open.
     pub fn has_index(&self) -> bool {
-        self.index.is_some()
+        self.ready
     }
 
     /// Whether the search may have more results than fetched so far.
@@ -236,7 +229,7 @@ impl App {
         self.hits.len() == self.limit
     }
 
-    /// How many searches have run (one per batch of input that changed the query).
+    /// How many searches were asked for (one per batch of input that changed the query).
     pub fn search_count(&self) -> usize {
         self.searches
     }
@@ -275,6 +268,11 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
+    /// The jobs queued by the last updates and syncs, for the worker.
+    pub fn take_jobs(&mut self) -> Vec<Job> {
+        std::mem::take(&mut self.jobs)
+    }
+
     /// Whether facet counts are needed (the picker is open or about to be) and missing.
     pub fn wants_facets(&self) -> bool {
         self.facets_wanted
@@ -285,17 +283,10 @@ impl App {
         self.facets_wanted = true;
     }
 
-    /// Facet counts computed elsewhere (the event loop computes them off the UI thread).
+    /// Facet counts computed by the worker.
     pub fn set_facets(&mut self, facets: Facets) {
         self.facets = Some(facets);
         self.facets_wanted = false;
-    }
-
-    /// Computes the facet counts now, on this thread.
-    pub fn load_facets(&mut self) -> Result<()> {
-        let scan = self.store.scan()?;
-        self.set_facets(Facets::from_scan(&scan));
-        Ok(())
     }
 
     pub fn set_viewport(&mut self, viewport: Viewport) {
@@ -312,17 +303,15 @@ impl App {
     }
 
     pub(super) fn set_error(&mut self, error: &Error) {
-        self.set_status(error.to_string().replace("\n  hint:", " — hint:"), true);
+        self.set_status(error_text(error, STATUS_HINT), true);
     }
 
     pub(super) fn push_effect(&mut self, effect: Effect) {
         self.effects.push(effect);
     }
 
-    /// `update`, then `sync`: one action handled as the event loop would.
-    pub fn dispatch(&mut self, action: Action) {
-        self.update(action);
-        self.sync();
+    pub(super) fn push_job(&mut self, job: Job) {
+        self.jobs.push(job);
     }
 
     /// Applies one action. Cheap: searching and reading notes wait for [`App::sync`].
@@ -378,7 +367,7 @@ impl App {
                 self.filters.clear();
                 self.set_status("filters cleared", false);
             }
-            (_, Action::NewTalk) => self.open_new_talk(),
+            (_, Action::NewTalk) => self.push_job(Job::NewTalkForm),
             (_, Action::AddTakeaway) => self.open_capture(CaptureKind::Takeaway),
             (_, Action::AddTool) => self.open_capture(CaptureKind::Tool),
             (_, Action::AddLink) => self.open_capture(CaptureKind::Link),
@@ -429,9 +418,7 @@ impl App {
         if self.mode == Mode::Detail {
             return self.detail.clone();
         }
-        self.hits
-            .get(self.selected)
-            .and_then(|hit| hit.id.parse().ok())
+        self.hits.get(self.selected).map(|hit| hit.id.clone())
     }
 
     fn open_detail(&mut self) {
@@ -490,6 +477,23 @@ impl App {
         self.offset = self.offset.min(self.hits.len().saturating_sub(1));
     }
 }
+
+/// An error as the TUI shows it: each message followed by its hint, `before_hint` between
+/// them (` — hint: ` on the status line and in forms, a line break in the preview).
+pub(super) fn error_text(error: &Error, before_hint: &str) -> String {
+    error
+        .hints()
+        .into_iter()
+        .map(|(message, hint)| match hint {
+            Some(hint) => format!("{message}{before_hint}{hint}"),
+            None => message,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Between a message and its hint on the status line and in forms.
+pub(super) const STATUS_HINT: &str = " — hint: ";
 
 /// Which input a text-editing action goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

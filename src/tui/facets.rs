@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::normalize;
+use crate::note::Slug;
+use crate::search::analysis::name_key;
 use crate::store::Scan;
 
 /// The kinds of facet, in the order the picker shows them.
@@ -100,14 +101,14 @@ impl Facets {
     /// Counts the values of every facet. Tags and tools are grouped case- and
     /// width-insensitively, shown in their most frequent spelling.
     pub fn from_scan(scan: &Scan) -> Facets {
-        let mut events: BTreeMap<String, usize> = BTreeMap::new();
+        let mut events: BTreeMap<&Slug, usize> = BTreeMap::new();
         let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
         let mut years: BTreeMap<String, usize> = BTreeMap::new();
         let mut tags = Grouped::default();
         let mut tools = Grouped::default();
         for (id, loaded) in &scan.talks {
             let talk = &loaded.value;
-            *events.entry(id.event.to_string()).or_default() += 1;
+            *events.entry(&id.event).or_default() += 1;
             *kinds.entry(talk.kind.to_string()).or_default() += 1;
             let date = talk
                 .date
@@ -127,17 +128,10 @@ impl Facets {
         let mut lists = BTreeMap::new();
         let mut event_values: Vec<FacetValue> = events
             .into_iter()
-            .map(|(value, count)| {
-                let label = value
-                    .parse()
-                    .ok()
-                    .and_then(|slug| scan.events.get(&slug))
-                    .map(|e| e.value.name.clone());
-                FacetValue {
-                    value,
-                    label,
-                    count,
-                }
+            .map(|(id, count)| FacetValue {
+                value: id.to_string(),
+                label: scan.events.get(id).map(|e| e.value.name.clone()),
+                count,
             })
             .collect();
         // Newest events first: ids usually end with a date or year.
@@ -183,7 +177,7 @@ impl Grouped {
         if name.is_empty() {
             return;
         }
-        let key = normalize(name).to_lowercase();
+        let key = name_key(name);
         if seen.contains(&key) {
             return;
         }
@@ -232,16 +226,16 @@ impl Picker {
     /// The values of the current kind that contain the narrowing text (normalised, so
     /// `ｅＢＰＦ` finds `eBPF`).
     pub fn visible<'a>(&self, facets: &'a Facets) -> Vec<&'a FacetValue> {
-        let needle = normalize(self.filter.text().trim()).to_lowercase();
+        let needle = name_key(self.filter.text());
         facets
             .values(self.kind())
             .iter()
             .filter(|v| {
                 needle.is_empty()
-                    || normalize(&v.value).to_lowercase().contains(&needle)
+                    || name_key(&v.value).contains(&needle)
                     || v.label
                         .as_deref()
-                        .is_some_and(|l| normalize(l).to_lowercase().contains(&needle))
+                        .is_some_and(|l| name_key(l).contains(&needle))
             })
             .collect()
     }

@@ -5,31 +5,37 @@
 //! theirs so that all of it can be tested without a terminal:
 //!
 //! - [`input`] turns terminal events into [`action::Action`]s (the key bindings);
-//! - [`app::App`] is plain state: `update` applies an action, `sync` re-runs the search only
-//!   when the query changed, and side effects (browser, clipboard, editor) come out as
+//! - [`app::App`] is plain state and does no I/O: `update` applies an action, `sync` asks for
+//!   a search only when the query changed; what needs the knowledge base comes out as
+//!   [`action::Job`]s and what needs the desktop (browser, clipboard, editor) as
 //!   [`action::Effect`]s;
+//! - [`worker::Worker`] carries out the jobs with a [`SearchEngine`] (the real one on a thread
+//!   of its own) and the store, and watches the notes for changes;
+//! - [`Session`] pairs an app with its worker, so tests drive it like the event loop does,
+//!   with the real engine or a fake one;
 //! - [`view::draw`] renders the state, immutably, into any ratatui backend;
-//! - [`start`] and [`run_loop`] tie them together, generic over ratatui's `Backend`, an [`EventSource`]
-//!   and a [`Host`] for the side effects, so tests drive the whole app with scripted events
-//!   into a `TestBackend`, and only [`run`] touches the real terminal.
+//! - [`start`] and [`run_loop`] tie them together, generic over ratatui's `Backend`, an
+//!   [`EventSource`] and a [`Host`] for the effects, so tests drive the whole app with scripted
+//!   events into a `TestBackend`, and only [`run`] touches the real terminal.
 
 pub mod action;
 pub mod app;
 pub mod facets;
 pub mod form;
 pub mod input;
-mod jobs;
 mod overlay;
 mod sync;
 mod talk_view;
 mod term;
 pub mod view;
+pub mod worker;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::VecDeque;
 use std::io;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -38,15 +44,19 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use crate::error::{Error, Result};
+use crate::note::ClockTime;
+use crate::search::{Engine, RefreshReport, SearchEngine};
 use crate::store::{NoteKey, Store};
 
 use action::{Action, Effect};
 use app::App;
-use jobs::Jobs;
 use view::Theme;
+use worker::{Opener, Worker};
 
-/// How often files are checked for changes made outside the TUI.
+/// How often status messages fade, and how often a polling watcher looks at the files.
 pub const TICK: Duration = Duration::from_secs(1);
+/// How often the loop looks for finished background work while some is running.
+const POLL: Duration = Duration::from_millis(20);
 
 /// What an [`EventSource`] produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,10 +165,138 @@ impl Host for RecordingHost {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub theme: Theme,
-    /// Open and refresh the index on other threads and watch the files for changes (the
+    /// Run the search engine on a thread of its own and watch the files for changes (the
     /// real TUI). Without it everything happens in order on the calling thread, which makes
     /// scripted runs deterministic: a change on disk is then noticed on [`Next::Tick`].
     pub background: bool,
+}
+
+/// An app and the worker that carries out its jobs: what the event loop runs, and what tests
+/// and benchmarks drive directly. It reads as the app it holds (`session.hits()`).
+pub struct Session<E = Engine> {
+    app: App,
+    worker: Worker<E>,
+}
+
+impl Session<Engine> {
+    /// A TUI on `store` with the real search engine, opened later ([`Session::open_index`],
+    /// or by [`start`]) so a first frame can be drawn before that possibly slow step.
+    pub fn new(store: Store) -> Session<Engine> {
+        Session {
+            app: App::new(),
+            worker: Worker::new(store, Engine::open),
+        }
+    }
+}
+
+/// The most rounds of jobs one `sync` carries out (each round answers what the last one
+/// changed; two or three are the most a change on disk takes).
+const ROUNDS: usize = 8;
+
+impl<E: SearchEngine + Send + 'static> Session<E> {
+    /// A TUI on `store` with an engine already open (a test's own).
+    pub fn with_engine(store: Store, engine: E) -> Session<E> {
+        let no_opener: Opener<E> = |_| {
+            Err(Error::Invalid(
+                "this session's engine was given to it open".into(),
+            ))
+        };
+        let mut app = App::new();
+        app.opened(Ok(RefreshReport::default()));
+        let mut session = Session {
+            app,
+            worker: Worker::with_engine(store, engine, no_opener),
+        };
+        session.sync();
+        session
+    }
+
+    /// Opens (and if needed builds) the search index on this thread, then runs the first
+    /// search.
+    pub fn open_index(&mut self) -> Result<()> {
+        self.worker.open_here(&mut self.app)?;
+        self.sync();
+        Ok(())
+    }
+
+    /// Stamps takeaways with this clock instead of the local time (tests).
+    pub fn set_clock(&mut self, clock: fn() -> ClockTime) {
+        self.worker.set_clock(clock);
+    }
+
+    pub fn store(&self) -> &Store {
+        self.worker.store()
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    pub fn app_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+
+    /// Applies one action, and carries out at once what it asked for (a capture is on disk
+    /// before the next action).
+    pub fn update(&mut self, action: Action) {
+        self.app.update(action);
+        self.worker.carry_out(&mut self.app);
+    }
+
+    /// Brings derived state up to date: the app asks for searches, notes and refreshes, and
+    /// the worker carries them out (a search sent to the engine's thread is waited for a
+    /// moment, so the frame drawn next shows its results).
+    pub fn sync(&mut self) {
+        for _ in 0..ROUNDS {
+            self.app.sync();
+            if self.app.jobs.is_empty() {
+                break;
+            }
+            self.worker.carry_out(&mut self.app);
+        }
+        if let Err(e) = self.worker.wait_for_search(&mut self.app) {
+            self.app.set_error(&e);
+        }
+    }
+
+    /// `update`, then `sync`: one action handled as the event loop would.
+    pub fn dispatch(&mut self, action: Action) {
+        self.update(action);
+        self.sync();
+    }
+
+    /// Computes the facet counts now, on this thread.
+    pub fn load_facets(&mut self) -> Result<()> {
+        let scan = self.worker.store().scan()?;
+        self.app.set_facets(facets::Facets::from_scan(&scan));
+        Ok(())
+    }
+
+    /// Waits until the engine's thread has done everything asked of it and nothing more is
+    /// asked: the state a session leaves its loop in.
+    fn settle(&mut self) -> Result<()> {
+        for _ in 0..ROUNDS {
+            self.sync();
+            if !self.worker.wait_one(&mut self.app)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<E> Deref for Session<E> {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl<E> DerefMut for Session<E> {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
 }
 
 impl Options {
@@ -212,67 +350,54 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App, theme: &Theme
 }
 
 /// Draws a first frame at once, then opens the search index (which may have to be built:
-/// in the background with [`Options::background`], so typing starts right away) and runs
-/// the event loop.
-pub fn start<B: Backend, E: EventSource, H: Host>(
+/// on the engine's own thread with [`Options::background`], so typing starts right away) and
+/// runs the event loop.
+pub fn start<B: Backend, S: SearchEngine + Send + 'static, E: EventSource, H: Host>(
     terminal: &mut Terminal<B>,
-    app: &mut App,
+    session: &mut Session<S>,
     events: &mut E,
     host: &mut H,
     options: &Options,
 ) -> Result<()> {
-    draw(terminal, app, &options.theme)?;
-    let mut jobs = Jobs::default();
+    draw(terminal, &mut session.app, &options.theme)?;
     if options.background {
-        jobs.open_index(app.store().clone());
+        session.worker.start_background(&mut session.app);
     } else {
-        app.open_index()?;
+        session.open_index()?;
     }
-    event_loop(terminal, app, events, host, options, jobs)
+    run_loop(terminal, session, events, host, options)
 }
 
-/// The event loop on an app whose index is open.
-pub fn run_loop<B: Backend, E: EventSource, H: Host>(
+/// The event loop, on a session whose index is open (or opening): wait for an event (or a
+/// second), apply everything that has already arrived (a paste or an IME burst is applied
+/// whole), pick up background work, bring the state up to date once, carry out effects,
+/// draw. Ends when the app quits or the events run out.
+pub fn run_loop<B: Backend, S: SearchEngine + Send + 'static, E: EventSource, H: Host>(
     terminal: &mut Terminal<B>,
-    app: &mut App,
+    session: &mut Session<S>,
     events: &mut E,
     host: &mut H,
     options: &Options,
-) -> Result<()> {
-    event_loop(terminal, app, events, host, options, Jobs::default())
-}
-
-/// Wait for an event (or a second), apply everything that has already arrived (a paste or
-/// an IME burst is applied whole), pick up background work, bring the state up to date once,
-/// carry out effects, draw. Ends when the app quits or the events run out.
-fn event_loop<B: Backend, E: EventSource, H: Host>(
-    terminal: &mut Terminal<B>,
-    app: &mut App,
-    events: &mut E,
-    host: &mut H,
-    options: &Options,
-    mut jobs: Jobs,
 ) -> Result<()> {
     let theme = &options.theme;
     let mut last_second = Instant::now();
-    draw(terminal, app, theme)?;
+    draw(terminal, &mut session.app, theme)?;
     loop {
-        jobs.start(app, options.background);
         let mut wait = TICK.saturating_sub(last_second.elapsed());
-        if jobs.busy() {
-            wait = wait.min(Duration::from_millis(20));
+        if session.worker.busy() {
+            wait = wait.min(POLL);
         }
         let mut closed = false;
         let mut next = events.next(wait).map_err(event_error)?;
         loop {
             match next {
                 Next::Event(event) => {
-                    if let Some(action) = input::action(app.context(), &event) {
-                        app.update(action);
+                    if let Some(action) = input::action(session.app.context(), &event) {
+                        session.update(action);
                     }
                 }
                 Next::Tick => {
-                    app.update(Action::Tick);
+                    session.update(Action::Tick);
                     break;
                 }
                 Next::Timeout => break,
@@ -281,45 +406,47 @@ fn event_loop<B: Backend, E: EventSource, H: Host>(
                     break;
                 }
             }
-            if app.should_quit() {
+            if session.app.should_quit() {
                 break;
             }
             next = events.next(Duration::ZERO).map_err(event_error)?;
         }
         if last_second.elapsed() >= TICK {
-            app.expire_status();
+            session.app.expire_status();
             last_second = Instant::now();
         }
-        if jobs.files_changed() {
-            app.update(Action::Tick);
+        session.worker.poll(&mut session.app)?;
+        let done = closed || session.app.should_quit();
+        if done {
+            // Whatever is under way finishes first, so the state left behind is current.
+            session.settle()?;
         }
-        let done = closed || app.should_quit();
-        jobs.finish(app, done)?;
-        // A refresh the app wants goes to another thread before `sync` could run it here.
-        jobs.start(app, options.background && !done);
-        app.sync();
-        for effect in app.take_effects() {
+        session.sync();
+        for effect in session.app.take_effects() {
             let outcome = match &effect {
                 Effect::OpenUrl(url) => host.open_url(url),
                 Effect::Copy(text) => host.copy(text),
                 Effect::Edit(key) => {
-                    let outcome = host.edit(app.store(), key);
+                    let outcome = host.edit(session.worker.store(), key);
                     // The editor drew over the screen: repaint all of it.
                     terminal.clear().map_err(terminal_error)?;
                     outcome
                 }
             };
-            app.effect_done(&effect, outcome);
+            session.app.effect_done(&effect, outcome);
         }
         for (message, error) in host.poll() {
-            app.set_status(message, error);
+            session.app.set_status(message, error);
         }
-        jobs.start(app, options.background && !done);
-        app.sync();
-        if app.should_quit() {
+        if done {
+            session.settle()?;
+        } else {
+            session.sync();
+        }
+        if session.app.should_quit() {
             return Ok(());
         }
-        draw(terminal, app, theme)?;
+        draw(terminal, &mut session.app, theme)?;
         if closed {
             return Ok(());
         }

@@ -1,19 +1,20 @@
 //! What happens while an overlay has the keys: the help screen, the capture line (`a`, `t`,
 //! `l`), the new-talk form (`n`) and the facet picker (`f`).
 //!
-//! Capturing calls [`crate::capture`] directly, on the UI thread: each call is one small
-//! locked read-modify-write of one file, well under a frame, and doing it synchronously is
-//! what guarantees that a line the user saw accepted is already on disk. A failed save keeps
-//! the typed text in the input so nothing is lost.
+//! Enter on the capture line or the form asks the worker to save ([`Job::Capture`],
+//! [`Job::CreateTalk`]); the session runs that job before the next key is read (each is one
+//! small locked read-modify-write of one file, well under a frame), which is what guarantees
+//! that a line the user saw accepted is already on disk. The line clears only once the save
+//! is reported done, so a failed save keeps the typed text in the input and nothing is lost.
 
-use crate::capture;
 use crate::display;
-use crate::note::TalkRef;
+use crate::error::Result;
+use crate::note::{Slug, Talk, TalkRef};
 
-use super::action::Action;
-use super::app::{App, CaptureKind, CaptureLine, Mode, Overlay, Target};
+use super::action::{Action, Job};
+use super::app::{App, CaptureKind, CaptureLine, Mode, Overlay, STATUS_HINT, Target, error_text};
 use super::facets::{FacetKind, Filter, Picker};
-use super::form::{self, LineInput, NewTalkForm};
+use super::form::{LineInput, NewTalkForm};
 
 impl App {
     pub(super) fn update_overlay(&mut self, action: Action) {
@@ -80,10 +81,9 @@ impl App {
             .and_then(|p| p.talk.as_ref().ok())
             .map(|t| t.title.clone())
             .or_else(|| {
-                let key = target.to_string();
                 self.hits
                     .iter()
-                    .find(|h| h.id == key)
+                    .find(|h| h.id == target)
                     .map(|h| h.title.clone())
             })
             .unwrap_or_else(|| target.to_string());
@@ -106,27 +106,20 @@ impl App {
             self.overlay = None;
             return;
         }
-        let result = match kind {
-            CaptureKind::Takeaway => {
-                let at = (self.clock)();
-                capture::jot(&self.store, &target, &text, at)
-                    .map(|talk| (talk, format!("saved takeaway at {at}")))
-            }
-            CaptureKind::Tool => {
-                let (name, url) = form::parse_tool(&text);
-                capture::add_tool(&self.store, &target, &name, url)
-                    .map(|talk| (Some(talk), format!("added tool {}", display::line(&name))))
-            }
-            CaptureKind::Link => {
-                let (url, title) = form::parse_link(&text);
-                capture::add_link(&self.store, &target, &url, title)
-                    .map(|talk| (Some(talk), format!("added link {}", display::line(&url))))
-            }
-        };
+        self.push_job(Job::Capture { kind, target, text });
+    }
+
+    /// A capture was saved (the note as it now is, and what to say), or it failed.
+    pub fn captured(
+        &mut self,
+        kind: CaptureKind,
+        target: &TalkRef,
+        result: Result<(Option<Talk>, String)>,
+    ) {
         match result {
             Ok((talk, message)) => {
                 if let Some(talk) = talk {
-                    self.note_saved(&target, talk);
+                    self.note_saved(target, talk);
                 }
                 self.set_status(message, false);
                 match &mut self.overlay {
@@ -143,11 +136,10 @@ impl App {
         }
     }
 
-    pub(super) fn open_new_talk(&mut self) {
-        let event = match self.store.current_event() {
-            Ok(Some(event)) => Some(event),
-            _ => self.focused().map(|id: TalkRef| id.event),
-        };
+    /// Opens the new-talk form on `current_event` (the current event, as the worker read it),
+    /// else the focused talk's event.
+    pub fn open_new_talk(&mut self, current_event: Option<Slug>) {
+        let event = current_event.or_else(|| self.focused().map(|id| id.event));
         self.overlay = Some(Overlay::NewTalk(NewTalkForm::new(event.as_ref())));
     }
 
@@ -155,14 +147,15 @@ impl App {
         let Some(Overlay::NewTalk(form)) = &mut self.overlay else {
             return;
         };
-        let spec = match form.spec() {
-            Ok(spec) => spec,
-            Err(message) => {
-                form.error = Some(message);
-                return;
-            }
-        };
-        match capture::new_talk(&self.store, spec) {
+        match form.spec() {
+            Ok(spec) => self.push_job(Job::CreateTalk(spec)),
+            Err(message) => form.error = Some(message),
+        }
+    }
+
+    /// The form's talk was created (and made the current talk), or it could not be.
+    pub fn talk_created(&mut self, result: Result<TalkRef>) {
+        match result {
             Ok(id) => {
                 self.overlay = None;
                 self.set_status(
@@ -174,7 +167,7 @@ impl App {
             }
             Err(e) => {
                 if let Some(Overlay::NewTalk(form)) = &mut self.overlay {
-                    form.error = Some(e.to_string().replace("\n  hint:", " — hint:"));
+                    form.error = Some(error_text(&e, STATUS_HINT));
                 }
             }
         }

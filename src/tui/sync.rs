@@ -1,18 +1,18 @@
 //! Keeping what is on screen true to the query and to the files on disk.
 //!
-//! `sync` runs once per batch of events: it searches only when the query text changed (or a
-//! change on disk asked for a new search) and re-reads a note only when the focus moved to
-//! another talk, so typing stays cheap however large the knowledge base. When files changed on
-//! disk, the index catches up (on another thread when the event loop runs it) and the search
-//! runs again, keeping the same talk selected.
+//! `sync` runs once per batch of events: it asks for a search only when the query text
+//! changed (or a change on disk asked for a new search) and for a note only when the focus
+//! moved to another talk, so typing stays cheap however large the knowledge base. When files
+//! changed on disk, it asks for a refresh of the index, after which the search runs again,
+//! keeping the same talk selected. What the worker finds comes back through the methods
+//! below (`opened`, `searched`, `refreshed`, `previewed`).
 
 use crate::display;
-use crate::error::{Error, Result};
-use crate::index::{RefreshReport, SearchIndex};
+use crate::error::Result;
 use crate::note::{Talk, TalkRef};
-use crate::query::{self, SearchRequest};
+use crate::search::{RefreshReport, SearchRequest, SearchResults};
 
-use super::action::Effect;
+use super::action::{Effect, Job};
 use super::app::{App, PAGE, Preview};
 use super::facets::Filter;
 
@@ -27,59 +27,81 @@ impl App {
         parts.join(" ")
     }
 
-    /// Brings derived state up to date: re-runs the search if the query changed (or a change
-    /// on disk asked for it), and loads the note of the focused talk if the focus moved.
+    /// Asks for what derived state needs: a refresh after a change on disk, a search if the
+    /// query changed (or a change on disk asked for it), the note of the focused talk if the
+    /// focus moved, facet counts if they are wanted. Pure: the jobs are queued (see
+    /// [`App::take_jobs`]).
     pub fn sync(&mut self) {
-        if self.refresh_wanted && self.index.is_some() {
-            self.refresh();
+        if self.refresh_wanted && self.ready && !self.refreshing {
+            self.refresh_wanted = false;
+            self.refreshing = true;
+            self.push_job(Job::Refresh);
         }
         let query = self.composed_query();
-        if self.searched.as_deref() != Some(query.as_str()) && self.index.is_some() {
-            self.search(query);
+        // During a refresh the search waits for it: its results will be the fresh ones.
+        if self.ready && !self.refreshing && self.searched.as_deref() != Some(query.as_str()) {
+            // A new query starts with one page; the same one again (a change on disk, more
+            // results) keeps its length.
+            if self.last_query.as_deref() != Some(query.as_str()) {
+                self.limit = PAGE;
+            }
+            self.searches += 1;
+            self.searched = Some(query.clone());
+            self.push_job(Job::Search(SearchRequest {
+                query,
+                limit: self.limit,
+                prefix: true,
+            }));
         }
-        let focused = self.focused();
-        if focused.is_none() {
-            self.preview = None;
-        } else if self.preview.as_ref().map(|p| &p.id) != focused.as_ref()
-            && let Some(id) = focused
-        {
-            self.preview = Some(self.load_preview(id));
+        match self.focused() {
+            None => {
+                self.preview = None;
+                self.preview_wanted = None;
+            }
+            Some(id) => {
+                if self.preview.as_ref().map(|p| &p.id) != Some(&id)
+                    && self.preview_wanted.as_ref() != Some(&id)
+                {
+                    self.preview_wanted = Some(id.clone());
+                    self.push_job(Job::Preview(id));
+                }
+            }
+        }
+        if self.facets_wanted {
+            self.facets_wanted = false;
+            self.push_job(Job::Facets);
         }
     }
 
-    pub(super) fn search(&mut self, query: String) {
-        // A new query starts at the top with one page; the same query run again (a change on
-        // disk, more results) keeps the selected talk selected.
-        let same_query = self.last_query.as_deref() == Some(query.as_str());
-        if !same_query {
-            self.limit = PAGE;
-        }
-        let Some(index) = &self.index else {
+    /// The search engine is open (or could not be opened: then the TUI cannot search).
+    pub fn opened(&mut self, report: Result<RefreshReport>) {
+        self.ready = report.is_ok();
+        self.apply_report(report);
+    }
+
+    /// The results of the search for `query`. Results of a query no longer wanted (the user
+    /// typed on meanwhile) are dropped.
+    pub fn searched(&mut self, query: &str, results: Result<SearchResults>) {
+        if self.searched.as_deref() != Some(query) {
             return;
-        };
+        }
+        // The same query run again (a change on disk, more results) keeps the selected talk.
+        let same_query = self.last_query.as_deref() == Some(query);
         let previous = self.hits.get(self.selected).map(|h| h.id.clone());
-        let request = SearchRequest {
-            query: query.clone(),
-            limit: self.limit,
-            prefix: true,
-        };
-        self.searches += 1;
-        match query::search(index, &request) {
+        match results {
             Ok(results) => {
                 self.hits = results.hits;
                 self.warnings = results.warnings;
+                if let Some(notice) = results.notice {
+                    self.set_status(notice, false);
+                }
             }
             Err(e) => {
                 self.hits.clear();
-                if let Error::Index { message, .. } = &e {
-                    self.damaged = Some(message.clone());
-                    self.refresh_wanted = true;
-                }
                 self.set_error(&e);
             }
         }
-        self.searched = Some(query.clone());
-        self.last_query = Some(query);
+        self.last_query = Some(query.to_owned());
         let kept = previous
             .filter(|_| same_query)
             .and_then(|id| self.hits.iter().position(|h| h.id == id));
@@ -95,17 +117,13 @@ impl App {
         self.keep_selection_visible();
     }
 
-    pub(super) fn load_preview(&self, id: TalkRef) -> Preview {
-        let talk = self
-            .store
-            .read_talk(&id)
-            .map(|l| l.value)
-            .map_err(|e| e.to_string());
-        let event_name = self.store.read_event(&id.event).ok().map(|e| e.value.name);
-        Preview {
-            id,
-            talk,
-            event_name,
+    /// The note of a talk in the preview, as read from its file.
+    pub fn previewed(&mut self, preview: Preview) {
+        if self.preview_wanted.as_ref() == Some(&preview.id) {
+            self.preview_wanted = None;
+        }
+        if self.focused().as_ref() == Some(&preview.id) {
+            self.preview = Some(preview);
         }
     }
 
@@ -130,46 +148,14 @@ impl App {
         }
     }
 
-    /// Whether files changed on disk and the index should catch up (see [`App::take_index`]).
+    /// Whether files changed on disk and the index should catch up.
     pub fn refresh_wanted(&self) -> bool {
         self.refresh_wanted
     }
 
-    /// Hands the index over for a refresh on another thread (the event loop does this, so a
-    /// large knowledge base never stalls typing); searching waits until
-    /// [`App::index_refreshed`] gives it back.
-    pub fn take_index(&mut self) -> Option<SearchIndex> {
-        let index = self.index.take();
-        if index.is_some() {
-            self.refresh_wanted = false;
-        }
-        index
-    }
-
-    /// How a search found the index damaged, if it did; the caller of [`App::take_index`]
-    /// then rebuilds it ([`SearchIndex::recover`]) instead of refreshing it.
-    pub fn take_damage(&mut self) -> Option<String> {
-        self.damaged.take()
-    }
-
-    /// The index is back from a refresh (or was opened) elsewhere.
-    pub fn index_refreshed(&mut self, index: SearchIndex, report: Result<RefreshReport>) {
-        self.index = Some(index);
-        self.apply_report(report);
-    }
-
-    /// Looks for notes changed on disk (by this TUI, another `tn`, an editor, `git pull`)
-    /// now, on this thread, and if there are any, searches again and re-reads the previewed
-    /// note.
-    pub fn refresh(&mut self) {
-        let Some(index) = &mut self.index else {
-            return;
-        };
-        self.refresh_wanted = false;
-        let report = match self.damaged.take() {
-            Some(problem) => index.recover(&self.store, &problem),
-            None => index.refresh(&self.store),
-        };
+    /// The index caught up with the files (or says why it could not).
+    pub fn refreshed(&mut self, report: Result<RefreshReport>) {
+        self.refreshing = false;
         self.apply_report(report);
     }
 
@@ -190,6 +176,7 @@ impl App {
     pub(super) fn changed_on_disk(&mut self) {
         self.searched = None;
         self.preview = None;
+        self.preview_wanted = None;
         if self.facets.is_some() {
             self.facets_wanted = true;
         }
@@ -222,7 +209,7 @@ impl App {
         }
         self.hits
             .iter()
-            .find(|h| h.id == id.to_string())
+            .find(|h| h.id == id)
             .and_then(|h| h.url.clone())
     }
 

@@ -14,6 +14,7 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::display;
 use crate::note::Talk;
+use crate::present;
 
 use super::app::Preview;
 use super::view::Theme;
@@ -23,35 +24,21 @@ pub fn esc(text: &str) -> String {
     display::line(text).into_owned()
 }
 
-/// `text` with the `ranges` (byte ranges of `text`) in `mark` style, every piece escaped.
-/// Ranges that are out of order, out of bounds or not on character boundaries are ignored.
+/// `text` with the `ranges` (byte ranges of `text`) in `mark` style, every piece escaped
+/// (see [`present::marks`] for the ranges that are skipped).
 pub fn highlighted(
     text: &str,
     ranges: &[Range<usize>],
     base: Style,
     mark: Style,
 ) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
-    let mut at = 0;
-    for r in ranges {
-        if r.start < at
-            || r.end > text.len()
-            || r.start >= r.end
-            || !text.is_char_boundary(r.start)
-            || !text.is_char_boundary(r.end)
-        {
-            continue;
-        }
-        if r.start > at {
-            spans.push(Span::styled(esc(&text[at..r.start]), base));
-        }
-        spans.push(Span::styled(esc(&text[r.clone()]), base.patch(mark)));
-        at = r.end;
-    }
-    if at < text.len() {
-        spans.push(Span::styled(esc(&text[at..]), base));
-    }
-    spans
+    present::marks(text, ranges)
+        .into_iter()
+        .map(|(piece, hit)| {
+            let style = if hit { base.patch(mark) } else { base };
+            Span::styled(esc(piece), style)
+        })
+        .collect()
 }
 
 /// Moves the start of a one-line snippet so that its first highlight is visible within
@@ -182,19 +169,12 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
         .map_or_else(|| preview.id.event.to_string(), esc);
     lines.push(field("event", event));
     lines.push(field("kind", talk.kind.to_string()));
-    if let Some(when) = when(talk) {
+    if let Some(when) = present::when(talk.date, talk.start, talk.end, present::DETAIL) {
         lines.push(field("when", when));
     }
     if !talk.speakers.is_empty() {
-        let speakers: Vec<String> = talk
-            .speakers
-            .iter()
-            .map(|s| match &s.role {
-                Some(role) => esc(&format!("{s}, {role}")),
-                None => esc(&s.to_string()),
-            })
-            .collect();
-        lines.push(field("speakers", speakers.join("; ")));
+        let speakers = present::speakers(&talk.speakers, present::DETAIL, esc);
+        lines.push(field("speakers", speakers));
     }
     if let Some(url) = &talk.url {
         lines.push(field("url", esc(url)));
@@ -208,8 +188,7 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
         lines.push(field("tags", esc(&talk.tags.join(", "))));
     }
     if let Some(rating) = talk.rating {
-        let n = usize::from(rating.get());
-        lines.push(field("rating", "★".repeat(n) + &"☆".repeat(5 - n)));
+        lines.push(field("rating", present::stars(rating)));
     }
     section(&mut lines, theme, "takeaways", talk.takeaways.len());
     for t in &talk.takeaways {
@@ -375,18 +354,6 @@ fn conflicts(lines: &mut Vec<Para>, theme: &Theme, talk: &Talk, id: &str) {
         ));
         lines.push(para(other, 10));
     }
-}
-
-fn when(talk: &Talk) -> Option<String> {
-    let mut when = talk.date.map(|d| d.to_string()).unwrap_or_default();
-    if let Some(start) = talk.start {
-        when.push_str(&format!(" {start}"));
-        if let Some(end) = talk.end {
-            when.push_str(&format!("–{end}"));
-        }
-    }
-    let when = when.trim().to_owned();
-    (!when.is_empty()).then_some(when)
 }
 
 fn section(lines: &mut Vec<Para>, theme: &Theme, name: &str, count: usize) {

@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
+use crossterm::clipboard::CopyToClipboard;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
@@ -21,26 +22,25 @@ use ratatui::backend::CrosstermBackend;
 use crate::error::{Error, Result};
 use crate::store::{NoteKey, Store};
 
-use super::app::App;
-use super::{EventSource, Host, Next};
+use super::{EventSource, Host, Next, Session};
 
 pub(super) fn run(store: Store) -> Result<()> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        return Err(Error::Invalid(
-            "the TUI needs a terminal\n  hint: use `tn search`, `tn list` and `tn jot` in scripts"
-                .into(),
+        return Err(Error::input(
+            "the TUI needs a terminal",
+            "use `tn search`, `tn list` and `tn jot` in scripts",
         ));
     }
     install_panic_hook();
     let _guard = Guard::enter().map_err(|e| Error::io(std::path::Path::new("<terminal>"), e))?;
     let mut terminal =
         Terminal::new(CrosstermBackend::new(io::stdout())).map_err(super::terminal_error)?;
-    let mut app = App::new(store);
+    let mut session = Session::new(store);
     let (tx, rx) = std::sync::mpsc::channel();
     let mut host = DesktopHost { tx, rx };
     super::start(
         &mut terminal,
-        &mut app,
+        &mut session,
         &mut CrosstermEvents,
         &mut host,
         &super::Options::interactive(),
@@ -150,10 +150,7 @@ impl Host for DesktopHost {
     fn copy(&mut self, text: &str) -> std::result::Result<String, String> {
         let mut ways = Vec::new();
         // OSC 52: the terminal puts it on the clipboard, even over ssh.
-        let mut stdout = io::stdout();
-        if write!(stdout, "\x1b]52;c;{}\x07", base64(text.as_bytes())).is_ok()
-            && stdout.flush().is_ok()
-        {
+        if execute!(io::stdout(), CopyToClipboard::to_clipboard_from(text)).is_ok() {
             ways.push("OSC 52".to_owned());
         }
         if let Some((program, args)) = clipboard_tool() {
@@ -190,7 +187,7 @@ impl Host for DesktopHost {
         enter().map_err(|e| e.to_string())?;
         match outcome {
             Ok(()) => Ok(format!("editor closed; {key} reloaded")),
-            Err(e) => Err(e.to_string().replace("\n  hint:", " — hint:")),
+            Err(e) => Err(super::app::error_text(&e, super::app::STATUS_HINT)),
         }
     }
 
@@ -231,26 +228,4 @@ fn clipboard_tool() -> Option<(&'static str, &'static [&'static str])> {
 fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
-}
-
-/// Standard base64 with padding, for OSC 52.
-pub(super) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }

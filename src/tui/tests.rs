@@ -1,9 +1,13 @@
 //! Unit tests of the TUI state: typing (Japanese included), pasting, facets, capturing and
 //! changes on disk, all without a terminal.
+//!
+//! Long because each behaviour of the state machine is a test of its own; they share the
+//! knowledge base and helpers at the top.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tempfile::TempDir;
 
+use super::Session;
 use super::action::{Action, Effect};
 use super::app::{App, Mode, Overlay};
 use super::facets::FacetKind;
@@ -54,14 +58,14 @@ fn kb() -> (TempDir, Store) {
     (dir, store)
 }
 
-fn app(store: Store) -> App {
-    let mut app = App::new(store);
+fn app(store: Store) -> Session {
+    let mut app = Session::new(store);
     app.set_clock(at_1312);
     app.open_index().unwrap();
     app
 }
 
-fn type_text(app: &mut App, text: &str) {
+fn type_text<E: crate::search::SearchEngine + Send + 'static>(app: &mut Session<E>, text: &str) {
     for c in text.chars() {
         app.dispatch(Action::Insert(c));
     }
@@ -571,7 +575,7 @@ fn an_index_deleted_under_the_tui_is_rebuilt_on_the_next_change() {
     app.dispatch(Action::Tick);
     let status = app.status().map(|s| s.text.clone()).unwrap_or_default();
     assert!(status.contains("rebuilt"), "{status}");
-    let live = crate::index::index_path(&Store::open(dir.path()).unwrap());
+    let live = crate::search::index::index_path(&Store::open(dir.path()).unwrap());
     assert!(live.join("meta.json").is_file());
     assert_eq!(titles(&app), ["eBPF deep dive"]);
 }
@@ -592,7 +596,7 @@ fn fitting_measures_emoji_sequences_whole() {
 
 /// Damages every file of the index in place, as a stray `truncate` or a bad copy would.
 fn damage_index(dir: &std::path::Path, how: &str) {
-    let live = crate::index::index_path(&Store::open(dir).unwrap());
+    let live = crate::search::index::index_path(&Store::open(dir).unwrap());
     for entry in std::fs::read_dir(live).unwrap() {
         let path = entry.unwrap().path();
         let len = std::fs::metadata(&path).unwrap().len() as usize;
@@ -641,7 +645,7 @@ fn an_index_that_opens_but_cannot_search_is_rebuilt_not_reused() {
     let mut app = app(store);
     type_text(&mut app, "オブザーバビリティ");
     assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
-    let live = crate::index::index_path(&Store::open(dir.path()).unwrap());
+    let live = crate::search::index::index_path(&Store::open(dir.path()).unwrap());
     for entry in std::fs::read_dir(live).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "pos") {
@@ -699,4 +703,130 @@ fn a_named_pipe_at_the_writer_lock_is_an_error_not_a_frozen_screen() {
     assert!(text.contains(".write.lock"), "{text}");
     assert!(text.contains("named pipe"), "{text}");
     assert_eq!(kept, "パイプの向こう", "the line is kept to save again");
+}
+
+/// A search engine that answers from a fixed list of talks and records what it was asked:
+/// the TUI driven without an index.
+struct FakeEngine {
+    talks: Vec<crate::search::Hit>,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl crate::search::SearchEngine for FakeEngine {
+    fn search(
+        &mut self,
+        request: &crate::search::SearchRequest,
+    ) -> crate::error::Result<crate::search::SearchResults> {
+        self.asked.lock().unwrap().push(request.query.clone());
+        if request.query.contains("broken") {
+            return Err(crate::error::Error::Index {
+                path: "index".into(),
+                message: "garbled".into(),
+            });
+        }
+        let word = request.query.to_lowercase();
+        let hits = self
+            .talks
+            .iter()
+            .filter(|h| h.title.to_lowercase().contains(&word))
+            .take(request.limit)
+            .cloned()
+            .collect();
+        Ok(crate::search::SearchResults {
+            hits,
+            ..Default::default()
+        })
+    }
+
+    fn refresh(&mut self) -> crate::error::Result<crate::search::RefreshReport> {
+        self.asked.lock().unwrap().push("(refresh)".into());
+        Ok(crate::search::RefreshReport {
+            indexed: 1,
+            ..Default::default()
+        })
+    }
+}
+
+fn fake_hit(id: &str, title: &str) -> crate::search::Hit {
+    crate::search::Hit {
+        id: talk_ref(id),
+        event_name: Some("Example Conf".into()),
+        title: title.into(),
+        url: None,
+        kind: crate::note::TalkKind::Session,
+        date: None,
+        speakers: Vec::new(),
+        score: 1.0,
+        snippet: Default::default(),
+        title_highlights: Vec::new(),
+    }
+}
+
+#[test]
+fn a_fake_engine_drives_the_app_without_an_index() {
+    let (_dir, store) = kb();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let engine = FakeEngine {
+        talks: vec![
+            fake_hit("ev/mesh", "サービスメッシュ入門"),
+            fake_hit("ev/ebpf", "eBPF deep dive"),
+        ],
+        asked: asked.clone(),
+    };
+    let mut app = Session::with_engine(store, engine);
+    // The empty query lists everything the engine has; the preview reads the note itself.
+    assert_eq!(titles(&app), ["サービスメッシュ入門", "eBPF deep dive"]);
+    assert_eq!(app.preview().unwrap().id, talk_ref("ev/mesh"));
+    // A burst of keys is one question to the engine, with the text as typed.
+    for c in "ebpf".chars() {
+        app.update(Action::Insert(c));
+    }
+    app.sync();
+    assert_eq!(*asked.lock().unwrap(), ["", "ebpf"]);
+    assert_eq!(titles(&app), ["eBPF deep dive"]);
+    assert_eq!(app.preview().unwrap().id, talk_ref("ev/ebpf"));
+    // A change on disk: the engine refreshes first, then the same query runs again.
+    app.dispatch(Action::Tick);
+    assert_eq!(asked.lock().unwrap()[2..], ["(refresh)", "ebpf"]);
+    assert_eq!(titles(&app), ["eBPF deep dive"]);
+    // An engine that fails: no results, and the message with its hint on the status line.
+    app.dispatch(Action::DeleteToStart);
+    type_text(&mut app, "broken");
+    assert!(app.hits().is_empty());
+    let status = app.status().unwrap();
+    assert!(status.error);
+    assert!(
+        status.text.contains("garbled — hint: run `tn reindex`"),
+        "{}",
+        status.text
+    );
+    // The whole loop runs on it too.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 20)).unwrap();
+    let mut events = super::Scripted::new();
+    events
+        .key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL))
+        .typed("サービス")
+        .pause();
+    let mut host = super::RecordingHost::default();
+    super::run_loop(
+        &mut terminal,
+        &mut app,
+        &mut events,
+        &mut host,
+        &super::Options::scripted(),
+    )
+    .unwrap();
+    assert_eq!(titles(&app), ["サービスメッシュ入門"]);
+    // What a terminal shows: a wide character covers the cell after it.
+    let mut screen = String::new();
+    let mut hidden = 0;
+    for cell in terminal.backend().buffer().content() {
+        if hidden == 0 {
+            screen.push_str(cell.symbol());
+            hidden = crate::display::width(cell.symbol()).saturating_sub(1);
+        } else {
+            hidden -= 1;
+        }
+    }
+    assert!(screen.contains("サービスメッシュ入門"), "{screen}");
 }

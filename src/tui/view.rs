@@ -172,7 +172,7 @@ fn draw_query(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         spans.push(Span::raw(" "));
     }
     let count = match app.hits.len() {
-        0 if app.index.is_none() => "opening…".to_owned(),
+        0 if !app.ready => "opening…".to_owned(),
         n if app.has_more() => format!("{n}+ talks"),
         1 => "1 talk".to_owned(),
         n => format!("{n} talks"),
@@ -212,7 +212,7 @@ fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) -> usize {
     frame.render_widget(block, area);
     let fits = (inner.height / ITEM_ROWS).max(1) as usize;
     if app.hits.is_empty() {
-        let message = if app.index.is_none() {
+        let message = if !app.ready {
             "opening the search index…"
         } else if app.composed_query().trim().is_empty() {
             "no talks yet: press n to create one (Tab first if you are typing)"
@@ -249,12 +249,12 @@ fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) -> usize {
             ),
             width,
         );
-        let mut meta = vec![hit.event_name.as_deref().unwrap_or(&hit.event).to_owned()];
-        meta.push(hit.kind.clone());
-        meta.extend(hit.date.clone());
-        if !hit.speakers.is_empty() {
-            meta.push(hit.speakers.join(", "));
-        }
+        let mut meta = vec![
+            hit.event_name
+                .clone()
+                .unwrap_or_else(|| hit.id.event.to_string()),
+        ];
+        meta.extend(crate::present::hit_facts(hit));
         let meta = fit(
             vec![Span::styled(esc(&meta.join(" · ")), theme.dim())],
             width,

@@ -156,6 +156,15 @@ fn list_events() {
     assert_eq!(events[0]["talk_count"], 2);
     assert_eq!(events[1]["kind"], "meetup");
     assert!(events[0].get("schema").is_none(), "{json}");
+    // Talk filters say they do not apply to events, rather than being ignored.
+    for filter in [["--tag", "ebpf"], ["--kind", "keynote"], ["--event", "ev"]] {
+        let out = kb.fails_with(&["list", "--events", filter[0], filter[1]], 2);
+        assert!(
+            stderr(&out).contains("cannot be used with"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]
@@ -169,12 +178,18 @@ fn list_json_is_an_array_of_talks() {
     assert_eq!(talks[0]["event"], "ev");
     assert_eq!(talks[0]["kind"], "keynote");
     assert_eq!(talks[0]["title"], "Cilium Deep Dive");
-    assert_eq!(talks[0]["takeaways"], 2);
+    // The whole talk, the same shape as `tn show EVENT/TALK --json`.
+    assert_eq!(talks[0]["takeaways"].as_array().map(Vec::len), Some(2));
     assert_eq!(talks[0]["tags"], serde_json::json!(["ebpf"]));
+    assert_eq!(talks[0]["start"], "09:00");
+    assert!(talks[0].get("schema").is_none(), "{json}");
+    let shown: Value =
+        serde_json::from_str(&stdout(&kb.ok(&["show", "ev/cilium", "--json"]))).unwrap();
+    assert_eq!(talks[0], shown);
     assert_eq!(talks[1]["title"], "サービスメッシュ入門");
     assert_eq!(
         talks[1]["speakers"],
-        serde_json::json!(["山田 花子 (Example)"])
+        serde_json::json!([{"name": "山田 花子", "affiliation": "Example"}])
     );
     assert_eq!(talks[2]["id"], "meetup/async");
     assert_eq!(talks[2]["event"], "meetup");
@@ -222,7 +237,8 @@ fn show_talk_as_json() {
     let kb = populated();
     let json: Value =
         serde_json::from_str(&stdout(&kb.ok(&["show", "ev/cilium", "--json"]))).unwrap();
-    assert_eq!(json["id"], "cilium");
+    // `id` is what `tn show` takes; `event` the event's id.
+    assert_eq!(json["id"], "ev/cilium");
     assert_eq!(json["event"], "ev");
     assert_eq!(json["title"], "Cilium Deep Dive");
     assert_eq!(json["kind"], "keynote");
@@ -261,6 +277,14 @@ fn show_event() {
     let json: Value = serde_json::from_str(&stdout(&kb.ok(&["show", "ev", "--json"]))).unwrap();
     assert_eq!(json["id"], "ev");
     assert_eq!(json["talks"].as_array().unwrap().len(), 2);
+    // The same event and talk objects as `tn list --events --json` and `tn list --json`.
+    assert_eq!(json["talk_count"], 2);
+    assert_eq!(json["talks"][0]["id"], "ev/cilium");
+    let events: Value =
+        serde_json::from_str(&stdout(&kb.ok(&["list", "--events", "--json"]))).unwrap();
+    let mut listed = events[0].clone();
+    listed["talks"] = json["talks"].clone();
+    assert_eq!(listed, json);
 }
 
 #[test]

@@ -57,6 +57,47 @@ fn talknotes_dir_env_selects_the_knowledge_base() {
 }
 
 #[test]
+fn an_empty_talknotes_dir_counts_as_unset() {
+    // Regression guard for clap's `env`: an empty value must not be taken for a directory
+    // (nor refused as an empty --dir); the knowledge base is found from the working directory.
+    let kb = Kb::with_event();
+    let out = kb
+        .tn_no_dir()
+        .env("TALKNOTES_DIR", "")
+        .args(["list", "--events"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Example Conf"), "{}", stdout(&out));
+}
+
+#[test]
+fn init_honours_talknotes_dir() {
+    // Regression (issue 18, item 12): `tn init` created the knowledge base in the working
+    // directory although TALKNOTES_DIR named another, where every later command looked.
+    let kb = Kb::bare();
+    let from_env = kb.base.join("from-env");
+    let out = kb
+        .tn_no_dir()
+        .env("TALKNOTES_DIR", &from_env)
+        .arg("init")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(from_env.join("notes").is_dir());
+    assert!(!kb.root.join("notes").exists());
+    // A directory given to `init` itself still wins.
+    let given = kb.base.join("given");
+    kb.tn_no_dir()
+        .env("TALKNOTES_DIR", &from_env)
+        .arg("init")
+        .arg(&given)
+        .assert()
+        .success();
+    assert!(given.join("notes").is_dir());
+}
+
+#[test]
 fn event_new_writes_all_fields() {
     let kb = Kb::new();
     let out = kb.ok(&[

@@ -23,10 +23,10 @@ use serde_json::{Map, Value, json};
 
 use talknotes::export::markdown::markdown;
 use talknotes::import::{self, recap, schedule};
-use talknotes::index::SearchIndex;
 use talknotes::interchange;
 use talknotes::note::{Event, Talk};
-use talknotes::query::{self, SearchRequest};
+use talknotes::search::index::SearchIndex;
+use talknotes::search::query::{self, SearchRequest};
 use talknotes::store::{Store, codec};
 
 use crate::props::{bundles_value, recap_options, talk_value};
@@ -920,7 +920,13 @@ fn import_schedule(store: &Store, text: &str) -> bool {
                 }
                 // Planning derives the note ids; against an empty knowledge base.
                 let event = sched.event.id.clone().or_else(|| "ev".parse().ok());
-                if let Err(error) = import::plan_schedule(store, &sched, event) {
+                let options = import::Options {
+                    event,
+                    update: false,
+                };
+                let source = import::Source::Schedule(sched.format);
+                let incoming = import::Incoming::Schedule(sched.clone());
+                if let Err(error) = import::plan(store, source, incoming, &options) {
                     panic!("planning a parsed schedule failed: {error}");
                 }
             }
@@ -1296,7 +1302,7 @@ fn argument_and_title_parsers_accept_anything() {
         let speaker = Speaker::parse_cli(&text);
         assert!(text.contains(speaker.name.as_str()));
         // `tn new TITLE` and schedule imports derive ids from titles.
-        let readings = talknotes::analysis::readings(&text);
+        let readings = talknotes::search::analysis::readings(&text);
         let derived = talknotes::slug::derive(&text, &readings);
         let id = schedule::talk_id(&text, "abc123");
         assert!(id.as_str().ends_with("-abc123"), "{id}");

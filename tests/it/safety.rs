@@ -771,15 +771,15 @@ fn the_tui_never_draws_raw_control_characters() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use talknotes::store::Store;
-    use talknotes::tui::{self, action::Action, app::App, view::Theme};
+    use talknotes::tui::{self, Session, action::Action, view::Theme};
 
     let kb = hostile_kb();
-    let mut app = App::new(Store::open(&kb.root).unwrap());
+    let mut app = Session::new(Store::open(&kb.root).unwrap());
     app.set_clock(|| "10:05".parse().unwrap());
     app.open_index().unwrap();
     app.load_facets().unwrap();
     let mut screens = 0;
-    let mut check = |app: &mut App, what: &str| {
+    let mut check = |app: &mut Session, what: &str| {
         for (width, height) in [(140, 50), (60, 20)] {
             for theme in [Theme::plain(), Theme { color: true }] {
                 let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();

@@ -612,6 +612,16 @@ fn json_output_is_an_array_in_rank_order_with_the_documented_fields() {
     assert_eq!(hit["title"], "eBPFで始めるオブザーバビリティ");
     let snippet = hit["snippet"].as_str().unwrap();
     assert!(snippet.contains("カーネル"), "{snippet}");
+    // Speakers are the same objects as in a talk; kind and date as in a talk.
+    assert_eq!(
+        hit["speakers"],
+        json!([{"name": "佐藤 花子", "affiliation": "Example"}])
+    );
+    assert_eq!(hit["kind"], "session");
+    assert_eq!(hit["date"], "2024-06-15");
+    let [start, end] = [0, 1].map(|i| hit["highlights"][0][i].as_u64().unwrap() as usize);
+    let marked: String = snippet.chars().skip(start).take(end - start).collect();
+    assert_eq!(marked, "カーネル");
 
     let found = hits(&kb, &["メッシュ"]);
     assert_eq!(found[0]["url"], "https://example.com/mesh");
@@ -1606,11 +1616,11 @@ fn tools_lists_counts_urls_and_groups_spellings() {
     assert_eq!(
         tools,
         json!([
-            {"name": "ArgoCD", "details": ["https://argo-cd.readthedocs.io/"],
+            {"name": "ArgoCD", "url": "https://argo-cd.readthedocs.io/",
              "talks": ["cnds-2024/argo", "summit-2022/deploy", "weekly-2023/argocd-tips"]},
-            {"name": "Cilium", "details": ["https://cilium.io/"],
+            {"name": "Cilium", "url": "https://cilium.io/",
              "talks": ["cnds-2024/ebpf", "weekly-2023/cilium-release"]},
-            {"name": "Istio", "details": ["https://istio.io/"], "talks": ["cnds-2024/mesh"]}
+            {"name": "Istio", "url": "https://istio.io/", "talks": ["cnds-2024/mesh"]}
         ])
     );
     let out = kb.ok(&["tools"]);
@@ -1647,7 +1657,7 @@ fn tools_name_lists_the_talks() {
     let out = kb.ok(&["tools", "--json", "cilium"]);
     assert_eq!(
         serde_json::from_str::<Value>(&stdout(&out)).unwrap(),
-        json!([{"name": "Cilium", "details": ["https://cilium.io/"],
+        json!([{"name": "Cilium", "url": "https://cilium.io/",
                 "talks": ["cnds-2024/ebpf", "weekly-2023/cilium-release"]}])
     );
     let out = kb.ok(&["tools", "nosuchtool"]);
@@ -1677,7 +1687,7 @@ fn speakers_name_lists_their_talks() {
     let out = kb.ok(&["speakers", "--json", "smith"]);
     assert_eq!(
         serde_json::from_str::<Value>(&stdout(&out)).unwrap(),
-        json!([{"name": "John Smith", "details": ["Acme"], "talks": ["summit-2022/deploy"]}])
+        json!([{"name": "John Smith", "affiliation": "Acme", "talks": ["summit-2022/deploy"]}])
     );
     let out = kb.ok(&["speakers", "--json"]);
     let all: Value = serde_json::from_str(&stdout(&out)).unwrap();

@@ -16,9 +16,8 @@ use talknotes::display;
 use talknotes::note::{ClockTime, Date, Event, Speaker, TalkKind, TalkRef};
 use talknotes::store::{NoteKey, Store};
 use talknotes::tui::action::Action;
-use talknotes::tui::app::App;
 use talknotes::tui::view::Theme;
-use talknotes::tui::{self, Next, Options, RecordingHost, Scripted};
+use talknotes::tui::{self, Next, Options, RecordingHost, Scripted, Session};
 
 use crate::common::{Kb, Tmux, copy_dir};
 
@@ -112,8 +111,8 @@ fn kb() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
-fn app(store: Store) -> App {
-    let mut app = App::new(store);
+fn app(store: Store) -> Session {
+    let mut app = Session::new(store);
     app.set_clock(fixed_clock);
     app.open_index().unwrap();
     app
@@ -123,7 +122,7 @@ fn terminal(width: u16, height: u16) -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(width, height)).unwrap()
 }
 
-fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+fn render(app: &mut Session, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = terminal(width, height);
     tui::draw(&mut terminal, app, &Theme::plain()).unwrap();
     terminal
@@ -151,7 +150,7 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
     out
 }
 
-fn type_text(app: &mut App, text: &str) {
+fn type_text(app: &mut Session, text: &str) {
     for c in text.chars() {
         app.update(Action::Insert(c));
     }
@@ -299,7 +298,7 @@ fn the_event_loop_drives_search_and_capture() {
     store
         .set_current(&NoteKey::Event("cnds-2024".parse().unwrap()))
         .unwrap();
-    let mut app = App::new(store);
+    let mut app = Session::new(store);
     app.set_clock(fixed_clock);
     let mut terminal = terminal(120, 30);
     let mut host = RecordingHost::default();
@@ -419,7 +418,7 @@ impl tui::EventSource for Timed {
 #[test]
 fn background_index_and_changes_from_outside() {
     let (dir, store) = kb();
-    let mut app = App::new(store);
+    let mut app = Session::new(store);
     let mut terminal = terminal(100, 24);
     let mut host = RecordingHost::default();
     let options = Options {

@@ -5,6 +5,10 @@
 //! keystroke. Terms are ANDed; each term matches when its dictionary words (as a phrase) or its
 //! bigrams (as a contiguous run) occur in any section, so a word inside a katakana compound
 //! is found, and a scattered set of bigrams is not.
+//!
+//! Parsing and query building stay in one file (over 600 lines with tests) because each filter's
+//! syntax and the tantivy query it becomes are read together; the scorer of one word in one
+//! section is [`section`], the exclusion wrapper [`exclusion`].
 
 mod exclusion;
 mod section;
@@ -19,12 +23,12 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
-use crate::analysis::{self, Morphology, Side};
 use crate::error::{Error, Result};
-use crate::index::{SearchIndex, date_number, normalize_tag, stored_text};
-use crate::note::Date;
-use crate::schema::{Fields, Section};
-use crate::snippet::{self, Snippet};
+use crate::note::{Date, Speaker, TalkKind, TalkRef};
+use crate::search::analysis::{self, Morphology, Side};
+use crate::search::index::{SearchIndex, date_number, stored_text};
+use crate::search::schema::{self, DocType, Fields, Section};
+use crate::search::snippet::{self, Snippet};
 use section::SectionQuery;
 
 /// Longest query text considered; the rest is ignored (a pasted page is not a query).
@@ -45,21 +49,26 @@ pub struct SearchRequest {
     pub prefix: bool,
 }
 
-/// One ranked result.
-#[derive(Debug, Clone, PartialEq)]
+/// One ranked result, read back from the index's stored fields (the note file is not read).
+/// It serializes as the middle of the JSON hit (`cli::output::HitRow`), which adds its id,
+/// event and snippet around it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Hit {
-    /// `EVENT/TALK`.
-    pub id: String,
-    pub event: String,
+    #[serde(skip)]
+    pub id: TalkRef,
     pub event_name: Option<String>,
     pub title: String,
     pub url: Option<String>,
-    pub kind: String,
-    pub date: Option<String>,
-    pub speakers: Vec<String>,
+    pub kind: TalkKind,
+    /// The talk's date, else its event's first day.
+    pub date: Option<Date>,
+    pub speakers: Vec<Speaker>,
+    /// Relevance (BM25 with section boosts); 0 when no words were searched.
     pub score: f32,
+    #[serde(skip)]
     pub snippet: Snippet,
     /// Highlights within the title (byte ranges).
+    #[serde(skip)]
     pub title_highlights: Vec<std::ops::Range<usize>>,
 }
 
@@ -68,6 +77,9 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Parts of the query that were ignored, and why.
     pub warnings: Vec<String>,
+    /// Set when the index was found damaged and rebuilt to answer (see
+    /// [`crate::search::Engine`]): the one-line notice for the user.
+    pub notice: Option<String>,
 }
 
 /// A parsed query.
@@ -210,7 +222,7 @@ fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
     if let Some((name, value)) = word.split_once([':', '：'])
         && !name.is_empty()
     {
-        let name = analysis::normalize(name).to_lowercase();
+        let name = analysis::name_key(name);
         let value = value.trim();
         let filter = match name.as_str() {
             "event" => Some(Filter::Event(value.to_lowercase())),
@@ -275,13 +287,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let parsed = parse(&request.query, request.prefix);
     let fields = index.fields();
     let morphology = Morphology::shared()?;
-    let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        Box::new(TermQuery::new(
-            Term::from_field_text(doc_type_field(fields), "talk"),
-            IndexRecordOption::Basic,
-        )),
-    )];
+    let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, is_talk(fields))];
     let mut has_text = false;
     let mut needles: Vec<String> = Vec::new();
     for clause in &parsed.clauses {
@@ -325,6 +331,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     Ok(SearchResults {
         hits,
         warnings: parsed.warnings,
+        notice: None,
     })
 }
 
@@ -346,7 +353,7 @@ fn collect_hits(
         read(|| {
             searcher.search(
                 query,
-                &TopDocs::with_limit(limit).order_by_fast_field::<u64>("date", Order::Desc),
+                &TopDocs::with_limit(limit).order_by_fast_field::<u64>(schema::DATE, Order::Desc),
             )
         })?
         .into_iter()
@@ -356,7 +363,7 @@ fn collect_hits(
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
         let doc: TantivyDocument = read(|| searcher.doc(address))?;
-        hits.push(hit(fields, &doc, score, needles));
+        hits.extend(hit(fields, &doc, score, needles));
     }
     Ok(hits)
 }
@@ -390,13 +397,18 @@ fn read<T>(f: impl FnOnce() -> tantivy::Result<T>) -> Result<T> {
     })
 }
 
-fn doc_type_field(fields: &Fields) -> Field {
-    fields.doc_type
+/// Only talk documents.
+fn is_talk(fields: &Fields) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(fields.doc_type, DocType::Talk.as_str()),
+        IndexRecordOption::Basic,
+    ))
 }
 
-fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Hit {
+/// A talk document as a hit; `None` for a document that is not one (it has no valid key).
+fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Option<Hit> {
     let text = |field| stored_text(doc, field);
-    let key = text(fields.key).unwrap_or_default();
+    let id: TalkRef = text(fields.key)?.parse().ok()?;
     let title = text(fields.title).unwrap_or_default();
     let bodies: Vec<String> = [Section::Takeaways, Section::Abstract, Section::Memo]
         .iter()
@@ -406,27 +418,38 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -
     let snippet = snippet::best(&body_refs, needles, 160);
     let title_highlights = snippet::highlights(&title, needles);
     let speakers = doc
-        .get_all(fields.speaker_names)
-        .filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
+        .get_all(fields.speakers)
+        .filter_map(|v| {
+            tantivy::schema::Value::as_str(&v).and_then(|s| serde_json::from_str(s).ok())
+        })
         .collect();
     let date = doc
         .get_first(fields.date)
         .and_then(|v| tantivy::schema::Value::as_u64(&v))
-        .filter(|d| *d > 0)
-        .map(|d| format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100));
-    Hit {
-        event: text(fields.event).unwrap_or_default(),
+        .and_then(date_of_number);
+    Some(Hit {
         event_name: text(fields.event_name),
-        id: key,
+        id,
         title,
         url: text(fields.url),
-        kind: text(fields.kind).unwrap_or_default(),
+        kind: text(fields.kind)
+            .and_then(|k| k.parse().ok())
+            .unwrap_or_default(),
         date,
         speakers,
         score,
         snippet,
         title_highlights,
-    }
+    })
+}
+
+/// The inverse of [`date_number`]; 0 (no date) and impossible dates give `None`.
+fn date_of_number(n: u64) -> Option<Date> {
+    let part = |n: u64| i8::try_from(n).ok();
+    let year = i16::try_from(n / 10_000).ok()?;
+    jiff::civil::Date::new(year, part(n / 100 % 100)?, part(n % 100)?)
+        .ok()
+        .map(Date)
 }
 
 fn boxed(query: impl Query) -> Box<dyn Query> {
@@ -529,7 +552,7 @@ fn filter_query(
         )])),
         Filter::Kind(kind) => exact(fields.kind, kind),
         Filter::Lang(lang) => exact(fields.lang, lang),
-        Filter::Tag(tag) => exact(fields.tag, &normalize_tag(tag)),
+        Filter::Tag(tag) => exact(fields.tag, &analysis::name_key(tag)),
         Filter::Speaker(name) => text_query(fields, morphology, name, false, &[Section::Speakers])?,
         Filter::Tool(name) => text_query(fields, morphology, name, false, &[Section::Tools])?,
         Filter::Year(year) => boxed(TermQuery::new(
@@ -546,19 +569,13 @@ fn filter_query(
     })
 }
 
-/// Talks similar to `key` (`EVENT/TALK`): the talk's most distinctive dictionary words,
-/// searched across the index, the talk itself left out. `None` when the index holds no valid
-/// talk under that key (an unknown id, or a note that does not parse).
-pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Vec<Hit>>> {
+/// Talks similar to `id`: the talk's most distinctive dictionary words, searched across the
+/// index, the talk itself left out. `None` when the index holds no valid talk under that id
+/// (an unknown id, or a note that does not parse).
+pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option<Vec<Hit>>> {
     let fields = index.fields();
     let searcher = index.searcher();
-    let key_term = Term::from_field_text(fields.key, key);
-    let is_talk = || -> Box<dyn Query> {
-        boxed(TermQuery::new(
-            Term::from_field_text(fields.doc_type, "talk"),
-            IndexRecordOption::Basic,
-        ))
-    };
+    let key_term = Term::from_field_text(fields.key, &id.to_string());
     let found = read(|| {
         searcher.search(
             &BooleanQuery::new(vec![
@@ -566,7 +583,7 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
                     Occur::Must,
                     boxed(TermQuery::new(key_term.clone(), IndexRecordOption::Basic)),
                 ),
-                (Occur::Must, is_talk()),
+                (Occur::Must, is_talk(fields)),
             ]),
             &TopDocs::with_limit(1).order_by_score(),
         )
@@ -608,7 +625,7 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
         .with_document_fields(doc_fields);
     let query = BooleanQuery::new(vec![
         (Occur::Must, boxed(like)),
-        (Occur::Must, is_talk()),
+        (Occur::Must, is_talk(fields)),
         (
             Occur::MustNot,
             boxed(TermQuery::new(key_term, IndexRecordOption::Basic)),
@@ -620,7 +637,7 @@ pub fn related(index: &SearchIndex, key: &str, limit: usize) -> Result<Option<Ve
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
         let doc: TantivyDocument = read(|| searcher.doc(address))?;
-        hits.push(hit(fields, &doc, score, &needles));
+        hits.extend(hit(fields, &doc, score, &needles));
     }
     Ok(Some(hits))
 }
@@ -725,6 +742,14 @@ mod tests {
     fn japanese_quotes_make_phrases() {
         let q = parse("「サービス メッシュ」 導入", false);
         assert_eq!(q.clauses[0].any_of, [text("サービス メッシュ")]);
+    }
+
+    #[test]
+    fn date_numbers_read_back() {
+        let date: Date = "2024-06-15".parse().unwrap();
+        assert_eq!(date_of_number(date_number(date)), Some(date));
+        assert_eq!(date_of_number(0), None);
+        assert_eq!(date_of_number(20240230), None);
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The tantivy schema: the only place that names index fields.
+//! The tantivy schema: the only place that names index fields and document types.
 //!
 //! Every searchable part of a note is a *section* indexed twice, once per analysis view (see
-//! [`crate::analysis`]): `<section>_ja` (dictionary words) and `<section>_gram` (bigrams).
+//! [`super::analysis`]): `<section>_ja` (dictionary words) and `<section>_gram` (bigrams).
 //! Sections carry the boosts that make a title match outrank a memo match. The remaining
-//! fields identify documents, detect changed files, and serve filters and sorting.
+//! fields identify documents, detect changed files, and serve filters and sorting. Other
+//! modules reach fields through [`Fields`]; where tantivy wants a name (fast-field readers),
+//! they use the constants here.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -13,10 +15,37 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use crate::analysis::{self, Morphology, Side, Tokens};
+use crate::search::analysis::{self, Morphology, Side, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: speakers stored as JSON objects (name, affiliation, role), not display strings.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Names of the fields that are read by name (fast fields).
+pub const KEY: &str = "key";
+pub const MTIME: &str = "mtime";
+pub const SIZE: &str = "size";
+pub const DATE: &str = "date";
+
+/// What a document stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocType {
+    Talk,
+    /// Events are indexed only to notice when they change.
+    Event,
+    /// A note that does not parse, recorded so it is not re-read on every search.
+    Invalid,
+}
+
+impl DocType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Talk => "talk",
+            DocType::Event => "event",
+            DocType::Invalid => "invalid",
+        }
+    }
+}
 
 pub const JA_TOKENIZER: &str = "tn_ja";
 pub const GRAM_TOKENIZER: &str = "tn_gram";
@@ -85,7 +114,7 @@ pub struct SectionFields {
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub schema: Schema,
-    /// `talk` or `event` (events are indexed only to notice when they change) or `invalid`.
+    /// A [`DocType`].
     pub doc_type: Field,
     /// `EVENT/TALK` for talks, `EVENT` for events: the unique key of a document.
     pub key: Field,
@@ -104,8 +133,8 @@ pub struct Fields {
     pub title: Field,
     pub url: Field,
     pub event_name: Field,
-    /// "Name (Affiliation)" per speaker, for display.
-    pub speaker_names: Field,
+    /// One JSON object per speaker (`note::Speaker`), for display.
+    pub speakers: Field,
     pub sections: Vec<SectionFields>,
 }
 
@@ -125,19 +154,19 @@ impl Fields {
             }
         };
         let doc_type = b.add_text_field("doc_type", STRING);
-        let key = b.add_text_field("key", STRING | STORED | FAST);
-        let mtime = b.add_u64_field("mtime", FAST | STORED);
-        let size = b.add_u64_field("size", FAST | STORED);
+        let key = b.add_text_field(KEY, STRING | STORED | FAST);
+        let mtime = b.add_u64_field(MTIME, FAST | STORED);
+        let size = b.add_u64_field(SIZE, FAST | STORED);
         let event = b.add_text_field("event", STRING | STORED | FAST);
         let kind = b.add_text_field("kind", STRING | STORED);
-        let date = b.add_u64_field("date", INDEXED | FAST | STORED);
+        let date = b.add_u64_field(DATE, INDEXED | FAST | STORED);
         let year = b.add_u64_field("year", INDEXED | FAST);
         let lang = b.add_text_field("lang", STRING);
         let tag = b.add_text_field("tag", STRING);
         let title = b.add_text_field("title", STORED);
         let url = b.add_text_field("url", STORED);
         let event_name = b.add_text_field("event_name", STORED);
-        let speaker_names = b.add_text_field("speaker_names", STORED);
+        let speakers = b.add_text_field("speakers", STORED);
         let sections = Section::ALL
             .iter()
             .map(|&section| SectionFields {
@@ -165,7 +194,7 @@ impl Fields {
             title,
             url,
             event_name,
-            speaker_names,
+            speakers,
             sections,
         }
     }

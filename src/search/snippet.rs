@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::normalize_mapped;
+use crate::search::analysis::normalize_mapped;
 
 /// A piece of a note with the query's matches marked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

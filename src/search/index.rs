@@ -33,6 +33,10 @@
 //! A writer that is not `fsync`ed cannot make this worse: the page cache is shared, so every
 //! process sees every write at once; only a power cut loses them, and then the build fails to
 //! open and is rebuilt like any damage.
+//!
+//! Over 1,000 lines: opening, refreshing, rebuilding aside and repairing the index are one
+//! state machine over the same directory and locks, and are kept together so their races can
+//! be read in one place.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::{self, File};
@@ -50,12 +54,12 @@ use tantivy::{
     Executor, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
 };
 
-use crate::analysis::ANALYZER_VERSION;
-use crate::cache_dir::CacheDirectory;
+use super::analysis::{ANALYZER_VERSION, name_key};
+use super::cache_dir::CacheDirectory;
+use super::schema::{self, DocType, Fields, SCHEMA_VERSION, Section, register_tokenizers};
 use crate::error::{Error, IoContext, Result};
 use crate::note::{Event, Slug, Talk, TalkRef};
 use crate::regular_file;
-use crate::schema::{Fields, SCHEMA_VERSION, Section, register_tokenizers};
 use crate::store::atomic::TEMP_PREFIX;
 use crate::store::{NoteFile, NoteKey, Store};
 
@@ -501,7 +505,7 @@ fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
     let mut recorded = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let Some(keys) = fast.str("key").map_err(&fail)? else {
+        let Some(keys) = fast.str(schema::KEY).map_err(&fail)? else {
             continue;
         };
         let mut names = Vec::with_capacity(keys.num_terms());
@@ -509,8 +513,8 @@ fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
         while stream.advance() {
             names.push(String::from_utf8_lossy(stream.key()).into_owned());
         }
-        let mtimes = fast.u64("mtime").map_err(&fail)?;
-        let sizes = fast.u64("size").map_err(&fail)?;
+        let mtimes = fast.u64(schema::MTIME).map_err(&fail)?;
+        let sizes = fast.u64(schema::SIZE).map_err(&fail)?;
         for doc in segment.doc_ids_alive() {
             let Some(name) = keys
                 .term_ords(doc)
@@ -1038,7 +1042,11 @@ fn index_files<D: Document>(
                 let event = store.read_event(id).ok().map(|e| e.value);
                 let doc = marker_doc(
                     fields,
-                    if event.is_some() { "event" } else { "invalid" },
+                    if event.is_some() {
+                        DocType::Event
+                    } else {
+                        DocType::Invalid
+                    },
                     &key,
                     file,
                 );
@@ -1054,7 +1062,7 @@ fn index_files<D: Document>(
                     talk_doc(fields, id, &talk.value, event.as_ref(), file)
                 }
                 // Recorded anyway, so an invalid note is not re-read on every search.
-                Err(_) => marker_doc(fields, "invalid", &key, file),
+                Err(_) => marker_doc(fields, DocType::Invalid, &key, file),
             },
         };
         writer
@@ -1064,10 +1072,10 @@ fn index_files<D: Document>(
     Ok(count)
 }
 
-fn marker_doc(fields: &Fields, doc_type: &str, key: &str, file: &NoteFile) -> TantivyDocument {
+fn marker_doc(fields: &Fields, doc_type: DocType, key: &str, file: &NoteFile) -> TantivyDocument {
     let s = stamp(file);
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.doc_type, doc_type);
+    doc.add_text(fields.doc_type, doc_type.as_str());
     doc.add_text(fields.key, key);
     doc.add_u64(fields.mtime, s.mtime);
     doc.add_u64(fields.size, s.size);
@@ -1087,7 +1095,7 @@ fn talk_doc(
     event: Option<&Event>,
     file: &NoteFile,
 ) -> TantivyDocument {
-    let mut doc = marker_doc(fields, "talk", &id.to_string(), file);
+    let mut doc = marker_doc(fields, DocType::Talk, &id.to_string(), file);
     doc.add_text(fields.event, id.event.as_str());
     doc.add_text(fields.kind, talk.kind.as_str());
     let date = talk.date.or_else(|| event.and_then(|e| e.starts_on));
@@ -1101,7 +1109,7 @@ fn talk_doc(
         doc.add_text(fields.lang, lang.trim().to_lowercase());
     }
     for tag in &talk.tags {
-        doc.add_text(fields.tag, normalize_tag(tag));
+        doc.add_text(fields.tag, name_key(tag));
     }
     doc.add_text(fields.title, &talk.title);
     if let Some(url) = &talk.url {
@@ -1111,7 +1119,10 @@ fn talk_doc(
         doc.add_text(fields.event_name, &event.name);
     }
     for speaker in &talk.speakers {
-        doc.add_text(fields.speaker_names, speaker.to_string());
+        // A speaker always serializes; nothing to store if it somehow did not.
+        if let Ok(json) = serde_json::to_string(speaker) {
+            doc.add_text(fields.speakers, json);
+        }
     }
     let speakers: Vec<String> = talk
         .speakers
@@ -1157,11 +1168,6 @@ fn talk_doc(
         doc.add_text(f.gram, &text);
     }
     doc
-}
-
-/// Tags match case- and width-insensitively.
-pub fn normalize_tag(tag: &str) -> String {
-    crate::analysis::normalize(tag.trim()).to_lowercase()
 }
 
 /// Reads a stored text field of a document.
@@ -1436,16 +1442,16 @@ mod tests {
     }
 
     fn found(index: &SearchIndex, query: &str) -> Vec<String> {
-        let request = crate::query::SearchRequest {
+        let request = crate::search::query::SearchRequest {
             query: query.into(),
             limit: 100,
             prefix: false,
         };
-        crate::query::search(index, &request)
+        crate::search::query::search(index, &request)
             .unwrap()
             .hits
             .into_iter()
-            .map(|h| h.id)
+            .map(|h| h.id.to_string())
             .collect()
     }
 
@@ -1463,14 +1469,14 @@ mod tests {
         let (_dir, store) = store_with_talks();
         let (index, _) = SearchIndex::open(&store).unwrap();
         for limit in [1_000_000_000_000_000, usize::MAX] {
-            let request = crate::query::SearchRequest {
+            let request = crate::search::query::SearchRequest {
                 query: "可観測性".into(),
                 limit,
                 prefix: false,
             };
-            let hits = crate::query::search(&index, &request).unwrap().hits;
+            let hits = crate::search::query::search(&index, &request).unwrap().hits;
             assert_eq!(hits.len(), TALKS, "{limit}");
-            let related = crate::query::related(&index, "ev/t1", limit)
+            let related = crate::search::query::related(&index, &"ev/t1".parse().unwrap(), limit)
                 .unwrap()
                 .unwrap();
             assert_eq!(related.len(), TALKS - 1, "{limit}");

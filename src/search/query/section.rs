@@ -12,6 +12,9 @@
 //! word (可、観測性) and the run's bigrams all occur elsewhere in the section, and it is
 //! counted too low where the word also sits inside a longer compound that the dictionary
 //! cuts differently.
+//!
+//! The file is long for its tests (half of it): they check, on generated corpora, that this
+//! scorer matches exactly the documents of the two phrase queries it stands for.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
@@ -361,9 +364,9 @@ mod tests {
     use tantivy::{DocAddress, Index, IndexReader, TantivyDocument};
 
     use super::*;
-    use crate::analysis::{self, Morphology, Side};
-    use crate::query::positioned;
-    use crate::schema::{Fields, Section};
+    use crate::search::analysis::{self, Morphology, Side};
+    use crate::search::query::positioned;
+    use crate::search::schema::{Fields, Section};
 
     /// Pieces of text chosen so that phrases occur often, split by spaces and sentence ends,
     /// inside katakana compounds and next to English words.
@@ -406,7 +409,7 @@ mod tests {
     fn corpus(bodies: impl IntoIterator<Item = String>, per_segment: usize) -> Corpus {
         let fields = Fields::new();
         let index = Index::create_in_ram(fields.schema.clone());
-        crate::schema::register_tokenizers(&index).expect("dictionary loads");
+        crate::search::schema::register_tokenizers(&index).expect("dictionary loads");
         let mut writer: tantivy::IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");

@@ -18,6 +18,9 @@
 //!
 //! Both views see [`normalize`]d text: NFKC (full-width letters become ASCII), katakana
 //! prolonged sound marks dropped (サーバー = サーバ), iteration marks expanded (様々 = 様様).
+//!
+//! One file (about 900 lines with tests) because the two views must cut, normalise and
+//! position text identically; splitting them apart would invite them to drift.
 
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
@@ -92,6 +95,12 @@ pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     normalize_into(text, false, &mut out, None);
     out
+}
+
+/// The key names are compared by: tags, tools, speakers, titles and rooms match whatever
+/// their width, case or surrounding space ("ArgoCD", "argocd", "ＡｒｇｏＣＤ" are one tool).
+pub fn name_key(name: &str) -> String {
+    normalize(name.trim()).to_lowercase()
 }
 
 /// [`normalize`], lower-cased, with a map back to the original text (for highlighting).

@@ -15,16 +15,21 @@
 //! are ignored, since every generator adds its own), but a value that is there and wrong is an
 //! error naming its JSON path.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod frab;
+mod sessionize;
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::analysis::normalize;
 use crate::error::{Error, Result};
 use crate::note::{ClockTime, Date, Slug, Speaker, Talk, TalkKind};
+use crate::search::analysis::name_key;
+
+pub use frab::parse_frab;
+pub use sessionize::parse_sessionize;
 
 /// Which schedule format a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,11 +95,10 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn fail(&self, place: &str, message: impl std::fmt::Display) -> Error {
-        Error::Invalid(format!(
-            "{}: {place}: {message}\n  hint: {}",
-            self.path.display(),
-            self.format.hint()
-        ))
+        Error::input(
+            format!("{}: {place}: {message}", self.path.display()),
+            self.format.hint(),
+        )
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T> {
@@ -140,6 +144,16 @@ fn given(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A field that must be there, with `message` naming what is missing.
+fn text_or_fail(
+    ctx: &Ctx<'_>,
+    value: &Option<String>,
+    place: &str,
+    message: &str,
+) -> Result<String> {
+    given(value).ok_or_else(|| ctx.fail(place, message))
+}
+
 /// A string or number id as text.
 fn id_text(value: &Option<Value>) -> Option<String> {
     match value {
@@ -160,7 +174,7 @@ fn key_of(id: &str) -> String {
 
 /// The note id of a scheduled talk: the title's slug (as `tn new` derives it) and the key.
 pub fn talk_id(title: &str, key: &str) -> Slug {
-    let readings = crate::analysis::readings(title);
+    let readings = crate::search::analysis::readings(title);
     let base = crate::slug::derive(title, &readings)
         .map(|s| s.to_string())
         .unwrap_or_else(|| "talk".to_owned());
@@ -196,12 +210,12 @@ pub fn event_id(name: &str) -> Option<Slug> {
         .to_ascii_lowercase()
         .parse()
         .ok()
-        .or_else(|| crate::slug::derive(name, &crate::analysis::readings(name)))
+        .or_else(|| crate::slug::derive(name, &crate::search::analysis::readings(name)))
 }
 
 /// The kind of a session from its type ("Keynote", "Lightning Talk", "ハンズオン", ...).
 pub fn kind_of(kind: &str) -> TalkKind {
-    let k = normalize(kind).to_lowercase();
+    let k = name_key(kind);
     let has = |words: &[&str]| words.iter().any(|w| k.contains(w));
     if has(&["sponsor", "スポンサ"]) {
         TalkKind::Sponsor
@@ -271,7 +285,7 @@ fn time_of(text: &str) -> Option<ClockTime> {
 }
 
 fn language_code(text: &str) -> Option<String> {
-    let t = normalize(text.trim()).to_lowercase();
+    let t = name_key(text);
     let code = match t.as_str() {
         "" => return None,
         "japanese" | "日本語" | "ja-jp" | "jp" => "ja",
@@ -309,499 +323,6 @@ fn validate(ctx: &Ctx<'_>, talk: &Talk, place: &str) -> Result<()> {
         Some(problem) => Err(ctx.fail(&format!("{place}.{}", problem.field), problem.message)),
         None => Ok(()),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// frab / pretalx
-
-#[derive(Deserialize)]
-struct FrabDoc {
-    schedule: FrabSchedule,
-}
-
-#[derive(Deserialize)]
-struct FrabSchedule {
-    #[serde(default)]
-    url: Option<String>,
-    conference: FrabConference,
-}
-
-#[derive(Deserialize)]
-struct FrabConference {
-    #[serde(default)]
-    acronym: Option<String>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    start: Option<String>,
-    #[serde(default)]
-    end: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    days: Vec<FrabDay>,
-}
-
-#[derive(Deserialize)]
-struct FrabDay {
-    #[serde(default)]
-    date: Option<String>,
-    #[serde(default)]
-    rooms: BTreeMap<String, Vec<FrabTalk>>,
-}
-
-#[derive(Deserialize)]
-struct FrabTalk {
-    #[serde(default)]
-    guid: Option<String>,
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    subtitle: Option<String>,
-    #[serde(default)]
-    date: Option<String>,
-    #[serde(default)]
-    start: Option<String>,
-    #[serde(default)]
-    duration: Option<String>,
-    #[serde(default)]
-    room: Option<String>,
-    #[serde(default)]
-    track: Option<String>,
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default, rename = "abstract")]
-    summary: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    language: Option<String>,
-    #[serde(default)]
-    persons: Vec<FrabPerson>,
-}
-
-#[derive(Deserialize)]
-struct FrabPerson {
-    #[serde(default)]
-    public_name: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    full_public_name: Option<String>,
-}
-
-/// Reads a frab or pretalx `schedule.json`.
-pub fn parse_frab(path: &Path, text: &str) -> Result<Schedule> {
-    let ctx = Ctx {
-        path,
-        format: Format::Frab,
-    };
-    let doc: FrabDoc = ctx.parse(text)?;
-    let conf = doc.schedule.conference;
-    let base = "$.schedule.conference";
-    let name = text_or_fail(
-        &ctx,
-        &conf.title,
-        &format!("{base}.title"),
-        "the conference has no title",
-    )?;
-    let event_date = |value: &Option<String>, field: &str| -> Result<Option<Date>> {
-        given(value)
-            .map(|d| date_of(&d).map_err(|e| ctx.fail(&format!("{base}.{field}"), e)))
-            .transpose()
-    };
-    let event = ScheduledEvent {
-        id: given(&conf.acronym)
-            .and_then(|a| event_id(&a))
-            .or_else(|| event_id(&name)),
-        starts_on: event_date(&conf.start, "start")?,
-        ends_on: event_date(&conf.end, "end")?,
-        url: given(&conf.url).or_else(|| given(&doc.schedule.url)),
-        name: Some(name),
-    };
-    // Found here, the mistake is reported with its place; the event note would refuse it later.
-    if let (Some(start), Some(end)) = (event.starts_on, event.ends_on)
-        && end < start
-    {
-        return Err(ctx.fail(
-            &format!("{base}.end"),
-            format!("the conference ends ({end}) before it starts ({start})"),
-        ));
-    }
-
-    let mut talks = Vec::new();
-    for (d, day) in conf.days.iter().enumerate() {
-        let day_place = format!("{base}.days[{d}]");
-        let day_date = given(&day.date)
-            .map(|v| date_of(&v).map_err(|e| ctx.fail(&format!("{day_place}.date"), e)))
-            .transpose()?;
-        for (room, sessions) in &day.rooms {
-            let mut room_place = format!("{day_place}.rooms");
-            push_key(&mut room_place, room);
-            for (i, session) in sessions.iter().enumerate() {
-                let place = format!("{room_place}[{i}]");
-                talks.push(frab_talk(&ctx, session, &place, room, day_date)?);
-            }
-        }
-    }
-    check_unique(&ctx, &talks)?;
-    Ok(Schedule {
-        format: Format::Frab,
-        event,
-        talks,
-    })
-}
-
-fn text_or_fail(
-    ctx: &Ctx<'_>,
-    value: &Option<String>,
-    place: &str,
-    message: &str,
-) -> Result<String> {
-    given(value).ok_or_else(|| ctx.fail(place, message))
-}
-
-fn frab_talk(
-    ctx: &Ctx<'_>,
-    s: &FrabTalk,
-    place: &str,
-    room: &str,
-    day_date: Option<Date>,
-) -> Result<ScheduledTalk> {
-    let title = text_or_fail(
-        ctx,
-        &s.title,
-        &format!("{place}.title"),
-        "the session has no title",
-    )?;
-    let key_source = given(&s.code)
-        .or_else(|| id_text(&s.id))
-        .or_else(|| given(&s.guid).map(|g| g.replace('-', "").chars().take(8).collect()));
-    let key = key_source.as_deref().map(key_of).filter(|k| !k.is_empty()).ok_or_else(|| {
-        ctx.fail(
-            place,
-            "the session has no `code`, `id` or `guid`, which a re-import needs to find its note again",
-        )
-    })?;
-    let date = match given(&s.date) {
-        Some(d) => Some(date_of(&d).map_err(|e| ctx.fail(&format!("{place}.date"), e))?),
-        None => day_date,
-    };
-    let start = match given(&s.start) {
-        Some(t) => Some(clock(&t).ok_or_else(|| {
-            ctx.fail(
-                &format!("{place}.start"),
-                format!("`{t}` is not a valid time: write HH:MM (24-hour), e.g. 13:05"),
-            )
-        })?),
-        None => given(&s.date).as_deref().and_then(time_of),
-    };
-    let end = match (start, given(&s.duration)) {
-        (Some(start), Some(duration)) => {
-            let (h, m) = hours_minutes(&duration).ok_or_else(|| {
-                ctx.fail(
-                    &format!("{place}.duration"),
-                    format!("`{duration}` is not a valid duration: write HH:MM, e.g. 00:40"),
-                )
-            })?;
-            // A session running past midnight has no end on its day.
-            add_minutes(start, u32::from(h) * 60 + u32::from(m))
-        }
-        _ => None,
-    };
-    let mut talk = Talk::new(talk_id(&title, &key), title);
-    talk.kind = given(&s.kind).map(|k| kind_of(&k)).unwrap_or_default();
-    talk.url = given(&s.url);
-    talk.speakers = s
-        .persons
-        .iter()
-        .filter_map(|p| {
-            given(&p.public_name)
-                .or_else(|| given(&p.name))
-                .or_else(|| given(&p.full_public_name))
-        })
-        .map(|name| Speaker {
-            name,
-            affiliation: None,
-            role: None,
-        })
-        .collect();
-    talk.date = date;
-    talk.start = start;
-    talk.end = end;
-    talk.track = given(&s.room).or_else(|| topic_tag(room));
-    talk.language = given(&s.language).as_deref().and_then(language_code);
-    let mut summary = given(&s.summary).or_else(|| given(&s.description));
-    if let Some(subtitle) = given(&s.subtitle) {
-        summary = Some(match summary {
-            Some(body) => format!("{subtitle}\n\n{body}"),
-            None => subtitle,
-        });
-    }
-    talk.r#abstract = summary;
-    if let Some(tag) = given(&s.track).as_deref().and_then(topic_tag) {
-        talk.add_tag(&tag);
-    }
-    validate(ctx, &talk, place)?;
-    Ok(ScheduledTalk {
-        key,
-        place: place.to_owned(),
-        kind_given: given(&s.kind).is_some(),
-        talk,
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sessionize
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SzDoc {
-    sessions: Vec<SzSession>,
-    #[serde(default)]
-    speakers: Vec<SzSpeaker>,
-    #[serde(default)]
-    rooms: Vec<SzRoom>,
-    #[serde(default)]
-    categories: Vec<SzCategory>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SzSession {
-    #[serde(default)]
-    id: Option<Value>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    starts_at: Option<String>,
-    #[serde(default)]
-    ends_at: Option<String>,
-    #[serde(default)]
-    is_service_session: bool,
-    #[serde(default)]
-    speakers: Vec<Value>,
-    #[serde(default)]
-    category_items: Vec<Value>,
-    #[serde(default)]
-    room_id: Option<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SzSpeaker {
-    id: Value,
-    #[serde(default)]
-    full_name: Option<String>,
-    #[serde(default)]
-    first_name: Option<String>,
-    #[serde(default)]
-    last_name: Option<String>,
-    #[serde(default)]
-    tag_line: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct SzRoom {
-    id: Value,
-    name: String,
-}
-
-#[derive(Deserialize)]
-struct SzCategory {
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    items: Vec<SzItem>,
-}
-
-#[derive(Deserialize)]
-struct SzItem {
-    id: Value,
-    name: String,
-}
-
-/// What a Sessionize category item says about a session.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum CategoryRole {
-    Track,
-    Format,
-    Language,
-    Other,
-}
-
-fn category_role(title: &str) -> CategoryRole {
-    let t = normalize(title).to_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["track", "トラック", "topic", "テーマ"]) {
-        CategoryRole::Track
-    } else if has(&["format", "type", "形式", "種別"]) {
-        CategoryRole::Format
-    } else if has(&["language", "言語"]) {
-        CategoryRole::Language
-    } else {
-        CategoryRole::Other
-    }
-}
-
-/// Reads a Sessionize "All" export (`/api/v2/{id}/view/All`).
-pub fn parse_sessionize(path: &Path, text: &str) -> Result<Schedule> {
-    let ctx = Ctx {
-        path,
-        format: Format::Sessionize,
-    };
-    let doc: SzDoc = ctx.parse(text)?;
-    let id_of = |v: &Value| id_text(&Some(v.clone())).unwrap_or_default();
-    let speakers: BTreeMap<String, &SzSpeaker> =
-        doc.speakers.iter().map(|s| (id_of(&s.id), s)).collect();
-    let rooms: BTreeMap<String, &str> = doc
-        .rooms
-        .iter()
-        .map(|r| (id_of(&r.id), r.name.as_str()))
-        .collect();
-    let mut items: BTreeMap<String, (CategoryRole, &str)> = BTreeMap::new();
-    for category in &doc.categories {
-        let role = category_role(category.title.as_deref().unwrap_or(""));
-        for item in &category.items {
-            items.insert(id_of(&item.id), (role, item.name.as_str()));
-        }
-    }
-
-    let mut talks = Vec::new();
-    for (i, s) in doc.sessions.iter().enumerate() {
-        if s.is_service_session {
-            continue; // breaks, lunch, registration: not talks
-        }
-        let place = format!("$.sessions[{i}]");
-        let title = text_or_fail(
-            &ctx,
-            &s.title,
-            &format!("{place}.title"),
-            "the session has no title",
-        )?;
-        let key = id_text(&s.id)
-            .map(|id| key_of(&id))
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| {
-                ctx.fail(
-                    &format!("{place}.id"),
-                    "the session has no id, which a re-import needs to find its note again",
-                )
-            })?;
-        let moment = |value: &Option<String>, field: &str| -> Result<Option<(Date, ClockTime)>> {
-            let Some(v) = given(value) else {
-                return Ok(None);
-            };
-            let bad = || {
-                ctx.fail(
-                    &format!("{place}.{field}"),
-                    format!("`{v}` is not a date and time: expected YYYY-MM-DDTHH:MM:SS"),
-                )
-            };
-            let date = date_of(&v).map_err(|_| bad())?;
-            let time = time_of(&v).ok_or_else(bad)?;
-            Ok(Some((date, time)))
-        };
-        let starts = moment(&s.starts_at, "startsAt")?;
-        let ends = moment(&s.ends_at, "endsAt")?;
-        let mut talk = Talk::new(talk_id(&title, &key), title);
-        talk.date = starts.map(|(d, _)| d);
-        talk.start = starts.map(|(_, t)| t);
-        talk.end = match (starts, ends) {
-            (Some((sd, st)), Some((ed, et))) if sd == ed && et >= st => Some(et),
-            _ => None,
-        };
-        talk.r#abstract = given(&s.description);
-        for (j, speaker) in s.speakers.iter().enumerate() {
-            // The "All" view lists speaker ids; other views embed {id, name}.
-            let (id, embedded_name) = match speaker {
-                Value::Object(map) => (
-                    map.get("id").map(id_of).unwrap_or_default(),
-                    map.get("name").and_then(Value::as_str).map(str::to_owned),
-                ),
-                other => (id_of(other), None),
-            };
-            let found = speakers.get(&id);
-            let name = found
-                .and_then(|sp| {
-                    given(&sp.full_name).or_else(|| {
-                        let parts: Vec<String> = [&sp.first_name, &sp.last_name]
-                            .into_iter()
-                            .filter_map(given)
-                            .collect();
-                        (!parts.is_empty()).then(|| parts.join(" "))
-                    })
-                })
-                .or(embedded_name)
-                .ok_or_else(|| {
-                    ctx.fail(
-                        &format!("{place}.speakers[{j}]"),
-                        format!("speaker `{id}` is not in the export's `speakers`"),
-                    )
-                })?;
-            talk.speakers.push(Speaker {
-                name,
-                affiliation: found.and_then(|sp| given(&sp.tag_line)),
-                role: None,
-            });
-        }
-        if let Some(room) = &s.room_id
-            && !room.is_null()
-        {
-            let id = id_of(room);
-            let name = rooms.get(&id).ok_or_else(|| {
-                ctx.fail(
-                    &format!("{place}.roomId"),
-                    format!("room `{id}` is not in the export's `rooms`"),
-                )
-            })?;
-            talk.track = topic_tag(name);
-        }
-        let mut kind_given = false;
-        for item in &s.category_items {
-            match items.get(&id_of(item)) {
-                Some((CategoryRole::Track, name)) => {
-                    if let Some(tag) = topic_tag(name) {
-                        talk.add_tag(&tag);
-                    }
-                }
-                Some((CategoryRole::Format, name)) => {
-                    talk.kind = kind_of(name);
-                    kind_given = true;
-                }
-                Some((CategoryRole::Language, name)) => talk.language = language_code(name),
-                _ => {}
-            }
-        }
-        validate(&ctx, &talk, &place)?;
-        talks.push(ScheduledTalk {
-            key,
-            place,
-            kind_given,
-            talk,
-        });
-    }
-    check_unique(&ctx, &talks)?;
-    let dates: BTreeSet<Date> = talks.iter().filter_map(|t| t.talk.date).collect();
-    Ok(Schedule {
-        format: Format::Sessionize,
-        event: ScheduledEvent {
-            id: None,
-            name: None,
-            starts_on: dates.first().copied(),
-            ends_on: dates.last().copied(),
-            url: None,
-        },
-        talks,
-    })
 }
 
 /// Applies the schedule's fields to a talk; everything the user wrote stays. Day and times

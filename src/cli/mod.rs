@@ -1,0 +1,312 @@
+//! The command line: the clap types, and dispatch to one file per command.
+//!
+//! Each command's file holds its clap `Args` and its `run`, the way atuin lays out its
+//! subcommands, so a command is read in one place. Commands stay thin: they parse, call the
+//! library (`capture`, `search`, `import`, `export`, ...) and print through [`output`], which
+//! owns styles, tables, warnings and the one JSON shape per entity. The completions and the man
+//! page are generated from these types.
+//!
+//! This is the edge: library errors become `anyhow` messages here ([`report_error`] places
+//! their hints), and output goes through `anstream`, which drops colour when the output is not
+//! a terminal or `NO_COLOR` is set.
+
+mod check;
+mod current;
+mod edit;
+mod event;
+mod export;
+mod generate;
+mod git;
+mod import;
+mod init;
+mod jot;
+mod link;
+mod list;
+mod merge_driver;
+mod new;
+mod now;
+pub mod output;
+mod registry;
+mod reindex;
+mod related;
+mod search;
+mod show;
+mod sync;
+mod tag;
+mod tool;
+mod tui;
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::author::Author;
+use crate::display::escape;
+use crate::error::Error;
+use crate::note::TalkRef;
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tn",
+    version,
+    about = "talknotes: notes of the conference talks you heard, searchable from the terminal",
+    long_about = "talknotes keeps structured notes of conference talks as RON files under \
+notes/<event-id>/ and lets you capture them during a talk, check, list, import and export them.",
+    after_help = "The knowledge base is --dir, else $TALKNOTES_DIR, else the nearest ancestor \
+directory with notes/, else the per-user data directory."
+)]
+pub struct Cli {
+    /// Knowledge base directory (the one that contains notes/).
+    // Read as an OsString, not a PathBuf: clap refuses an empty path, and an empty
+    // TALKNOTES_DIR means "not set" (see `Cli::dir`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "TALKNOTES_DIR",
+        hide_env_values = true
+    )]
+    dir: Option<OsString>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// `--dir`, else `$TALKNOTES_DIR`; empty counts as not given.
+    pub fn dir(&self) -> Option<PathBuf> {
+        self.dir
+            .as_ref()
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+    }
+}
+
+/// Every command. Those that need no knowledge base are a type of their own, so dispatch
+/// opens the knowledge base exactly for the others.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    #[command(flatten)]
+    Setup(Setup),
+    #[command(flatten)]
+    Notes(Notes),
+}
+
+/// Commands that work without a knowledge base.
+#[derive(Debug, Subcommand)]
+pub enum Setup {
+    /// Create a knowledge base (notes/ and a .gitignore for index/).
+    Init(init::Args),
+    /// Print the JSON Schema of the interchange format and of every `--json` output.
+    #[command(display_order = 100)]
+    Schema(generate::SchemaArgs),
+    /// Print shell completions.
+    #[command(display_order = 101)]
+    Completions(generate::CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(display_order = 102)]
+    Man(generate::ManArgs),
+    /// Merge three versions of a note; git calls it (`tn git setup` tells git how).
+    #[command(display_order = 104)]
+    MergeDriver(merge_driver::Args),
+}
+
+/// Commands on a knowledge base.
+#[derive(Debug, Subcommand)]
+pub enum Notes {
+    /// Manage events (conferences, meetups, newsletter issues).
+    #[command(subcommand)]
+    Event(event::Command),
+    /// Create a talk note, make it the current talk, and open it in $EDITOR.
+    New(new::Args),
+    /// Append a takeaway to the current talk, stamped with the local time.
+    Jot(jot::Args),
+    /// Add a tool mentioned in the talk.
+    Tool(tool::Args),
+    /// Add a link (slides, video, related article).
+    Link(link::Args),
+    /// Add tags to the talk.
+    Tag(tag::Args),
+    /// List talks (or events with --events).
+    List(list::Args),
+    /// Show one talk (EVENT/TALK) or one event (EVENT).
+    Show(show::Args),
+    /// Edit a note in $EDITOR; the result is validated before it is saved.
+    Edit(edit::Args),
+    /// Print the current talk, or make ID the current talk.
+    Current(current::Args),
+    /// Validate every note; prints path:line:column: problem, exits non-zero on any.
+    Check(check::Args),
+    /// Full-text search (Japanese and English); terms are ANDed.
+    #[command(
+        after_help = "Query syntax: words are ANDed; \"a phrase\"; -word excludes; a OR b; \
+filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja"
+    )]
+    Search(search::Args),
+    /// Rebuild the search index from the notes.
+    Reindex(reindex::Args),
+    /// The tools linked from talks, with counts and URLs; with NAME, the talks that link it.
+    Tools(registry::Args),
+    /// The speakers of all talks; with NAME, their talks.
+    Speakers(registry::Args),
+    /// Talks similar to EVENT/TALK.
+    Related(related::Args),
+    /// Merge a file into the knowledge base: interchange JSON, a frab/pretalx or Sessionize
+    /// schedule, or a Markdown recap written by `tn export --format md`.
+    Import(import::Args),
+    /// Export events as interchange JSON, or as a Markdown or HTML recap ready to publish.
+    Export(export::Args),
+    #[command(about = concat!(
+        "Talks in progress or starting within ",
+        crate::now::soon_minutes!(),
+        " minutes; --pick makes one the current talk"
+    ))]
+    Now(now::Args),
+    /// Open the terminal UI: search as you type, capture during a talk (also `tn` alone).
+    #[command(display_order = 103)]
+    Tui(tui::Args),
+    /// Share the knowledge base through git: set up the merge driver.
+    #[command(subcommand)]
+    Git(git::Command),
+    /// Commit changed notes, pull (merging notes by meaning), and push.
+    Sync(sync::Args),
+}
+
+/// Which talk a capture command adds to.
+#[derive(Debug, clap::Args)]
+pub struct Target {
+    /// EVENT/TALK instead of the current talk.
+    #[arg(long, value_name = "EVENT/TALK")]
+    pub talk: Option<String>,
+}
+
+impl Target {
+    /// The talk named with `--talk` (which must exist), else the current talk.
+    fn resolve(&self, store: &Store) -> Result<TalkRef> {
+        match &self.talk {
+            Some(id) => {
+                let id = parse_talk_ref(id)?;
+                if !store.talk_exists(&id) {
+                    return Err(not_found_talk(&id).into());
+                }
+                Ok(id)
+            }
+            None => Ok(store.current()?),
+        }
+    }
+}
+
+fn parse_talk_ref(text: &str) -> Result<TalkRef> {
+    text.parse::<TalkRef>().map_err(anyhow::Error::msg)
+}
+
+fn not_found_talk(id: &TalkRef) -> Error {
+    Error::NotFound {
+        what: "talk",
+        id: id.to_string(),
+        hint: "list talks with `tn list`".into(),
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let dir = cli.dir();
+    let command = match cli.command {
+        Some(command) => command,
+        // `tn` alone opens the TUI; without a terminal (a script, a pipe) it prints help.
+        None if io::stdin().is_terminal() && io::stdout().is_terminal() => {
+            Command::Notes(Notes::Tui(tui::Args {}))
+        }
+        None => {
+            Cli::command().print_help()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    match command {
+        Command::Setup(Setup::Init(args)) => args.run(dir),
+        Command::Setup(Setup::Schema(args)) => args.run(),
+        Command::Setup(Setup::Completions(args)) => args.run(),
+        Command::Setup(Setup::Man(args)) => args.run(),
+        Command::Setup(Setup::MergeDriver(args)) => args.run(),
+        Command::Notes(command) => {
+            let cwd = std::env::current_dir().context("cannot read the current directory")?;
+            let root = Store::locate(dir.as_deref(), &cwd)?;
+            // What the user captures records who wrote it (`by`).
+            let store = Store::open(root)?.with_author(Author::from_environment());
+            command.run(&store)
+        }
+    }
+}
+
+impl Notes {
+    fn run(self, store: &Store) -> Result<ExitCode> {
+        match self {
+            Notes::Event(command) => command.run(store),
+            Notes::New(args) => args.run(store),
+            Notes::Jot(args) => args.run(store),
+            Notes::Tool(args) => args.run(store),
+            Notes::Link(args) => args.run(store),
+            Notes::Tag(args) => args.run(store),
+            Notes::List(args) => args.run(store),
+            Notes::Show(args) => args.run(store),
+            Notes::Edit(args) => args.run(store),
+            Notes::Current(args) => args.run(store),
+            Notes::Check(args) => args.run(store),
+            Notes::Search(args) => args.run(store),
+            Notes::Reindex(args) => args.run(store),
+            Notes::Tools(args) => args.run(store, registry::Registry::Tools),
+            Notes::Speakers(args) => args.run(store, registry::Registry::Speakers),
+            Notes::Related(args) => args.run(store),
+            Notes::Import(args) => args.run(store),
+            Notes::Export(args) => args.run(store),
+            Notes::Now(args) => args.run(store),
+            Notes::Tui(args) => args.run(store),
+            Notes::Git(command) => command.run(store),
+            Notes::Sync(args) => args.run(store),
+        }
+    }
+}
+
+/// Prints an error for the user: `error: message`, then what to do on a `hint:` line (a line
+/// per problem of an invalid note, each followed by its own hint).
+pub fn report_error(error: &anyhow::Error) {
+    // Library errors already include their cause; print each cause only once.
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    let library = error.chain().find_map(|e| e.downcast_ref::<Error>());
+    let lines = match library {
+        // The whole message is the problems: each gets its hint right after it.
+        Some(e @ Error::InvalidNote(_)) if e.to_string() == message => e.hints(),
+        Some(e) => vec![(message, e.hint())],
+        None => vec![(message, None)],
+    };
+    let mut err = io::stderr().lock();
+    for (i, (text, hint)) in lines.iter().enumerate() {
+        let prefix = if i == 0 { "error: " } else { "" };
+        let _ = writeln!(err, "{prefix}{}", escape(text, true));
+        if let Some(hint) = hint {
+            let _ = writeln!(err, "  hint: {}", escape(hint, true));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,74 @@
+//! `tn new TITLE`: create a talk note, make it the current talk, open it in `$EDITOR`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::capture::{self, NewTalk};
+use crate::editor;
+use crate::note::{ClockTime, Date, Slug, Speaker, TalkKind};
+use crate::store::{NoteKey, Store};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The talk's title.
+    title: String,
+    /// Event id; defaults to the current talk's event.
+    #[arg(long)]
+    event: Option<Slug>,
+    /// Talk id; derived from the title when omitted (Japanese titles are romanised).
+    #[arg(long)]
+    id: Option<Slug>,
+    #[arg(long)]
+    url: Option<String>,
+    /// "Name (Affiliation)"; repeat for several speakers.
+    #[arg(long = "speaker", value_name = "NAME (AFFILIATION)")]
+    speakers: Vec<String>,
+    #[arg(long, value_enum)]
+    kind: Option<TalkKind>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<Date>,
+    #[arg(long, value_name = "HH:MM")]
+    start: Option<ClockTime>,
+    #[arg(long, value_name = "HH:MM")]
+    end: Option<ClockTime>,
+    #[arg(long)]
+    track: Option<String>,
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Do not open $EDITOR.
+    #[arg(long)]
+    no_edit: bool,
+}
+
+impl Args {
+    pub fn run(self, store: &Store) -> Result<ExitCode> {
+        let spec = NewTalk {
+            event: self.event,
+            id: self.id,
+            title: self.title,
+            url: self.url,
+            speakers: self
+                .speakers
+                .iter()
+                .map(|s| Speaker::parse_cli(s))
+                .collect(),
+            kind: self.kind,
+            date: self.date,
+            start: self.start,
+            end: self.end,
+            track: self.track,
+            tags: self.tags,
+        };
+        let id = capture::new_talk(store, spec)?;
+        let path = store.talk_path(&id);
+        anstream::eprintln!(
+            "created {id} ({}); it is now the current talk",
+            path.display()
+        );
+        if !self.no_edit {
+            editor::edit_note(store, &NoteKey::Talk(id))?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}

@@ -1,0 +1,42 @@
+//! `tn search QUERY…`: ranked hits, as text with highlights or as JSON.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::output::{open_engine, write_hits};
+use crate::search::{SearchEngine, SearchRequest};
+use crate::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query; several words are joined with spaces. Quote a query that excludes words
+    /// (`tn search "ebpf -istio"`) or put it after `--`.
+    #[arg(required = true)]
+    query: Vec<String>,
+    /// Most results to show.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    limit: usize,
+    /// Let the last word match as a prefix (`kube` finds Kubernetes).
+    #[arg(long)]
+    prefix: bool,
+    /// Print a JSON array in rank order.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Args {
+    pub fn run(self, store: &Store) -> Result<ExitCode> {
+        let mut engine = open_engine(store)?;
+        let results = engine.search(&SearchRequest {
+            query: self.query.join(" "),
+            limit: self.limit,
+            prefix: self.prefix,
+        })?;
+        write_hits(&results, self.json)?;
+        if results.hits.is_empty() && !self.json {
+            anstream::eprintln!("no talks match");
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}

@@ -1,0 +1,445 @@
+//! The one planner of every import, and the writer that carries a plan out.
+//!
+//! Each incoming note meets the note on disk (if there is one) through a [`Merge`]: whole
+//! notes replace it (keeping its rating for a recap, which carries none), a schedule writes
+//! only its own fields over it. The planner reads every note the import touches and checks
+//! that the result is valid and that the file can be rewritten, so [`apply`] only writes.
+//! [`apply`] re-applies each merge to the note as it is on disk at that moment, under the
+//! writer lock, so a `tn jot` made between plan and write is kept.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::schedule::{self, Schedule, ScheduledEvent, ScheduledTalk};
+use super::{Incoming, Options, Source};
+use crate::error::{Error, Result};
+use crate::interchange::EventBundle;
+use crate::note::{Event, Slug, Talk, TalkRef};
+use crate::search::analysis::name_key;
+use crate::store::codec::NoteDoc;
+use crate::store::reconcile::Rebase;
+use crate::store::{NoteKey, Store};
+
+/// A note as it will be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    Event(Event),
+    Talk(Talk),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "lowercase")]
+pub enum Action {
+    Create,
+    /// The fields that change; none are named when the file's note replaces the note whole
+    /// (interchange JSON, which carries every field: the note becomes the file's).
+    Update {
+        fields: Vec<String>,
+    },
+    Unchanged,
+    /// Exists and differs; left alone without `--update` (whole-note formats only).
+    Skipped,
+}
+
+/// One note the import touches.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub key: NoteKey,
+    pub action: Action,
+    /// The note after the change.
+    pub note: Note,
+    /// How the file's note meets the one on disk, re-applied when it is written.
+    merge: Merges,
+}
+
+/// Everything an import would do, in the order it does it (events before their talks).
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+}
+
+impl Plan {
+    pub fn count(&self, what: fn(&Action) -> bool) -> usize {
+        self.changes.iter().filter(|c| what(&c.action)).count()
+    }
+}
+
+/// How an incoming note meets the note on disk.
+#[derive(Debug, Clone)]
+enum Merge<S> {
+    /// The file's note replaces it (keeping its rating, authors and merge conflicts, which a
+    /// recap does not carry); a difference needs `--update`.
+    Replace { keep_rating: bool },
+    /// What the schedule says is written over it; the rest is the user's.
+    Schedule(S),
+}
+
+impl<S> Merge<S> {
+    fn needs_update_flag(&self) -> bool {
+        matches!(self, Merge::Replace { .. })
+    }
+
+    /// How the change is carried over to a version someone saved while it was written: a
+    /// schedule sets only its own fields, so applying it again is right; a whole note replaces
+    /// the one read, which needs a three-way merge.
+    fn rebase(&self) -> Rebase {
+        match self {
+            Merge::Replace { .. } => Rebase::ThreeWay,
+            Merge::Schedule(_) => Rebase::Reapply,
+        }
+    }
+
+    /// `note` (as on disk) after the file's `incoming` note met it.
+    fn apply<T: Planned<Scheduled = S>>(&self, note: &mut T, incoming: &T) {
+        match self {
+            Merge::Replace { keep_rating } => note.replace(incoming, *keep_rating),
+            Merge::Schedule(scheduled) => note.schedule(scheduled),
+        }
+    }
+}
+
+/// The merge of a change, by the kind of note it is.
+#[derive(Debug, Clone)]
+enum Merges {
+    Event(Merge<ScheduledEvent>),
+    Talk(Merge<Box<ScheduledTalk>>),
+}
+
+/// A note type the planner handles.
+trait Planned: NoteDoc + Clone + PartialEq {
+    /// What a schedule says about such a note.
+    type Scheduled;
+    /// The note under `key` on disk, if there is one.
+    fn read(store: &Store, key: &NoteKey) -> Result<Option<Self>>;
+    fn replace(&mut self, incoming: &Self, keep_rating: bool);
+    fn schedule(&mut self, scheduled: &Self::Scheduled);
+    fn wrap(self, merge: Merge<Self::Scheduled>) -> (Note, Merges);
+}
+
+impl Planned for Event {
+    type Scheduled = ScheduledEvent;
+
+    fn read(store: &Store, key: &NoteKey) -> Result<Option<Event>> {
+        match key {
+            NoteKey::Event(id) if store.event_exists(id) => Ok(Some(store.read_event(id)?.value)),
+            _ => Ok(None),
+        }
+    }
+
+    fn replace(&mut self, incoming: &Event, _keep_rating: bool) {
+        *self = incoming.clone();
+    }
+
+    fn schedule(&mut self, scheduled: &ScheduledEvent) {
+        schedule::merge_event(self, scheduled);
+    }
+
+    fn wrap(self, merge: Merge<ScheduledEvent>) -> (Note, Merges) {
+        (Note::Event(self), Merges::Event(merge))
+    }
+}
+
+impl Planned for Talk {
+    type Scheduled = Box<ScheduledTalk>;
+
+    fn read(store: &Store, key: &NoteKey) -> Result<Option<Talk>> {
+        match key {
+            NoteKey::Talk(id) if store.talk_exists(id) => Ok(Some(store.read_talk(id)?.value)),
+            _ => Ok(None),
+        }
+    }
+
+    fn replace(&mut self, incoming: &Talk, keep_rating: bool) {
+        let stored = std::mem::replace(self, incoming.clone());
+        if keep_rating {
+            // A recap carries neither ratings nor authors nor merge conflicts.
+            self.rating = stored.rating;
+            self.keep_private_from(&stored);
+        }
+    }
+
+    fn schedule(&mut self, scheduled: &Box<ScheduledTalk>) {
+        schedule::merge_talk(self, scheduled);
+    }
+
+    fn wrap(self, merge: Merge<Box<ScheduledTalk>>) -> (Note, Merges) {
+        (Note::Talk(self), Merges::Talk(merge))
+    }
+}
+
+/// Plans the import of what a file (in format `source`) holds.
+pub fn plan(store: &Store, source: Source, incoming: Incoming, options: &Options) -> Result<Plan> {
+    let mut plan = Plan::default();
+    match incoming {
+        Incoming::Notes {
+            bundles,
+            keep_rating,
+        } => {
+            if options.event.is_some() {
+                return Err(Error::Invalid(format!(
+                    "--event applies to schedules; a {} names its own events",
+                    source.name()
+                )));
+            }
+            for EventBundle { event, talks } in bundles {
+                let id = event.id.clone();
+                let merge = Merge::Replace { keep_rating };
+                plan.push(store, NoteKey::Event(id.clone()), event, merge, options)?;
+                for talk in talks {
+                    let key = NoteKey::Talk(TalkRef {
+                        event: id.clone(),
+                        talk: talk.id.clone(),
+                    });
+                    plan.push(store, key, talk, Merge::Replace { keep_rating }, options)?;
+                }
+            }
+        }
+        Incoming::Schedule(sched) => plan_schedule(&mut plan, store, sched, options)?,
+    }
+    Ok(plan)
+}
+
+impl Plan {
+    /// Plans one note: created when it does not exist; otherwise merged, and updated when that
+    /// changes it (a whole-note import only with `--update`).
+    fn push<T: Planned>(
+        &mut self,
+        store: &Store,
+        key: NoteKey,
+        incoming: T,
+        merge: Merge<T::Scheduled>,
+        options: &Options,
+    ) -> Result<()> {
+        let (action, note) = match T::read(store, &key)? {
+            None => {
+                check_writable(&key, &incoming)?;
+                (Action::Create, incoming)
+            }
+            Some(existing) => {
+                let mut merged = existing.clone();
+                merge.apply(&mut merged, &incoming);
+                let action = if merged == existing {
+                    Action::Unchanged
+                } else if merge.needs_update_flag() && !options.update {
+                    Action::Skipped
+                } else {
+                    check_writable(&key, &merged)?;
+                    store.ensure_rewritable(&key)?;
+                    let whole = matches!(&merge, Merge::Replace { keep_rating: false });
+                    Action::Update {
+                        fields: if whole {
+                            Vec::new()
+                        } else {
+                            changed_fields(&existing, &merged)
+                        },
+                    }
+                };
+                (action, merged)
+            }
+        };
+        let (note, merge) = note.wrap(merge);
+        self.changes.push(Change {
+            key,
+            action,
+            note,
+            merge,
+        });
+        Ok(())
+    }
+}
+
+/// Plans a schedule into `options.event`, else the schedule's own event, else (for a
+/// Sessionize export, which names none) the current event.
+fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Options) -> Result<()> {
+    let event_id = match options.event.clone().or_else(|| sched.event.id.clone()) {
+        Some(id) => id,
+        None => match store.current_event()? {
+            Some(id) if sched.format == schedule::Format::Sessionize => id,
+            _ => {
+                return Err(Error::input(
+                    format!("a {} does not name its event", sched.format.name()),
+                    "pass --event EVENT-ID (an existing event, or the id of one to create)",
+                ));
+            }
+        },
+    };
+    let mut event = Event::new(
+        event_id.clone(),
+        sched
+            .event
+            .name
+            .clone()
+            .unwrap_or_else(|| event_id.to_string()),
+    );
+    schedule::merge_event(&mut event, &sched.event);
+    let merge = Merge::Schedule(sched.event.clone());
+    plan.push(
+        store,
+        NoteKey::Event(event_id.clone()),
+        event,
+        merge,
+        options,
+    )?;
+
+    // Notes of this event already on disk; an invalid one is found when it is read.
+    let scan = store.scan()?;
+    let existing: Vec<&Talk> = scan
+        .talks
+        .iter()
+        .filter(|(id, _)| id.event == event_id)
+        .map(|(_, t)| &t.value)
+        .collect();
+    let mut claimed: BTreeSet<Slug> = BTreeSet::new();
+    let mut sorted: Vec<ScheduledTalk> = sched.talks;
+    sorted.sort_by(|a, b| {
+        (a.talk.date, a.talk.start, &a.talk.track, &a.key).cmp(&(
+            b.talk.date,
+            b.talk.start,
+            &b.talk.track,
+            &b.key,
+        ))
+    });
+    for sched_talk in sorted {
+        let target = find_target(store, &event_id, &existing, &sched_talk, &claimed);
+        claimed.insert(target.clone());
+        let key = NoteKey::Talk(TalkRef {
+            event: event_id.clone(),
+            talk: target.clone(),
+        });
+        let mut talk = sched_talk.talk.clone();
+        talk.id = target;
+        let merge = Merge::Schedule(Box::new(sched_talk));
+        plan.push(store, key, talk, merge, options)?;
+    }
+    Ok(())
+}
+
+/// The note a scheduled talk belongs to: the one with its derived id; else the one whose id
+/// ends with its schedule key (the title changed since); else the one with its title (written
+/// with `tn new` before the schedule was imported); else a new one.
+fn find_target(
+    store: &Store,
+    event: &Slug,
+    existing: &[&Talk],
+    sched_talk: &ScheduledTalk,
+    claimed: &BTreeSet<Slug>,
+) -> Slug {
+    let derived = sched_talk.talk.id.clone();
+    let exists = |id: &Slug| {
+        store.talk_exists(&TalkRef {
+            event: event.clone(),
+            talk: id.clone(),
+        })
+    };
+    if exists(&derived) && !claimed.contains(&derived) {
+        return derived;
+    }
+    let suffix = format!("-{}", sched_talk.key);
+    let unique = |found: Vec<&&Talk>| match found.as_slice() {
+        [one] => Some(one.id.clone()),
+        _ => None,
+    };
+    let by_key: Vec<&&Talk> = existing
+        .iter()
+        .filter(|t| t.id.as_str().ends_with(&suffix) && !claimed.contains(&t.id))
+        .collect();
+    if let Some(id) = unique(by_key) {
+        return id;
+    }
+    let title = name_key(&sched_talk.talk.title);
+    let by_title: Vec<&&Talk> = existing
+        .iter()
+        .filter(|t| name_key(&t.title) == title && !claimed.contains(&t.id))
+        .collect();
+    if let Some(id) = unique(by_title) {
+        return id;
+    }
+    // A different note already uses the derived id: count up, as `tn new` does.
+    crate::slug::unique(&derived, |c| claimed.contains(c) || exists(c))
+}
+
+/// Names of the top-level fields that differ between two notes.
+fn changed_fields<T: Serialize>(old_note: &T, new_note: &T) -> Vec<String> {
+    let (Ok(Value::Object(old)), Ok(Value::Object(new))) = (
+        serde_json::to_value(old_note),
+        serde_json::to_value(new_note),
+    ) else {
+        return vec!["(all)".into()];
+    };
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut fields: Vec<String> = keys
+        .into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .cloned()
+        .collect();
+    // In the note's own field order, which struct serialization keeps (a JSON map does not).
+    let written = |note: &T| serde_json::to_string(note).unwrap_or_default();
+    let (old_text, new_text) = (written(old_note), written(new_note));
+    fields.sort_by_key(|f| {
+        let needle = format!("\"{f}\":");
+        new_text
+            .find(&needle)
+            .or_else(|| old_text.find(&needle))
+            .unwrap_or(usize::MAX)
+    });
+    fields
+}
+
+fn check_writable<T: NoteDoc>(key: &NoteKey, note: &T) -> Result<()> {
+    match note.semantic_problems().into_iter().next() {
+        Some(problem) => Err(Error::Invalid(format!(
+            "{key}: {}: {} (after applying the import); nothing was written",
+            problem.field, problem.message
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Writes a plan. Updates are re-applied to each note as it is on disk at that moment, under
+/// the writer lock, so a `tn jot` made since the plan was drawn up is kept.
+pub fn apply(store: &Store, plan: &Plan) -> Result<()> {
+    for change in &plan.changes {
+        match (&change.action, &change.note, &change.key) {
+            (Action::Create, Note::Event(event), _) => {
+                store.create_event(event)?;
+            }
+            (Action::Create, Note::Talk(talk), NoteKey::Talk(id)) => {
+                store.create_talk(&id.event, talk)?;
+            }
+            (Action::Update { .. }, Note::Event(planned), NoteKey::Event(id)) => {
+                if let Merges::Event(merge) = &change.merge {
+                    store.update_event_with(id, merge.rebase(), |event| {
+                        merge.apply(event, planned);
+                        Ok(())
+                    })?;
+                }
+            }
+            (Action::Update { .. }, Note::Talk(planned), NoteKey::Talk(id)) => {
+                if let Merges::Talk(merge) = &change.merge {
+                    store.update_talk_with(id, merge.rebase(), |talk| {
+                        merge.apply(talk, planned);
+                        Ok(())
+                    })?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_fields_are_named_in_note_order() {
+        let a = Talk::new("t".parse().unwrap(), "A");
+        let mut b = a.clone();
+        b.title = "B".into();
+        b.start = Some("10:00".parse().unwrap());
+        assert_eq!(changed_fields(&a, &b), ["title", "start"]);
+    }
+}
