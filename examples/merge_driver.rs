@@ -86,6 +86,7 @@ fn notes() -> (Talk, Talk, Talk) {
         });
         base.links.push(Link {
             url: format!("https://example.com/slides/{i}"),
+            kind: None,
             title: Some(format!("Slides {i}")),
             by: Some("Bob".into()),
         });

@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use std::path::PathBuf;
 
 use crate::note::{
-    ClockTime, Date, Event, EventKind, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool,
+    ClockTime, Date, Event, EventKind, Link, LinkKind, Rating, Slug, Speaker, Takeaway, Talk,
+    TalkKind, TalkRef, TalkStatus, Tool, ZoneName,
 };
 use crate::store::{NoteKey, Store};
 
@@ -38,6 +39,7 @@ pub struct NewEvent {
     pub starts_on: Option<Date>,
     pub ends_on: Option<Date>,
     pub location: Option<String>,
+    pub timezone: Option<ZoneName>,
     pub url: Option<String>,
     pub hashtag: Option<String>,
     pub tags: Vec<String>,
@@ -51,6 +53,7 @@ pub fn new_event(store: &Store, spec: NewEvent) -> Result<PathBuf> {
     event.starts_on = spec.starts_on;
     event.ends_on = spec.ends_on;
     event.location = spec.location;
+    event.timezone = spec.timezone;
     event.url = spec.url;
     event.hashtag = spec.hashtag;
     event.tags = spec.tags;
@@ -188,9 +191,54 @@ pub fn jot(store: &Store, id: &TalkRef, text: &str, at: ClockTime) -> Result<Opt
     store
         .update_talk(id, |talk| {
             talk.takeaways.push(takeaway.clone());
+            attended(talk);
             Ok(())
         })
         .map(Some)
+}
+
+/// Writing a takeaway means being there: a talk without a status, or only starred, becomes
+/// attended. A status the user chose since (to watch, watched, skipped) stays.
+fn attended(talk: &mut Talk) {
+    if matches!(talk.status, None | Some(TalkStatus::Planned)) {
+        talk.status = Some(TalkStatus::Attended);
+    }
+}
+
+/// Sets (or with `None` clears) a talk's status.
+pub fn set_status(store: &Store, id: &TalkRef, status: Option<TalkStatus>) -> Result<Talk> {
+    change_status(store, id, StatusChange::Set(status))
+}
+
+/// How a status changes; the toggles read the note as it is on disk when they apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    Set(Option<TalkStatus>),
+    /// To this status, or back to none when the talk has it already (a star key).
+    Toggle(TalkStatus),
+    /// Back to none, only when the talk has this status (`tn star --off`).
+    Unset(TalkStatus),
+}
+
+pub fn change_status(store: &Store, id: &TalkRef, change: StatusChange) -> Result<Talk> {
+    store.update_talk(id, |talk| {
+        talk.status = match change {
+            StatusChange::Set(status) => status,
+            StatusChange::Toggle(status) if talk.status == Some(status) => None,
+            StatusChange::Toggle(status) => Some(status),
+            StatusChange::Unset(status) if talk.status == Some(status) => None,
+            StatusChange::Unset(_) => talk.status,
+        };
+        Ok(())
+    })
+}
+
+/// Sets (or with `None` clears) a talk's rating.
+pub fn set_rating(store: &Store, id: &TalkRef, rating: Option<Rating>) -> Result<Talk> {
+    store.update_talk(id, |talk| {
+        talk.rating = rating;
+        Ok(())
+    })
 }
 
 /// Adds a tool; a tool already listed under the same name gets the URL if it had none.
@@ -218,19 +266,35 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
     })
 }
 
+/// Adds a link, of the kind its URL tells ([`LinkKind::guess`]: slides, video) if any.
 pub fn add_link(store: &Store, id: &TalkRef, url: &str, title: Option<String>) -> Result<Talk> {
+    add_typed_link(store, id, url, title, LinkKind::guess(url))
+}
+
+/// Adds a link of `kind`; a link already there with the same URL gets the kind if it had
+/// none.
+pub fn add_typed_link(
+    store: &Store,
+    id: &TalkRef,
+    url: &str,
+    title: Option<String>,
+    kind: Option<LinkKind>,
+) -> Result<Talk> {
     let url = url.trim();
     if url.is_empty() {
         return Err(Error::Invalid("a link needs a URL".into()));
     }
     let by = store.author().map(str::to_owned);
     store.update_talk(id, |talk| {
-        if !talk.links.iter().any(|l| l.url == url) {
-            talk.links.push(Link {
+        match talk.links.iter_mut().find(|l| l.url == url) {
+            Some(existing) if existing.kind.is_none() => existing.kind = kind,
+            Some(_) => {}
+            None => talk.links.push(Link {
                 url: url.to_owned(),
+                kind,
                 title: title.clone(),
                 by: by.clone(),
-            });
+            }),
         }
         Ok(())
     })

@@ -280,8 +280,8 @@ pub(crate) mod tests {
         let value: Value = serde_json::from_str(&json).unwrap();
         let event_fields = value["events"][0].as_object().unwrap().len();
         let talk_fields = value["events"][0]["talks"][0].as_object().unwrap().len();
-        assert_eq!(event_fields, 11, "event fields + talks");
-        assert_eq!(talk_fields, 17);
+        assert_eq!(event_fields, 12, "event fields + talks");
+        assert_eq!(talk_fields, 19);
     }
 
     #[test]

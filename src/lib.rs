@@ -18,7 +18,7 @@
 //! 4. Operations on notes: [`capture`] creates events and talks and adds takeaways, tools,
 //!    links and tags (what the CLI and the TUI share); [`editor`] runs `$EDITOR` on a note and
 //!    validates the result; [`registry`] gathers tools and speakers; [`now`] finds the talks
-//!    on now; [`interchange`] is the JSON codec; [`author`] says who is writing; [`git`] runs
+//!    on now; [`agenda`] lists the starred talks (clashes, iCalendar) and the ones to watch; [`interchange`] is the JSON codec; [`author`] says who is writing; [`git`] runs
 //!    git and [`sync`] shares the knowledge base through it (`tn sync`, `tn merge-driver`).
 //! 5. [`present`] says how a talk's facts read (date and time, speakers, highlights) in every
 //!    output.
@@ -27,6 +27,7 @@
 //!    recap writer's own layout) into a plan checked whole, then writes it.
 //! 8. [`cli`] and [`tui`] are the front ends, thin over the same functions.
 
+pub mod agenda;
 pub mod author;
 pub mod capture;
 pub mod cli;

@@ -5,7 +5,7 @@
 //! shape (ids, dates, times, ratings) is a validating newtype: a bad value is rejected while the
 //! file is parsed, which lets the RON reader report the exact line and column of the mistake.
 //!
-//! One file, though about 600 lines: the model is one contract, and a reader should see every
+//! One file, though about 900 lines: the model is one contract, and a reader should see every
 //! type a note file can hold in one place.
 
 use std::fmt;
@@ -37,6 +37,10 @@ pub struct Event {
     pub ends_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// The zone the talks' dates and times are in (`tn agenda --ics` needs it to write them
+    /// as instants); unset means the zone of the computer that reads them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<ZoneName>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +68,9 @@ pub struct Talk {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The schedule session this note was imported from; a re-import matches it exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub speakers: Vec<Speaker>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,6 +97,10 @@ pub struct Talk {
     /// Free text, multi-line; may contain fenced code blocks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
+    /// Where the talk stands for you (starred, attended, to watch, ...); private, like the
+    /// rating: recaps leave both out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TalkStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<Rating>,
     /// Values a merge could not reconcile (see [`Conflict`]); empty in a resolved note.
@@ -134,6 +145,9 @@ pub struct Tool {
 #[serde(deny_unknown_fields)]
 pub struct Link {
     pub url: String,
+    /// `slides`, `video` or `page`: what the link is, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<LinkKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Who added it.
@@ -168,12 +182,11 @@ fn current_schema() -> u32 {
 /// command line takes the model's own type, not a copy of it), and `as_str`, `Display` and
 /// `FromStr` for everything else.
 macro_rules! keyword_enum {
-    ($(#[$meta:meta])* $name:ident, default $default:ident, { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $noun:literal, default $default:ident, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema, clap::ValueEnum)]
-        #[serde(rename_all = "lowercase")]
         pub enum $name {
-            $(#[value(name = $text)] $variant),+
+            $(#[serde(rename = $text)] #[value(name = $text)] $variant),+
         }
 
         impl $name {
@@ -209,7 +222,7 @@ macro_rules! keyword_enum {
                     .find(|k| k.as_str() == lower)
                     .ok_or_else(|| {
                         let names: Vec<&str> = $name::ALL.iter().map(|k| k.as_str()).collect();
-                        format!("unknown kind `{s}`; expected one of: {}", names.join(", "))
+                        format!("unknown {} `{s}`; expected one of: {}", $noun, names.join(", "))
                     })
             }
         }
@@ -218,7 +231,7 @@ macro_rules! keyword_enum {
 
 keyword_enum!(
     /// What kind of gathering an event is.
-    EventKind, default Conference, {
+    EventKind, "kind", default Conference, {
         Conference => "conference",
         Meetup => "meetup",
         Newsletter => "newsletter",
@@ -228,7 +241,7 @@ keyword_enum!(
 
 keyword_enum!(
     /// What kind of item a talk note is; digests use article, release and tool.
-    TalkKind, default Session, {
+    TalkKind, "kind", default Session, {
         Keynote => "keynote",
         Session => "session",
         Sponsor => "sponsor",
@@ -241,6 +254,140 @@ keyword_enum!(
         Other => "other",
     }
 );
+
+keyword_enum!(
+    /// Where a talk stands for its reader: `planned` (starred before the event), then
+    /// `attended`, `to-watch` (the recording, later), `watched` or `skipped`.
+    TalkStatus, "status", default Planned, {
+        Planned => "planned",
+        Attended => "attended",
+        ToWatch => "to-watch",
+        Watched => "watched",
+        Skipped => "skipped",
+    }
+);
+
+keyword_enum!(
+    /// What a link points at: the talk's `slides`, a `video` (recording), or another `page`.
+    LinkKind, "link kind", default Page, {
+        Slides => "slides",
+        Video => "video",
+        Page => "page",
+    }
+);
+
+impl LinkKind {
+    /// The kind a URL's host and path tell: slide hosts and PDFs are slides, video hosts and
+    /// HLS playlists are videos; `None` when nothing tells (a blog post, a repository).
+    pub fn guess(url: &str) -> Option<LinkKind> {
+        let lower = url.trim().to_ascii_lowercase();
+        let rest = lower
+            .split_once("://")
+            .map_or(lower.as_str(), |(_, rest)| rest);
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = host.rsplit('@').next().unwrap_or(host);
+        let host = host.split(':').next().unwrap_or(host);
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        let on = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
+        const SLIDE_HOSTS: &[&str] = &[
+            "speakerdeck.com",
+            "docswell.com",
+            "slideshare.net",
+            "slides.com",
+            "pitch.com",
+        ];
+        const VIDEO_HOSTS: &[&str] = &[
+            "youtube.com",
+            "youtu.be",
+            "vimeo.com",
+            "nicovideo.jp",
+            "bilibili.com",
+            "wistia.com",
+        ];
+        if SLIDE_HOSTS.iter().any(|d| on(d))
+            || (on("docs.google.com") && path.starts_with("presentation/"))
+            || (on("static.sched.com") && path.starts_with("hosted_files/"))
+            || [".pdf", ".pptx", ".ppt", ".key", ".odp"]
+                .iter()
+                .any(|ext| path.ends_with(ext))
+        {
+            Some(LinkKind::Slides)
+        } else if VIDEO_HOSTS.iter().any(|d| on(d))
+            || [".m3u8", ".mp4", ".webm", ".mov"]
+                .iter()
+                .any(|ext| path.ends_with(ext))
+        {
+            Some(LinkKind::Video)
+        } else {
+            None
+        }
+    }
+}
+
+keyword_enum!(
+    /// The schedule a talk note was imported from (see [`Source`]).
+    ScheduleKind, "schedule", default Frab, {
+        Sched => "sched",
+        Frab => "frab",
+        Sessionize => "sessionize",
+        Dreamkast => "dreamkast",
+    }
+);
+
+/// Which session of which schedule a talk note was created from: what a re-import of the
+/// schedule matches, exactly, to find the note again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub schedule: ScheduleKind,
+    /// The schedule's own id of the session (Sched `UID`, pretalx `code`, frab `id`,
+    /// Sessionize and Dreamkast `id`), as the schedule writes it.
+    pub id: String,
+}
+
+/// An IANA time zone name (`Asia/Tokyo`, `America/Chicago`): the zone an event's wall-clock
+/// times are in. Checked against the zone database tn carries, so a typo is found when the
+/// note is read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ZoneName(String);
+
+impl ZoneName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The zone itself.
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::db()
+            .get(&self.0)
+            .unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+impl FromStr for ZoneName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        // UTC needs no database; every other name must be in it.
+        if s.eq_ignore_ascii_case("utc") {
+            return Ok(ZoneName("UTC".into()));
+        }
+        match jiff::tz::db().get(s) {
+            Ok(zone) => Ok(ZoneName(zone.iana_name().unwrap_or(s).to_owned())),
+            Err(_) => Err(format!(
+                "`{}` is not a time zone name: write an IANA name such as Asia/Tokyo or America/Chicago",
+                s.escape_debug()
+            )),
+        }
+    }
+}
+
+impl fmt::Display for ZoneName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// Implements string (de)serialization and a string JSON schema for a validating newtype.
 macro_rules! string_newtype_serde {
@@ -401,6 +548,12 @@ impl fmt::Display for Date {
     }
 }
 
+string_newtype_serde!(
+    ZoneName,
+    "^[A-Za-z0-9_+/-]+$",
+    "an IANA time zone name, e.g. Asia/Tokyo"
+);
+
 string_newtype_serde!(Date, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "a date, YYYY-MM-DD");
 
 /// A local wall-clock time written `HH:MM`.
@@ -472,6 +625,24 @@ impl Rating {
     }
 }
 
+impl FromStr for Rating {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim()
+            .parse::<u8>()
+            .ok()
+            .and_then(Rating::new)
+            .ok_or_else(|| format!("`{}` is not a rating: use 1 to 5", s.escape_debug()))
+    }
+}
+
+impl fmt::Display for Rating {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 impl<'de> Deserialize<'de> for Rating {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = i64::deserialize(deserializer)?;
@@ -494,6 +665,7 @@ impl Event {
             starts_on: None,
             ends_on: None,
             location: None,
+            timezone: None,
             url: None,
             hashtag: None,
             tags: Vec::new(),
@@ -528,6 +700,7 @@ impl Talk {
             kind: TalkKind::default(),
             title: title.into(),
             url: None,
+            source: None,
             speakers: Vec::new(),
             date: None,
             start: None,
@@ -540,6 +713,7 @@ impl Talk {
             tools: Vec::new(),
             links: Vec::new(),
             memo: None,
+            status: None,
             rating: None,
             conflicts: Vec::new(),
         }
@@ -572,9 +746,12 @@ impl Talk {
         problems
     }
 
-    /// Takes from `other` (the same talk as stored) what a published recap leaves out: who
-    /// wrote each takeaway, tool and link still present here, and unresolved conflicts.
+    /// Takes from `other` (the same talk as stored) what a published recap leaves out: the
+    /// rating and status, who wrote each takeaway, tool and link still present here, and
+    /// unresolved conflicts.
     pub fn keep_private_from(&mut self, other: &Talk) {
+        self.rating = other.rating;
+        self.status = other.status;
         for t in self.takeaways.iter_mut().filter(|t| t.by.is_none()) {
             t.by = other
                 .takeaways

@@ -3,13 +3,14 @@
 //! After `tn import schedule.json` every talk knows its day, start and end. Standing in a hall
 //! with a laptop open, the question is "what is on in this room now or in a moment?": talks in
 //! progress, and talks starting within [`SOON_MINUTES`]. Rooms are kept in the talk's `track`
-//! (see [`crate::import::schedule`]), so `--room` matches the track. Everything here takes the
+//! (see [`crate::import::schedule`]), so `--room` matches the track. Starred talks (status
+//! `planned`) come first: they are what the user meant to see. Everything here takes the
 //! moment as an argument; only [`Moment::now`] reads the clock, which keeps it testable.
 
 use std::fmt;
 use std::str::FromStr;
 
-use crate::note::{ClockTime, Date, Talk, TalkRef};
+use crate::note::{ClockTime, Date, Slug, Talk, TalkRef};
 use crate::search::analysis::name_key;
 use crate::store::Scan;
 
@@ -162,14 +163,82 @@ pub fn on_now(scan: &Scan, at: Moment, room: Option<&str>) -> Vec<OnNow> {
             found.retain(|o| room_matches(&o.talk, room));
         }
     }
+    // Starred talks first: they are the ones planned for this slot.
     found.sort_by(|a, b| {
-        (a.talk.start, &a.talk.track, &a.id).cmp(&(b.talk.start, &b.talk.track, &b.id))
+        (!a.starred(), a.talk.start, &a.talk.track, &a.id).cmp(&(
+            !b.starred(),
+            b.talk.start,
+            &b.talk.track,
+            &b.id,
+        ))
     });
     found
 }
 
-/// The talk `tn now --pick` makes current: the earliest of those listed (already narrowed to
-/// the room when one was given).
+impl OnNow {
+    /// Whether the talk is starred (status `planned`).
+    pub fn starred(&self) -> bool {
+        self.talk.status == Some(crate::note::TalkStatus::Planned)
+    }
+}
+
+/// What the TUI's "now and next" shows for `event` at `at`: its talks in progress, then the
+/// next slot (the earliest start still to come today, however far) and any other talk
+/// starting within [`SOON_MINUTES`]; starred talks first within the ones in progress and
+/// within each start time.
+pub fn now_and_next(scan: &Scan, event: &Slug, at: Moment) -> Vec<OnNow> {
+    let now = at.time.minutes();
+    let today: Vec<(&TalkRef, &Talk, u16, u16)> = scan
+        .talks
+        .iter()
+        .filter(|(id, t)| id.event == *event && t.value.date == Some(at.date))
+        .filter_map(|(id, t)| {
+            let talk = &t.value;
+            let start = talk.start?.minutes();
+            let end = talk
+                .end
+                .map(ClockTime::minutes)
+                .unwrap_or(start + DEFAULT_LENGTH_MINUTES)
+                .max(start + 1);
+            Some((id, talk, start, end))
+        })
+        .collect();
+    let next = today
+        .iter()
+        .filter(|(_, _, start, _)| *start > now)
+        .map(|(_, _, start, _)| *start)
+        .min();
+    let mut found: Vec<OnNow> = today
+        .into_iter()
+        .filter_map(|(id, talk, start, end)| {
+            let status = if start <= now && now < end {
+                Status::InProgress { since: now - start }
+            } else if start > now && (Some(start) == next || start - now <= SOON_MINUTES) {
+                Status::StartsIn(start - now)
+            } else {
+                return None;
+            };
+            Some(OnNow {
+                id: id.clone(),
+                talk: talk.clone(),
+                status,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        let key = |o: &OnNow| match o.status {
+            Status::InProgress { .. } => (0, !o.starred(), o.talk.start, o.talk.track.clone()),
+            Status::StartsIn(_) => (1, false, o.talk.start, None),
+        };
+        key(a).cmp(&key(b)).then_with(|| {
+            (!a.starred(), &a.talk.track, &a.id).cmp(&(!b.starred(), &b.talk.track, &b.id))
+        })
+    });
+    found
+}
+
+/// The talk `tn now --pick` makes current: the first of those listed (starred talks come
+/// first; already narrowed to the room when one was given).
 pub fn pick(on_now: &[OnNow]) -> Option<&OnNow> {
     on_now.first()
 }
@@ -232,6 +301,42 @@ mod tests {
         let later: Moment = "2024-06-15 14:00".parse().unwrap();
         assert_eq!(ids(&on_now(&s, later, None)), ["b", "d"]);
         assert!(on_now(&s, "2024-06-17 13:00".parse().unwrap(), None).is_empty());
+    }
+
+    #[test]
+    fn starred_talks_come_first_and_are_picked() {
+        let mut s = scan(&[
+            ("a", "2024-06-15", "13:00", Some("13:40"), "Track A"),
+            ("b", "2024-06-15", "13:10", Some("13:50"), "Track B"),
+        ]);
+        s.talks[1].1.value.status = Some(crate::note::TalkStatus::Planned);
+        let at: Moment = "2024-06-15 13:05".parse().unwrap();
+        let list = on_now(&s, at, None);
+        assert_eq!(ids(&list), ["b", "a"]);
+        assert_eq!(pick(&list).unwrap().id.talk.as_str(), "b");
+        assert_eq!(ids(&on_now(&s, at, Some("Track A"))), ["a"]);
+    }
+
+    #[test]
+    fn now_and_next_shows_the_next_slot_however_far() {
+        let mut s = scan(&[
+            ("a", "2024-06-15", "10:00", Some("10:40"), "Track A"),
+            ("b", "2024-06-15", "10:00", Some("10:40"), "Track B"),
+            ("c", "2024-06-15", "13:00", Some("13:40"), "Track A"),
+            ("d", "2024-06-15", "13:00", Some("13:40"), "Track B"),
+            ("e", "2024-06-15", "14:00", Some("14:40"), "Track A"),
+            ("f", "2024-06-16", "10:00", Some("10:40"), "Track A"),
+        ]);
+        s.talks[3].1.value.status = Some(crate::note::TalkStatus::Planned);
+        let ev: Slug = "ev".parse().unwrap();
+        let at: Moment = "2024-06-15 10:20".parse().unwrap();
+        assert_eq!(ids(&now_and_next(&s, &ev, at)), ["a", "b", "d", "c"]);
+        let lunch: Moment = "2024-06-15 11:00".parse().unwrap();
+        let list = now_and_next(&s, &ev, lunch);
+        assert_eq!(ids(&list), ["d", "c"], "after lunch, starred first");
+        assert_eq!(list[0].status, Status::StartsIn(120));
+        assert!(now_and_next(&s, &ev, "2024-06-15 15:00".parse().unwrap()).is_empty());
+        assert!(now_and_next(&s, &"other".parse().unwrap(), at).is_empty());
     }
 
     #[test]

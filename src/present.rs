@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use crate::note::{ClockTime, Date, Rating, Speaker};
+use crate::note::{ClockTime, Date, Rating, Speaker, TalkStatus};
 use crate::search::Hit;
 
 /// The separators of one kind of output.
@@ -133,11 +133,26 @@ pub fn stars(rating: Rating) -> String {
     "★".repeat(n) + &"☆".repeat(5 - n)
 }
 
-/// What a search hit says after its first column (the id or the event): kind, date and
-/// speakers, unescaped.
+/// A talk's status and rating in one short cell: `planned`, `watched ★★★★☆`, or empty.
+pub fn standing(status: Option<TalkStatus>, rating: Option<Rating>) -> String {
+    let parts: Vec<String> = status
+        .map(|s| s.to_string())
+        .into_iter()
+        .chain(rating.map(stars))
+        .collect();
+    parts.join(" ")
+}
+
+/// What a search hit says after its first column (the id or the event): kind, date, the
+/// reader's status and rating (short, so a narrow list still shows them), and speakers,
+/// unescaped.
 pub fn hit_facts(hit: &Hit) -> Vec<String> {
     let mut facts = vec![hit.kind.to_string()];
     facts.extend(hit.date.map(|d| d.to_string()));
+    let standing = standing(hit.status, hit.rating);
+    if !standing.is_empty() {
+        facts.push(standing);
+    }
     if !hit.speakers.is_empty() {
         facts.push(speakers(&hit.speakers, BRIEF, str::to_owned));
     }

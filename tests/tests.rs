@@ -28,6 +28,8 @@ mod hostile;
 mod import_export;
 #[path = "it/import_schedule.rs"]
 mod import_schedule;
+#[path = "it/lifecycle.rs"]
+mod lifecycle;
 #[path = "it/new_talk.rs"]
 mod new_talk;
 #[path = "it/outside.rs"]
@@ -38,6 +40,8 @@ mod props;
 mod races;
 #[path = "it/safety.rs"]
 mod safety;
+#[path = "it/schedules.rs"]
+mod schedules;
 #[path = "it/search.rs"]
 mod search;
 #[path = "it/search_quality.rs"]

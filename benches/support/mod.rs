@@ -635,6 +635,7 @@ impl Generator {
         for k in 0..rng.range(0, 2) {
             talk.links.push(Link {
                 url: format!("https://speakerdeck.example.com/{}/{}-{k}", stem, talk.id),
+                kind: None,
                 title: rng
                     .chance(0.8)
                     .then(|| rng.pick(vocab::LINK_TITLES).to_string()),

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use super::output::rel;
 use crate::capture::{self, NewEvent};
-use crate::note::{Date, EventKind, Slug};
+use crate::note::{Date, EventKind, Slug, ZoneName};
 use crate::store::Store;
 
 #[derive(Debug, clap::Subcommand)]
@@ -40,6 +40,9 @@ pub struct NewArgs {
     end_date: Option<Date>,
     #[arg(long)]
     location: Option<String>,
+    /// The zone of its talks' times, e.g. Asia/Tokyo (default: this computer's).
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<ZoneName>,
     #[arg(long)]
     url: Option<String>,
     #[arg(long)]
@@ -60,6 +63,7 @@ impl NewArgs {
                 starts_on: self.date,
                 ends_on: self.end_date,
                 location: self.location,
+                timezone: self.timezone,
                 url: self.url,
                 hashtag: self.hashtag,
                 tags: self.tags,

@@ -1,4 +1,5 @@
-//! `tn list`: talks (filtered by event, tag, kind) or, with `--events`, events.
+//! `tn list`: talks (filtered by event, tag, kind, status, rating; in schedule order or by
+//! rating or date) or, with `--events`, events.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,7 +9,8 @@ use anyhow::Result;
 use super::output::{EventRow, TalkRow, print_json, warn_skipped, write_table};
 use crate::display::line;
 use crate::error::Error;
-use crate::note::{Slug, Talk, TalkKind, TalkRef};
+use crate::note::{Slug, Talk, TalkKind, TalkRef, TalkStatus};
+use crate::present;
 use crate::store::{Scan, Store};
 
 #[derive(Debug, clap::Args)]
@@ -19,8 +21,17 @@ pub struct Args {
     tag: Option<String>,
     #[arg(long, value_enum)]
     kind: Option<TalkKind>,
+    /// Only talks with this status (planned = starred).
+    #[arg(long, value_enum)]
+    status: Option<TalkStatus>,
+    /// Only talks rated at least this (1 to 5).
+    #[arg(long, value_name = "1-5", value_parser = clap::value_parser!(u8).range(1..=5))]
+    min_rating: Option<u8>,
+    /// Order: by event and schedule (default), best rated first, or newest first.
+    #[arg(long, value_enum, default_value_t = Sort::Schedule)]
+    sort: Sort,
     /// List events instead of talks.
-    #[arg(long, conflicts_with_all = ["event", "tag", "kind"])]
+    #[arg(long, conflicts_with_all = ["event", "tag", "kind", "status", "min_rating"])]
     events: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -78,20 +89,34 @@ impl Args {
     }
 
     fn talks(&self, scan: &Scan) -> Result<()> {
-        let talks = sorted_talks(scan, |id, talk| self.matches(id, talk));
+        let mut talks = sorted_talks(scan, |id, talk| self.matches(id, talk));
+        // Stable sorts: ties keep the schedule order.
+        match self.sort {
+            Sort::Schedule => {}
+            Sort::Rating => talks.sort_by_key(|(_, t)| std::cmp::Reverse(t.rating)),
+            Sort::Date => talks.sort_by_key(|(_, t)| std::cmp::Reverse(t.date)),
+        }
         if self.json {
             let rows: Vec<TalkRow> = talks.iter().map(|(id, t)| TalkRow::new(id, t)).collect();
             return print_json(&rows);
         }
+        // Status and rating get a column when any talk listed has one.
+        let standing = talks
+            .iter()
+            .any(|(_, t)| t.status.is_some() || t.rating.is_some());
         let rows: Vec<Vec<String>> = talks
             .iter()
             .map(|(id, t)| {
-                vec![
+                let mut row = vec![
                     id.to_string(),
                     t.kind.to_string(),
                     t.date.map(|d| d.to_string()).unwrap_or_default(),
-                    line(&t.title).into_owned(),
-                ]
+                ];
+                if standing {
+                    row.push(present::standing(t.status, t.rating));
+                }
+                row.push(line(&t.title).into_owned());
+                row
             })
             .collect();
         let mut out = anstream::stdout().lock();
@@ -110,7 +135,22 @@ impl Args {
                 .as_ref()
                 .is_none_or(|t| talk.tags.iter().any(|x| x == t))
             && self.kind.is_none_or(|k| k == talk.kind)
+            && self.status.is_none_or(|s| Some(s) == talk.status)
+            && self
+                .min_rating
+                .is_none_or(|min| talk.rating.is_some_and(|r| r.get() >= min))
     }
+}
+
+/// The order of `tn list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Sort {
+    /// By event, then day and time.
+    Schedule,
+    /// Best rated first; unrated last.
+    Rating,
+    /// Newest first.
+    Date,
 }
 
 /// The talks `keep` accepts, by event, then in schedule order (see also `tn show EVENT`).

@@ -10,6 +10,7 @@
 //! their hints), and output goes through `anstream`, which drops colour when the output is not
 //! a terminal or `NO_COLOR` is set.
 
+mod agenda;
 mod check;
 mod current;
 mod edit;
@@ -22,6 +23,7 @@ mod init;
 mod jot;
 mod link;
 mod list;
+mod mark;
 mod merge_driver;
 mod new;
 mod now;
@@ -132,6 +134,20 @@ pub enum Notes {
     Link(link::Args),
     /// Add tags to the talk.
     Tag(tag::Args),
+    /// Star talks (status `planned`): they make your agenda; `--off` takes the star away.
+    Star(mark::StarArgs),
+    /// Mark talks attended (writing a takeaway does it too).
+    Attend(mark::SetArgs),
+    /// Mark talks to watch later (`tn queue` lists them, recordings first).
+    WatchLater(mark::SetArgs),
+    /// Set talks' status: planned, attended, to-watch, watched, skipped, or none.
+    Mark(mark::MarkArgs),
+    /// Rate talks 1 to 5 (`--clear` removes the rating).
+    Rate(mark::RateArgs),
+    /// The starred talks by day and time, clashes marked; `--ics` for a calendar app.
+    Agenda(agenda::Args),
+    /// The talks to watch later, those with a recording first.
+    Queue(agenda::QueueArgs),
     /// List talks (or events with --events).
     List(list::Args),
     /// Show one talk (EVENT/TALK) or one event (EVENT).
@@ -145,7 +161,8 @@ pub enum Notes {
     /// Full-text search (Japanese and English); terms are ANDed.
     #[command(
         after_help = "Query syntax: words are ANDed; \"a phrase\"; -word excludes; a OR b; \
-filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja"
+filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja \
+status:planned|attended|to-watch|watched|skipped|none rating:>=4; order sort:rating sort:date"
     )]
     Search(search::Args),
     /// Rebuild the search index from the notes.
@@ -252,6 +269,13 @@ impl Notes {
             Notes::Tool(args) => args.run(store),
             Notes::Link(args) => args.run(store),
             Notes::Tag(args) => args.run(store),
+            Notes::Star(args) => args.run(store),
+            Notes::Attend(args) => args.run(store, crate::note::TalkStatus::Attended),
+            Notes::WatchLater(args) => args.run(store, crate::note::TalkStatus::ToWatch),
+            Notes::Mark(args) => args.run(store),
+            Notes::Rate(args) => args.run(store),
+            Notes::Agenda(args) => args.run(store),
+            Notes::Queue(args) => args.run(store),
             Notes::List(args) => args.run(store),
             Notes::Show(args) => args.run(store),
             Notes::Edit(args) => args.run(store),

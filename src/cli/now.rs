@@ -28,16 +28,24 @@ impl Args {
         let at = self.at.unwrap_or_else(Moment::now);
         let scan = store.scan()?;
         let on_now = now::on_now(&scan, at, self.room.as_deref());
+        // A column of stars only when there is one.
+        let any_starred = on_now.iter().any(now::OnNow::starred);
         let rows: Vec<Vec<String>> = on_now
             .iter()
             .map(|o| {
-                vec![
-                    o.id.to_string(),
-                    o.status.to_string(),
-                    o.time_range(),
-                    line(o.talk.track.as_deref().unwrap_or("")).into_owned(),
-                    line(&o.talk.title).into_owned(),
-                ]
+                let star = match (any_starred, o.starred()) {
+                    (false, _) => None,
+                    (true, starred) => Some(if starred { "starred" } else { "" }.to_owned()),
+                };
+                std::iter::once(o.id.to_string())
+                    .chain(star)
+                    .chain([
+                        o.status.to_string(),
+                        o.time_range(),
+                        line(o.talk.track.as_deref().unwrap_or("")).into_owned(),
+                        line(&o.talk.title).into_owned(),
+                    ])
+                    .collect()
             })
             .collect();
         write_table(&mut anstream::stdout().lock(), &rows)?;

@@ -23,13 +23,30 @@ pub struct Args {
     /// Print a JSON array in rank order.
     #[arg(long)]
     json: bool,
+    /// Order: by relevance (default), best rated first, or newest first; the same as
+    /// `sort:rating` or `sort:date` in the query.
+    #[arg(long, value_enum)]
+    sort: Option<Sort>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Sort {
+    Relevance,
+    Rating,
+    Date,
 }
 
 impl Args {
     pub fn run(self, store: &Store) -> Result<ExitCode> {
         let mut engine = open_engine(store)?;
+        let mut query = self.query.join(" ");
+        match self.sort {
+            Some(Sort::Rating) => query.push_str(" sort:rating"),
+            Some(Sort::Date) => query.push_str(" sort:date"),
+            Some(Sort::Relevance) | None => {}
+        }
         let results = engine.search(&SearchRequest {
-            query: self.query.join(" "),
+            query,
             limit: self.limit,
             prefix: self.prefix,
         })?;

@@ -78,6 +78,9 @@ fn write_event(out: &mut impl Write, event: &Event, talks: &[(&TalkRef, &Talk)])
             field(out, name, value)?;
         }
     }
+    if let Some(zone) = &event.timezone {
+        field(out, "timezone", zone.as_str())?;
+    }
     if !event.tags.is_empty() {
         field(out, "tags", &event.tags.join(", "))?;
     }
@@ -126,8 +129,14 @@ fn write_talk(
     if !talk.tags.is_empty() {
         field(out, "tags", &talk.tags.join(", "))?;
     }
+    if let Some(status) = talk.status {
+        field(out, "status", status.as_str())?;
+    }
     if let Some(rating) = talk.rating {
         field(out, "rating", &present::stars(rating))?;
+    }
+    if let Some(source) = &talk.source {
+        field(out, "source", &format!("{} {}", source.schedule, source.id))?;
     }
     if let Some(text) = &talk.r#abstract {
         writeln!(out, "\n{BOLD}abstract{BOLD:#}\n{}", escape(text, true))?;
@@ -156,9 +165,13 @@ fn write_talk(
     if !talk.links.is_empty() {
         writeln!(out, "\n{BOLD}links{BOLD:#}")?;
         for link in &talk.links {
+            let kind = link
+                .kind
+                .map(|k| format!("{:<8}", k.as_str()))
+                .unwrap_or_default();
             match &link.title {
-                Some(title) => write!(out, "  {}  {}", line(title), line(&link.url))?,
-                None => write!(out, "  {}", line(&link.url))?,
+                Some(title) => write!(out, "  {kind}{}  {}", line(title), line(&link.url))?,
+                None => write!(out, "  {kind}{}", line(&link.url))?,
             }
             writeln!(out, "{}", by(&link.by))?;
         }

@@ -34,9 +34,11 @@ pub enum Note {
 pub enum Action {
     Create,
     /// The fields that change; none are named when the file's note replaces the note whole
-    /// (interchange JSON, which carries every field: the note becomes the file's).
+    /// (interchange JSON, which carries every field: the note becomes the file's). `changes`
+    /// says how, one entry per field (`start 13:00 → 13:10`, `links +slides +video`).
     Update {
         fields: Vec<String>,
+        changes: Vec<String>,
     },
     Unchanged,
     /// Exists and differs; left alone without `--update` (whole-note formats only).
@@ -58,6 +60,8 @@ pub struct Change {
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub changes: Vec<Change>,
+    /// What the user should know about how the input was read.
+    pub warnings: Vec<String>,
 }
 
 impl Plan {
@@ -154,8 +158,7 @@ impl Planned for Talk {
     fn replace(&mut self, incoming: &Talk, keep_rating: bool) {
         let stored = std::mem::replace(self, incoming.clone());
         if keep_rating {
-            // A recap carries neither ratings nor authors nor merge conflicts.
-            self.rating = stored.rating;
+            // A recap carries neither ratings, statuses, authors nor merge conflicts.
             self.keep_private_from(&stored);
         }
     }
@@ -196,7 +199,10 @@ pub fn plan(store: &Store, source: Source, incoming: Incoming, options: &Options
                 }
             }
         }
-        Incoming::Schedule(sched) => plan_schedule(&mut plan, store, sched, options)?,
+        Incoming::Schedule(sched) => {
+            plan.warnings.extend(sched.warnings.iter().cloned());
+            plan_schedule(&mut plan, store, sched, options)?
+        }
     }
     Ok(plan)
 }
@@ -228,13 +234,13 @@ impl Plan {
                     check_writable(&key, &merged)?;
                     store.ensure_rewritable(&key)?;
                     let whole = matches!(&merge, Merge::Replace { keep_rating: false });
-                    Action::Update {
-                        fields: if whole {
-                            Vec::new()
-                        } else {
-                            changed_fields(&existing, &merged)
-                        },
-                    }
+                    let fields = if whole {
+                        Vec::new()
+                    } else {
+                        changed_fields(&existing, &merged)
+                    };
+                    let changes = describe_changes(&existing, &merged, &fields);
+                    Action::Update { fields, changes }
                 };
                 (action, merged)
             }
@@ -256,7 +262,14 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
     let event_id = match options.event.clone().or_else(|| sched.event.id.clone()) {
         Some(id) => id,
         None => match store.current_event()? {
-            Some(id) if sched.format == schedule::Format::Sessionize => id,
+            Some(id)
+                if matches!(
+                    sched.format,
+                    schedule::Format::Sessionize | schedule::Format::Dreamkast
+                ) =>
+            {
+                id
+            }
             _ => {
                 return Err(Error::input(
                     format!("a {} does not name its event", sched.format.name()),
@@ -316,9 +329,20 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
     Ok(())
 }
 
-/// The note a scheduled talk belongs to: the one with its derived id; else the one whose id
-/// ends with its schedule key (the title changed since); else the one with its title (written
-/// with `tn new` before the schedule was imported); else a new one.
+/// The note a scheduled talk belongs to:
+///
+/// 1. the one that records the session as its source (imported, or adopted, before);
+/// 2. else a note imported before notes recorded their source: one without a source whose
+///    id is what an import derived from its title and the session's key (`<title>-<key>`),
+///    and that shares a fact only a schedule gives with the session (its URL, its slot or a
+///    speaker); an id that merely ends with the key (a hand-made `keynote-2` for session 2)
+///    is not enough, and neither is a title (two hand-made "Keynote" notes);
+/// 3. else a note without a source that has its title (written with `tn new` before the
+///    schedule was imported);
+/// 4. else a new one, under the derived id or the next free `-N` of it.
+///
+/// Each step takes a note only when exactly one qualifies, and never one already claimed
+/// by another session of this import.
 fn find_target(
     store: &Store,
     event: &Slug,
@@ -326,38 +350,67 @@ fn find_target(
     sched_talk: &ScheduledTalk,
     claimed: &BTreeSet<Slug>,
 ) -> Slug {
-    let derived = sched_talk.talk.id.clone();
-    let exists = |id: &Slug| {
-        store.talk_exists(&TalkRef {
-            event: event.clone(),
-            talk: id.clone(),
-        })
-    };
-    if exists(&derived) && !claimed.contains(&derived) {
-        return derived;
-    }
-    let suffix = format!("-{}", sched_talk.key);
+    let free = |t: &&&Talk| !claimed.contains(&t.id);
     let unique = |found: Vec<&&Talk>| match found.as_slice() {
         [one] => Some(one.id.clone()),
         _ => None,
     };
-    let by_key: Vec<&&Talk> = existing
+    let incoming = &sched_talk.talk;
+    if let Some(source) = &incoming.source {
+        let found: Vec<&&Talk> = existing
+            .iter()
+            .filter(|t| t.source.as_ref() == Some(source))
+            .filter(free)
+            .collect();
+        if let Some(id) = unique(found) {
+            return id;
+        }
+    }
+    let suffix = format!("-{}", sched_talk.key);
+    let legacy: Vec<&&Talk> = existing
         .iter()
-        .filter(|t| t.id.as_str().ends_with(&suffix) && !claimed.contains(&t.id))
+        .filter(|t| t.source.is_none() && t.id.as_str().ends_with(&suffix))
+        .filter(|t| schedule::talk_id(&t.title, &sched_talk.key) == t.id)
+        .filter(|t| agrees(t, incoming))
+        .filter(free)
         .collect();
-    if let Some(id) = unique(by_key) {
+    if let Some(id) = unique(legacy) {
         return id;
     }
-    let title = name_key(&sched_talk.talk.title);
+    let title = name_key(&incoming.title);
     let by_title: Vec<&&Talk> = existing
         .iter()
-        .filter(|t| name_key(&t.title) == title && !claimed.contains(&t.id))
+        .filter(|t| t.source.is_none() && name_key(&t.title) == title)
+        .filter(free)
         .collect();
     if let Some(id) = unique(by_title) {
         return id;
     }
     // A different note already uses the derived id: count up, as `tn new` does.
-    crate::slug::unique(&derived, |c| claimed.contains(c) || exists(c))
+    let derived = incoming.id.clone();
+    crate::slug::unique(&derived, |c| {
+        claimed.contains(c)
+            || store.talk_exists(&TalkRef {
+                event: event.clone(),
+                talk: c.clone(),
+            })
+    })
+}
+
+/// Whether a note without a source is plausibly an earlier import of `incoming`: it shares
+/// a fact only a schedule gives it.
+fn agrees(note: &Talk, incoming: &Talk) -> bool {
+    let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    same(&note.url, &incoming.url)
+        || (note.date.is_some()
+            && note.start.is_some()
+            && (note.date, note.start) == (incoming.date, incoming.start))
+        || note.speakers.iter().any(|s| {
+            incoming
+                .speakers
+                .iter()
+                .any(|i| name_key(&i.name) == name_key(&s.name))
+        })
 }
 
 /// Names of the top-level fields that differ between two notes.
@@ -385,6 +438,78 @@ fn changed_fields<T: Serialize>(old_note: &T, new_note: &T) -> Vec<String> {
             .unwrap_or(usize::MAX)
     });
     fields
+}
+
+/// How each of `fields` changed, for the report: short values as `old → new`, lists as what
+/// was added (`links +slides +video`, `tags +Security`), the rest by name.
+fn describe_changes<T: Serialize>(old_note: &T, new_note: &T, fields: &[String]) -> Vec<String> {
+    let (Ok(old), Ok(new)) = (
+        serde_json::to_value(old_note),
+        serde_json::to_value(new_note),
+    ) else {
+        return fields.to_vec();
+    };
+    fields
+        .iter()
+        .map(|field| describe(field, old.get(field), new.get(field)))
+        .collect()
+}
+
+fn describe(field: &str, old: Option<&Value>, new: Option<&Value>) -> String {
+    const SHORT: usize = 24;
+    let short = |v: Option<&Value>| match v {
+        Some(Value::String(s)) if s.chars().count() <= SHORT && !s.contains('\n') => {
+            Some(s.clone())
+        }
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let items = |v: Option<&Value>| match v {
+        Some(Value::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    match field {
+        "links" => {
+            // Added links by kind (`+slides`), and kinds learned by links already there.
+            let before = items(old);
+            let url = |v: &Value| v.get("url").cloned();
+            let kind = |v: &Value| v.get("kind").and_then(Value::as_str).map(str::to_owned);
+            let changes: Vec<String> = items(new)
+                .iter()
+                .filter_map(|l| match before.iter().find(|b| url(b) == url(l)) {
+                    None => Some(format!("+{}", kind(l).as_deref().unwrap_or("link"))),
+                    Some(b) if kind(b).is_none() => kind(l).map(|k| format!("kind {k}")),
+                    Some(_) => None,
+                })
+                .collect();
+            if changes.is_empty() {
+                "links".to_owned()
+            } else {
+                format!("links {}", changes.join(" "))
+            }
+        }
+        "tags" => {
+            let before = items(old);
+            let added: Vec<String> = items(new)
+                .iter()
+                .filter(|t| !before.contains(t))
+                .filter_map(|t| t.as_str().map(|t| format!("+{t}")))
+                .collect();
+            if added.is_empty() {
+                "tags".to_owned()
+            } else {
+                format!("tags {}", added.join(" "))
+            }
+        }
+        _ => match (old.filter(|v| !v.is_null()), short(new), short(old)) {
+            (None, Some(new), _) => format!("{field} {new}"),
+            (Some(_), Some(new), Some(old)) => format!("{field} {old} → {new}"),
+            (Some(_), None, Some(old)) if new.is_none_or(Value::is_null) => {
+                format!("{field} {old} → none")
+            }
+            _ => field.to_owned(),
+        },
+    }
 }
 
 fn check_writable<T: NoteDoc>(key: &NoteKey, note: &T) -> Result<()> {
@@ -433,6 +558,39 @@ pub fn apply(store: &Store, plan: &Plan) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_are_described_briefly() {
+        use serde_json::json;
+        let old = json!([{"url": "a"}, {"url": "b", "kind": "page"}]);
+        let new = json!([
+            {"url": "a", "kind": "slides"},
+            {"url": "b", "kind": "page"},
+            {"url": "c", "kind": "video"},
+            {"url": "d"}
+        ]);
+        assert_eq!(
+            describe("links", Some(&old), Some(&new)),
+            "links kind slides +video +link"
+        );
+        assert_eq!(
+            describe("start", Some(&json!("10:00")), Some(&json!("10:30"))),
+            "start 10:00 → 10:30"
+        );
+        assert_eq!(describe("end", None, Some(&json!("11:00"))), "end 11:00");
+        assert_eq!(
+            describe("end", Some(&json!("11:00")), None),
+            "end 11:00 → none"
+        );
+        assert_eq!(
+            describe("title", Some(&json!("a")), Some(&json!("x".repeat(40)))),
+            "title"
+        );
+        assert_eq!(
+            describe("tags", Some(&json!(["a"])), Some(&json!(["a", "b"]))),
+            "tags +b"
+        );
+    }
 
     #[test]
     fn changed_fields_are_named_in_note_order() {

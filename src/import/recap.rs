@@ -287,6 +287,7 @@ fn read_event(
     let mut event = Event::new(marker.id.clone(), name);
     event.kind = marker.kind;
     event.tags = marker.tags.clone();
+    event.timezone = marker.timezone.clone();
     event.url = url;
     let (mut i, _) = trimmed(doc, start, end);
     while i < end && !doc.code[i] {
@@ -343,6 +344,7 @@ fn read_talk(
     talk.kind = marker.kind;
     talk.language = marker.lang;
     talk.tags = marker.tags;
+    talk.source = marker.source;
 
     let (mut i, _) = trimmed(doc, start, end);
     // `- label: value` lines.
@@ -440,11 +442,12 @@ fn read_talk(
             }
             SECTION_LINKS => {
                 for (j, item) in list_items(doc, i + 1, section_end)? {
-                    let link = if let Some(url) =
+                    let mut link = if let Some(url) =
                         item.strip_prefix('<').and_then(|s| s.strip_suffix('>'))
                     {
                         Link {
                             url: url.to_owned(),
+                            kind: None,
                             title: None,
                             by: None,
                         }
@@ -452,11 +455,13 @@ fn read_talk(
                         Link {
                             title: (title != url).then_some(title),
                             url,
+                            kind: None,
                             by: None,
                         }
                     } else {
                         return Err(doc.fail(j, "expected a link: `- [title](url)` or `- <url>`"));
                     };
+                    link.kind = marker.links.get(talk.links.len()).copied().flatten();
                     talk.links.push(link);
                 }
             }

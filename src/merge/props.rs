@@ -159,6 +159,7 @@ fn apply(talk: &mut Talk, edit: &Edit) {
             if !talk.links.iter().any(|l| l.url == URLS[u]) {
                 talk.links.push(Link {
                     url: URLS[u].into(),
+                    kind: None,
                     title: owned(TITLES, title),
                     by: owned(AUTHORS, by),
                 });

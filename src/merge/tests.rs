@@ -124,6 +124,7 @@ fn fields_of_one_named_item_merge_one_by_one() {
     let mut base = talk();
     base.links = vec![Link {
         url: "https://example.com/slides".into(),
+        kind: None,
         title: None,
         by: None,
     }];
@@ -423,4 +424,51 @@ fn a_list_emptied_on_one_side_merges_item_by_item() {
     ] {
         assert_eq!(texts(&merged.note), ["y"]);
     }
+}
+
+#[test]
+fn statuses_ratings_link_kinds_and_sources_merge_field_by_field() {
+    use crate::note::{LinkKind, Rating, ScheduleKind, Source, TalkStatus};
+    let mut base = talk();
+    base.status = Some(TalkStatus::Planned);
+    base.links = vec![Link {
+        url: "https://speakerdeck.com/x/y".into(),
+        kind: None,
+        title: None,
+        by: None,
+    }];
+    // One side attended (a takeaway), the other learned the link's kind and the source from
+    // a schedule re-import and added the recording.
+    let mut ours = base.clone();
+    ours.takeaways.push(takeaway("ours", "10:10"));
+    ours.status = Some(TalkStatus::Attended);
+    ours.rating = Rating::new(4);
+    let mut theirs = base.clone();
+    theirs.links[0].kind = Some(LinkKind::Slides);
+    theirs.links.push(Link {
+        url: "https://vimeo.com/1".into(),
+        kind: Some(LinkKind::Video),
+        title: None,
+        by: None,
+    });
+    theirs.source = Some(Source {
+        schedule: ScheduleKind::Dreamkast,
+        id: "2701".into(),
+    });
+    for merged in [merge(&base, &ours, &theirs), merge(&base, &theirs, &ours)] {
+        let note = &merged.note;
+        assert!(merged.report.is_clean(), "{:?}", merged.report);
+        assert_eq!(note.status, Some(TalkStatus::Attended));
+        assert_eq!(note.rating, Rating::new(4));
+        let kinds: Vec<Option<LinkKind>> = note.links.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [Some(LinkKind::Slides), Some(LinkKind::Video)]);
+        assert_eq!(note.source.as_ref().unwrap().id, "2701");
+    }
+    // Two people choosing different statuses: one is kept, the other recorded beside it.
+    let mut theirs = base.clone();
+    theirs.status = Some(TalkStatus::Skipped);
+    let merged = merge(&base, &ours, &theirs);
+    assert_eq!(merged.note.status, Some(TalkStatus::Attended));
+    assert_eq!(merged.note.conflicts[0].field, "status");
+    assert_eq!(merged.note.conflicts[0].theirs, "skipped");
 }

@@ -1111,6 +1111,12 @@ fn talk_doc(
     for tag in &talk.tags {
         doc.add_text(fields.tag, name_key(tag));
     }
+    // Talks without a status are `none`, so `status:none` finds the untriaged.
+    doc.add_text(
+        fields.status,
+        talk.status.map_or("none", crate::note::TalkStatus::as_str),
+    );
+    doc.add_u64(fields.rating, talk.rating.map_or(0, |r| u64::from(r.get())));
     doc.add_text(fields.title, &talk.title);
     if let Some(url) = &talk.url {
         doc.add_text(fields.url, url);

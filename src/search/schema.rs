@@ -19,13 +19,15 @@ use crate::search::analysis::{self, Morphology, Side, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
 /// 2: speakers stored as JSON objects (name, affiliation, role), not display strings.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: a talk's status and rating, for `status:` and `rating:` filters and `sort:rating`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Names of the fields that are read by name (fast fields).
 pub const KEY: &str = "key";
 pub const MTIME: &str = "mtime";
 pub const SIZE: &str = "size";
 pub const DATE: &str = "date";
+pub const RATING: &str = "rating";
 
 /// What a document stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +131,10 @@ pub struct Fields {
     pub lang: Field,
     /// Normalised tags, for exact `tag:` filters.
     pub tag: Field,
+    /// The talk's status (`planned`, `to-watch`, …), for `status:` filters and display.
+    pub status: Field,
+    /// The talk's rating, 1 to 5, 0 when unrated: `rating:` filters and `sort:rating`.
+    pub rating: Field,
     /// Stored for display.
     pub title: Field,
     pub url: Field,
@@ -163,6 +169,8 @@ impl Fields {
         let year = b.add_u64_field("year", INDEXED | FAST);
         let lang = b.add_text_field("lang", STRING);
         let tag = b.add_text_field("tag", STRING);
+        let status = b.add_text_field("status", STRING | STORED);
+        let rating = b.add_u64_field(RATING, INDEXED | FAST | STORED);
         let title = b.add_text_field("title", STORED);
         let url = b.add_text_field("url", STORED);
         let event_name = b.add_text_field("event_name", STORED);
@@ -191,6 +199,8 @@ impl Fields {
             year,
             lang,
             tag,
+            status,
+            rating,
             title,
             url,
             event_name,

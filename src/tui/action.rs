@@ -59,6 +59,18 @@ pub enum Action {
     AddTool,
     AddLink,
 
+    // A talk's status and rating (see `super::standing`).
+    /// `s`: star the talk, or take the star away.
+    ToggleStar,
+    /// `w`: to watch later, or back to no status.
+    ToggleWatchLater,
+    /// `W`: watched, or back to no status.
+    ToggleWatched,
+    /// `1`–`5`: rate; `0`: clear the rating.
+    Rate(u8),
+    /// `c`: the current event's talks now and next.
+    NowNext,
+
     // Filters.
     Facets,
     ClearFilters,
@@ -108,4 +120,13 @@ pub enum Job {
     CreateTalk(crate::capture::NewTalk),
     /// Open the new-talk form, its event filled in with the current event.
     NewTalkForm,
+    /// Change a talk's status or rating.
+    Standing {
+        target: crate::note::TalkRef,
+        standing: super::standing::Standing,
+    },
+    /// Find the current event's talks now and next.
+    NowNext,
+    /// Make a talk the current talk.
+    PickCurrent(crate::note::TalkRef),
 }

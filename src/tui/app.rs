@@ -12,14 +12,16 @@
 //! runs a capture job right after the key that asked for it, so every saved line is on disk
 //! (atomically, under the writer lock) before the next key is read.
 
+use crate::capture::StatusChange;
 use crate::error::Error;
-use crate::note::{Talk, TalkRef};
+use crate::note::{Rating, Talk, TalkRef, TalkStatus};
 use crate::search::Hit;
 use crate::store::NoteKey;
 
 use super::action::{Action, Effect, Job};
 use super::facets::{Facets, Filter, Picker};
 use super::form::{LineInput, NewTalkForm};
+use super::standing::Standing;
 
 /// Results fetched per search; more are fetched when the selection nears the end.
 pub const PAGE: usize = 50;
@@ -73,6 +75,8 @@ pub enum Overlay {
     Capture(CaptureLine),
     NewTalk(NewTalkForm),
     Facets(Picker),
+    /// The current event's talks in progress and next (`c`).
+    NowNext(super::standing::NowNext),
 }
 
 /// The talk shown in the preview pane or the detail screen, as read from its file.
@@ -246,7 +250,7 @@ impl App {
     /// Whether keys are text for an input (query line, capture line, form, facet filter).
     pub fn typing(&self) -> bool {
         match &self.overlay {
-            Some(Overlay::Help) => false,
+            Some(Overlay::Help | Overlay::NowNext(_)) => false,
             Some(_) => true,
             None => self.mode == Mode::Query,
         }
@@ -257,6 +261,7 @@ impl App {
         use super::input::Context;
         match (&self.overlay, self.mode) {
             (Some(Overlay::Help), _) => Context::Help,
+            (Some(Overlay::NowNext(_)), _) => Context::NowNext,
             (Some(_), _) | (None, Mode::Query) => Context::Typing,
             (None, Mode::List) => Context::List,
             (None, Mode::Detail) => Context::Detail,
@@ -373,6 +378,17 @@ impl App {
             (_, Action::AddLink) => self.open_capture(CaptureKind::Link),
             (_, Action::OpenUrl) => self.open_url(),
             (_, Action::CopyUrl) => self.copy_url(),
+            (_, Action::ToggleStar) => {
+                self.change_standing(Standing::Status(StatusChange::Toggle(TalkStatus::Planned)))
+            }
+            (_, Action::ToggleWatchLater) => {
+                self.change_standing(Standing::Status(StatusChange::Toggle(TalkStatus::ToWatch)))
+            }
+            (_, Action::ToggleWatched) => {
+                self.change_standing(Standing::Status(StatusChange::Toggle(TalkStatus::Watched)))
+            }
+            (_, Action::Rate(n)) => self.change_standing(Standing::Rate(Rating::new(n))),
+            (_, Action::NowNext) => self.open_now_next(),
             (_, Action::Edit) => match self.focused() {
                 Some(id) => self.push_effect(Effect::Edit(NoteKey::Talk(id))),
                 None => self.set_status("no talk selected", true),

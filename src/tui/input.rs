@@ -22,6 +22,8 @@ pub enum Context {
     Detail,
     /// The help overlay: any key closes it.
     Help,
+    /// "Now and next" (`c`): pick a talk, star it.
+    NowNext,
 }
 
 /// The action for a terminal event, if it means anything here.
@@ -86,8 +88,21 @@ fn key_action(context: Context, key: &KeyEvent) -> Option<Action> {
     match context {
         Context::Typing => typing(key, alt),
         Context::List | Context::Detail => command(context, key),
+        Context::NowNext => now_next(key),
         Context::Help => None,
     }
+}
+
+fn now_next(key: &KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Char('j') => Action::Down,
+        KeyCode::Char('k') => Action::Up,
+        KeyCode::Char('g') | KeyCode::Home => Action::Top,
+        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
+        KeyCode::Char('s') => Action::ToggleStar,
+        KeyCode::Char('q') | KeyCode::Char('c') => Action::Back,
+        _ => return None,
+    })
 }
 
 fn typing(key: &KeyEvent, alt: bool) -> Option<Action> {
@@ -128,6 +143,11 @@ fn command(context: Context, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('o') => Action::OpenUrl,
         KeyCode::Char('y') => Action::CopyUrl,
         KeyCode::Char('r') => Action::Reload,
+        KeyCode::Char('s') => Action::ToggleStar,
+        KeyCode::Char('w') => Action::ToggleWatchLater,
+        KeyCode::Char('W') => Action::ToggleWatched,
+        KeyCode::Char(c @ '0'..='5') => Action::Rate(c as u8 - b'0'),
+        KeyCode::Char('c') => Action::NowNext,
         _ => return None,
     })
 }
@@ -149,8 +169,11 @@ pub fn help(context: Context) -> &'static [(&'static str, &'static str)] {
             ("f", "filter"),
             ("n", "new talk"),
             ("a", "takeaway"),
+            ("s", "star"),
+            ("c", "now & next"),
             ("?", "help"),
             ("q", "quit"),
+            ("1-5", "rate"),
             ("o", "open URL"),
             ("y", "copy URL"),
         ],
@@ -160,12 +183,20 @@ pub fn help(context: Context) -> &'static [(&'static str, &'static str)] {
             ("t", "tool"),
             ("l", "link"),
             ("e", "edit"),
+            ("s", "star"),
+            ("1-5", "rate"),
             ("?", "help"),
             ("q", "back"),
             ("o", "open URL"),
             ("y", "copy URL"),
         ],
         Context::Help => &[("any key", "close help")],
+        Context::NowNext => &[
+            ("j/k", "move"),
+            ("Enter", "make current"),
+            ("s", "star"),
+            ("Esc", "close"),
+        ],
     }
 }
 
@@ -214,6 +245,15 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
             ("l", "add a link: url [title]"),
             ("e", "edit the note in $EDITOR"),
             ("Esc", "close the input (Enter on an empty line too)"),
+        ],
+    ),
+    (
+        "Before, during and after the event (list and detail)",
+        &[
+            ("s", "star the talk (planned), or take the star away"),
+            ("w  W", "to watch later / watched, or back to no status"),
+            ("1-5  0", "rate the talk / clear the rating"),
+            ("c", "now and next of the current event; Enter picks"),
         ],
     ),
     (

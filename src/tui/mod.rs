@@ -24,6 +24,7 @@ pub mod facets;
 pub mod form;
 pub mod input;
 mod overlay;
+pub mod standing;
 mod sync;
 mod talk_view;
 mod term;
@@ -222,6 +223,11 @@ impl<E: SearchEngine + Send + 'static> Session<E> {
     /// Stamps takeaways with this clock instead of the local time (tests).
     pub fn set_clock(&mut self, clock: fn() -> ClockTime) {
         self.worker.set_clock(clock);
+    }
+
+    /// Looks at this moment for "now and next" instead of the local time (tests).
+    pub fn set_moment(&mut self, moment: fn() -> crate::now::Moment) {
+        self.worker.set_moment(moment);
     }
 
     pub fn store(&self) -> &Store {

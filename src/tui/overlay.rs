@@ -22,6 +22,9 @@ impl App {
             self.overlay = None;
             return;
         }
+        if matches!(self.overlay, Some(Overlay::NowNext(_))) {
+            return self.update_now_next(action);
+        }
         if action == Action::Back {
             self.overlay = None;
             return;
@@ -65,7 +68,7 @@ impl App {
                     _ => {}
                 }
             }
-            Some(Overlay::Help) | None => {}
+            Some(Overlay::Help | Overlay::NowNext(_)) | None => {}
         }
     }
 

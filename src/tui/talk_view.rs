@@ -187,6 +187,9 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
     if !talk.tags.is_empty() {
         lines.push(field("tags", esc(&talk.tags.join(", "))));
     }
+    if let Some(status) = talk.status {
+        lines.push(field("status", status.as_str().to_owned()));
+    }
     if let Some(rating) = talk.rating {
         lines.push(field("rating", present::stars(rating)));
     }
@@ -215,6 +218,9 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
     section(&mut lines, theme, "links", talk.links.len());
     for link in &talk.links {
         let mut spans = vec![Span::raw("  ")];
+        if let Some(kind) = link.kind {
+            spans.push(Span::styled(format!("{kind}  "), theme.accent()));
+        }
         if let Some(title) = &link.title {
             spans.push(Span::raw(format!("{}  ", esc(title))));
         }

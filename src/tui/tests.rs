@@ -756,6 +756,8 @@ fn fake_hit(id: &str, title: &str) -> crate::search::Hit {
         kind: crate::note::TalkKind::Session,
         date: None,
         speakers: Vec::new(),
+        status: None,
+        rating: None,
         score: 1.0,
         snippet: Default::default(),
         title_highlights: Vec::new(),
@@ -829,4 +831,200 @@ fn a_fake_engine_drives_the_app_without_an_index() {
         }
     }
     assert!(screen.contains("サービスメッシュ入門"), "{screen}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A talk's status and rating, and "now and next" (see `super::standing`).
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn june_1st_at_1320() -> crate::now::Moment {
+    "2024-06-01 13:20"
+        .parse()
+        .unwrap_or_else(|_| unreachable!())
+}
+
+/// What a TestBackend shows, a wide character covering the cell after it.
+fn screen(app: &mut App, columns: u16, rows: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(columns, rows)).unwrap();
+    super::draw(&mut terminal, app, &super::view::Theme::plain()).unwrap();
+    let mut text = String::new();
+    let mut hidden = 0;
+    for (i, cell) in terminal.backend().buffer().content().iter().enumerate() {
+        if i > 0 && i % usize::from(columns) == 0 {
+            text.push('\n');
+        }
+        if hidden == 0 {
+            text.push_str(cell.symbol());
+            hidden = crate::display::width(cell.symbol()).saturating_sub(1);
+        } else {
+            hidden -= 1;
+        }
+    }
+    text
+}
+
+#[test]
+fn status_and_rating_keys_map_in_the_list_and_the_detail_view_only() {
+    for context in [Context::List, Context::Detail] {
+        let act = |code| input::action(context, &key(code));
+        assert_eq!(act(KeyCode::Char('s')), Some(Action::ToggleStar));
+        assert_eq!(act(KeyCode::Char('w')), Some(Action::ToggleWatchLater));
+        assert_eq!(act(KeyCode::Char('W')), Some(Action::ToggleWatched));
+        assert_eq!(act(KeyCode::Char('4')), Some(Action::Rate(4)));
+        assert_eq!(act(KeyCode::Char('0')), Some(Action::Rate(0)));
+        assert_eq!(act(KeyCode::Char('c')), Some(Action::NowNext));
+    }
+    // While typing they are text.
+    assert_eq!(
+        input::action(Context::Typing, &key(KeyCode::Char('s'))),
+        Some(Action::Insert('s'))
+    );
+    let now = |code| input::action(Context::NowNext, &key(code));
+    assert_eq!(now(KeyCode::Char('j')), Some(Action::Down));
+    assert_eq!(now(KeyCode::Enter), Some(Action::Confirm));
+    assert_eq!(now(KeyCode::Char('s')), Some(Action::ToggleStar));
+    assert_eq!(now(KeyCode::Esc), Some(Action::Back));
+    assert_eq!(now(KeyCode::Char('a')), None);
+}
+
+#[test]
+fn starring_and_rating_from_the_list_and_the_detail_view() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "eBPF");
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::ToggleStar);
+    let stored = |app: &Session| app.store().read_talk(&talk_ref("ev/ebpf")).unwrap().value;
+    assert_eq!(stored(&app).status, Some(crate::note::TalkStatus::Planned));
+    assert!(
+        app.status().unwrap().text.contains("planned"),
+        "{:?}",
+        app.status()
+    );
+    // The list catches up through the index and marks the talk.
+    assert_eq!(app.hits()[0].status, Some(crate::note::TalkStatus::Planned));
+    let shown = screen(&mut app, 120, 20);
+    assert!(shown.contains("★ eBPF deep dive"), "{shown}");
+    assert!(shown.contains("· planned"), "{shown}");
+    app.dispatch(Action::Rate(4));
+    assert_eq!(stored(&app).rating, crate::note::Rating::new(4));
+    // In the detail view too; the same key takes the star away.
+    app.dispatch(Action::Confirm);
+    assert_eq!(app.mode(), Mode::Detail);
+    app.dispatch(Action::ToggleStar);
+    app.dispatch(Action::Rate(0));
+    let talk = stored(&app);
+    assert_eq!((talk.status, talk.rating), (None, None));
+    app.dispatch(Action::ToggleWatchLater);
+    assert_eq!(stored(&app).status, Some(crate::note::TalkStatus::ToWatch));
+    app.dispatch(Action::ToggleWatched);
+    assert_eq!(stored(&app).status, Some(crate::note::TalkStatus::Watched));
+    app.dispatch(Action::Rate(5));
+    let shown = screen(&mut app, 100, 24);
+    assert!(shown.contains("status    watched"), "{shown}");
+    assert!(shown.contains("rating    ★★★★★"), "{shown}");
+}
+
+/// The three talks on June 1st: `mesh` 13:00–13:40 in A, `ebpf` 13:10–13:50 in B (starred),
+/// `o11y` 15:00–15:40 in A.
+fn scheduled(store: &Store) {
+    for (id, start, end, track) in [
+        ("mesh", "13:00", "13:40", "A"),
+        ("ebpf", "13:10", "13:50", "B"),
+        ("o11y", "15:00", "15:40", "A"),
+    ] {
+        store
+            .update_talk(&talk_ref(&format!("ev/{id}")), |talk| {
+                talk.date = Some("2024-06-01".parse().unwrap());
+                talk.start = Some(start.parse().unwrap());
+                talk.end = Some(end.parse().unwrap());
+                talk.track = Some(track.into());
+                Ok(())
+            })
+            .unwrap();
+    }
+    capture::set_status(
+        store,
+        &talk_ref("ev/ebpf"),
+        Some(crate::note::TalkStatus::Planned),
+    )
+    .unwrap();
+}
+
+#[test]
+fn now_and_next_makes_the_picked_talk_current_for_capture() {
+    let (_dir, store) = kb();
+    scheduled(&store);
+    let mut app = app(store);
+    app.set_moment(june_1st_at_1320);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::NowNext);
+    let Some(Overlay::NowNext(view)) = app.overlay() else {
+        panic!("not open: {:?}", app.status());
+    };
+    let ids: Vec<String> = view.rows.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(
+        ids,
+        ["ev/ebpf", "ev/mesh", "ev/o11y"],
+        "starred first, then next"
+    );
+    assert_eq!(view.rows[2].when, "in 100 min");
+    assert_eq!(app.context(), Context::NowNext);
+    let shown = screen(&mut app, 100, 24);
+    assert!(
+        shown.contains("Now and next · Example Conf · 2024-06-01 13:20"),
+        "{shown}"
+    );
+    assert!(shown.contains("★ eBPF deep dive"), "{shown}");
+    assert!(shown.contains("in progress · 13:10–13:50 · B"), "{shown}");
+
+    // Star the second one there, then pick it.
+    app.dispatch(Action::Down);
+    app.dispatch(Action::ToggleStar);
+    let Some(Overlay::NowNext(view)) = app.overlay() else {
+        panic!("closed");
+    };
+    assert!(view.rows[1].starred);
+    app.dispatch(Action::Confirm);
+    assert!(app.overlay().is_none());
+    assert_eq!(app.mode(), Mode::Detail);
+    assert_eq!(app.detail(), Some(&talk_ref("ev/mesh")));
+    assert_eq!(app.store().current().unwrap(), talk_ref("ev/mesh"));
+    assert!(app.status().unwrap().text.contains("current talk"));
+    // Capture goes to it at once, and marks it attended.
+    app.dispatch(Action::AddTakeaway);
+    type_text(&mut app, "Istio の ambient");
+    app.dispatch(Action::Confirm);
+    let talk = app.store().read_talk(&talk_ref("ev/mesh")).unwrap().value;
+    assert_eq!(talk.takeaways[0].text, "Istio の ambient");
+    assert_eq!(talk.status, Some(crate::note::TalkStatus::Attended));
+}
+
+#[test]
+fn now_and_next_says_when_nothing_is_on_or_there_is_no_current_event() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    app.set_moment(june_1st_at_1320);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::NowNext);
+    let shown = screen(&mut app, 100, 24);
+    assert!(
+        shown.contains("nothing in progress or coming up today"),
+        "{shown}"
+    );
+    app.dispatch(Action::Back);
+    assert!(app.overlay().is_none());
+    // Without a current event: a message, and no overlay.
+    std::fs::remove_file(dir.path().join("index").join("current")).unwrap();
+    app.dispatch(Action::NowNext);
+    assert!(app.overlay().is_none());
+    let status = app.status().unwrap();
+    assert!(
+        status.error && status.text.contains("no current event"),
+        "{status:?}"
+    );
 }

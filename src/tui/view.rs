@@ -140,6 +140,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) -> Viewport {
         Some(Overlay::NewTalk(_)) => draw_form(frame, app, theme, main),
         Some(Overlay::Facets(_)) => draw_facets(frame, app, theme, main),
         Some(Overlay::Help) => draw_help(frame, theme, area),
+        Some(Overlay::NowNext(view)) => super::standing::draw_now_next(frame, view, theme, main),
         None => {}
     }
     viewport
@@ -240,15 +241,17 @@ fn draw_list(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) -> usize {
             ..inner
         };
         let selected = i == app.selected;
-        let title = fit(
-            highlighted(
-                &hit.title,
-                &hit.title_highlights,
-                theme.title(),
-                theme.mark(),
-            ),
-            width,
+        // A starred talk says so where the eye lands first.
+        let mut title = highlighted(
+            &hit.title,
+            &hit.title_highlights,
+            theme.title(),
+            theme.mark(),
         );
+        if hit.status == Some(crate::note::TalkStatus::Planned) {
+            title.insert(0, Span::styled("★ ", theme.mark()));
+        }
+        let title = fit(title, width);
         let mut meta = vec![
             hit.event_name
                 .clone()

@@ -31,14 +31,16 @@ use crate::capture;
 use crate::display;
 use crate::error::{Error, Result};
 use crate::note::{ClockTime, Talk, TalkRef};
+use crate::now::Moment;
 use crate::search::{RefreshReport, SearchEngine, SearchRequest, SearchResults};
-use crate::store::Store;
+use crate::store::{NoteKey, Store};
 
 use super::TICK;
 use super::action::{Action, Job};
 use super::app::{App, CaptureKind, Preview, error_text};
 use super::facets::Facets;
 use super::form;
+use super::standing::{NowNextFound, NowRow, Standing};
 
 /// How a worker opens its search engine.
 pub type Opener<E> = fn(&Store) -> Result<(E, RefreshReport)>;
@@ -52,6 +54,8 @@ pub struct Worker<E> {
     store: Store,
     open: Opener<E>,
     clock: fn() -> ClockTime,
+    /// The moment "now and next" looks at.
+    moment: fn() -> Moment,
     engine: Slot<E>,
     facets: Option<Receiver<Result<Facets>>>,
     watcher: Option<Watcher>,
@@ -101,6 +105,7 @@ impl<E: SearchEngine + Send + 'static> Worker<E> {
             store,
             open,
             clock: capture::now,
+            moment: Moment::now,
             engine: Slot::Closed,
             facets: None,
             watcher: None,
@@ -121,6 +126,11 @@ impl<E: SearchEngine + Send + 'static> Worker<E> {
     /// Stamps takeaways with this clock instead of the local time (tests).
     pub fn set_clock(&mut self, clock: fn() -> ClockTime) {
         self.clock = clock;
+    }
+
+    /// Looks at this moment for "now and next" instead of the local time (tests).
+    pub fn set_moment(&mut self, moment: fn() -> Moment) {
+        self.moment = moment;
     }
 
     /// Opens the engine on this thread (building the index if needed).
@@ -198,6 +208,20 @@ impl<E: SearchEngine + Send + 'static> Worker<E> {
                 Job::NewTalkForm => {
                     let event = self.store.current_event().ok().flatten();
                     app.open_new_talk(event);
+                }
+                Job::Standing { target, standing } => {
+                    let result = match standing {
+                        Standing::Status(change) => {
+                            capture::change_status(&self.store, &target, change)
+                        }
+                        Standing::Rate(rating) => capture::set_rating(&self.store, &target, rating),
+                    };
+                    app.standing_changed(&target, result);
+                }
+                Job::NowNext => app.now_next_found(now_next(&self.store, (self.moment)())),
+                Job::PickCurrent(id) => {
+                    let result = self.store.set_current(&NoteKey::Talk(id.clone()));
+                    app.picked(id, result);
                 }
             }
         }
@@ -367,6 +391,30 @@ fn facets_done(app: &mut App, counted: Result<Facets>) {
             app.set_facets(Facets::default());
         }
     }
+}
+
+/// The current event's talks now and next, for the overlay.
+fn now_next(store: &Store, at: Moment) -> Result<NowNextFound> {
+    let event = store.current_event()?.ok_or_else(|| {
+        Error::input(
+            "no current event",
+            "open a talk of the event and press Enter on it in now and next, or run `tn current EVENT/TALK`",
+        )
+    })?;
+    let scan = store.scan()?;
+    let name = scan
+        .events
+        .get(&event)
+        .map_or_else(|| event.to_string(), |e| e.value.name.clone());
+    let rows = crate::now::now_and_next(&scan, &event, at)
+        .iter()
+        .map(NowRow::new)
+        .collect();
+    Ok(NowNextFound {
+        event: name,
+        at,
+        rows,
+    })
 }
 
 /// The talk as read from its file, for the preview.

@@ -86,7 +86,14 @@ fn list_shows_every_talk_as_a_table() {
     assert_eq!(
         rows(&table),
         [
-            vec!["ev/cilium", "keynote", "2024-06-01", "Cilium Deep Dive"],
+            // A talk with takeaways was attended: the status gets a column.
+            vec![
+                "ev/cilium",
+                "keynote",
+                "2024-06-01",
+                "attended",
+                "Cilium Deep Dive"
+            ],
             vec!["ev/mesh", "session", "2024-06-01", "サービスメッシュ入門"],
             vec!["meetup/async", "lightning", "Lightning: async"],
         ],

@@ -532,3 +532,129 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// What the test server answers for one path (with its query).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// A `Location` header (for redirects).
+    pub location: Option<String>,
+}
+
+impl Reply {
+    pub fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status: 200,
+            content_type,
+            body: body.into(),
+            location: None,
+        }
+    }
+
+    pub fn status(status: u16, content_type: &'static str, body: &str) -> Reply {
+        Reply {
+            status,
+            content_type,
+            body: body.as_bytes().to_vec(),
+            location: None,
+        }
+    }
+
+    pub fn redirect(to: &str) -> Reply {
+        Reply {
+            status: 301,
+            content_type: "text/plain",
+            body: Vec::new(),
+            location: Some(to.to_owned()),
+        }
+    }
+}
+
+/// An HTTP/1.1 server on 127.0.0.1 (a free port) answering fixed replies by path, for the
+/// URL imports; anything else is a 404. It stops when dropped.
+pub struct Server {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// The paths requested, in order.
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start(routes: Vec<(&str, Reply)>) -> Server {
+        use std::io::{BufRead, BufReader, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        let routes: BTreeMap<String, Reply> = routes
+            .into_iter()
+            .map(|(path, reply)| (path.to_owned(), reply))
+            .collect();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (stop_flag, seen) = (stop.clone(), requests.clone());
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop_flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                if reader.read_line(&mut first).is_err() {
+                    continue;
+                }
+                // The rest of the head.
+                loop {
+                    let mut header = String::new();
+                    match reader.read_line(&mut header) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) if header == "\r\n" || header == "\n" => break,
+                        Ok(_) => {}
+                    }
+                }
+                let path = first.split_whitespace().nth(1).unwrap_or("").to_owned();
+                seen.lock().unwrap().push(path.clone());
+                let reply = routes
+                    .get(&path)
+                    .cloned()
+                    .unwrap_or_else(|| Reply::status(404, "text/html", "<h1>Not Found</h1>"));
+                let mut head = format!(
+                    "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n",
+                    reply.status,
+                    reply.content_type,
+                    reply.body.len()
+                );
+                if let Some(location) = &reply.location {
+                    head.push_str(&format!("location: {location}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&reply.body);
+            }
+        });
+        Server {
+            port,
+            stop,
+            thread: Some(thread),
+            requests,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

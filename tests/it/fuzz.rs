@@ -615,7 +615,7 @@ fn interchange_doc() -> impl Strategy<Value = Value> {
 
 fn import_interchange(text: String) -> bool {
     let path = Path::new("fuzz-input.json");
-    import::detect(path, &text);
+    import::detect(path, text.as_bytes());
     match interchange::from_json(path, &text) {
         Ok(_) => true,
         Err(error) => {
@@ -903,11 +903,17 @@ fn empty_store() -> (tempfile::TempDir, Store) {
 
 fn import_schedule(store: &Store, text: &str) -> bool {
     let path = Path::new("fuzz-input.json");
-    import::detect(path, text);
+    import::detect(path, text.as_bytes());
     let mut accepted = false;
+    let dreamkast = schedule::DreamkastFiles {
+        talks: Some((path, text)),
+        ..Default::default()
+    };
     for parsed in [
         schedule::parse_frab(path, text),
         schedule::parse_sessionize(path, text),
+        schedule::parse_sched(path, text.as_bytes(), None),
+        schedule::parse_dreamkast(&dreamkast),
     ] {
         match parsed {
             Ok(sched) => {
@@ -922,7 +928,7 @@ fn import_schedule(store: &Store, text: &str) -> bool {
                 let event = sched.event.id.clone().or_else(|| "ev".parse().ok());
                 let options = import::Options {
                     event,
-                    update: false,
+                    ..Default::default()
                 };
                 let source = import::Source::Schedule(sched.format);
                 let incoming = import::Incoming::Schedule(sched.clone());
@@ -960,12 +966,70 @@ fn the_schedule_importers_survive_damaged_schedules() {
         || json_input(frab_doc()),
         move |text| import_schedule(&s, &text),
     );
+    let s = Arc::clone(&store);
     fuzz(
         "sessionize exports",
         700,
         || json_input(sessionize_doc()),
+        move |text| import_schedule(&s, &text),
+    );
+    let s = Arc::clone(&store);
+    fuzz(
+        "dreamkast talks",
+        500,
+        || json_input(dreamkast_doc()),
+        move |text| import_schedule(&s, &text),
+    );
+    fuzz(
+        "sched feeds",
+        500,
+        || damaged(Just(sched_feed()), ICS_PIECES),
         move |text| import_schedule(&store, &text),
     );
+}
+
+/// The Sched fixture, unfolded into text (damage then lands on whole lines).
+fn sched_feed() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/schedules/sched-kubecon-updated.ics");
+    let bytes = std::fs::read(path).unwrap();
+    String::from_utf8_lossy(&bytes).replace("\r\n ", "")
+}
+
+const ICS_PIECES: &[&str] = &[
+    "\r\n",
+    "\r\n ",
+    "\n\t",
+    ":",
+    ";",
+    ",",
+    "\\",
+    "\\,",
+    "BEGIN:VEVENT",
+    "END:VEVENT",
+    "BEGIN:VCALENDAR",
+    "END:VCALENDAR",
+    "BEGIN:VTIMEZONE",
+    "DTSTART;TZID=Nowhere/City:",
+    "DTSTART:20260230T250000Z",
+    "DTSTART;VALUE=DATE:20260729",
+    "DTEND:19700101T000000Z",
+    "UID:",
+    "SUMMARY:",
+    "CATEGORIES:,,,",
+    "ATTACH:javascript:alert(1)",
+    "TZOFFSETTO:+9999",
+    "X-WR-TIMEZONE:Asia/Tokyo",
+    "\u{feff}",
+    "\u{1b}[31m",
+];
+
+/// Dreamkast talks, valid before the damage.
+fn dreamkast_doc() -> impl Strategy<Value = Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/schedules/dreamkast-talks-updated.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    Just(doc)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1045,7 +1109,7 @@ fn recap_text() -> impl Strategy<Value = String> {
 
 fn import_recap(text: String) -> bool {
     let path = Path::new("fuzz-input.md");
-    import::detect(path, &text);
+    import::detect(path, text.as_bytes());
     recap::looks_like_recap(&text);
     match recap::parse(path, &text) {
         Ok(bundles) => {

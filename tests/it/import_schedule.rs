@@ -152,11 +152,15 @@ fn reimporting_an_updated_schedule_changes_only_schedule_fields() {
     let out = kb.ok(&["import", "--dry-run", &schedule(PRETALX_UPDATED)]);
     let plan = stdout(&out);
     assert!(
-        plan.contains(&format!("would update cnk2025/{EBPF} (title, start)")),
+        plan.contains(&format!(
+            "would update cnk2025/{EBPF} (title, start 13:00 → 13:10)"
+        )),
         "{plan}"
     );
     assert!(
-        plan.contains(&format!("would update cnk2025/{SBOM} (start, end, track)")),
+        plan.contains(&format!(
+            "would update cnk2025/{SBOM} (start 17:00 → 17:30, end 17:05 → 17:35, track Track B → Track A)"
+        )),
         "{plan}"
     );
     assert!(
@@ -216,7 +220,9 @@ fn a_talk_noted_before_the_import_is_found_by_its_title() {
     kb.ok(&["jot", "--at", "17:01", "SPDX と CycloneDX"]);
     let out = kb.ok(&["import", &schedule(PRETALX)]);
     assert!(
-        stdout(&out).contains("updated cnk2025 (name, starts_on, ends_on, url)"),
+        stdout(&out).contains(
+            "updated cnk2025 (name, starts_on 2025-11-20, ends_on 2025-11-21, timezone Asia/Tokyo, url)"
+        ),
         "{}",
         stdout(&out)
     );

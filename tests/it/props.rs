@@ -16,8 +16,8 @@ use talknotes::export::markdown::markdown;
 use talknotes::export::{FrontMatter, GroupBy, RecapOptions};
 use talknotes::interchange::{self, EventBundle};
 use talknotes::note::{
-    ClockTime, Conflict, Date, Event, EventKind, Link, Rating, Slug, Speaker, Takeaway, Talk,
-    TalkKind, Tool,
+    ClockTime, Conflict, Date, Event, EventKind, Link, LinkKind, Rating, ScheduleKind, Slug,
+    Source, Speaker, Takeaway, Talk, TalkKind, TalkStatus, Tool, ZoneName,
 };
 use talknotes::store::codec;
 
@@ -205,14 +205,26 @@ fn talk_json(id: String) -> impl Strategy<Value = Value> {
         opt(text()),
         list((text(), opt(time()))),
         list((text(), opt(text()))),
-        list((text(), opt(text()))),
+        list((
+            text(),
+            opt(text()),
+            opt(prop::sample::select(LinkKind::ALL).prop_map(|k| k.as_str())),
+        )),
         opt(text()),
         opt(1u8..=5),
     );
-    (head, tail).prop_map(
+    let extra = (
+        opt(prop::sample::select(TalkStatus::ALL).prop_map(|s| s.as_str())),
+        opt((
+            prop::sample::select(ScheduleKind::ALL).prop_map(|k| k.as_str()),
+            text(),
+        )),
+    );
+    (head, tail, extra).prop_map(
         move |(
             (kind, title, url, speakers, date, start, end, track, language),
             (tags, abstract_, takeaways, tools, links, memo, rating),
+            (status, source),
         )| {
             // A talk cannot end before it starts.
             let (start, end) = match (start, end) {
@@ -224,6 +236,11 @@ fn talk_json(id: String) -> impl Strategy<Value = Value> {
             put(&mut m, "kind", kind.map(Value::from));
             m.insert("title".into(), title.into());
             put(&mut m, "url", url.map(Value::from));
+            put(
+                &mut m,
+                "source",
+                source.map(|(schedule, id)| json!({"schedule": schedule, "id": id})),
+            );
             put(&mut m, "speakers", speakers.map(Value::from));
             put(&mut m, "date", date.map(|d| fmt_date(d).into()));
             put(&mut m, "start", start.map(|t| fmt_time(t).into()));
@@ -265,9 +282,10 @@ fn talk_json(id: String) -> impl Strategy<Value = Value> {
                 "links",
                 links.map(|ls| {
                     ls.into_iter()
-                        .map(|(url, title)| {
+                        .map(|(url, title, kind)| {
                             let mut l = Map::new();
                             l.insert("url".into(), url.into());
+                            put(&mut l, "kind", kind.map(Value::from));
                             put(&mut l, "title", title.map(Value::from));
                             Value::Object(l)
                         })
@@ -275,6 +293,7 @@ fn talk_json(id: String) -> impl Strategy<Value = Value> {
                 }),
             );
             put(&mut m, "memo", memo.map(Value::from));
+            put(&mut m, "status", status.map(Value::from));
             put(&mut m, "rating", rating.map(Value::from));
             Value::Object(m)
         },
@@ -293,11 +312,12 @@ fn event_json(id: String) -> impl Strategy<Value = Value> {
             opt(text()),
             list(text()),
             opt(text()),
+            opt(prop::sample::select(&ZONES[..])),
         ),
         prop::collection::btree_set(slug(), 0..4),
     )
         .prop_flat_map(
-            move |((name, kind, a, b, location, url, hashtag, tags, memo), talk_ids)| {
+            move |((name, kind, a, b, location, url, hashtag, tags, memo, zone), talk_ids)| {
                 let (starts_on, ends_on) = match (a, b) {
                     (Some(a), Some(b)) if b < a => (Some(b), Some(a)),
                     other => other,
@@ -309,6 +329,7 @@ fn event_json(id: String) -> impl Strategy<Value = Value> {
                 put(&mut m, "starts_on", starts_on.map(|d| fmt_date(d).into()));
                 put(&mut m, "ends_on", ends_on.map(|d| fmt_date(d).into()));
                 put(&mut m, "location", location.map(Value::from));
+                put(&mut m, "timezone", zone.map(Value::from));
                 put(&mut m, "url", url.map(Value::from));
                 put(&mut m, "hashtag", hashtag.map(Value::from));
                 put(&mut m, "tags", tags.map(Value::from));
@@ -453,17 +474,28 @@ pub(crate) fn talk_value() -> impl Strategy<Value = Talk> {
             0..3,
         ),
         prop::collection::vec(
-            (text(), opt(text()), opt(text())).prop_map(|(url, title, by)| Link { url, title, by }),
+            (text(), opt(text()), opt(text())).prop_map(|(url, title, by)| Link {
+                url,
+                kind: None,
+                title,
+                by,
+            }),
             0..3,
         ),
         opt(text()),
         opt((1u8..=5).prop_map(|r| Rating::new(r).unwrap())),
         conflicts(),
     );
-    (head, tail).prop_map(
+    let extra = (
+        opt(prop::sample::select(TalkStatus::ALL)),
+        opt((prop::sample::select(ScheduleKind::ALL), text())
+            .prop_map(|(schedule, id)| Source { schedule, id })),
+    );
+    (head, tail, extra).prop_map(
         |(
             (id, kind, title, url, speakers, date, start, end),
             (track, language, tags, abstract_, takeaways, tools, links, memo, rating, conflicts),
+            (status, source),
         )| {
             let mut talk = Talk::new(id, title);
             talk.kind = kind;
@@ -484,6 +516,8 @@ pub(crate) fn talk_value() -> impl Strategy<Value = Talk> {
             talk.memo = memo;
             talk.rating = rating;
             talk.conflicts = conflicts;
+            talk.status = status;
+            talk.source = source;
             talk
         },
     )
@@ -508,13 +542,13 @@ pub(crate) fn event_value() -> impl Strategy<Value = Event> {
         prop::sample::select(EventKind::ALL),
         opt(date_value()),
         opt(date_value()),
-        (opt(text()), opt(text()), opt(text())),
+        (opt(text()), opt(text()), opt(text()), opt(zone_value())),
         prop::collection::vec(text(), 0..3),
         opt(text()),
         conflicts(),
     )
         .prop_map(
-            |(id, name, kind, a, b, (location, url, hashtag), tags, memo, conflicts)| {
+            |(id, name, kind, a, b, (location, url, hashtag, timezone), tags, memo, conflicts)| {
                 let mut event = Event::new(id, name);
                 event.kind = kind;
                 (event.starts_on, event.ends_on) = match (a, b) {
@@ -522,6 +556,7 @@ pub(crate) fn event_value() -> impl Strategy<Value = Event> {
                     other => other,
                 };
                 event.location = location;
+                event.timezone = timezone;
                 event.url = url;
                 event.hashtag = hashtag;
                 event.tags = tags;
@@ -531,6 +566,18 @@ pub(crate) fn event_value() -> impl Strategy<Value = Event> {
             },
         )
 }
+
+pub(crate) fn zone_value() -> impl Strategy<Value = ZoneName> {
+    prop::sample::select(&ZONES[..]).prop_map(|z| z.parse().unwrap())
+}
+
+const ZONES: [&str; 5] = [
+    "Asia/Tokyo",
+    "America/Chicago",
+    "Europe/Amsterdam",
+    "UTC",
+    "America/Argentina/Buenos_Aires",
+];
 
 fn codec_config() -> Config {
     crate::fuzz::config(256)
@@ -776,9 +823,11 @@ fn through_recap(bundles: &[EventBundle]) -> Vec<EventBundle> {
                         link.title = opt_line_field(&link.title).filter(|title| *title != link.url);
                     }
                     t.memo = block_field(&t.memo, true);
-                    // Ratings are private: recaps leave them out; so are authors (unless a
-                    // contributors line is asked for, which does not read back) and conflicts.
+                    // Ratings and statuses are private: recaps leave them out; so are authors
+                    // (unless a contributors line is asked for, which does not read back) and
+                    // conflicts.
                     t.rating = None;
+                    t.status = None;
                     t.takeaways.iter_mut().for_each(|x| x.by = None);
                     t.tools.iter_mut().for_each(|x| x.by = None);
                     t.links.iter_mut().for_each(|x| x.by = None);
@@ -889,11 +938,13 @@ fn a_link_without_a_url_reads_back() {
     talk.links = vec![
         Link {
             url: String::new(),
+            kind: None,
             title: None,
             by: None,
         },
         Link {
             url: " ".into(),
+            kind: None,
             title: Some("Slides".into()),
             by: None,
         },
@@ -904,11 +955,13 @@ fn a_link_without_a_url_reads_back() {
         [
             Link {
                 url: String::new(),
+                kind: None,
                 title: None,
                 by: None,
             },
             Link {
                 url: String::new(),
+                kind: None,
                 title: Some("Slides".into()),
                 by: None,
             },
@@ -927,6 +980,7 @@ fn control_characters_in_urls_read_back_and_never_appear_raw() {
     talk.url = Some(url.into());
     talk.links = vec![Link {
         url: url.into(),
+        kind: None,
         title: None,
         by: None,
     }];

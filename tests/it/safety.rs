@@ -448,11 +448,13 @@ fn hostile_kb() -> Kb {
     talk.links = vec![
         Link {
             url: evil("https://link/"),
+            kind: None,
             title: Some(evil("Slides")),
             by: None,
         },
         Link {
             url: "https://example.com/\u{202e}\u{9b}".into(),
+            kind: None,
             title: None,
             by: None,
         },

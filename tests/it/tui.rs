@@ -518,3 +518,107 @@ fn end_to_end_in_tmux() {
         assert!(shown.contains(text), "`{text}` missing from:\n{shown}");
     }
 }
+
+/// Star and rate from the list, then "now and next": the starred talk on now comes first,
+/// Enter makes it the current talk, and `a` jots into it (the real binary, in tmux).
+#[test]
+fn star_rate_and_pick_from_now_and_next_in_a_terminal() {
+    // A talk running all day today (UTC, as tmux runs tn with TZ=UTC); at 23:59 nothing runs.
+    if jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .time()
+        >= jiff::civil::time(23, 59, 0, 0)
+    {
+        std::thread::sleep(Duration::from_secs(61));
+    }
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    let kb = Kb::new();
+    kb.ok(&[
+        "event",
+        "new",
+        "conf",
+        "--name",
+        "Conf Today",
+        "--date",
+        &today,
+    ]);
+    for (id, title, room) in [
+        ("alpha", "Alpha talk all day", "A"),
+        ("beta", "Beta talk all day", "B"),
+    ] {
+        kb.ok(&[
+            "new",
+            title,
+            "--id",
+            id,
+            "--date",
+            &today,
+            "--start",
+            "00:00",
+            "--end",
+            "23:59",
+            "--track",
+            room,
+            "--no-edit",
+        ]);
+    }
+    kb.ok(&["current", "conf"]);
+    let tmux = Tmux::new("tui-now");
+    tmux.start_tn(&kb, 120, 40);
+    let slow = Duration::from_secs(60);
+    let quick = Duration::from_secs(15);
+    tmux.wait_for("Recent talks", slow);
+
+    // Star and rate Beta from the list.
+    tmux.literal("Beta");
+    tmux.wait_for("1 talk", quick);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("j/k move", quick);
+    tmux.keys(&["s"]);
+    tmux.wait_for("★ Beta talk all day", quick);
+    tmux.keys(&["4"]);
+    tmux.wait_for("planned ★★★★☆", quick);
+
+    // Now and next: Beta, starred, comes first; Enter makes it current; `a` jots into it.
+    tmux.keys(&["c"]);
+    let screen = tmux.wait_for("Now and next", quick);
+    let beta = screen.find("★ Beta talk all day").unwrap_or(usize::MAX);
+    let alpha = screen.find("Alpha talk all day").unwrap_or(0);
+    assert!(beta < alpha, "the starred talk is not first:\n{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("current talk: Beta talk all day", quick);
+    tmux.keys(&["a"]);
+    tmux.wait_for("takeaway →", quick);
+    tmux.literal("ここで学んだこと");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("1 saved", quick);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("q back", quick);
+    tmux.keys(&["q"]);
+    tmux.wait_for("q quit", quick);
+    tmux.keys(&["q"]);
+    let started = Instant::now();
+    while tmux.alive() {
+        assert!(
+            started.elapsed() < quick,
+            "tn did not exit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let current = String::from_utf8(kb.ok(&["current"]).stdout).unwrap();
+    assert!(current.starts_with("conf/beta"), "{current}");
+    let beta = kb.talk("conf", "beta");
+    assert_eq!(beta.takeaways[0].text, "ここで学んだこと");
+    assert_eq!(
+        beta.status,
+        Some(talknotes::note::TalkStatus::Attended),
+        "starred, then attended by the takeaway"
+    );
+    assert_eq!(beta.rating, talknotes::note::Rating::new(4));
+    assert_eq!(kb.talk("conf", "alpha").status, None);
+}

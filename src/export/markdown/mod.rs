@@ -12,8 +12,9 @@
 //! - **The structure survives a round trip.** Every escape is reversible ([`unescape`]), headings
 //!   and list labels are fixed words, and each event and talk heading is followed by a one-line
 //!   HTML comment (invisible on every platform) carrying what a reader does not need to see:
-//!   ids, kinds, tags, language, the times takeaways were jotted, speakers' roles. Ratings are
-//!   private and are not exported.
+//!   ids, kinds, tags, language, the times takeaways were jotted, speakers' roles, link kinds,
+//!   the schedule session a talk came from. Ratings and statuses are private and are not
+//!   exported.
 
 use std::fmt::Write as _;
 
@@ -23,7 +24,9 @@ mod escape;
 
 use super::{Block, FrontMatter, Recap, RecapOptions, blocks, one_line, trimmed_block};
 use crate::interchange::EventBundle;
-use crate::note::{ClockTime, Event, EventKind, Link, Slug, Talk, TalkKind, Tool};
+use crate::note::{
+    ClockTime, Event, EventKind, Link, LinkKind, Slug, Source, Talk, TalkKind, Tool, ZoneName,
+};
 use crate::present;
 use escape::{autolink_safe, destination};
 pub use escape::{inline, unescape};
@@ -64,6 +67,8 @@ pub(crate) struct EventMarker {
     /// The event's last day is written and equals its first (shown as one date).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub one_day: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<ZoneName>,
 }
 
 /// What the comment after a talk heading carries.
@@ -82,6 +87,12 @@ pub(crate) struct TalkMarker {
     /// Each speaker's role, in speaker order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Option<String>>,
+    /// Each link's kind (`slides`, `video`, `page`), in link order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Option<LinkKind>>,
+    /// The schedule session the talk was imported from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// Writes the recap of `bundles` as Markdown.
@@ -139,6 +150,7 @@ fn write_event(out: &mut Out, event: &Event, level: usize) {
         kind: event.kind,
         tags: event.tags.clone(),
         one_day: event.starts_on.is_some() && event.ends_on == event.starts_on,
+        timezone: event.timezone.clone(),
     };
     heading(
         out,
@@ -184,6 +196,12 @@ fn write_talk(out: &mut Out, talk: &Talk, level: usize, contributors: bool) {
         } else {
             Vec::new()
         },
+        links: if talk.links.iter().any(|l| l.kind.is_some()) {
+            talk.links.iter().map(|l| l.kind).collect()
+        } else {
+            Vec::new()
+        },
+        source: talk.source.clone(),
     };
     heading(
         out,
@@ -475,6 +493,8 @@ mod tests {
             tags: vec![],
             at: vec![],
             roles: vec![],
+            links: vec![],
+            source: None,
         };
         let line = marker_line(TALK_MARKER, &marker);
         assert_eq!(line.matches("-->").count(), 1, "{line}");
@@ -513,6 +533,7 @@ mod tests {
         }];
         talk.links = vec![Link {
             url: "https://example.com/slides".into(),
+            kind: None,
             title: None,
             by: None,
         }];

@@ -9,10 +9,10 @@ use serde_json::Value;
 use super::{
     Ctx, Format, Schedule, ScheduledEvent, ScheduledTalk, add_minutes, check_unique, clock,
     date_of, event_id, given, hours_minutes, id_text, key_of, kind_of, language_code, push_key,
-    talk_id, text_or_fail, time_of, topic_tag, validate,
+    push_link, schedule_link, text_or_fail, time_of, topic_tag, validate,
 };
 use crate::error::Result;
-use crate::note::{Date, Speaker, Talk};
+use crate::note::{Date, LinkKind, Speaker, ZoneName};
 
 #[derive(Deserialize)]
 struct FrabDoc {
@@ -38,6 +38,8 @@ struct FrabConference {
     end: Option<String>,
     #[serde(default)]
     url: Option<String>,
+    #[serde(default)]
+    time_zone_name: Option<String>,
     #[serde(default)]
     days: Vec<FrabDay>,
 }
@@ -84,6 +86,20 @@ struct FrabTalk {
     language: Option<String>,
     #[serde(default)]
     persons: Vec<FrabPerson>,
+    /// pretalx: files the speakers uploaded (slides); frab: the same, as `{url, title}`.
+    #[serde(default)]
+    attachments: Vec<FrabLink>,
+    /// pretalx and frab: pages and recordings, `{url, title}`.
+    #[serde(default)]
+    links: Vec<FrabLink>,
+}
+
+#[derive(Deserialize)]
+struct FrabLink {
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +140,12 @@ pub fn parse_frab(path: &Path, text: &str) -> Result<Schedule> {
         ends_on: event_date(&conf.end, "end")?,
         url: given(&conf.url).or_else(|| given(&doc.schedule.url)),
         name: Some(name),
+        timezone: given(&conf.time_zone_name)
+            .map(|z| {
+                z.parse::<ZoneName>()
+                    .map_err(|e| ctx.fail(&format!("{base}.time_zone_name"), e))
+            })
+            .transpose()?,
     };
     // Found here, the mistake is reported with its place; the event note would refuse it later.
     if let (Some(start), Some(end)) = (event.starts_on, event.ends_on)
@@ -155,6 +177,7 @@ pub fn parse_frab(path: &Path, text: &str) -> Result<Schedule> {
         format: Format::Frab,
         event,
         talks,
+        warnings: Vec::new(),
     })
 }
 
@@ -171,15 +194,23 @@ fn frab_talk(
         &format!("{place}.title"),
         "the session has no title",
     )?;
-    let key_source = given(&s.code)
+    // The schedule's id of the session, and the short key that ends the note id.
+    let (source_id, key) = given(&s.code)
         .or_else(|| id_text(&s.id))
-        .or_else(|| given(&s.guid).map(|g| g.replace('-', "").chars().take(8).collect()));
-    let key = key_source.as_deref().map(key_of).filter(|k| !k.is_empty()).ok_or_else(|| {
-        ctx.fail(
-            place,
-            "the session has no `code`, `id` or `guid`, which a re-import needs to find its note again",
-        )
-    })?;
+        .map(|id| (id.clone(), key_of(&id)))
+        .or_else(|| {
+            given(&s.guid).map(|g| {
+                let short: String = g.replace('-', "").chars().take(8).collect();
+                (g, key_of(&short))
+            })
+        })
+        .filter(|(_, key)| !key.is_empty())
+        .ok_or_else(|| {
+            ctx.fail(
+                place,
+                "the session has no `code`, `id` or `guid`, which a re-import needs to find its note again",
+            )
+        })?;
     let date = match given(&s.date) {
         Some(d) => Some(date_of(&d).map_err(|e| ctx.fail(&format!("{place}.date"), e))?),
         None => day_date,
@@ -206,7 +237,9 @@ fn frab_talk(
         }
         _ => None,
     };
-    let mut talk = Talk::new(talk_id(&title, &key), title);
+    let mut scheduled = ScheduledTalk::new(Format::Frab, &source_id, key, title, place);
+    scheduled.kind_given = given(&s.kind).is_some();
+    let talk = &mut scheduled.talk;
     talk.kind = given(&s.kind).map(|k| kind_of(&k)).unwrap_or_default();
     talk.url = given(&s.url);
     talk.speakers = s
@@ -239,11 +272,20 @@ fn frab_talk(
     if let Some(tag) = given(&s.track).as_deref().and_then(topic_tag) {
         talk.add_tag(&tag);
     }
-    validate(ctx, &talk, place)?;
-    Ok(ScheduledTalk {
-        key,
-        place: place.to_owned(),
-        kind_given: given(&s.kind).is_some(),
-        talk,
-    })
+    // Uploaded files are mostly slides; links are pages unless the URL says otherwise.
+    for (links, default) in [
+        (&s.attachments, LinkKind::Slides),
+        (&s.links, LinkKind::Page),
+    ] {
+        for link in links {
+            if let Some(url) = given(&link.url) {
+                push_link(
+                    &mut talk.links,
+                    schedule_link(&url, given(&link.title), default),
+                );
+            }
+        }
+    }
+    validate(ctx, talk, place)?;
+    Ok(scheduled)
 }

@@ -1,13 +1,16 @@
-//! Conference schedules: frab/pretalx `schedule.json` and Sessionize "All" exports.
+//! Conference schedules: frab/pretalx `schedule.json`, Sessionize "All" exports, Sched
+//! iCalendar feeds (KubeCon) and Dreamkast API responses (CloudNative Days).
 //!
 //! Importing the schedule before an event turns every session into a note that already has
 //! its title, speakers, day, time, room and abstract, so during a talk only takeaways remain to
-//! be typed (`tn now --pick`, then `tn jot`). Schedules change until the last day, so an import
-//! must be repeatable: each talk is keyed by the schedule's own id (pretalx `code`, frab `id`,
-//! Sessionize `id`, else the `guid`), and that key is the last part of the note's id
-//! (`kubernetes-de-hajimeru-abc123`), so a re-import finds the note again even after the title
-//! changed. A re-import only rewrites schedule fields; takeaways, tools, links, memo, rating
-//! and the user's tags belong to the user.
+//! be typed (`tn now --pick`, then `tn jot`). Schedules change until the last day and fill in
+//! after it (slides, recordings), so an import must be repeatable: each talk is keyed by the
+//! schedule's own id (pretalx `code`, frab `id`, Sessionize and Dreamkast `id`, Sched `UID`),
+//! recorded on the note as its [`Source`] and matched exactly, so a re-import finds the note
+//! again even after the title changed, and never takes over a note it did not create. The key
+//! also ends the note's id (`kubernetes-de-hajimeru-abc123`). A re-import only rewrites
+//! schedule fields and adds the schedule's typed links (slides, video, page); takeaways,
+//! tools, memo, rating, status and the user's tags and links belong to the user.
 //!
 //! The talk model has one place for "where": `track`. During a conference the useful "where"
 //! is the room (`tn now --room`), so the room goes into `track`; the schedule's topical track
@@ -15,7 +18,10 @@
 //! are ignored, since every generator adds its own), but a value that is there and wrong is an
 //! error naming its JSON path.
 
+mod dreamkast;
 mod frab;
+mod ical;
+mod sched;
 mod sessionize;
 
 use std::collections::BTreeMap;
@@ -25,10 +31,15 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::note::{ClockTime, Date, Slug, Speaker, Talk, TalkKind};
+use crate::note::{
+    ClockTime, Date, Link, LinkKind, ScheduleKind, Slug, Source, Speaker, Talk, TalkKind, ZoneName,
+};
 use crate::search::analysis::name_key;
 
+pub use dreamkast::{DreamkastFiles, Part as DreamkastPart, parse_dreamkast};
 pub use frab::parse_frab;
+pub use ical::looks_like_icalendar;
+pub use sched::parse_sched;
 pub use sessionize::parse_sessionize;
 
 /// Which schedule format a file is.
@@ -36,6 +47,8 @@ pub use sessionize::parse_sessionize;
 pub enum Format {
     Frab,
     Sessionize,
+    Sched,
+    Dreamkast,
 }
 
 impl Format {
@@ -43,6 +56,18 @@ impl Format {
         match self {
             Format::Frab => "frab/pretalx schedule",
             Format::Sessionize => "Sessionize export",
+            Format::Sched => "Sched iCalendar feed",
+            Format::Dreamkast => "Dreamkast schedule",
+        }
+    }
+
+    /// How notes record the format (see [`Source`]).
+    pub fn kind(self) -> ScheduleKind {
+        match self {
+            Format::Frab => ScheduleKind::Frab,
+            Format::Sessionize => ScheduleKind::Sessionize,
+            Format::Sched => ScheduleKind::Sched,
+            Format::Dreamkast => ScheduleKind::Dreamkast,
         }
     }
 
@@ -53,6 +78,12 @@ impl Format {
             }
             Format::Sessionize => {
                 "this file was read as a Sessionize \"All\" export (sessions, speakers, rooms); fix the value or download the export again"
+            }
+            Format::Sched => {
+                "this file was read as an iCalendar feed (Sched's all.ics); download it again, or fix the event named"
+            }
+            Format::Dreamkast => {
+                "this file was read as a Dreamkast API response (/api/v1/talks, speakers, events or tracks); fetch it again, e.g. tn import 'https://event.cloudnativedays.jp/api/v1/talks?eventAbbr=…'"
             }
         }
     }
@@ -67,9 +98,12 @@ pub struct ScheduledEvent {
     pub starts_on: Option<Date>,
     pub ends_on: Option<Date>,
     pub url: Option<String>,
+    /// The zone of the schedule's times.
+    pub timezone: Option<ZoneName>,
 }
 
-/// One session, as a talk note holding only schedule fields.
+/// One session, as a talk note holding only schedule fields (its `source` set, its `links`
+/// those the schedule gives: slides, recordings, pages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduledTalk {
     /// The schedule's own id of the talk, lower-case letters and digits: the end of the note id.
@@ -86,6 +120,53 @@ pub struct Schedule {
     pub format: Format,
     pub event: ScheduledEvent,
     pub talks: Vec<ScheduledTalk>,
+    /// What the user should know about how the file was read (one line each).
+    pub warnings: Vec<String>,
+}
+
+impl ScheduledTalk {
+    /// The note of a session: `title`, its id derived from the title and `key`, and the
+    /// schedule's own `id` of the session recorded as its source.
+    fn new(format: Format, id: &str, key: String, title: String, place: &str) -> ScheduledTalk {
+        let mut talk = Talk::new(talk_id(&title, &key), title);
+        talk.source = Some(Source {
+            schedule: format.kind(),
+            id: id.to_owned(),
+        });
+        ScheduledTalk {
+            key,
+            place: place.to_owned(),
+            kind_given: false,
+            talk,
+        }
+    }
+}
+
+/// A link the schedule gives: its kind from the URL (slides, video), else `default`. Only
+/// http(s) URLs are taken.
+fn schedule_link(url: &str, title: Option<String>, default: LinkKind) -> Option<Link> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || url.contains(char::is_whitespace)
+    {
+        return None;
+    }
+    Some(Link {
+        url: url.to_owned(),
+        kind: Some(LinkKind::guess(url).unwrap_or(default)),
+        title: title.filter(|t| !t.trim().is_empty()),
+        by: None,
+    })
+}
+
+/// Adds `link` unless a link with its URL is there already.
+fn push_link(links: &mut Vec<Link>, link: Option<Link>) {
+    if let Some(link) = link
+        && !links.iter().any(|l| l.url == link.url)
+    {
+        links.push(link);
+    }
 }
 
 struct Ctx<'a> {
@@ -330,6 +411,9 @@ fn validate(ctx: &Ctx<'_>, talk: &Talk, place: &str) -> Result<()> {
 pub fn merge_talk(existing: &mut Talk, incoming: &ScheduledTalk) {
     let new = &incoming.talk;
     existing.title = new.title.clone();
+    if new.source.is_some() {
+        existing.source.clone_from(&new.source);
+    }
     if incoming.kind_given {
         existing.kind = new.kind;
     }
@@ -374,6 +458,18 @@ pub fn merge_talk(existing: &mut Talk, incoming: &ScheduledTalk) {
     for tag in &new.tags {
         existing.add_tag(tag);
     }
+    // Slides and recordings arrive after the event: added once each; a link the user already
+    // has keeps its title and author, and learns its kind if it had none.
+    for link in &new.links {
+        match existing.links.iter_mut().find(|l| l.url == link.url) {
+            Some(mine) => {
+                if mine.kind.is_none() {
+                    mine.kind = link.kind;
+                }
+            }
+            None => existing.links.push(link.clone()),
+        }
+    }
 }
 
 /// Applies the schedule's fields to the event: name, days and URL.
@@ -389,6 +485,9 @@ pub fn merge_event(existing: &mut crate::note::Event, incoming: &ScheduledEvent)
     }
     if incoming.url.is_some() {
         existing.url.clone_from(&incoming.url);
+    }
+    if incoming.timezone.is_some() {
+        existing.timezone.clone_from(&incoming.timezone);
     }
 }
 

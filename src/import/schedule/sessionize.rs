@@ -9,10 +9,11 @@ use serde_json::Value;
 
 use super::{
     Ctx, Format, Schedule, ScheduledEvent, ScheduledTalk, check_unique, date_of, given, id_text,
-    key_of, kind_of, language_code, talk_id, text_or_fail, time_of, topic_tag, validate,
+    key_of, kind_of, language_code, push_link, schedule_link, text_or_fail, time_of, topic_tag,
+    validate,
 };
 use crate::error::Result;
-use crate::note::{ClockTime, Date, Speaker, Talk};
+use crate::note::{ClockTime, Date, LinkKind, Speaker};
 use crate::search::analysis::name_key;
 
 #[derive(Deserialize)]
@@ -48,6 +49,8 @@ struct SzSession {
     category_items: Vec<Value>,
     #[serde(default)]
     room_id: Option<Value>,
+    #[serde(default)]
+    recording_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -142,9 +145,9 @@ pub fn parse_sessionize(path: &Path, text: &str) -> Result<Schedule> {
             &format!("{place}.title"),
             "the session has no title",
         )?;
-        let key = id_text(&s.id)
-            .map(|id| key_of(&id))
-            .filter(|k| !k.is_empty())
+        let (source_id, key) = id_text(&s.id)
+            .map(|id| (id.clone(), key_of(&id)))
+            .filter(|(_, k)| !k.is_empty())
             .ok_or_else(|| {
                 ctx.fail(
                     &format!("{place}.id"),
@@ -167,7 +170,8 @@ pub fn parse_sessionize(path: &Path, text: &str) -> Result<Schedule> {
         };
         let starts = moment(&s.starts_at, "startsAt")?;
         let ends = moment(&s.ends_at, "endsAt")?;
-        let mut talk = Talk::new(talk_id(&title, &key), title);
+        let mut scheduled = ScheduledTalk::new(Format::Sessionize, &source_id, key, title, &place);
+        let talk = &mut scheduled.talk;
         talk.date = starts.map(|(d, _)| d);
         talk.start = starts.map(|(_, t)| t);
         talk.end = match (starts, ends) {
@@ -221,6 +225,9 @@ pub fn parse_sessionize(path: &Path, text: &str) -> Result<Schedule> {
             talk.track = topic_tag(name);
         }
         let mut kind_given = false;
+        if let Some(url) = given(&s.recording_url) {
+            push_link(&mut talk.links, schedule_link(&url, None, LinkKind::Video));
+        }
         for item in &s.category_items {
             match items.get(&id_of(item)) {
                 Some((CategoryRole::Track, name)) => {
@@ -236,13 +243,9 @@ pub fn parse_sessionize(path: &Path, text: &str) -> Result<Schedule> {
                 _ => {}
             }
         }
-        validate(&ctx, &talk, &place)?;
-        talks.push(ScheduledTalk {
-            key,
-            place,
-            kind_given,
-            talk,
-        });
+        scheduled.kind_given = kind_given;
+        validate(&ctx, &scheduled.talk, &place)?;
+        talks.push(scheduled);
     }
     check_unique(&ctx, &talks)?;
     let dates: BTreeSet<Date> = talks.iter().filter_map(|t| t.talk.date).collect();
@@ -254,7 +257,9 @@ pub fn parse_sessionize(path: &Path, text: &str) -> Result<Schedule> {
             starts_on: dates.first().copied(),
             ends_on: dates.last().copied(),
             url: None,
+            timezone: None,
         },
         talks,
+        warnings: Vec::new(),
     })
 }

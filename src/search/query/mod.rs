@@ -24,7 +24,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::note::{Date, Speaker, TalkKind, TalkRef};
+use crate::note::{Date, Rating, Speaker, TalkKind, TalkRef, TalkStatus};
 use crate::search::analysis::{self, Morphology, Side};
 use crate::search::index::{SearchIndex, date_number, stored_text};
 use crate::search::schema::{self, DocType, Fields, Section};
@@ -63,6 +63,9 @@ pub struct Hit {
     /// The talk's date, else its event's first day.
     pub date: Option<Date>,
     pub speakers: Vec<Speaker>,
+    /// Where the talk stands for its reader (starred, attended, to watch, ...).
+    pub status: Option<TalkStatus>,
+    pub rating: Option<Rating>,
     /// Relevance (BM25 with section boosts); 0 when no words were searched.
     pub score: f32,
     #[serde(skip)]
@@ -87,6 +90,20 @@ pub struct SearchResults {
 pub struct ParsedQuery {
     pub clauses: Vec<Clause>,
     pub warnings: Vec<String>,
+    /// `sort:rating` or `sort:date`; relevance (or recency, without words) otherwise.
+    pub sort: Sort,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// By relevance; the most recent first when no words were searched.
+    #[default]
+    Relevance,
+    /// Best rated first (unrated last), then by relevance or recency.
+    Rating,
+    /// Most recent first, then by relevance.
+    Date,
 }
 
 /// Alternatives joined by `OR`; a negated clause excludes what it matches.
@@ -112,6 +129,9 @@ pub enum Filter {
     Year(u64),
     Date(Bound<u64>, Bound<u64>),
     Lang(String),
+    /// A [`TalkStatus`] keyword, or `none`.
+    Status(String),
+    Rating(Bound<u64>, Bound<u64>),
 }
 
 /// Splits input into words, honouring quotes (`"…"`, `“…”`, `「…」`); an unclosed quote runs
@@ -183,7 +203,12 @@ pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
             Some(_) => continue, // a lone `-` while typing
             None => (false, word.clone()),
         };
-        let Some(atom) = atom(&body, quoted, &mut parsed.warnings) else {
+        let mut sort = None;
+        let found = atom(&body, quoted, &mut parsed.warnings, &mut sort);
+        if let Some(sort) = sort {
+            parsed.sort = sort;
+        }
+        let Some(atom) = found else {
             continue;
         };
         match parsed.clauses.last_mut() {
@@ -210,7 +235,12 @@ pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
     parsed
 }
 
-fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
+fn atom(
+    word: &str,
+    quoted: bool,
+    warnings: &mut Vec<String>,
+    sort: &mut Option<Sort>,
+) -> Option<Atom> {
     let text_atom = |text: &str| {
         let text = text.trim();
         (!text.is_empty()).then(|| Atom::Text {
@@ -224,6 +254,17 @@ fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
     {
         let name = analysis::name_key(name);
         let value = value.trim();
+        if name == "sort" {
+            match analysis::name_key(value).as_str() {
+                "" => {}
+                "rating" | "rate" | "stars" => *sort = Some(Sort::Rating),
+                "date" | "new" | "newest" => *sort = Some(Sort::Date),
+                _ => warnings.push(format!(
+                    "ignored `sort:{value}`: write sort:rating or sort:date"
+                )),
+            }
+            return None;
+        }
         let filter = match name.as_str() {
             "event" => Some(Filter::Event(value.to_lowercase())),
             "speaker" => Some(Filter::Speaker(value.to_owned())),
@@ -237,6 +278,26 @@ fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
                 Err(_) => {
                     warnings.push(format!(
                         "ignored `year:{value}`: a year is a number like 2024"
+                    ));
+                    return None;
+                }
+            },
+            "status" => match status_value(value) {
+                Some(status) => Some(Filter::Status(status.to_owned())),
+                None if value.is_empty() => None,
+                None => {
+                    warnings.push(format!(
+                        "ignored `status:{value}`: write planned, attended, to-watch, watched, skipped or none"
+                    ));
+                    return None;
+                }
+            },
+            "rating" => match rating_filter(value) {
+                Some(filter) => Some(filter),
+                None if value.is_empty() => None,
+                None => {
+                    warnings.push(format!(
+                        "ignored `rating:{value}`: write rating:4, rating:>=4 or rating:<3 (1 to 5)"
                     ));
                     return None;
                 }
@@ -262,6 +323,60 @@ fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
     }
     let _ = quoted;
     text_atom(word)
+}
+
+/// The status a `status:` value names: a keyword, an alias (`starred`, `later`) or the
+/// start of exactly one of them (the TUI searches while the word is typed).
+fn status_value(value: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &str)] = &[
+        ("planned", "planned"),
+        ("starred", "planned"),
+        ("star", "planned"),
+        ("attended", "attended"),
+        ("to-watch", "to-watch"),
+        ("towatch", "to-watch"),
+        ("watch-later", "to-watch"),
+        ("later", "to-watch"),
+        ("watched", "watched"),
+        ("skipped", "skipped"),
+        ("none", "none"),
+    ];
+    let value = analysis::name_key(value).replace('_', "-");
+    if value.is_empty() {
+        return None;
+    }
+    if let Some((_, status)) = NAMES.iter().find(|(name, _)| *name == value) {
+        return Some(status);
+    }
+    let mut matches: Vec<&str> = NAMES
+        .iter()
+        .filter(|(name, _)| name.starts_with(&value))
+        .map(|(_, status)| *status)
+        .collect();
+    matches.dedup();
+    match matches.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// `rating:4`, `rating:>=4`, `rating:<3`: ratings are 1 to 5; an unrated talk (0) never
+/// satisfies a rating filter.
+fn rating_filter(value: &str) -> Option<Filter> {
+    let value = analysis::normalize(value);
+    let (op, number) = ["<=", ">=", "<", ">", "="]
+        .iter()
+        .find_map(|op| value.strip_prefix(op).map(|rest| (*op, rest)))
+        .unwrap_or(("=", value.as_str()));
+    let n = Rating::new(number.trim().parse().ok()?)?.get().into();
+    let (lo, hi) = match op {
+        ">=" => (Bound::Included(n), Bound::Unbounded),
+        ">" => (Bound::Excluded(n), Bound::Unbounded),
+        "<=" => (Bound::Included(1), Bound::Included(n)),
+        "<" => (Bound::Included(1), Bound::Excluded(n)),
+        _ => (Bound::Included(n), Bound::Included(n)),
+    };
+    Some(Filter::Rating(lo, hi))
 }
 
 fn date_filter(value: &str) -> Option<Filter> {
@@ -327,7 +442,14 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         }
     }
     let query = BooleanQuery::new(must);
-    let hits = collect_hits(index, &query, request.limit, has_text, &needles)?;
+    let hits = collect_hits(
+        index,
+        &query,
+        request.limit,
+        has_text,
+        parsed.sort,
+        &needles,
+    )?;
     Ok(SearchResults {
         hits,
         warnings: parsed.warnings,
@@ -341,13 +463,19 @@ fn collect_hits(
     query: &BooleanQuery,
     limit: usize,
     has_text: bool,
+    sort: Sort,
     needles: &[String],
 ) -> Result<Vec<Hit>> {
     let fields = index.fields();
     let searcher = index.searcher();
     let limit = cap(limit, &searcher);
     // Without words to rank by, the most recent talks come first.
-    let docs: Vec<(f32, DocAddress)> = if has_text {
+    let docs: Vec<(f32, DocAddress)> = if sort != Sort::Relevance {
+        read(|| searcher.search(query, &sorted(limit, sort)))?
+            .into_iter()
+            .map(|((_, _, score), addr)| (if has_text { score } else { 0.0 }, addr))
+            .collect()
+    } else if has_text {
         read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
     } else {
         read(|| {
@@ -366,6 +494,33 @@ fn collect_hits(
         hits.extend(hit(fields, &doc, score, needles));
     }
     Ok(hits)
+}
+
+/// A collector of the top `limit` documents by `sort` (rating or date, best first), ties
+/// broken by the other of the two and then by relevance.
+fn sorted(
+    limit: usize,
+    sort: Sort,
+) -> impl tantivy::collector::Collector<Fruit = Vec<((u64, u64, f32), DocAddress)>> {
+    TopDocs::with_limit(limit).tweak_score(move |segment: &tantivy::SegmentReader| {
+        let column = |name: &str| {
+            segment
+                .fast_fields()
+                .u64(name)
+                .ok()
+                .map(|c| c.first_or_default_col(0))
+        };
+        let (rating, date) = (column(schema::RATING), column(schema::DATE));
+        move |doc: tantivy::DocId, score: f32| {
+            let value = |c: &Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>| {
+                c.as_ref().map_or(0, |c| c.get_val(doc))
+            };
+            match sort {
+                Sort::Date => (value(&date), value(&rating), score),
+                _ => (value(&rating), value(&date), score),
+            }
+        }
+    })
 }
 
 /// The number of hits to ask tantivy for: `limit`, but no more than the documents in the
@@ -427,6 +582,12 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -
         .get_first(fields.date)
         .and_then(|v| tantivy::schema::Value::as_u64(&v))
         .and_then(date_of_number);
+    let status = text(fields.status).and_then(|s| s.parse().ok());
+    let rating = doc
+        .get_first(fields.rating)
+        .and_then(|v| tantivy::schema::Value::as_u64(&v))
+        .and_then(|r| u8::try_from(r).ok())
+        .and_then(Rating::new);
     Some(Hit {
         event_name: text(fields.event_name),
         id,
@@ -437,6 +598,8 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -
             .unwrap_or_default(),
         date,
         speakers,
+        status,
+        rating,
         score,
         snippet,
         title_highlights,
@@ -561,6 +724,14 @@ fn filter_query(
         )),
         Filter::Date(lo, hi) => {
             let term = |n: &u64| Term::from_field_u64(fields.date, *n);
+            boxed(RangeQuery::new(
+                lo.as_ref().map(term),
+                hi.as_ref().map(term),
+            ))
+        }
+        Filter::Status(status) => exact(fields.status, status),
+        Filter::Rating(lo, hi) => {
+            let term = |n: &u64| Term::from_field_u64(fields.rating, *n);
             boxed(RangeQuery::new(
                 lo.as_ref().map(term),
                 hi.as_ref().map(term),
