@@ -63,6 +63,9 @@ pub fn render(markdown: &str) -> String {
             Some((kind, url)) => {
                 markdown_block(&mut out, &chunk);
                 chunk.clear();
+                if !out.is_empty() && !out.ends_with("\n\n") {
+                    out.push('\n');
+                }
                 let _ = writeln!(
                     out,
                     "{EMBED}▶ {kind}{EMBED:#} {LINK}{}{LINK:#}\n",

@@ -78,7 +78,10 @@ impl Writer {
         for &i in &media_at {
             let link = &talk.links[i];
             let kind = embedded(link).unwrap_or(Media::Page);
-            let title = link.title.as_deref().filter(|t| !t.is_empty());
+            let title = link
+                .title
+                .as_deref()
+                .filter(|t| !t.is_empty() && *t != link.url);
             let caption = caption(kind, title, |t| self.text(t));
             self.out.block([caption]);
             self.out.block([embed(&link.url, kind, self.platform)]);
