@@ -32,6 +32,8 @@ mod import_schedule;
 mod new_talk;
 #[path = "it/outside.rs"]
 mod outside;
+#[path = "it/publish.rs"]
+mod publish;
 #[path = "it/props.rs"]
 mod props;
 #[path = "it/races.rs"]
