@@ -32,10 +32,10 @@ mod import_schedule;
 mod new_talk;
 #[path = "it/outside.rs"]
 mod outside;
-#[path = "it/publish.rs"]
-mod publish;
 #[path = "it/props.rs"]
 mod props;
+#[path = "it/publish.rs"]
+mod publish;
 #[path = "it/races.rs"]
 mod races;
 #[path = "it/safety.rs"]

@@ -107,7 +107,8 @@ impl Args {
             None => (
                 self.platform.unwrap_or_default(),
                 // Without a platform, the recap tn always wrote.
-                self.layout.or(self.platform.is_none().then_some(Layout::Notes)),
+                self.layout
+                    .or(self.platform.is_none().then_some(Layout::Notes)),
             ),
         };
         if platform == Platform::Zenn
@@ -162,11 +163,9 @@ impl Args {
 
 /// Whether a file name is one Zenn publishes (`^[0-9a-z_-]{12,50}$` before `.md`).
 fn zenn_slug(path: &std::path::Path) -> bool {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .is_some_and(|s| {
-            (12..=50).contains(&s.len())
-                && s.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        })
+    path.file_stem().and_then(|s| s.to_str()).is_some_and(|s| {
+        (12..=50).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    })
 }

@@ -93,25 +93,48 @@ mod tests {
         for (url, title, expected) in [
             ("https://speakerdeck.com/user/deck", None, Media::Slides),
             ("https://www.slideshare.net/user/deck", None, Media::Slides),
-            ("https://www.docswell.com/s/user/ABC-deck", None, Media::Slides),
+            (
+                "https://www.docswell.com/s/user/ABC-deck",
+                None,
+                Media::Slides,
+            ),
             (
                 "https://docs.google.com/presentation/d/1x/edit",
                 None,
                 Media::Slides,
             ),
-            ("https://docs.google.com/document/d/1x/edit", None, Media::Page),
-            ("https://www.youtube.com/watch?v=jjfa1cVJLwc", None, Media::Video),
+            (
+                "https://docs.google.com/document/d/1x/edit",
+                None,
+                Media::Page,
+            ),
+            (
+                "https://www.youtube.com/watch?v=jjfa1cVJLwc",
+                None,
+                Media::Video,
+            ),
             ("https://youtu.be/jjfa1cVJLwc", None, Media::Video),
             ("https://vimeo.com/123456", None, Media::Video),
             ("https://notyoutube.com/x", None, Media::Page),
-            ("https://static.sched.com/x.pdf", Some("スライド (PDF)"), Media::Slides),
-            ("https://example.com/v", Some("録画 (YouTube)"), Media::Video),
+            (
+                "https://static.sched.com/x.pdf",
+                Some("スライド (PDF)"),
+                Media::Slides,
+            ),
+            (
+                "https://example.com/v",
+                Some("録画 (YouTube)"),
+                Media::Video,
+            ),
             ("https://example.com/", Some("Blog"), Media::Page),
             ("javascript:alert(1)", Some("slides"), Media::Slides),
         ] {
             assert_eq!(media(&link(url, title)), expected, "{url} {title:?}");
         }
-        assert_eq!(host("https://user@Example.COM:8080/x").as_deref(), Some("example.com"));
+        assert_eq!(
+            host("https://user@Example.COM:8080/x").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(host("ftp://x"), None);
     }
 }

@@ -45,7 +45,15 @@ pub enum GroupBy {
 /// Where a Markdown recap is published: it decides the front matter, how talk pages, slides
 /// and recordings are embedded, and how text is escaped.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
@@ -79,7 +87,15 @@ impl Platform {
 
 /// The shape of a Markdown recap.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {
@@ -364,11 +380,7 @@ impl Recap {
             }
         }
         let mut counts: Vec<(String, usize)> = Vec::new();
-        for talk in events
-            .iter()
-            .flat_map(|s| &s.groups)
-            .flat_map(|g| &g.talks)
-        {
+        for talk in events.iter().flat_map(|s| &s.groups).flat_map(|g| &g.talks) {
             for tag in &talk.tags {
                 match counts.iter_mut().find(|(t, _)| same_name(t, tag)) {
                     Some((_, n)) => *n += 1,
@@ -377,7 +389,7 @@ impl Recap {
             }
         }
         // Stable: equally used tags keep the order they first appear in.
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         let single = events.len() == 1 && options.title.is_none();
         let title = match (&options.title, single) {
             (Some(title), _) => title.trim().to_owned(),

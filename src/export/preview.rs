@@ -31,10 +31,9 @@ pub fn render(markdown: &str) -> String {
     let mut out = String::new();
     let mut body = markdown;
     if let Some(rest) = markdown.strip_prefix("---\n")
-        && let Some(end) = rest.find("\n---\n").or_else(|| {
-            rest.ends_with("\n---")
-                .then(|| rest.len() - "\n---".len())
-        })
+        && let Some(end) = rest
+            .find("\n---\n")
+            .or_else(|| rest.ends_with("\n---").then(|| rest.len() - "\n---".len()))
     {
         for line in rest[..end].lines() {
             let _ = writeln!(out, "{DIM}{}{DIM:#}", display::line(line));
@@ -130,7 +129,11 @@ fn markdown_block(out: &mut String, text: &str) {
                 if s.in_code {
                     for line in t.split_inclusive('\n') {
                         prefix(out, &mut s);
-                        let _ = write!(out, "{DIM}    {}{DIM:#}", display::escape(line.trim_end_matches('\n'), false));
+                        let _ = write!(
+                            out,
+                            "{DIM}    {}{DIM:#}",
+                            display::escape(line.trim_end_matches('\n'), false)
+                        );
                         if line.ends_with('\n') {
                             newline(out, &mut s);
                         }
@@ -187,11 +190,7 @@ fn start(out: &mut String, s: &mut State, tag: Tag<'_>) {
             };
             let _ = write!(out, "{HEADING}{} ", "#".repeat(hashes));
         }
-        Tag::Paragraph => {
-            if s.lists.is_empty() {
-                blank(out, s);
-            }
-        }
+        Tag::Paragraph if s.lists.is_empty() => blank(out, s),
         Tag::BlockQuote(_) => {
             blank(out, s);
             s.quote += 1;
@@ -358,7 +357,10 @@ mod tests {
         let md = "- a\u{1b}]0;x\u{7} b&#x1b;[2J c\n\n```\n\u{1b}[31mred\n```\n";
         let text = render(md);
         let bare: String = plain(&text);
-        assert!(!bare.contains('\u{1b}') && !bare.contains('\u{7}'), "{bare:?}");
+        assert!(
+            !bare.contains('\u{1b}') && !bare.contains('\u{7}'),
+            "{bare:?}"
+        );
         assert!(bare.contains("\\u{1b}[2J"), "{bare:?}");
     }
 }

@@ -19,9 +19,8 @@ use crate::export::markdown::escape::{is_edge_line, unescape_code};
 use crate::export::markdown::{
     AFTERWORD, EVENT_MARKER, EventMarker, LABEL_CONTRIBUTORS, LABEL_DATE, LABEL_DATES,
     LABEL_HASHTAG, LABEL_PLACE, LABEL_SPEAKERS, LABEL_TRACK, LABEL_URL, LABEL_WHEN, MARKER_END,
-    RANGE, RECAP_MARKER, RECAP_PREFIX, RecapMarker, SECTION_LINKS, SECTION_MEMO,
-    SECTION_TAKEAWAYS, SECTION_TOOLS, SPEAKER_SEPARATOR, TALK_MARKER, TOOLS_HEADING, TalkMarker,
-    unescape,
+    RANGE, RECAP_MARKER, RECAP_PREFIX, RecapMarker, SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS,
+    SECTION_TOOLS, SPEAKER_SEPARATOR, TALK_MARKER, TOOLS_HEADING, TalkMarker, unescape,
 };
 use crate::export::{Layout, fence_close, fence_open};
 use crate::interchange::EventBundle;
@@ -90,7 +89,8 @@ fn heading(line: &str) -> Option<(usize, &str)> {
     if rest.is_empty() {
         return Some((level, ""));
     }
-    rest.strip_prefix(' ').map(|t| (level, t.trim_matches(BLANKS)))
+    rest.strip_prefix(' ')
+        .map(|t| (level, t.trim_matches(BLANKS)))
 }
 
 /// The platform and layout a recap marker line names, if it is one.
@@ -620,8 +620,7 @@ fn tool(item: &str) -> Tool {
 
 /// `<url>`, `[title](url)`, or as text `url` or `title: url`.
 fn link_item(item: &str) -> Link {
-    let (url, title) = if let Some(url) = item.strip_prefix('<').and_then(|s| s.strip_suffix('>'))
-    {
+    let (url, title) = if let Some(url) = item.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
         (url.to_owned(), None)
     } else if let Some((title, url)) = link(item) {
         let title = (title != url).then_some(title);

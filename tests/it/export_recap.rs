@@ -575,7 +575,7 @@ fn filters_make_year_in_review_and_topic_recaps_in_date_order() {
     assert!(md.contains("\n# 2023年のトークまとめ\n"), "{md}");
     let md = export(&kb, &["--format", "md", "--tag", "ebpf"]);
     assert!(
-        md.contains("\n# 2022〜2023年のトークまとめ（タグ: ebpf）\n"),
+        md.contains("\n# 2022〜2023年のトークまとめ（タグ\\: ebpf）\n"),
         "{md}"
     );
     for id in [

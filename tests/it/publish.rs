@@ -115,7 +115,10 @@ fn hostile() -> Kb {
         by: None,
     };
     talk.links = vec![
-        link("https://example.com/article", Some("Article {{ site.secret }}")),
+        link(
+            "https://example.com/article",
+            Some("Article {{ site.secret }}"),
+        ),
         link(DECK, Some("スライド")),
         link(&format!("https://www.youtube.com/watch?v={VIDEO_ID}"), None),
         link("javascript:alert(1)", Some("click")),
@@ -212,7 +215,10 @@ fn assert_takeaways_are_text(page: &Value, strip: &str, what: &str) {
     );
     let elements = strs(&page["elements"]);
     for bad in ["script", "img", "aside", "details", "embed-katex", "b"] {
-        assert!(!elements.iter().any(|e| e == bad), "{what}: a <{bad}> element");
+        assert!(
+            !elements.iter().any(|e| e == bad),
+            "{what}: a <{bad}> element"
+        );
     }
 }
 
@@ -402,7 +408,10 @@ fn jekyll_builds_the_recap_with_liquid_as_text() {
             "title: recap\nsecret: JEKYLL-SITE-SECRET\nmarkdown: kramdown\n",
         );
         write(&site.join("_includes/secret.txt"), "INCLUDE-FILE-SECRET\n");
-        write(&site.join("_layouts/post.html"), "<article>{{ content }}</article>\n");
+        write(
+            &site.join("_layouts/post.html"),
+            "<article>{{ content }}</article>\n",
+        );
         let md = export(&kb, &["--for", "jekyll", "--layout", layout]);
         write(&site.join("_posts/2024-06-01-recap.md"), &md);
         let out = site.join("_site");
@@ -432,9 +441,7 @@ fn front_matter(md: &str) -> serde_yaml_ng::Mapping {
 }
 
 fn keys(map: &serde_yaml_ng::Mapping) -> Vec<String> {
-    map.keys()
-        .map(|k| k.as_str().unwrap().to_owned())
-        .collect()
+    map.keys().map(|k| k.as_str().unwrap().to_owned()).collect()
 }
 
 fn strings(value: &Yaml) -> Vec<String> {
@@ -480,7 +487,10 @@ fn front_matter_is_the_yaml_each_platform_reads() {
 
         // blogsync: Title, Category, Date (RFC 3339), EditURL, Draft; the file starts `---\n`.
         let hatena = fm("hatena");
-        assert_eq!(keys(&hatena), ["Title", "Category", "Date", "EditURL", "Draft"]);
+        assert_eq!(
+            keys(&hatena),
+            ["Title", "Category", "Date", "EditURL", "Draft"]
+        );
         assert_eq!(
             strings(&hatena["Category"]),
             kb.event(event).tags,
@@ -493,14 +503,20 @@ fn front_matter_is_the_yaml_each_platform_reads() {
 
         // Zenn: title of at most 70, one emoji, tech, at most 5 topics of a-z0-9, a draft.
         let zenn = fm("zenn");
-        assert_eq!(keys(&zenn), ["title", "emoji", "type", "topics", "published"]);
+        assert_eq!(
+            keys(&zenn),
+            ["title", "emoji", "type", "topics", "published"]
+        );
         assert!(zenn["title"].as_str().unwrap().encode_utf16().count() <= 70);
         assert_eq!(zenn["emoji"].as_str().unwrap().chars().count(), 1);
         assert_eq!(zenn["type"].as_str(), Some("tech"));
         let topics = strings(&zenn["topics"]);
         assert!((1..=5).contains(&topics.len()), "{topics:?}");
-        assert!(topics.iter().all(|t| t.len() <= 18
-            && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())));
+        assert!(topics.iter().all(|t| {
+            t.len() <= 18
+                && t.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        }));
         assert_eq!(zenn["published"], Yaml::Bool(false));
 
         for (platform, expected) in [
@@ -515,9 +531,19 @@ fn front_matter_is_the_yaml_each_platform_reads() {
     for platform in PLATFORMS.iter().filter(|p| **p != "plain") {
         let fm = front_matter(&export(
             &kb,
-            &["neco-weekly-2022-11-02", "--for", platform, "--title", title],
+            &[
+                "neco-weekly-2022-11-02",
+                "--for",
+                platform,
+                "--title",
+                title,
+            ],
         ));
-        let key = if *platform == "hatena" { "Title" } else { "title" };
+        let key = if *platform == "hatena" {
+            "Title"
+        } else {
+            "title"
+        };
         assert_eq!(fm[key].as_str(), Some(title), "{platform}");
         assert!(!fm.contains_key("evil"));
     }
@@ -561,9 +587,15 @@ fn preview_renders_the_recap_for_the_terminal() {
         "--preview",
     ]);
     let text = crate::common::stdout(&out);
-    assert!(text.starts_with("title: \"Neco Weekly (2022-11-02号)\"\n"), "{text}");
+    assert!(
+        text.starts_with("title: \"Neco Weekly (2022-11-02号)\"\n"),
+        "{text}"
+    );
     assert!(text.contains("\n## トーク\n"), "{text}");
-    assert!(text.contains("\n▶ YouTube https://www.youtube.com/watch?v=Uv0ivz5xej4\n"), "{text}");
+    assert!(
+        text.contains("\n▶ YouTube https://www.youtube.com/watch?v=Uv0ivz5xej4\n"),
+        "{text}"
+    );
     assert!(!text.contains("<!--") && !text.contains("@["), "{text}");
     // Without a terminal (and with NO_COLOR), no styles.
     assert!(!text.contains('\u{1b}'));

@@ -202,12 +202,19 @@ impl Escaper {
                 WORD_JOINER => out.push_str(&reference(c)),
                 c if is_unsafe(c) => out.push_str(&reference(c)),
                 '-' | '.' if next == Some(c) => self.punct(out, c),
-                '.' if i >= 3 && chars[i - 3..i].iter().collect::<String>().eq_ignore_ascii_case("www") => {
+                '.' if i >= 3
+                    && chars[i - 3..i]
+                        .iter()
+                        .collect::<String>()
+                        .eq_ignore_ascii_case("www") =>
+                {
                     self.punct(out, c)
                 }
                 '-' | '+' | '=' if i == 0 && line_start => self.punct(out, c),
                 '.' | ')'
-                    if line_start && (1..=9).contains(&i) && chars[..i].iter().all(char::is_ascii_digit) =>
+                    if line_start
+                        && (1..=9).contains(&i)
+                        && chars[..i].iter().all(char::is_ascii_digit) =>
                 {
                     self.punct(out, c)
                 }
@@ -266,7 +273,11 @@ fn url_at(chars: &[char], i: usize) -> Option<usize> {
 }
 
 fn url_char(c: char) -> bool {
-    c.is_ascii_graphic() && !matches!(c, '<' | '>' | '"' | '\'' | '`' | '\\' | '{' | '}' | '[' | ']' | '|' | '^')
+    c.is_ascii_graphic()
+        && !matches!(
+            c,
+            '<' | '>' | '"' | '\'' | '`' | '\\' | '{' | '}' | '[' | ']' | '|' | '^'
+        )
 }
 
 /// Whether `&…` would be read as an entity or numeric character reference.

@@ -38,8 +38,8 @@ use crate::interchange::EventBundle;
 use crate::note::{ClockTime, Date, Event, EventKind, Slug, Speaker, TalkKind};
 use crate::present;
 use escape::{destination, edge_line, linkable};
-pub(crate) use escape::{is_unsafe, line_text};
 pub use escape::{inline, unescape};
+pub(crate) use escape::{is_unsafe, line_text};
 
 /// How every recap's body starts; `tn import` recognises recaps by it. Recaps for a platform
 /// or in a layout other than the notes layout carry a [`RecapMarker`] after it.
@@ -122,11 +122,7 @@ pub(crate) struct TalkMarker {
     pub end: Option<ClockTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track: Option<String>,
-    #[serde(
-        rename = "abstract",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
     pub r#abstract: Option<String>,
     /// Where the embedded slides and recordings stand among the talk's links, when they are
     /// not its first links (the compact layouts show them first).
@@ -297,10 +293,12 @@ impl Writer {
         };
         speakers
             .iter()
-            .map(|s| match s.affiliation.as_deref().filter(|a| !a.is_empty()) {
-                Some(affiliation) => format!("{}（{}）", part(&s.name), part(affiliation)),
-                None => part(&s.name),
-            })
+            .map(
+                |s| match s.affiliation.as_deref().filter(|a| !a.is_empty()) {
+                    Some(affiliation) => format!("{}（{}）", part(&s.name), part(affiliation)),
+                    None => part(&s.name),
+                },
+            )
             .collect::<Vec<_>>()
             .join(&SPEAKER_SEPARATOR.to_string())
     }
@@ -334,9 +332,8 @@ impl Writer {
                     match close {
                         Some(close) => lines.push(code(close)),
                         None => {
-                            let (c, len) = super::fence_open(open).unwrap_or_else(|| {
-                                unreachable!("a code block opens with a fence")
-                            });
+                            let (c, len) = super::fence_open(open)
+                                .unwrap_or_else(|| unreachable!("a code block opens with a fence"));
                             lines.push(c.to_string().repeat(len));
                         }
                     }

@@ -24,7 +24,10 @@ impl Writer {
 
         let mut meta = Vec::new();
         if !talk.speakers.is_empty() {
-            meta.push(format!("- {LABEL_SPEAKERS}: {}", self.speakers(&talk.speakers)));
+            meta.push(format!(
+                "- {LABEL_SPEAKERS}: {}",
+                self.speakers(&talk.speakers)
+            ));
         }
         if let Some(when) = present::when(talk.date, talk.start, talk.end, present::RECAP) {
             let label = if talk.start.is_some() || talk.end.is_some() {

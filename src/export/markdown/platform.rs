@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
-use super::escape::{autolink_safe, destination, inline, linkable};
 use super::LABEL_URL;
+use super::escape::{autolink_safe, destination, inline, linkable};
 use crate::export::media::Media;
 use crate::export::{Layout, Platform, Recap, RecapOptions};
 use crate::search::analysis::name_key;
@@ -34,7 +34,10 @@ pub(crate) fn front_matter(recap: &Recap, options: &RecapOptions) -> Option<Stri
         format!("[{}]", quoted.join(", "))
     };
     let block_list = |items: &[String]| -> String {
-        items.iter().map(|t| format!("\n  - {}", quoted(t))).collect()
+        items
+            .iter()
+            .map(|t| format!("\n  - {}", quoted(t)))
+            .collect()
     };
     let date = recap
         .date
@@ -74,12 +77,12 @@ pub(crate) fn front_matter(recap: &Recap, options: &RecapOptions) -> Option<Stri
                 text.push('\n');
             }
             if let Some(day) = recap.date {
-                let zone = options
-                    .time_zone
-                    .clone()
-                    .unwrap_or(jiff::tz::TimeZone::UTC);
+                let zone = options.time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
                 if let Ok(zoned) = day.0.to_zoned(zone) {
-                    text.push_str(&format!("Date: {}\n", zoned.strftime("%Y-%m-%dT%H:%M:%S%:z")));
+                    text.push_str(&format!(
+                        "Date: {}\n",
+                        zoned.strftime("%Y-%m-%dT%H:%M:%S%:z")
+                    ));
                 }
             }
             text.push_str("EditURL: \"\"\nDraft: true\n");

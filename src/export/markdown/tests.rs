@@ -36,7 +36,10 @@ fn unclosed_code_blocks_are_closed() {
 fn white_space_around_a_memo_is_a_line_of_references() {
     let w = writer(Platform::Plain, Layout::Notes);
     let lines = w.block_lines("\n \n  text\n\n", true);
-    assert_eq!(lines, ["&#xa;&#x20;&#xa;", "&nbsp;&nbsp;text", "&#xa;&#xa;"]);
+    assert_eq!(
+        lines,
+        ["&#xa;&#x20;&#xa;", "&nbsp;&nbsp;text", "&#xa;&#xa;"]
+    );
 }
 
 fn sample_talk() -> Talk {

@@ -53,7 +53,12 @@ const HOSTILE: &[&str] = &[
 
 #[test]
 fn escaped_text_renders_as_typed_and_unescapes_exactly() {
-    for platform in [Platform::Plain, Platform::Zenn, Platform::Qiita, Platform::Hugo] {
+    for platform in [
+        Platform::Plain,
+        Platform::Zenn,
+        Platform::Qiita,
+        Platform::Hugo,
+    ] {
         for text in HOSTILE {
             let escaped = inline(text, platform);
             assert_eq!(unescape(&escaped), *text, "round trip of {text:?}");
@@ -77,7 +82,10 @@ fn escaped_text_renders_as_typed_and_unescapes_exactly() {
 fn hatena_sees_no_bracket_notation_and_qiita_no_mention() {
     let text = "[https://evil.example/:embed] id:someone ((note)) @alice";
     let hatena = inline(text, Platform::Hatena);
-    assert!(!hatena.contains('[') && !hatena.contains("id:") && !hatena.contains("(("), "{hatena}");
+    assert!(
+        !hatena.contains('[') && !hatena.contains("id:") && !hatena.contains("(("),
+        "{hatena}"
+    );
     assert_eq!(unescape(&hatena), text);
     let qiita = inline(text, Platform::Qiita);
     assert!(qiita.contains("@\u{2060}alice"), "{qiita}");
@@ -98,7 +106,10 @@ fn line_breaks_in_list_items_are_hard_breaks_and_urls_autolinks() {
     let (shown, starts) = rendered_text(&format!("- {escaped}"));
     assert_eq!(shown.replace('\u{a0}', " "), text);
     assert!(starts.contains(&"Link".to_owned()), "{starts:?}");
-    assert_eq!(item(text, Platform::Hatena, "  ").matches("<br>").count(), 2);
+    assert_eq!(
+        item(text, Platform::Hatena, "  ").matches("<br>").count(),
+        2
+    );
 }
 
 #[test]
@@ -108,7 +119,10 @@ fn control_characters_and_edges_are_references() {
     assert!(!escaped.chars().any(is_unsafe), "{escaped}");
     assert_eq!(escaped, "a&#x1b;\\[31mb&#x202e;c&#xa;d");
     assert_eq!(unescape(&escaped), text);
-    assert_eq!(unescape(&line_text("    indented", Platform::Plain)), "    indented");
+    assert_eq!(
+        unescape(&line_text("    indented", Platform::Plain)),
+        "    indented"
+    );
     assert_eq!(line_text("  - x", Platform::Plain), "&nbsp;&nbsp;\\- x");
     assert_eq!(inline(" x\t", Platform::Plain), "&nbsp;x&#x9;");
     assert!(is_edge_line(&edge_line("\n \t")));
@@ -149,7 +163,10 @@ fn destinations_survive_parentheses_spaces_entities_and_braces() {
             }
         }
         assert_eq!(found.as_deref(), Some(url), "{md}");
-        assert_eq!(unescape(&dest.trim_start_matches('<').trim_end_matches('>')), url);
+        assert_eq!(
+            unescape(dest.trim_start_matches('<').trim_end_matches('>')),
+            url
+        );
     }
     assert!(autolink_safe("https://example.com/x_y"));
     assert!(!autolink_safe("https://example.com/a b"));
