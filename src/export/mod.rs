@@ -7,7 +7,9 @@
 //! [`Request`]: it chooses the talks ([`Selection`], searching when asked for `--query`), orders
 //! and groups them the same way for every output format ([`Recap`]), and leaves the writing to
 //! [`markdown`] and [`html`] (or [`crate::interchange`]), so the formats always carry the same
-//! content. Nothing here reads the clock or the environment: the same notes give the same bytes,
+//! content. A Markdown recap is written for a [`Platform`] (its front matter, embeds and
+//! escapes) in a [`Layout`]; [`media`] says which links are slides or recordings, and
+//! [`preview`] renders a recap for the terminal. Nothing here reads the clock or the environment: the same notes give the same bytes,
 //! which is what makes golden-file tests and the Markdown round trip (`tn import recap.md`)
 //! possible.
 
