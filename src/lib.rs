@@ -22,7 +22,8 @@
 //!    git and [`sync`] shares the knowledge base through it (`tn sync`, `tn merge-driver`).
 //! 5. [`present`] says how a talk's facts read (date and time, speakers, highlights) in every
 //!    output.
-//! 6. [`export`] chooses talks and writes JSON or a Markdown or HTML recap.
+//! 6. [`export`] chooses talks and writes JSON, or a Markdown recap for a publishing platform
+//!    (Zenn, Qiita, Hatena Blog, Hugo, Jekyll) in a layout, its terminal preview, or HTML.
 //! 7. [`import`] turns any file of notes (JSON, schedules, recaps, the last read by the
 //!    recap writer's own layout) into a plan checked whole, then writes it.
 //! 8. [`cli`] and [`tui`] are the front ends, thin over the same functions.

@@ -1,7 +1,7 @@
 //! Carrying out `tn export`: gather the events, choose the talks (searching for `--query`),
 //! and write them in the format asked for.
 
-use super::{RecapOptions, Selection, html, markdown};
+use super::{Recap, RecapOptions, Selection, html, markdown};
 use crate::display;
 use crate::error::{Error, NoteError, Result};
 use crate::interchange;
@@ -109,7 +109,13 @@ pub fn export(store: &Store, request: &Request) -> Result<Exported> {
     };
     exported.text = match request.format {
         Format::Json => display::json_safe(interchange::to_json(&bundles)?),
-        Format::Md => markdown::markdown(&bundles, &options),
+        Format::Md => {
+            let recap = Recap::build(&bundles, &options);
+            exported
+                .warnings
+                .extend(markdown::platform::warnings(&recap, options.platform));
+            markdown::render(&recap, &options)
+        }
         Format::Html => html::html(&bundles, &options),
     };
     Ok(exported)

@@ -638,18 +638,14 @@ fn no_command_writes_raw_control_characters() {
             vec!["export", "--format", "md", "--group-by", "track"],
             true,
         ),
-        (
-            vec!["export", "--format", "md", "--front-matter", "zenn"],
-            true,
-        ),
-        (
-            vec!["export", "--format", "md", "--front-matter", "hugo"],
-            true,
-        ),
-        (
-            vec!["export", "--format", "md", "--front-matter", "jekyll"],
-            true,
-        ),
+        (vec!["export", "--for", "zenn"], true),
+        (vec!["export", "--for", "qiita"], true),
+        (vec!["export", "--for", "hatena"], true),
+        (vec!["export", "--for", "hugo", "--layout", "digest"], true),
+        (vec!["export", "--for", "jekyll", "--layout", "notes"], true),
+        (vec!["export", "--for", "plain"], true),
+        (vec!["export", "--preview"], true),
+        (vec!["export", "--for", "zenn", "--preview"], true),
         (vec!["export", "--format", "md", "--title", hostile], true),
         (vec!["export", "--format", "md", "--tag", &evil_tag], true),
         (
