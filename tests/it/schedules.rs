@@ -100,6 +100,9 @@ fn a_sched_feed_becomes_an_event_in_its_own_time_zone() {
         "{summary}"
     );
     assert!(!summary.contains("Speakers:"), "{summary}");
+    // `\n` is a line break, and no trace of the escapes or the folds is left.
+    assert!(summary.contains("紹介します。\n\n対象:"), "{summary:?}");
+    assert!(!summary.contains(['\\', '\r']), "{summary:?}");
     let source = ebpf.source.unwrap();
     assert_eq!(source.schedule, ScheduleKind::Sched);
     assert_eq!(source.id, "8e2a7b41c0d94f1aa3b6c7d8e9f01234");

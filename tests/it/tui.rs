@@ -597,6 +597,13 @@ fn star_rate_and_pick_from_now_and_next_in_a_terminal() {
     tmux.wait_for("1 saved", quick);
     tmux.keys(&["Escape"]);
     tmux.wait_for("q back", quick);
+    // The takeaway attended it; rate and mark it from the detail view.
+    tmux.keys(&["5"]);
+    tmux.wait_for("attended ★★★★★", quick);
+    tmux.keys(&["w"]);
+    tmux.wait_for("to-watch ★★★★★", quick);
+    tmux.keys(&["W"]);
+    tmux.wait_for("watched ★★★★★", quick);
     tmux.keys(&["q"]);
     tmux.wait_for("q quit", quick);
     tmux.keys(&["q"]);
@@ -616,9 +623,9 @@ fn star_rate_and_pick_from_now_and_next_in_a_terminal() {
     assert_eq!(beta.takeaways[0].text, "ここで学んだこと");
     assert_eq!(
         beta.status,
-        Some(talknotes::note::TalkStatus::Attended),
-        "starred, then attended by the takeaway"
+        Some(talknotes::note::TalkStatus::Watched),
+        "starred, attended by the takeaway, then marked in the detail view"
     );
-    assert_eq!(beta.rating, talknotes::note::Rating::new(4));
+    assert_eq!(beta.rating, talknotes::note::Rating::new(5));
     assert_eq!(kb.talk("conf", "alpha").status, None);
 }
