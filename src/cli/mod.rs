@@ -47,8 +47,11 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::author::Author;
 use crate::display::escape;
 use crate::error::Error;
+use crate::git::GitError;
+use crate::merge::MergeError;
 use crate::note::TalkRef;
 use crate::store::Store;
+use crate::sync::SyncError;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -284,11 +287,10 @@ pub fn report_error(error: &anyhow::Error) {
             message.push_str(&cause);
         }
     }
-    let library = error.chain().find_map(|e| e.downcast_ref::<Error>());
-    let lines = match library {
+    let lines = match Hinted::find(error) {
         // The whole message is the problems: each gets its hint right after it.
-        Some(e @ Error::InvalidNote(_)) if e.to_string() == message => e.hints(),
-        Some(e) => vec![(message, e.hint())],
+        Some(Hinted::Library(e @ Error::InvalidNote(_))) if e.to_string() == message => e.hints(),
+        Some(hinted) => vec![(message, hinted.hint())],
         None => vec![(message, None)],
     };
     let mut err = io::stderr().lock();
@@ -297,6 +299,41 @@ pub fn report_error(error: &anyhow::Error) {
         let _ = writeln!(err, "{prefix}{}", escape(text, true));
         if let Some(hint) = hint {
             let _ = writeln!(err, "  hint: {}", escape(hint, true));
+        }
+    }
+}
+
+/// An error of the library that knows what to do about itself: its hint is kept out of its
+/// message, and [`report_error`] places it.
+enum Hinted<'a> {
+    Library(&'a Error),
+    Sync(&'a SyncError),
+    Git(&'a GitError),
+    Merge(&'a MergeError),
+}
+
+impl<'a> Hinted<'a> {
+    /// The first such error in the chain (a sync error that wraps a library one is that one).
+    fn find(error: &'a anyhow::Error) -> Option<Hinted<'a>> {
+        error.chain().find_map(|e| {
+            if let Some(e) = e.downcast_ref::<Error>() {
+                Some(Hinted::Library(e))
+            } else if let Some(e) = e.downcast_ref::<SyncError>() {
+                Some(e.store_error().map_or(Hinted::Sync(e), Hinted::Library))
+            } else if let Some(e) = e.downcast_ref::<GitError>() {
+                Some(Hinted::Git(e))
+            } else {
+                e.downcast_ref::<MergeError>().map(Hinted::Merge)
+            }
+        })
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Hinted::Library(e) => e.hint(),
+            Hinted::Sync(e) => e.hint(),
+            Hinted::Git(e) => e.hint(),
+            Hinted::Merge(e) => e.hint(),
         }
     }
 }
