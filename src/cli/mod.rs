@@ -163,6 +163,12 @@ filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-
     /// schedule, or a Markdown recap written by `tn export --format md`.
     Import(import::Args),
     /// Export events as interchange JSON, or as a Markdown or HTML recap ready to publish.
+    #[command(
+        after_help = "A note of the chosen events that cannot be read stops the export, whatever \
+the format (a recap is published, a JSON export is a backup): the error names each such note \
+as path:line:column and nothing is written. --skip-invalid exports the rest, with a warning \
+naming each note left out."
+    )]
     Export(export::Args),
     #[command(about = concat!(
         "Talks in progress or starting within ",
@@ -289,7 +295,11 @@ pub fn report_error(error: &anyhow::Error) {
     }
     let lines = match Hinted::find(error) {
         // The whole message is the problems: each gets its hint right after it.
-        Some(Hinted::Library(e @ Error::InvalidNote(_))) if e.to_string() == message => e.hints(),
+        Some(Hinted::Library(e @ (Error::InvalidNote(_) | Error::Unreadable { .. })))
+            if e.to_string() == message =>
+        {
+            e.hints()
+        }
         Some(hinted) => vec![(message, hinted.hint())],
         None => vec![(message, None)],
     };
