@@ -85,6 +85,9 @@ pub struct NewTalk {
     pub start: Option<ClockTime>,
     pub end: Option<ClockTime>,
     pub track: Option<String>,
+    /// The language code the talk is given in; guessed from the title when not given (see
+    /// [`crate::language`]).
+    pub language: Option<String>,
     pub tags: Vec<String>,
 }
 
@@ -138,6 +141,11 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     talk.start = spec.start;
     talk.end = spec.end;
     talk.track = spec.track;
+    talk.language = spec
+        .language
+        .map(|code| code.trim().to_lowercase())
+        .filter(|code| !code.is_empty())
+        .or_else(|| crate::language::detect(&talk.title, None).map(str::to_owned));
     for tag in &spec.tags {
         talk.add_tag(tag);
     }

@@ -34,6 +34,10 @@ pub struct Args {
     end: Option<ClockTime>,
     #[arg(long)]
     track: Option<String>,
+    /// The language the talk is given in (ja, en, …); guessed from the title when omitted
+    /// (Japanese script: ja; Latin letters: en).
+    #[arg(long = "lang", value_name = "CODE")]
+    language: Option<String>,
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
     /// Do not open $EDITOR.
@@ -58,6 +62,7 @@ impl Args {
             start: self.start,
             end: self.end,
             track: self.track,
+            language: self.language,
             tags: self.tags,
         };
         let id = capture::new_talk(store, spec)?;

@@ -189,7 +189,8 @@ fn two_clones_that_change_the_same_talk_both_end_with_everything() {
     team.ok(&bob, &["tool", "Cilium", "https://cilium.io/"]);
     edit(
         &bob,
-        "    title: \"The talk\",\n",
+        // `tn new` gave the talk the language its title is in.
+        "    title: \"The talk\",\n    language: \"en\",\n",
         "    title: \"Bob's title\",\n    language: \"ja\",\n",
     );
     // What must never be committed: the search index, temporary and swap files.
