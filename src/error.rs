@@ -326,8 +326,12 @@ impl Error {
             Error::NotFound { hint, .. }
             | Error::Input { hint, .. }
             | Error::Unreadable { hint, .. } => hint.clone(),
+            // An event's id is what `tn event new` takes first; a talk's, `tn new --id`.
+            Error::AlreadyExists { what: "event", id, .. } => format!(
+                "give the new event another id (`tn event new OTHER-ID --name …`), or change this one with `tn edit {id}`"
+            ),
             Error::AlreadyExists { id, .. } => {
-                format!("choose another id with --id, or edit it with `tn edit {id}`")
+                format!("give the new talk another id with --id, or change this one with `tn edit {id}`")
             }
             Error::Conflict {
                 path,

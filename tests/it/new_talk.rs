@@ -166,7 +166,12 @@ fn explicit_duplicate_id_fails_and_keeps_the_note() {
     let out = kb.fails(&["new", "Second", "--id", "t", "--no-edit"]);
     let err = stderr(&out);
     assert!(err.contains("talk `ev/t` already exists"), "{err}");
-    assert!(err.contains("hint: choose another id with --id"), "{err}");
+    assert!(
+        err.contains(
+            "hint: give the new talk another id with --id, or change this one with `tn edit ev/t`"
+        ),
+        "{err}"
+    );
     assert_eq!(kb.read_bytes("notes/ev/t.ron"), before);
 }
 
