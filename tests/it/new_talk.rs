@@ -382,3 +382,21 @@ fn notes_without_a_language_are_filtered_by_the_one_they_are_written_in_and_not_
         assert_eq!(&kb.read(&format!("notes/ev/{id}.ron")), text);
     }
 }
+
+#[test]
+fn letter_digit_words_stay_whole_in_derived_ids() {
+    // Regression: "K8s" gave `k-8-s`.
+    let kb = Kb::with_event();
+    let out = kb.ok(&[
+        "new",
+        "How to Love K8s and Not Wreck the Planet",
+        "--no-edit",
+    ]);
+    assert!(
+        stderr(&out).contains("created ev/how-to-love-k8s-and-not-wreck-the-planet "),
+        "{}",
+        stderr(&out)
+    );
+    kb.ok(&["new", "o11y と i18n と S3 と p99", "--no-edit"]);
+    assert!(kb.path("notes/ev/o11y-to-i18n-to-s3-to-p99.ron").exists());
+}
