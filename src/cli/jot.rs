@@ -20,8 +20,8 @@ pub struct Args {
     text: Vec<String>,
     #[command(flatten)]
     target: Target,
-    /// Stamp with this time (HH:MM) instead of now.
-    #[arg(long, value_name = "HH:MM")]
+    /// Stamp with this time (H:MM or HH:MM, 24-hour) instead of now.
+    #[arg(long, value_name = "H:MM", value_parser = ClockTime::parse_typed)]
     at: Option<ClockTime>,
 }
 

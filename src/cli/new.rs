@@ -28,9 +28,9 @@ pub struct Args {
     kind: Option<TalkKind>,
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<Date>,
-    #[arg(long, value_name = "HH:MM")]
+    #[arg(long, value_name = "H:MM", value_parser = ClockTime::parse_typed)]
     start: Option<ClockTime>,
-    #[arg(long, value_name = "HH:MM")]
+    #[arg(long, value_name = "H:MM", value_parser = ClockTime::parse_typed)]
     end: Option<ClockTime>,
     #[arg(long)]
     track: Option<String>,

@@ -56,8 +56,48 @@ fn jot_rejects_a_bad_time() {
         "{}",
         stderr(&out)
     );
-    kb.fails_with(&["jot", "--at", "9:05", "x"], 2);
+    for bad in ["9:5", "009:05", "9.05", "24:00"] {
+        kb.fails_with(&["jot", "--at", bad, "x"], 2);
+    }
     assert_eq!(kb.read_bytes("notes/ev/t.ron"), before);
+}
+
+#[test]
+fn clock_times_on_the_command_line_take_h_mm() {
+    // Regression: `--at 9:30` was rejected; only HH:MM was.
+    let kb = Kb::with_event();
+    kb.ok(&[
+        "new",
+        "Morning",
+        "--id",
+        "t",
+        "--date",
+        "2024-06-01",
+        "--start",
+        "9:30",
+        "--end",
+        "１０：１０",
+        "--no-edit",
+    ]);
+    kb.ok(&["jot", "--at", "9:35", "early"]);
+    let talk = kb.talk("ev", "t");
+    assert_eq!(talk.start.unwrap().to_string(), "09:30");
+    assert_eq!(talk.end.unwrap().to_string(), "10:10");
+    assert_eq!(talk.takeaways[0].at.unwrap().to_string(), "09:35");
+    // The file keeps the one form.
+    assert!(kb.read("notes/ev/t.ron").contains("start: \"09:30\""));
+    let out = kb.ok(&["now", "--at", "2024-06-01 9:40"]);
+    assert!(
+        crate::common::stdout(&out).contains("ev/t"),
+        "{}",
+        crate::common::stdout(&out)
+    );
+    let out = kb.fails_with(&["now", "--at", "2024-06-01 9:4"], 2);
+    assert!(
+        stderr(&out).contains("write \"YYYY-MM-DD H:MM\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -254,7 +254,7 @@ fn help_lists_commands() {
         .args(["jot", "--help"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("--at <HH:MM>"));
+        .stdout(predicate::str::contains("--at <H:MM>"));
 }
 
 #[test]
