@@ -5,6 +5,7 @@
 //! files, through the model and the search index, to the two front ends.
 //!
 //! 1. [`note`] is the model (events, talks, and the values in them), [`slug`] derives ids,
+//!    [`language`] guesses the language a talk is given in,
 //!    [`error`] is the library's typed error (with a hint each front end places itself),
 //!    [`display`] makes text safe and aligned for a terminal, [`regular_file`] opens only
 //!    regular files, and [`clock`] reads the time zone without trusting the environment.
@@ -41,6 +42,7 @@ pub mod git;
 pub mod guard;
 pub mod import;
 pub mod interchange;
+pub mod language;
 pub mod merge;
 pub mod note;
 pub mod now;

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use super::output::{notice, warn_skipped, warning};
+use super::output::{notice, relative, warn_skipped, warning};
+use crate::error::Error;
 use crate::export::{self, Format, GroupBy, Layout, Platform, RecapOptions, Request, Selection};
 use crate::note::{Date, Slug};
 use crate::store::Store;
@@ -69,6 +70,11 @@ pub struct Args {
     /// Name who wrote each talk's notes, in a line under it (md, html).
     #[arg(long)]
     contributors: bool,
+    /// Export even if notes of the chosen events cannot be read: they are left out, each
+    /// named in a warning. Without it such a note stops the export (json, md or html alike)
+    /// and nothing is written.
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 impl Args {
@@ -140,8 +146,9 @@ impl Args {
                 topic: Vec::new(),
                 contributors: self.contributors,
             },
+            skip_invalid: self.skip_invalid,
         };
-        let exported = export::export(store, &request)?;
+        let exported = export::export(store, &request).map_err(relative_problems)?;
         exported.notices.iter().for_each(|text| notice(text));
         exported.warnings.iter().for_each(|text| warning(text));
         if self.preview {
@@ -168,4 +175,21 @@ fn zenn_slug(path: &std::path::Path) -> bool {
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
     })
+}
+
+/// The notes that stopped an export, named relative to the working directory like every
+/// other path `tn` prints about notes (`notes/ev/talk.ron:3:5`).
+fn relative_problems(error: Error) -> Error {
+    match error {
+        Error::Unreadable {
+            doing,
+            problems,
+            hint,
+        } => Error::Unreadable {
+            doing,
+            problems: problems.iter().map(relative).collect(),
+            hint,
+        },
+        other => other,
+    }
 }

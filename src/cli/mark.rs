@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::{not_found_talk, parse_talk_ref};
+use super::{not_found_talk, talk_ref};
 use crate::capture::{self, StatusChange};
 use crate::display::line;
 use crate::note::{Rating, TalkRef, TalkStatus};
@@ -32,9 +32,11 @@ impl Talks {
         self.talks
             .iter()
             .map(|text| {
-                let id = parse_talk_ref(text)?;
+                // A talk id without its event is looked up, and the error says which
+                // `EVENT/TALK` to write (the command's own words vary: none before it).
+                let id = talk_ref(store, text, "")?;
                 if !store.talk_exists(&id) {
-                    return Err(not_found_talk(&id).into());
+                    return Err(not_found_talk(store, &id, "").into());
                 }
                 Ok(id)
             })

@@ -742,3 +742,96 @@ fn bad_recaps_are_rejected_whole_with_their_line() {
         .0;
     rejected(&bad, second + 1, "appears twice");
 }
+
+/// Event `ev` with a good talk and a talk broken by hand (a missing comma on line 4).
+fn kb_with_a_broken_talk() -> Kb {
+    let kb = Kb::with_event();
+    kb.ok(&["new", "Good talk", "--id", "good", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:00", "kept"]);
+    kb.ok(&["new", "Broken talk", "--id", "broken", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:05", "lost"]);
+    let text = kb.read("notes/ev/broken.ron");
+    kb.write(
+        "notes/ev/broken.ron",
+        text.replacen("    kind: session,", "    kind: session", 1),
+    );
+    kb
+}
+
+#[test]
+fn an_unreadable_note_stops_the_export_naming_its_place_and_writes_nothing() {
+    // Regression: the recap was written without the broken talk, exit 0, one warning.
+    let kb = kb_with_a_broken_talk();
+    // Other events' broken notes do not concern an export of `fine` alone.
+    kb.ok(&["event", "new", "other", "--name", "Other"]);
+    kb.write("notes/other/bad.ron", "Talk(");
+    kb.ok(&["event", "new", "fine", "--name", "Fine"]);
+    kb.ok(&["new", "Fine talk", "--event", "fine", "--no-edit"]);
+    let out = kb.ok(&["export", "fine", "--format", "md"]);
+    assert_eq!(stderr(&out), "");
+    for format in ["md", "html", "json"] {
+        let before = kb.snapshot();
+        let out = kb.fails(&["export", "--format", format, "-o", "x.out", "ev"]);
+        let err = stderr(&out);
+        assert_eq!(stdout(&out), "", "{format}");
+        assert!(
+            err.starts_with("error: cannot export ev: 1 note cannot be read; nothing was written\n  hint: fix it (`tn check` lists every problem), or pass --skip-invalid"),
+            "{format}: {err}"
+        );
+        assert!(
+            err.contains("\nnotes/ev/broken.ron:5:5: Expected comma\n  hint: "),
+            "{format}: {err}"
+        );
+        assert_eq!(kb.snapshot(), before, "{format}: something was written");
+        assert!(!kb.path("x.out").exists());
+        // To standard output: nothing either.
+        let out = kb.fails(&["export", "--format", format, "ev"]);
+        assert_eq!(stdout(&out), "", "{format}");
+    }
+    // All events: both broken notes are named.
+    let out = kb.fails(&["export", "--format", "md"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: cannot export: 2 notes cannot be read"),
+        "{err}"
+    );
+    assert!(err.contains("notes/other/bad.ron"), "{err}");
+
+    // A broken event file is named too, not taken for an unknown event.
+    let event = kb.read("notes/fine/event.ron");
+    kb.write(
+        "notes/fine/event.ron",
+        event.replacen("Event(", "Event((", 1),
+    );
+    let err = stderr(&kb.fails(&["export", "fine"]));
+    assert!(
+        err.starts_with("error: cannot export fine: 1 note cannot be read")
+            && err.contains("\nnotes/fine/event.ron:1:"),
+        "{err}"
+    );
+    kb.write("notes/fine/event.ron", event);
+
+    // On purpose: the rest is exported, with the warning.
+    let out = kb.ok(&[
+        "export",
+        "ev",
+        "--format",
+        "md",
+        "--skip-invalid",
+        "-o",
+        "x.md",
+    ]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: skipped: notes/ev/broken.ron:5:5: Expected comma"),
+        "{err}"
+    );
+    let md = kb.read("x.md");
+    assert!(
+        md.contains("Good talk") && !md.contains("Broken talk"),
+        "{md}"
+    );
+    let out = kb.ok(&["export", "--skip-invalid"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["events"][0]["talks"].as_array().unwrap().len(), 1);
+}
