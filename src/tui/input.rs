@@ -245,7 +245,7 @@ pub const CAPTURE_HINTS: &[Hint] = &[
     hint("Enter", "save", 1),
     hint("Esc", "save & close", 1),
     hint("Ctrl-u", "clear", 2),
-    hint("Ctrl-c", "quit (kept as a draft)", 0),
+    hint("Ctrl-c", "quit", 0),
 ];
 
 /// Everything, for the `?` overlay: (section, [(keys, what)]).

@@ -488,11 +488,13 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     order.sort_by_key(|&i| hints[i].rank);
     let mut shown = vec![false; hints.len()];
     for i in order {
-        // The last hint needs no trailing gap.
-        if width(&hints[i]) <= room + 2 || hints[i].rank == 0 {
-            room = room.saturating_sub(width(&hints[i]));
-            shown[i] = true;
+        // The last hint needs no trailing gap. Strictly by rank: once one does not fit, no
+        // less useful one takes its place.
+        if width(&hints[i]) > room + 2 && hints[i].rank > 0 {
+            break;
         }
+        room = room.saturating_sub(width(&hints[i]));
+        shown[i] = true;
     }
     for (hint, _) in hints.iter().zip(&shown).filter(|(_, shown)| **shown) {
         spans.push(Span::styled(hint.keys, theme.key()));
