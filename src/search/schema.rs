@@ -19,7 +19,8 @@ use crate::search::analysis::{self, Morphology, Side, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
 /// 2: speakers stored as JSON objects (name, affiliation, role), not display strings.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: `lang` holds the detected language of talks that give none; tags fold accents.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Names of the fields that are read by name (fast fields).
 pub const KEY: &str = "key";
