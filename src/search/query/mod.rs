@@ -397,8 +397,29 @@ fn date_filter(value: &str) -> Option<Filter> {
     Some(Filter::Date(lo, hi))
 }
 
+/// How talks are ordered when the query has no words to rank them by (empty, or filters
+/// only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unranked {
+    /// The talk's date (else its event's first day), newest first: `tn search`.
+    #[default]
+    Date,
+    /// The note file's modification time, newest first: the TUI's recent talks.
+    Changed,
+}
+
 /// Runs a search on an up-to-date index.
 pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
+    search_ordered(index, request, Unranked::Date)
+}
+
+/// Runs a search on an up-to-date index, listing talks in `unranked` order when there are no
+/// words to rank them by.
+pub fn search_ordered(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    unranked: Unranked,
+) -> Result<SearchResults> {
     let parsed = parse(&request.query, request.prefix);
     let fields = index.fields();
     let morphology = Morphology::shared()?;
@@ -442,14 +463,12 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
         }
     }
     let query = BooleanQuery::new(must);
-    let hits = collect_hits(
-        index,
-        &query,
-        request.limit,
+    let order = HitOrder {
         has_text,
-        parsed.sort,
-        &needles,
-    )?;
+        sort: parsed.sort,
+        unranked,
+    };
+    let hits = collect_hits(index, &query, request.limit, order, &needles)?;
     Ok(SearchResults {
         hits,
         warnings: parsed.warnings,
@@ -457,36 +476,49 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     })
 }
 
-/// Runs the query and turns the top documents into hits.
+/// How hits are ordered: by `sort` when one is asked for (`sort:rating`, `sort:date`), else
+/// by relevance when there are words, else in the `unranked` order.
+#[derive(Debug, Clone, Copy)]
+struct HitOrder {
+    has_text: bool,
+    sort: Sort,
+    unranked: Unranked,
+}
+
+/// Runs the query and turns the top documents into hits, in `order`.
 fn collect_hits(
     index: &SearchIndex,
     query: &BooleanQuery,
     limit: usize,
-    has_text: bool,
-    sort: Sort,
+    order: HitOrder,
     needles: &[String],
 ) -> Result<Vec<Hit>> {
     let fields = index.fields();
     let searcher = index.searcher();
     let limit = cap(limit, &searcher);
     // Without words to rank by, the most recent talks come first.
-    let docs: Vec<(f32, DocAddress)> = if sort != Sort::Relevance {
-        read(|| searcher.search(query, &sorted(limit, sort)))?
+    let docs: Vec<(f32, DocAddress)> = if order.sort != Sort::Relevance {
+        let has_text = order.has_text;
+        read(|| searcher.search(query, &sorted(limit, order.sort)))?
             .into_iter()
             .map(|((_, _, score), addr)| (if has_text { score } else { 0.0 }, addr))
             .collect()
-    } else if has_text {
-        read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
-    } else {
+    } else if !order.has_text {
+        let by = match order.unranked {
+            Unranked::Date => schema::DATE,
+            Unranked::Changed => schema::MTIME,
+        };
         read(|| {
             searcher.search(
                 query,
-                &TopDocs::with_limit(limit).order_by_fast_field::<u64>(schema::DATE, Order::Desc),
+                &TopDocs::with_limit(limit).order_by_fast_field::<u64>(by, Order::Desc),
             )
         })?
         .into_iter()
         .map(|(_, addr)| (0.0, addr))
         .collect()
+    } else {
+        read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
     };
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
