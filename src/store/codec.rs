@@ -104,7 +104,7 @@ pub fn parse<T: NoteDoc>(
     }
     let value: T = options()
         .from_str(text)
-        .map_err(|e| vec![syntax_error::<T>(path, &e)])?;
+        .map_err(|e| vec![syntax_error(path, &e, T::WHAT)])?;
 
     let mut errors = Vec::new();
     if value.schema() > SCHEMA_VERSION {
@@ -185,7 +185,9 @@ fn end_position(prefix: &str) -> (usize, usize) {
     (line, column)
 }
 
-fn syntax_error<T: NoteDoc>(path: &Path, error: &ron::error::SpannedError) -> NoteError {
+/// A RON error of a file holding one `what` (a talk, an event, the concepts file) as a
+/// problem at its line and column, with a hint where one helps.
+pub fn syntax_error(path: &Path, error: &ron::error::SpannedError, what: &str) -> NoteError {
     use ron::error::Error as E;
     let position = Some((error.span.start.line, error.span.start.col));
     let (message, hint): (String, Option<String>) = match &error.code {
@@ -214,7 +216,7 @@ fn syntax_error<T: NoteDoc>(path: &Path, error: &ron::error::SpannedError) -> No
         ),
         E::ExpectedDifferentStructName { expected, found } => (
             format!("expected `{expected}(…)` but found `{found}(…)`"),
-            Some(format!("a {} file starts with `{expected}(`", T::WHAT)),
+            Some(format!("a {what} file starts with `{expected}(`")),
         ),
         E::Message(message) => (message.clone(), None),
         E::Eof => (
