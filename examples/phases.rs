@@ -179,17 +179,18 @@ fn main() {
             query: query.clone(),
             limit: 10,
             prefix: false,
+            literal: false,
         };
         let results = time(
             "query::search (limit 10, with doc fetch + snippets)",
-            || search(&index, &request).expect("search"),
+            || search(&index, &request, None).expect("search"),
         );
         let request0 = SearchRequest {
             limit: 1,
             ..request.clone()
         };
         time("query::search (limit 1)", || {
-            search(&index, &request0).expect("search")
+            search(&index, &request0, None).expect("search")
         });
         println!("  ({} hits)", results.hits.len());
     }

@@ -11,6 +11,7 @@
 //! a terminal or `NO_COLOR` is set.
 
 mod check;
+mod concepts;
 mod current;
 mod edit;
 mod event;
@@ -145,9 +146,14 @@ pub enum Notes {
     /// Full-text search (Japanese and English); terms are ANDed.
     #[command(
         after_help = "Query syntax: words are ANDed; \"a phrase\"; -word excludes; a OR b; \
-filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja"
+=word matches only as typed; filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND \
+year:2024 date:>=2024-01-01 lang:ja. A word that names a concept also matches its other \
+spellings (container: コンテナ); `tn concepts WORD` shows them."
     )]
     Search(search::Args),
+    /// The equivalences concept search uses and where each comes from; with WORD, what a
+    /// search for it also matches.
+    Concepts(concepts::Args),
     /// Rebuild the search index from the notes.
     Reindex(reindex::Args),
     /// The tools linked from talks, with counts and URLs; with NAME, the talks that link it.
@@ -258,6 +264,7 @@ impl Notes {
             Notes::Current(args) => args.run(store),
             Notes::Check(args) => args.run(store),
             Notes::Search(args) => args.run(store),
+            Notes::Concepts(args) => args.run(store),
             Notes::Reindex(args) => args.run(store),
             Notes::Tools(args) => args.run(store, registry::Registry::Tools),
             Notes::Speakers(args) => args.run(store, registry::Registry::Speakers),

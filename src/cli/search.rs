@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::output::{open_engine, write_hits};
+use super::output::{open_engine, write_explanation, write_hits};
 use crate::search::{SearchEngine, SearchRequest};
 use crate::store::Store;
 
@@ -23,6 +23,14 @@ pub struct Args {
     /// Print a JSON array in rank order.
     #[arg(long)]
     json: bool,
+    /// Match every word as typed: no other spellings of its concept (`=word` does this for
+    /// one word).
+    #[arg(long)]
+    literal: bool,
+    /// First print what each word matches: the other spellings of its concept and where
+    /// each comes from.
+    #[arg(long, conflicts_with = "json")]
+    explain: bool,
 }
 
 impl Args {
@@ -32,7 +40,11 @@ impl Args {
             query: self.query.join(" "),
             limit: self.limit,
             prefix: self.prefix,
+            literal: self.literal,
         })?;
+        if self.explain {
+            write_explanation(&results.words)?;
+        }
         write_hits(&results, self.json)?;
         if results.hits.is_empty() && !self.json {
             anstream::eprintln!("no talks match");

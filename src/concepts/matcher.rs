@@ -26,6 +26,9 @@ pub struct Pattern {
     not_in: Vec<String>,
     /// The spelling's normal form with its case, when the case must match.
     case: Option<String>,
+    /// A camelCase hump counts as a word boundary (`metrics` in VictoriaMetrics), as the
+    /// index's bigram view has it; not for whole-word spellings.
+    humps: bool,
 }
 
 /// The forms of an English word a spelling also matches, as in the reference matcher of
@@ -56,14 +59,7 @@ impl Pattern {
     /// The pattern of `term`; `None` for a term with nothing to find.
     pub fn new(term: &Term) -> Option<Pattern> {
         let form = normalize_mapped(&term.text).text;
-        let words: Vec<&str> = form
-            .split(|c: char| {
-                !(c.is_alphanumeric()
-                    || crate::search::analysis::is_cjk(c)
-                    || matches!(c, '+' | '#'))
-            })
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = words(&form);
         let (last, head) = words.split_last()?;
         let latin = is_latin(&term.text);
         let mut pattern = String::new();
@@ -104,6 +100,7 @@ impl Pattern {
                 .map(|w| normalize_mapped(w).text)
                 .collect(),
             case: term.flags.case.then(|| normalize(&term.text)),
+            humps: latin && !term.flags.whole_word() && !term.flags.case,
         })
     }
 
@@ -123,10 +120,11 @@ impl Pattern {
             from = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
             let before = s[..m.start()].chars().next_back();
             let after = s[m.end()..].chars().next();
-            if self.latin_start && before.is_some_and(is_word_char) {
+            let hump = |at: usize| self.humps && hump_at(original, text, at);
+            if self.latin_start && before.is_some_and(is_word_char) && !hump(m.start()) {
                 continue;
             }
-            if self.latin_end && after.is_some_and(is_word_char) {
+            if self.latin_end && after.is_some_and(is_word_char) && !hump(m.end()) {
                 continue;
             }
             if blocked
@@ -149,6 +147,48 @@ impl Pattern {
     pub fn occurs_in(&self, original: &str) -> bool {
         !self.find(original, &normalize_mapped(original)).is_empty()
     }
+}
+
+/// The words of a normal form: runs of letters, digits and CJK, cut where Latin meets CJK
+/// too (`生成ai` is `生成`, `ai`, found in `生成 AI`), as the index's views cut them.
+fn words(form: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut prev_cjk = false;
+    for (i, c) in form.char_indices() {
+        let cjk = crate::search::analysis::is_cjk(c);
+        let part = c.is_alphanumeric() || cjk || matches!(c, '+' | '#');
+        match start {
+            Some(s) if !part || cjk != prev_cjk => {
+                out.push(&form[s..i]);
+                start = part.then_some(i);
+            }
+            None if part => start = Some(i),
+            _ => {}
+        }
+        prev_cjk = cjk;
+    }
+    if let Some(s) = start {
+        out.push(&form[s..]);
+    }
+    out
+}
+
+/// Whether byte `at` of the normalised text falls on a camelCase hump of the original (a
+/// lower-case letter or digit, then a capital: `Victoria|Metrics`, `Argo|CD`).
+fn hump_at(original: &str, text: &Normalized, at: usize) -> bool {
+    let i = text.text[..at].chars().count();
+    let (Some(before), Some(after)) = (
+        i.checked_sub(1).and_then(|p| text.origins.get(p)),
+        text.origins.get(i),
+    ) else {
+        return false;
+    };
+    let last = original
+        .get(before.clone())
+        .and_then(|s| s.chars().next_back());
+    let first = original.get(after.clone()).and_then(|s| s.chars().next());
+    matches!((last, first), (Some(a), Some(b)) if (a.is_lowercase() || a.is_ascii_digit()) && b.is_uppercase())
 }
 
 /// Whether the original characters under `range` of the normalised text read `case` once
@@ -205,6 +245,13 @@ mod tests {
             ["upgraded", "upgrading"]
         );
         assert!(found(Term::plain("container"), "containerd contains").is_empty());
+        // camelCase humps are boundaries, as in the index; a whole-word spelling keeps out.
+        assert_eq!(
+            found(Term::plain("metrics"), "VictoriaMetrics"),
+            ["metrics"]
+        );
+        assert!(found(flagged("CD", |f| f.abbr = true), "ArgoCD").is_empty());
+        assert_eq!(found(Term::plain("生成AI"), "生成 AI の話"), ["生成 ai"]);
         assert_eq!(
             found(
                 Term::plain("service mesh"),

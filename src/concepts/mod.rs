@@ -414,17 +414,18 @@ impl<'a> Thesaurus<'a> {
     }
 
     /// The concepts (ids) a key names, with the spelling it names them by, vetoes applied.
+    /// A spelling whose own key is `k` wins over one found by its joined words (`CICD` is a
+    /// spelling of its own, and `CI/CD` is also found as `cicd`), then the better source.
     fn named_by(&self, k: &str) -> Vec<(String, Spelling)> {
         let mut found: Vec<(String, Spelling)> = Vec::new();
         let user = self.user.into_iter().flat_map(|u| u.lookup(k));
+        let order = |s: &Spelling| (key(&s.term.text) != k, s.source.rank());
         for (concept, spelling) in user.chain(self.shipped.lookup(k)) {
-            if self.vetoed(&concept.id, k) {
+            if self.vetoed(&concept.id, k) || self.vetoed(&concept.id, &key(&spelling.term.text)) {
                 continue;
             }
             match found.iter_mut().find(|(id, _)| *id == concept.id) {
-                Some((_, kept)) if spelling.source.rank() < kept.source.rank() => {
-                    *kept = spelling.clone()
-                }
+                Some((_, kept)) if order(spelling) < order(kept) => *kept = spelling.clone(),
                 Some(_) => {}
                 None => found.push((concept.id.clone(), spelling.clone())),
             }
@@ -460,7 +461,7 @@ impl<'a> Thesaurus<'a> {
         let typed = named
             .iter()
             .map(|(_, s)| s)
-            .min_by_key(|s| s.source.rank())
+            .min_by_key(|s| (key(&s.term.text) != k, s.source.rank()))
             .map(|s| Term {
                 text: s.term.text.clone(),
                 flags: s.term.flags.clone(),
@@ -476,7 +477,7 @@ impl<'a> Thesaurus<'a> {
             concepts.push(id.clone());
             for s in self.spellings_of(id) {
                 let sk = key(&s.term.text);
-                if sk == typed_key || sk == k {
+                if sk == typed_key {
                     continue;
                 }
                 if !s.term.flags.expand_to || self.split(&k, &sk) || self.split(&typed_key, &sk) {
@@ -517,7 +518,10 @@ impl<'a> Thesaurus<'a> {
         spellings.sort_by_key(|s| s.source.rank());
         // The typed spelling's source is where its flags came from, if anywhere.
         let mut typed_spelling = Spelling::new(typed, Source::Typed);
-        if let Some((_, s)) = named.iter().min_by_key(|(_, s)| s.source.rank()) {
+        if let Some((_, s)) = named
+            .iter()
+            .min_by_key(|(_, s)| (key(&s.term.text) != k, s.source.rank()))
+        {
             typed_spelling.source = s.source;
             typed_spelling.line = s.line;
         }
@@ -669,6 +673,10 @@ mod tests {
         for s in ["Observability", "オブザーバビリティ", "可観測性"] {
             assert!(others.contains(&s), "{s} in {others:?}");
         }
+        // A spelling of its own wins over one whose joined words read the same.
+        let e = t.expand("CICD", &NothingLearned).expect("CICD");
+        assert_eq!(e.spellings[0].spelling.term.text, "CICD");
+        assert!(e.others().any(|s| s.spelling.term.text == "CI/CD"));
         // Inflected English finds its concept.
         assert!(t.expand("containers", &NothingLearned).is_some());
         assert!(t.expand("サーバーレス", &NothingLearned).is_some());

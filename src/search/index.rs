@@ -1159,14 +1159,15 @@ fn talk_doc(
         (Section::Memo, talk.memo.clone().unwrap_or_default()),
         (Section::Extra, extra.join("\n")),
     ];
-    for (section, text) in texts {
+    for (section, text) in &texts {
         if text.is_empty() {
             continue;
         }
-        let f = fields.section(section);
-        doc.add_text(f.ja, &text);
-        doc.add_text(f.gram, &text);
+        let f = fields.section(*section);
+        doc.add_text(f.ja, text);
+        doc.add_text(f.gram, text);
     }
+    crate::search::concepts::add_to_doc(fields, &texts, &mut doc);
     doc
 }
 
@@ -1446,8 +1447,9 @@ mod tests {
             query: query.into(),
             limit: 100,
             prefix: false,
+            literal: false,
         };
-        crate::search::query::search(index, &request)
+        crate::search::query::search(index, &request, None)
             .unwrap()
             .hits
             .into_iter()
@@ -1473,8 +1475,11 @@ mod tests {
                 query: "可観測性".into(),
                 limit,
                 prefix: false,
+                literal: false,
             };
-            let hits = crate::search::query::search(&index, &request).unwrap().hits;
+            let hits = crate::search::query::search(&index, &request, None)
+                .unwrap()
+                .hits;
             assert_eq!(hits.len(), TALKS, "{limit}");
             let related = crate::search::query::related(&index, &"ev/t1".parse().unwrap(), limit)
                 .unwrap()

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod cache_dir;
+pub mod concepts;
 pub mod index;
 pub mod query;
 pub mod schema;
@@ -23,7 +24,7 @@ use crate::note::TalkRef;
 use crate::store::Store;
 
 pub use index::RefreshReport;
-pub use query::{Hit, SearchRequest, SearchResults};
+pub use query::{Hit, QueryWord, SearchRequest, SearchResults};
 pub use snippet::Snippet;
 
 use index::SearchIndex;
@@ -67,11 +68,67 @@ impl Engine {
         &self.store
     }
 
+    /// What `word` matches besides itself, as a search would expand it now (`tn concepts
+    /// WORD`), and the problems of the user's concepts file if it cannot be used.
+    pub fn expand(
+        &mut self,
+        word: &str,
+    ) -> Result<(
+        Option<crate::concepts::Expansion>,
+        Vec<crate::error::NoteError>,
+    )> {
+        let (user, problems) = self.user_concepts();
+        let searcher = self.index.searcher();
+        let thesaurus =
+            crate::concepts::Thesaurus::new(crate::concepts::Shipped::get(), user.as_ref());
+        let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs);
+        Ok((thesaurus.expand(word, &learned), problems))
+    }
+
+    /// Every equivalence in force (`tn concepts`): the glossary's and the user's concepts
+    /// (the loanword pairs too with `loanwords`), the learned pairs, the user's vetoes.
+    pub fn equivalences(&mut self, loanwords: bool) -> Result<concepts::Equivalences> {
+        let (user, problems) = self.user_concepts();
+        let searcher = self.index.searcher();
+        let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs)
+            .all()
+            .map_err(|e| Error::Index {
+                path: std::path::PathBuf::from("index"),
+                message: e.to_string(),
+            })?;
+        let thesaurus =
+            crate::concepts::Thesaurus::new(crate::concepts::Shipped::get(), user.as_ref());
+        Ok(concepts::Equivalences {
+            concepts: thesaurus.all(loanwords),
+            learned: learned
+                .into_iter()
+                .filter(|(a, b, _)| !user.as_ref().is_some_and(|u| u.vetoes.splits(a, b)))
+                .map(|(a, b, talks)| concepts::LearnedPair { a, b, talks })
+                .collect(),
+            vetoes: user.map(|u| u.vetoes.list).unwrap_or_default(),
+            problems,
+        })
+    }
+
+    /// The user's concepts file, read now: `None` when there is none or it has problems.
+    fn user_concepts(
+        &self,
+    ) -> (
+        Option<crate::concepts::user::UserConcepts>,
+        Vec<crate::error::NoteError>,
+    ) {
+        match crate::concepts::user::load(&self.store) {
+            Ok(user) => (user, Vec::new()),
+            Err(problems) => (None, problems),
+        }
+    }
+
     /// Talks similar to `id`, or `None` when the index holds no valid talk under that id.
     pub fn related(&mut self, id: &TalkRef, limit: usize) -> Result<Option<SearchResults>> {
         let (hits, notice) = self.recovering(|index| query::related(index, id, limit))?;
         Ok(hits.map(|hits| SearchResults {
             hits,
+            words: Vec::new(),
             warnings: Vec::new(),
             notice,
         }))
@@ -96,8 +153,16 @@ impl Engine {
 
 impl SearchEngine for Engine {
     fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
-        let (mut results, notice) = self.recovering(|index| query::search(index, request))?;
+        // The user's concepts are read for every search: a change is honoured at once.
+        let (user, problems) = self.user_concepts();
+        let (mut results, notice) =
+            self.recovering(|index| query::search(index, request, user.as_ref()))?;
         results.notice = notice;
+        if let Some(first) = problems.first() {
+            results.warnings.push(format!(
+                "{first}; searched without your concepts until it is fixed (`tn check` lists every problem)"
+            ));
+        }
         Ok(results)
     }
 

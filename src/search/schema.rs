@@ -19,7 +19,8 @@ use crate::search::analysis::{self, Morphology, Side, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
 /// 2: speakers stored as JSON objects (name, affiliation, role), not display strings.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: `cased` and `pairs` for concept search (see `search::concepts`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Names of the fields that are read by name (fast fields).
 pub const KEY: &str = "key";
@@ -136,6 +137,10 @@ pub struct Fields {
     /// One JSON object per speaker (`note::Speaker`), for display.
     pub speakers: Field,
     pub sections: Vec<SectionFields>,
+    /// Latin words with capitals, as written (concept spellings flagged `case`).
+    pub cased: Field,
+    /// The pairs of spellings the talk writes side by side (learned concepts).
+    pub pairs: Field,
 }
 
 impl Fields {
@@ -167,6 +172,16 @@ impl Fields {
         let url = b.add_text_field("url", STORED);
         let event_name = b.add_text_field("event_name", STORED);
         let speakers = b.add_text_field("speakers", STORED);
+        // Only whether a talk holds the word: no frequencies, no positions.
+        let cased = b.add_text_field(
+            "cased",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(crate::search::concepts::CASED_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        );
+        let pairs = b.add_text_field("pairs", STRING);
         let sections = Section::ALL
             .iter()
             .map(|&section| SectionFields {
@@ -196,6 +211,8 @@ impl Fields {
             event_name,
             speakers,
             sections,
+            cased,
+            pairs,
         }
     }
 
@@ -219,6 +236,10 @@ pub fn register_tokenizers(index: &tantivy::Index) -> crate::error::Result<()> {
     index
         .tokenizers()
         .register(GRAM_TOKENIZER, TextAnalyzer::from(GramTokenizer));
+    index.tokenizers().register(
+        crate::search::concepts::CASED_TOKENIZER,
+        TextAnalyzer::from(crate::search::concepts::CasedTokenizer),
+    );
     Ok(())
 }
 

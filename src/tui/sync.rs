@@ -51,6 +51,7 @@ impl App {
                 query,
                 limit: self.limit,
                 prefix: true,
+                literal: false,
             }));
         }
         match self.focused() {

@@ -1253,6 +1253,7 @@ fn search_accepts_any_query() {
                 query,
                 limit,
                 prefix,
+                literal: false,
             };
             match query::search(&index, &request) {
                 Ok(results) => {

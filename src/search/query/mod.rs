@@ -12,6 +12,7 @@
 
 mod exclusion;
 mod section;
+mod spelling;
 
 use std::ops::Bound;
 use std::path::Path;
@@ -23,12 +24,15 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
+use crate::concepts::user::UserConcepts;
+use crate::concepts::{Expansion, Shipped, Thesaurus};
 use crate::error::{Error, Result};
 use crate::note::{Date, Speaker, TalkKind, TalkRef};
 use crate::search::analysis::{self, Morphology, Side};
+use crate::search::concepts;
 use crate::search::index::{SearchIndex, date_number, stored_text};
 use crate::search::schema::{self, DocType, Fields, Section};
-use crate::search::snippet::{self, Snippet};
+use crate::search::snippet::{self, Matched, Needles, Snippet};
 use section::SectionQuery;
 
 /// Longest query text considered; the rest is ignored (a pasted page is not a query).
@@ -47,6 +51,8 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Let the last word match as a prefix (search as you type).
     pub prefix: bool,
+    /// Match every word as typed: no concept expansion (`tn search --literal`).
+    pub literal: bool,
 }
 
 /// One ranked result, read back from the index's stored fields (the note file is not read).
@@ -70,16 +76,43 @@ pub struct Hit {
     /// Highlights within the title (byte ranges).
     #[serde(skip)]
     pub title_highlights: Vec<std::ops::Range<usize>>,
+    /// For each query word that names a concept, the spellings of it this talk writes.
+    pub matched: Vec<Matched>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
+    /// The query's words and what each matched (`tn search --explain`, the TUI's `also:`).
+    pub words: Vec<QueryWord>,
     /// Parts of the query that were ignored, and why.
     pub warnings: Vec<String>,
     /// Set when the index was found damaged and rebuilt to answer (see
     /// [`crate::search::Engine`]): the one-line notice for the user.
     pub notice: Option<String>,
+}
+
+impl SearchResults {
+    /// What the query's words matched besides themselves, in query order (excluded words
+    /// left out).
+    pub fn expansions(&self) -> impl Iterator<Item = &Expansion> {
+        self.words
+            .iter()
+            .filter(|w| !w.negated)
+            .filter_map(|w| w.expansion.as_ref())
+    }
+}
+
+/// A word (or phrase) of a query, as searched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryWord {
+    pub text: String,
+    /// Excluded (`-word`).
+    pub negated: bool,
+    /// Matched as typed only (`=word` or `--literal`).
+    pub literal: bool,
+    /// The other spellings it matched, when it names a concept.
+    pub expansion: Option<Expansion>,
 }
 
 /// A parsed query.
@@ -98,7 +131,13 @@ pub struct Clause {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Atom {
-    Text { text: String, prefix: bool },
+    /// A word or phrase; `literal` (`=word`) when it must not expand to a concept's other
+    /// spellings.
+    Text {
+        text: String,
+        prefix: bool,
+        literal: bool,
+    },
     Filter(Filter),
 }
 
@@ -183,9 +222,18 @@ pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
             Some(_) => continue, // a lone `-` while typing
             None => (false, word.clone()),
         };
-        let Some(atom) = atom(&body, quoted, &mut parsed.warnings) else {
+        // `=word`: this word as typed, without its concept's other spellings.
+        let (literal, body) = match body.strip_prefix(['=', '＝']) {
+            Some(rest) if !rest.is_empty() || quoted => (true, rest.to_owned()),
+            Some(_) => continue, // a lone `=` while typing
+            None => (false, body),
+        };
+        let Some(mut atom) = atom(&body, quoted, &mut parsed.warnings) else {
             continue;
         };
+        if let Atom::Text { literal: l, .. } = &mut atom {
+            *l = literal;
+        }
         match parsed.clauses.last_mut() {
             Some(last) if join_next && last.negated == negated => last.any_of.push(atom),
             _ => parsed.clauses.push(Clause {
@@ -201,7 +249,7 @@ pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
             .last_mut()
             .filter(|c| !c.negated)
             .and_then(|c| c.any_of.last_mut());
-        if let Some(Atom::Text { text, prefix }) = last
+        if let Some(Atom::Text { text, prefix, .. }) = last
             && !text.contains(' ')
         {
             *prefix = true;
@@ -216,6 +264,7 @@ fn atom(word: &str, quoted: bool, warnings: &mut Vec<String>) -> Option<Atom> {
         (!text.is_empty()).then(|| Atom::Text {
             text: text.to_owned(),
             prefix: false,
+            literal: false,
         })
     };
     // `field:value`, with the field name in any width or case.
@@ -282,28 +331,65 @@ fn date_filter(value: &str) -> Option<Filter> {
     Some(Filter::Date(lo, hi))
 }
 
-/// Runs a search on an up-to-date index.
-pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
-    let parsed = parse(&request.query, request.prefix);
+/// Runs a search on an up-to-date index; `user` is the knowledge base's own concepts file
+/// (see [`crate::concepts::user`]), if it has a valid one.
+pub fn search(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    user: Option<&UserConcepts>,
+) -> Result<SearchResults> {
+    let mut parsed = parse(&request.query, request.prefix);
     let fields = index.fields();
     let morphology = Morphology::shared()?;
+    let searcher = index.searcher();
+    let thesaurus = Thesaurus::new(Shipped::get(), user);
+    let learned = concepts::IndexLearned::new(&searcher, fields.pairs);
+    if !request.literal {
+        concepts::merge_phrases(&mut parsed.clauses, &thesaurus, &learned);
+    }
     let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, is_talk(fields))];
     let mut has_text = false;
-    let mut needles: Vec<String> = Vec::new();
+    let mut needles = Needles::default();
+    let mut words = Vec::new();
     for clause in &parsed.clauses {
-        let alternatives: Vec<Box<dyn Query>> = clause
-            .any_of
-            .iter()
-            .filter_map(|atom| {
-                if let Atom::Text { text, .. } = atom
-                    && !clause.negated
-                {
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for atom in &clause.any_of {
+            let expansion = if request.literal {
+                None
+            } else {
+                concepts::expand(atom, &thesaurus, &learned)
+            };
+            if let Atom::Text {
+                text,
+                prefix,
+                literal,
+            } = atom
+            {
+                if !clause.negated {
                     has_text = true;
-                    needles.push(text.clone());
+                    match &expansion {
+                        Some(e) => needles.add_expansion(e),
+                        None => needles.add_word(text),
+                    }
                 }
-                atom_query(fields, &morphology, atom)
-            })
-            .collect();
+                words.push(QueryWord {
+                    text: text.clone(),
+                    negated: clause.negated,
+                    literal: *literal || request.literal,
+                    expansion: expansion.clone(),
+                });
+                if let Some(e) = expansion {
+                    alternatives.extend(spelling::expansion_query(
+                        fields,
+                        &morphology,
+                        &e,
+                        *prefix,
+                    ));
+                    continue;
+                }
+            }
+            alternatives.extend(atom_query(fields, &morphology, atom));
+        }
         if alternatives.is_empty() {
             continue;
         }
@@ -330,6 +416,7 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
     let hits = collect_hits(index, &query, request.limit, has_text, &needles)?;
     Ok(SearchResults {
         hits,
+        words,
         warnings: parsed.warnings,
         notice: None,
     })
@@ -341,14 +428,21 @@ fn collect_hits(
     query: &BooleanQuery,
     limit: usize,
     has_text: bool,
-    needles: &[String],
+    needles: &Needles,
 ) -> Result<Vec<Hit>> {
     let fields = index.fields();
     let searcher = index.searcher();
     let limit = cap(limit, &searcher);
     // Without words to rank by, the most recent talks come first.
     let docs: Vec<(f32, DocAddress)> = if has_text {
-        read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
+        let stats = spelling::CachedStats::new(&searcher);
+        read(|| {
+            searcher.search_with_statistics_provider(
+                query,
+                &TopDocs::with_limit(limit).order_by_score(),
+                &stats,
+            )
+        })?
     } else {
         read(|| {
             searcher.search(
@@ -406,7 +500,7 @@ fn is_talk(fields: &Fields) -> Box<dyn Query> {
 }
 
 /// A talk document as a hit; `None` for a document that is not one (it has no valid key).
-fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Option<Hit> {
+fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &Needles) -> Option<Hit> {
     let text = |field| stored_text(doc, field);
     let id: TalkRef = text(fields.key)?.parse().ok()?;
     let title = text(fields.title).unwrap_or_default();
@@ -415,8 +509,13 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -
         .filter_map(|s| text(fields.section(*s).ja))
         .collect();
     let body_refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
-    let snippet = snippet::best(&body_refs, needles, 160);
-    let title_highlights = snippet::highlights(&title, needles);
+    let snippet = snippet::best_of(&body_refs, needles, 160);
+    let title_highlights = snippet::highlights_of(&title, needles);
+    let sections: Vec<(Section, String)> = Section::ALL
+        .iter()
+        .filter_map(|s| Some((*s, text(fields.section(*s).ja)?)))
+        .collect();
+    let matched = needles.matched(&sections);
     let speakers = doc
         .get_all(fields.speakers)
         .filter_map(|v| {
@@ -440,6 +539,7 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -
         score,
         snippet,
         title_highlights,
+        matched,
     })
 }
 
@@ -458,7 +558,9 @@ fn boxed(query: impl Query) -> Box<dyn Query> {
 
 fn atom_query(fields: &Fields, morphology: &Morphology, atom: &Atom) -> Option<Box<dyn Query>> {
     match atom {
-        Atom::Text { text, prefix } => text_query(fields, morphology, text, *prefix, &Section::ALL),
+        Atom::Text { text, prefix, .. } => {
+            text_query(fields, morphology, text, *prefix, &Section::ALL)
+        }
         Atom::Filter(filter) => filter_query(fields, morphology, filter),
     }
 }
@@ -633,7 +735,8 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
     ]);
     let limit = cap(limit, &searcher);
     let docs = read(|| searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()))?;
-    let needles = vec![title];
+    let mut needles = Needles::default();
+    needles.add_word(&title);
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
         let doc: TantivyDocument = read(|| searcher.doc(address))?;
@@ -669,6 +772,7 @@ mod tests {
         Atom::Text {
             text: t.into(),
             prefix: false,
+            literal: false,
         }
     }
 
@@ -731,11 +835,30 @@ mod tests {
             q.clauses[1].any_of[0],
             Atom::Text {
                 text: "kube".into(),
-                prefix: true
+                prefix: true,
+                literal: false,
             }
         );
         let q = parse("ebpf kube ", true);
         assert_eq!(q.clauses[1].any_of[0], text("kube"));
+    }
+
+    #[test]
+    fn an_equals_sign_makes_a_word_literal() {
+        let q = parse(r#"=ログ -=Kubernetes ="service mesh" = tag:=x"#, false);
+        let atoms: Vec<&Atom> = q.clauses.iter().flat_map(|c| &c.any_of).collect();
+        let literal = |t: &str| Atom::Text {
+            text: t.into(),
+            prefix: false,
+            literal: true,
+        };
+        assert_eq!(atoms[0], &literal("ログ"));
+        assert!(q.clauses[1].negated);
+        assert_eq!(atoms[1], &literal("Kubernetes"));
+        assert_eq!(atoms[2], &literal("service mesh"));
+        // A lone `=` while typing is nothing; a filter value is taken as written.
+        assert_eq!(atoms[3], &Atom::Filter(Filter::Tag("=x".into())));
+        assert_eq!(atoms.len(), 4);
     }
 
     #[test]

@@ -1,0 +1,617 @@
+//! One spelling of a concept in one section, matched with its flags.
+//!
+//! A plain query word matches when its dictionary words (`ja`) or its bigram run (`gram`)
+//! occur ([`super::section`]). A concept's spelling needs more than that, and this scorer
+//! adds it on the same postings:
+//!
+//! - **alternatives**: the `gram` side may be several phrases, any of which counts (the
+//!   inflections of an English word, `network`, `networks`, `networking`, and its words
+//!   joined, `servicemesh`), instead of the stemmed dictionary word, which joins `operations`
+//!   with `operator` and `observability` with `observe`;
+//! - **gate**: the dictionary words only add to the score of a match the `gram` side made
+//!   (for English spellings, whose stem is looser than the word; for spellings with `not_in`);
+//! - **not_in**: an occurrence inside one of the given longer words is not one (ログ in
+//!   ブログ): each such word's run is read too, and an occurrence of the spelling counts only
+//!   where no occurrence of the longer word covers it (compared by position, so a talk that
+//!   writes both ブログ and ログ still matches);
+//! - **scale**: every side's BM25 weight is multiplied by the ratio of a reference idf (the
+//!   spelling as typed, in the same field) to its own, so all spellings of a concept weigh
+//!   as the typed one does and only their source's weight orders them; otherwise a rare
+//!   katakana spelling's long bigram run would outrank the word the user typed.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, ConstScoreQuery, EmptyScorer, EnableScoring,
+    Explanation, Occur, Query, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+use super::section::{Phrase, Run, run};
+use super::{JA_BOOST, positioned};
+use crate::concepts::{Expansion, Term as Spelled, is_latin, matcher};
+use crate::search::analysis::{self, Gram, Morphology, Side};
+use crate::search::concepts::{CONTENT_SECTIONS, cased_words};
+use crate::search::schema::{Fields, Section};
+
+/// A spelling in one section.
+#[derive(Clone, Debug)]
+pub(crate) struct SpellingQuery {
+    /// Dictionary words (possibly empty).
+    pub ja: Phrase,
+    pub ja_boost: Score,
+    /// Bigram-view phrases, any of which is a match (possibly none).
+    pub grams: Vec<Phrase>,
+    pub gram_boost: Score,
+    /// A match needs a `gram` phrase; `ja` only adds to its score.
+    pub gate: bool,
+    /// A `ja` match implies one of `grams[0]` (a spelling that is one CJK run, no `not_in`).
+    pub implied: bool,
+    /// Longer words whose occurrences do not count as the spelling's: each word's bigram
+    /// phrase and the offsets at which the spelling sits inside it.
+    pub not_in: Vec<(Phrase, Vec<u32>)>,
+    /// The reference idf's terms, per side: (`ja`, `gram`) of the spelling as typed.
+    pub reference: Option<(Vec<Term>, Vec<Term>)>,
+}
+
+/// BM25's idf, as tantivy computes it.
+fn idf(doc_freq: u64, docs: u64) -> Score {
+    let x = (docs.saturating_sub(doc_freq) as Score + 0.5) / (doc_freq as Score + 0.5);
+    (1.0 + x).ln()
+}
+
+/// The idf of a phrase: the sum of its terms' (as [`Bm25Weight::for_terms`] counts it).
+fn phrase_idf(stats: &dyn Bm25StatisticsProvider, terms: &[Term]) -> tantivy::Result<Score> {
+    let docs = stats.total_num_docs()?;
+    let mut sum = 0.0;
+    for term in terms {
+        sum += idf(stats.doc_freq(term)?, docs);
+    }
+    Ok(sum)
+}
+
+fn terms(phrase: &Phrase) -> Vec<Term> {
+    phrase.iter().map(|(_, t)| t.clone()).collect()
+}
+
+/// A phrase and its BM25 weight (`None` without scoring).
+type Weighed = (Phrase, Option<Bm25Weight>);
+
+impl SpellingQuery {
+    /// The phrase with its BM25 weight, boosted and scaled to the reference; `None` when a
+    /// term of it is nowhere in the index, so it cannot match (with many spellings, most
+    /// do not occur: their postings are then never read).
+    fn weigh(
+        &self,
+        stats: Option<&dyn Bm25StatisticsProvider>,
+        phrase: &Phrase,
+        boost: Score,
+        reference: Option<&[Term]>,
+    ) -> tantivy::Result<Option<Weighed>> {
+        let Some(stats) = stats else {
+            return Ok(Some((phrase.clone(), None)));
+        };
+        let terms = terms(phrase);
+        for term in &terms {
+            if stats.doc_freq(term)? == 0 {
+                return Ok(None);
+            }
+        }
+        let mut scale = 1.0;
+        if let Some(reference) = reference.filter(|r| !r.is_empty()) {
+            let own = phrase_idf(stats, &terms)?;
+            if own > 0.0 {
+                scale = phrase_idf(stats, reference)? / own;
+            }
+        }
+        let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
+        Ok(Some((phrase.clone(), Some(weight))))
+    }
+}
+
+impl Query for SpellingQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let stats = match enable_scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(statistics_provider),
+            EnableScoring::Disabled { .. } => None,
+        };
+        let reference = self.reference.as_ref();
+        let ja = if self.ja.is_empty() {
+            None
+        } else {
+            let r = reference.map(|r| r.0.as_slice());
+            self.weigh(stats, &self.ja, self.ja_boost, r)?
+        };
+        let mut grams = Vec::with_capacity(self.grams.len());
+        for phrase in &self.grams {
+            let r = reference.map(|r| r.1.as_slice());
+            grams.extend(self.weigh(stats, phrase, self.gram_boost, r)?);
+        }
+        Ok(Box::new(SpellingWeight {
+            ja,
+            // Only the first alternative stands for a CJK run's dictionary words.
+            implied: self.implied && grams.len() == self.grams.len(),
+            grams,
+            gate: self.gate,
+            not_in: self.not_in.clone(),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (_, term) in self.ja.iter().chain(self.grams.iter().flatten()) {
+            visitor(term, true);
+        }
+    }
+}
+
+/// Statistics for scoring, each asked of the index once per search: a concept's spellings
+/// in every section ask for the same fields' sizes and often the same terms.
+pub(crate) struct CachedStats<'a> {
+    searcher: &'a tantivy::Searcher,
+    doc_freq: RefCell<HashMap<Term, u64>>,
+    tokens: RefCell<HashMap<Field, u64>>,
+}
+
+impl<'a> CachedStats<'a> {
+    pub(crate) fn new(searcher: &'a tantivy::Searcher) -> CachedStats<'a> {
+        CachedStats {
+            searcher,
+            doc_freq: RefCell::default(),
+            tokens: RefCell::default(),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for CachedStats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        if let Some(n) = self.tokens.borrow().get(&field) {
+            return Ok(*n);
+        }
+        let n = Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?;
+        self.tokens.borrow_mut().insert(field, n);
+        Ok(n)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::total_num_docs(self.searcher)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(n) = self.doc_freq.borrow().get(term) {
+            return Ok(*n);
+        }
+        let n = Bm25StatisticsProvider::doc_freq(self.searcher, term)?;
+        self.doc_freq.borrow_mut().insert(term.clone(), n);
+        Ok(n)
+    }
+}
+
+struct SpellingWeight {
+    ja: Option<Weighed>,
+    grams: Vec<Weighed>,
+    gate: bool,
+    implied: bool,
+    not_in: Vec<(Phrase, Vec<u32>)>,
+}
+
+impl SpellingWeight {
+    fn spelling_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<SpellingScorer>> {
+        let positions = !self.not_in.is_empty();
+        let boosted = |w: &Option<Bm25Weight>| w.as_ref().map(|w| w.boost_by(boost));
+        let ja = match &self.ja {
+            Some((phrase, w)) => run(reader, phrase, boosted(w), false)?,
+            None => None,
+        };
+        let mut grams = Vec::with_capacity(self.grams.len());
+        for (phrase, w) in &self.grams {
+            grams.push(run(reader, phrase, boosted(w), positions)?);
+        }
+        let can_match = grams.iter().any(Option::is_some) || (!self.gate && ja.is_some());
+        if !can_match {
+            return Ok(None);
+        }
+        let mut not_in = Vec::with_capacity(self.not_in.len());
+        for (phrase, offsets) in &self.not_in {
+            if let Some(r) = run(reader, phrase, None, true)? {
+                not_in.push((r, offsets.clone()));
+            }
+        }
+        let mut scorer = SpellingScorer {
+            ja,
+            grams,
+            gate: self.gate,
+            implied: self.implied,
+            not_in,
+            covered: Vec::new(),
+            doc: 0,
+            score: 0.0,
+        };
+        scorer.find(0);
+        Ok(Some(scorer))
+    }
+}
+
+impl Weight for SpellingWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.spelling_scorer(reader, boost)? {
+            Some(scorer) => Box::new(scorer),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.spelling_scorer(reader, 1.0)?;
+        match scorer.as_mut().map(|s| s.seek(doc)) {
+            Some(found) if found == doc => {
+                let score = scorer.map_or(0.0, |mut s| s.score());
+                Ok(Explanation::new("a spelling of a concept", score))
+            }
+            _ => Err(TantivyError::InvalidArgument(format!(
+                "document #{doc} does not match"
+            ))),
+        }
+    }
+}
+
+struct SpellingScorer {
+    ja: Option<Run>,
+    grams: Vec<Option<Run>>,
+    gate: bool,
+    implied: bool,
+    not_in: Vec<(Run, Vec<u32>)>,
+    /// Starts of the longer words' occurrences shifted onto the spelling's (scratch).
+    covered: Vec<u32>,
+    doc: DocId,
+    score: Score,
+}
+
+impl SpellingScorer {
+    /// How often the spelling occurs outside the `not_in` words in the current document,
+    /// given its run positioned there.
+    fn uncovered(&mut self, alternative: usize, doc: DocId) -> u32 {
+        self.covered.clear();
+        for (r, offsets) in &mut self.not_in {
+            if r.at_least(doc) != doc {
+                continue;
+            }
+            for &start in r.starts() {
+                self.covered.extend(offsets.iter().map(|k| start + k));
+            }
+        }
+        let Some(run) = self.grams[alternative].as_mut() else {
+            return 0;
+        };
+        if self.covered.is_empty() {
+            return run.count();
+        }
+        self.covered.sort_unstable();
+        let covered = &self.covered;
+        run.starts()
+            .iter()
+            .filter(|p| covered.binary_search(p).is_err())
+            .count() as u32
+    }
+
+    /// Moves to the first matching document at or after `target` and scores it.
+    fn find(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let mut doc = TERMINATED;
+            for r in self.grams.iter_mut().flatten() {
+                doc = doc.min(r.at_least(target));
+            }
+            let ja_doc = self.ja.as_mut().map_or(TERMINATED, |r| r.at_least(target));
+            if !self.gate {
+                doc = doc.min(ja_doc);
+            }
+            if doc == TERMINATED {
+                self.doc = TERMINATED;
+                self.score = 0.0;
+                return TERMINATED;
+            }
+            let mut ja_count = 0;
+            if ja_doc == doc
+                && let Some(ja) = self.ja.as_mut()
+            {
+                ja_count = ja.count();
+            }
+            let mut score = 0.0;
+            let mut matched = !self.gate && ja_count > 0;
+            for i in 0..self.grams.len() {
+                let on_doc = self.grams[i].as_ref().is_some_and(|r| r.doc() == doc);
+                let count = if !on_doc {
+                    0
+                } else if self.implied && i == 0 && ja_count > 0 {
+                    ja_count
+                } else if self.not_in.is_empty() {
+                    self.grams[i].as_mut().map_or(0, Run::count)
+                } else {
+                    self.uncovered(i, doc)
+                };
+                if count > 0 {
+                    matched = true;
+                    score += self.grams[i].as_ref().map_or(0.0, |r| r.score(count));
+                }
+            }
+            if matched {
+                if ja_count > 0
+                    && let Some(ja) = &self.ja
+                {
+                    score += ja.score(ja_count);
+                }
+                self.doc = doc;
+                self.score = score;
+                return doc;
+            }
+            target = doc + 1;
+        }
+    }
+}
+
+impl DocSet for SpellingScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.find(self.doc + 1)
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if target <= self.doc {
+            return self.doc;
+        }
+        self.find(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        let mut hint = self
+            .grams
+            .iter()
+            .flatten()
+            .map(Run::candidates)
+            .sum::<u32>();
+        if !self.gate {
+            hint = hint.max(self.ja.as_ref().map_or(0, Run::candidates));
+        }
+        hint
+    }
+
+    /// As [`super::section`] counts it: a term costs its documents, a phrase ten times its
+    /// terms for each candidate.
+    fn cost(&self) -> u64 {
+        let cost = |r: &Run| match r.terms() {
+            1 => r.candidates() as u64,
+            n => r.candidates() as u64 * 10 * n as u64,
+        };
+        let mut total: u64 = self.grams.iter().flatten().map(cost).sum();
+        total += self.ja.as_ref().map_or(0, cost);
+        total
+    }
+}
+
+impl Scorer for SpellingScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+/// How a spelling is looked up in the two views of the index.
+#[derive(Debug, Clone)]
+pub(crate) struct Forms {
+    /// Dictionary words (pairs as the index holds them).
+    ja: Vec<Gram>,
+    /// Bigram-view phrases, any of which matches (none for a whole-word spelling).
+    grams: Vec<Vec<Gram>>,
+    /// The spelling's own bigram-view phrase: the reference when it is typed.
+    base: Vec<Gram>,
+    gate: bool,
+    implied: bool,
+    not_in: Vec<(Vec<Gram>, Vec<u32>)>,
+    /// Words that must occur with these capitals (`case`).
+    cased: Vec<String>,
+}
+
+impl Forms {
+    pub(crate) fn of(term: &Spelled, morphology: &Morphology) -> Forms {
+        let normal = analysis::normalize(&term.text);
+        let ja = analysis::paired(&morphology.tokens(&normal));
+        let base = analysis::grams(&normal, Side::Query);
+        let flags = &term.flags;
+        let mut forms = Forms {
+            ja,
+            grams: Vec::new(),
+            base: base.clone(),
+            gate: false,
+            implied: false,
+            not_in: Vec::new(),
+            cased: Vec::new(),
+        };
+        if flags.case {
+            forms.cased = cased_words(&normal).map(str::to_owned).collect();
+        }
+        if flags.whole_word() {
+            // Whole dictionary words only: the bigram view also holds camelCase humps
+            // (`cd` in ArgoCD) and runs inside longer words.
+            return forms;
+        }
+        if is_latin(&term.text) {
+            // Exact words and their inflections; the stem only adds to the score.
+            forms.grams = inflected(&base);
+            forms.gate = true;
+        } else {
+            forms.implied = flags.not_in.is_empty() && normal.chars().all(analysis::is_cjk);
+            forms.grams = vec![base.clone()];
+        }
+        for word in &flags.not_in {
+            let normal = analysis::normalize(word);
+            let offsets = offsets_in(&base, &analysis::grams(&normal, Side::Index));
+            if !offsets.is_empty() {
+                forms
+                    .not_in
+                    .push((analysis::grams(&normal, Side::Query), offsets));
+                forms.gate = true;
+            }
+        }
+        forms
+    }
+}
+
+/// The phrases an English spelling matches: its last word in each regular form (see
+/// [`crate::concepts::matcher::inflections`]), and its words joined into one (`ServiceMesh`).
+fn inflected(base: &[Gram]) -> Vec<Vec<Gram>> {
+    let Some((last, head)) = base.split_last() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let alphabetic = last.text.chars().all(|c| c.is_ascii_alphabetic());
+    let (stem, suffixes) = if alphabetic {
+        matcher::inflections(&last.text)
+    } else {
+        (last.text.clone(), &[""][..])
+    };
+    for suffix in suffixes {
+        let mut phrase = head.to_vec();
+        phrase.push(Gram {
+            text: format!("{stem}{suffix}"),
+            position: last.position,
+        });
+        out.push(phrase);
+    }
+    if !head.is_empty() {
+        let joined: String = base.iter().map(|g| g.text.as_str()).collect();
+        for suffix in ["", "s"] {
+            out.push(vec![Gram {
+                text: format!("{joined}{suffix}"),
+                position: 0,
+            }]);
+        }
+    }
+    out
+}
+
+/// Where the query phrase `inner` sits inside the index tokens of a longer word: each offset
+/// `k` at which every token of `inner` occurs `k` positions further on.
+fn offsets_in(inner: &[Gram], word: &[Gram]) -> Vec<u32> {
+    let Some(first) = inner.first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<u32> = word
+        .iter()
+        .filter(|w| w.text == first.text && w.position >= first.position)
+        .map(|w| w.position - first.position)
+        .filter(|&k| {
+            inner.iter().all(|g| {
+                word.iter()
+                    .any(|w| w.text == g.text && w.position == g.position + k)
+            })
+        })
+        .map(|k| k as u32)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The query for a word that names a concept: the spelling as typed, in every section, and
+/// each other spelling in what talks are about, weighed by its source; every spelling
+/// scored with the typed one's idf, so that of two talks alike but for the spelling, the
+/// one with the typed spelling ranks first. `prefix`: the typed word is still being typed
+/// (the TUI), so it also matches as a prefix.
+pub(crate) fn expansion_query(
+    fields: &Fields,
+    morphology: &Morphology,
+    expansion: &Expansion,
+    prefix: bool,
+) -> Option<Box<dyn Query>> {
+    let typed = expansion.spellings.iter().find(|s| s.typed)?;
+    let reference = Forms::of(&typed.spelling.term, morphology);
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if prefix {
+        alternatives.extend(
+            super::text_query(fields, morphology, &expansion.word, true, &Section::ALL)
+                .map(|q| (Occur::Should, q)),
+        );
+    }
+    for spelling in &expansion.spellings {
+        let (weight, sections): (Score, &[Section]) = if spelling.typed {
+            (1.0, &Section::ALL)
+        } else {
+            (spelling.spelling.source.weight(), &CONTENT_SECTIONS)
+        };
+        let forms = Forms::of(&spelling.spelling.term, morphology);
+        alternatives.extend(
+            spelling_query(fields, &forms, &reference, weight, sections)
+                .map(|q| (Occur::Should, q)),
+        );
+    }
+    (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+}
+
+/// One spelling in `sections`, with its case checked when it has one.
+fn spelling_query(
+    fields: &Fields,
+    forms: &Forms,
+    reference: &Forms,
+    weight: Score,
+    sections: &[Section],
+) -> Option<Box<dyn Query>> {
+    if forms.ja.is_empty() && forms.grams.is_empty() {
+        return None;
+    }
+    let terms = |field, tokens: &[Gram]| -> Vec<Term> {
+        positioned(field, tokens)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    };
+    let per_section: Vec<(Occur, Box<dyn Query>)> = sections
+        .iter()
+        .map(|&section| {
+            let f = fields.section(section);
+            let query = SpellingQuery {
+                ja: positioned(f.ja, &forms.ja),
+                ja_boost: section.boost() * JA_BOOST * weight,
+                grams: forms.grams.iter().map(|g| positioned(f.gram, g)).collect(),
+                gram_boost: section.boost() * weight,
+                gate: forms.gate,
+                implied: forms.implied,
+                not_in: forms
+                    .not_in
+                    .iter()
+                    .map(|(word, offsets)| (positioned(f.gram, word), offsets.clone()))
+                    .collect(),
+                reference: Some((terms(f.ja, &reference.ja), terms(f.gram, &reference.base))),
+            };
+            (Occur::Should, Box::new(query) as Box<dyn Query>)
+        })
+        .collect();
+    let any_section: Box<dyn Query> = Box::new(BooleanQuery::new(per_section));
+    if forms.cased.is_empty() {
+        return Some(any_section);
+    }
+    // Capitals are checked per talk: the words must be written so somewhere in it.
+    let mut clauses = vec![(Occur::Must, any_section)];
+    for word in &forms.cased {
+        let term = TermQuery::new(
+            Term::from_field_text(fields.cased, word),
+            IndexRecordOption::Basic,
+        );
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
