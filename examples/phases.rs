@@ -175,6 +175,10 @@ fn main() {
             "SearchIndex::open (all of the above, as tn search does)",
             || SearchIndex::open(&store).expect("open"),
         );
+        time(
+            "concepts: parse the shipped glossary and loanword table",
+            || talknotes::concepts::Shipped::get().glossary().len(),
+        );
         let request = SearchRequest {
             query: query.clone(),
             limit: 10,

@@ -128,7 +128,7 @@ impl Args {
                 out,
                 "\n{DIM}{} glossary concepts listed; {} loanword concepts from UniDic are not (`--loanwords`, or `tn concepts WORD`){DIM:#}",
                 counts.get("glossary concepts").copied().unwrap_or(0),
-                counts.get("loanword pairs").copied().unwrap_or(0)
+                counts.get("loanword concepts").copied().unwrap_or(0)
             )?;
         }
         Ok(ExitCode::SUCCESS)

@@ -131,9 +131,9 @@ impl Source {
     pub fn weight(self) -> f32 {
         match self {
             Source::Typed => 1.0,
-            Source::User | Source::Cncf | Source::Curated => 0.9,
-            Source::Learned => 0.8,
-            Source::Loanword => 0.7,
+            Source::User | Source::Cncf | Source::Curated => 0.7,
+            Source::Learned => 0.6,
+            Source::Loanword => 0.5,
         }
     }
 
@@ -250,11 +250,13 @@ pub fn is_latin(text: &str) -> bool {
             .all(|c| c.is_ascii() || !(c.is_alphanumeric() || analysis::is_cjk(c)))
 }
 
-/// The shipped concepts: the glossary, then the loanword pairs, indexed by spelling key.
+/// The shipped concepts: the glossary, indexed by spelling key, and the loanword table,
+/// looked up by scanning it.
 pub struct Shipped {
-    concepts: Vec<Concept>,
+    glossary: Vec<Concept>,
     by_id: HashMap<String, usize>,
     by_key: HashMap<String, Vec<(u32, u32)>>,
+    loanwords: &'static [loanwords::Row],
     /// Why the embedded data could not be read (never, unless a unit test failed first).
     pub problems: Vec<String>,
 }
@@ -269,31 +271,29 @@ impl Shipped {
 
     fn load() -> Shipped {
         let mut problems = Vec::new();
-        let mut concepts = match glossary::embedded() {
-            Ok(concepts) => concepts,
-            Err(e) => {
-                problems.push(format!("the embedded glossary: {e}"));
-                Vec::new()
-            }
-        };
-        match loanwords::embedded() {
-            Ok(pairs) => concepts.extend(loanwords::concepts(&pairs)),
-            Err(e) => problems.push(format!("the embedded loanword table: {e}")),
-        }
+        let glossary = glossary::embedded().unwrap_or_else(|e| {
+            problems.push(format!("the embedded glossary: {e}"));
+            Vec::new()
+        });
+        let loanwords = loanwords::rows().unwrap_or_else(|e| {
+            problems.push(format!("the embedded loanword table: {e}"));
+            &[]
+        });
         let mut shipped = Shipped {
+            glossary: Vec::new(),
             by_id: HashMap::new(),
             by_key: HashMap::new(),
-            concepts: Vec::new(),
+            loanwords,
             problems,
         };
-        for concept in concepts {
+        for concept in glossary {
             shipped.add(concept);
         }
         shipped
     }
 
     fn add(&mut self, concept: Concept) {
-        let index = self.concepts.len();
+        let index = self.glossary.len();
         self.by_id.insert(concept.id.clone(), index);
         for (s, spelling) in concept.spellings.iter().enumerate() {
             let k = key(&spelling.term.text);
@@ -303,22 +303,59 @@ impl Shipped {
             }
             self.by_key.entry(k).or_default().push(at);
         }
-        self.concepts.push(concept);
+        self.glossary.push(concept);
     }
 
-    pub fn concepts(&self) -> &[Concept] {
-        &self.concepts
+    /// The glossary's concepts.
+    pub fn glossary(&self) -> &[Concept] {
+        &self.glossary
     }
 
-    pub fn concept(&self, id: &str) -> Option<&Concept> {
-        self.by_id.get(id).map(|&i| &self.concepts[i])
+    /// Whether `id` names a shipped concept (the glossary's or a loanword's).
+    pub fn has(&self, id: &str) -> bool {
+        self.by_id.contains_key(id) || !loanwords::spellings(self.loanwords, id).is_empty()
     }
 
-    fn lookup(&self, key: &str) -> impl Iterator<Item = (&Concept, &Spelling)> {
-        self.by_key.get(key).into_iter().flatten().map(|&(c, s)| {
-            let concept = &self.concepts[c as usize];
-            (concept, &concept.spellings[s as usize])
-        })
+    /// The spellings of a shipped concept.
+    fn spellings(&self, id: &str) -> Vec<Spelling> {
+        match self.by_id.get(id) {
+            Some(&i) => self.glossary[i].spellings.clone(),
+            None => loanwords::spellings(self.loanwords, id),
+        }
+    }
+
+    fn note(&self, id: &str) -> Option<String> {
+        self.by_id
+            .get(id)
+            .and_then(|&i| self.glossary[i].note.clone())
+    }
+
+    /// The concepts a key names, with the spelling that names them.
+    fn lookup(&self, key: &str) -> Vec<(String, Spelling)> {
+        let mut found: Vec<(String, Spelling)> = self
+            .by_key
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&(c, s)| {
+                let concept = &self.glossary[c as usize];
+                (concept.id.clone(), concept.spellings[s as usize].clone())
+            })
+            .collect();
+        found.extend(loanwords::lookup(self.loanwords, key));
+        found
+    }
+
+    /// Every loanword concept's id (for `tn concepts --loanwords`).
+    fn loanword_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
+        for row in self.loanwords {
+            if seen.insert(row.english) {
+                ids.push(format!("{}{}", loanwords::ID_PREFIX, row.english));
+            }
+        }
+        ids
     }
 }
 
@@ -400,14 +437,18 @@ impl<'a> Thesaurus<'a> {
     /// Every spelling of concept `id`, shipped and the user's, vetoes applied.
     pub fn spellings_of(&self, id: &str) -> Vec<Spelling> {
         let mut out: Vec<Spelling> = Vec::new();
-        let shipped = self.shipped.concept(id).map(|c| c.spellings.as_slice());
         let user = self
             .user
             .and_then(|u| u.concept(id))
             .map(|c| c.spellings.as_slice());
-        for s in user.into_iter().chain(shipped).flatten() {
+        for s in user
+            .into_iter()
+            .flatten()
+            .cloned()
+            .chain(self.shipped.spellings(id))
+        {
             if !self.vetoed(id, &key(&s.term.text)) {
-                merge_spelling(&mut out, s.clone());
+                merge_spelling(&mut out, s);
             }
         }
         out
@@ -418,16 +459,20 @@ impl<'a> Thesaurus<'a> {
     /// spelling of its own, and `CI/CD` is also found as `cicd`), then the better source.
     fn named_by(&self, k: &str) -> Vec<(String, Spelling)> {
         let mut found: Vec<(String, Spelling)> = Vec::new();
-        let user = self.user.into_iter().flat_map(|u| u.lookup(k));
+        let user = self
+            .user
+            .into_iter()
+            .flat_map(|u| u.lookup(k))
+            .map(|(c, s)| (c.id.clone(), s.clone()));
         let order = |s: &Spelling| (key(&s.term.text) != k, s.source.rank());
-        for (concept, spelling) in user.chain(self.shipped.lookup(k)) {
-            if self.vetoed(&concept.id, k) || self.vetoed(&concept.id, &key(&spelling.term.text)) {
+        for (id, spelling) in user.chain(self.shipped.lookup(k)) {
+            if self.vetoed(&id, k) || self.vetoed(&id, &key(&spelling.term.text)) {
                 continue;
             }
-            match found.iter_mut().find(|(id, _)| *id == concept.id) {
-                Some((_, kept)) if order(spelling) < order(kept) => *kept = spelling.clone(),
+            match found.iter_mut().find(|(kept_id, _)| *kept_id == id) {
+                Some((_, kept)) if order(&spelling) < order(kept) => *kept = spelling,
                 Some(_) => {}
-                None => found.push((concept.id.clone(), spelling.clone())),
+                None => found.push((id, spelling)),
             }
         }
         found
@@ -457,13 +502,20 @@ impl<'a> Thesaurus<'a> {
             return None;
         }
         let named = self.find(&k);
-        // The typed spelling keeps the flags the data gives it (ログ keeps its not_in).
+        // The typed spelling keeps the flags the data gives it (ログ keeps its not_in). Found
+        // through its joined words or an inflection (`githubactions`, `containers`), it is
+        // matched as typed, and the data's spelling is one of the others: a talk that writes
+        // it as typed ranks first.
         let typed = named
             .iter()
             .map(|(_, s)| s)
             .min_by_key(|s| (key(&s.term.text) != k, s.source.rank()))
             .map(|s| Term {
-                text: s.term.text.clone(),
+                text: if key(&s.term.text) == k {
+                    s.term.text.clone()
+                } else {
+                    word.trim().to_owned()
+                },
                 flags: s.term.flags.clone(),
             })
             .unwrap_or_else(|| Term::plain(word.trim()));
@@ -551,23 +603,31 @@ impl<'a> Thesaurus<'a> {
     /// `loanwords`) the loanword pairs; vetoes applied, concepts left with one spelling
     /// dropped.
     pub fn all(&self, loanwords: bool) -> Vec<Concept> {
-        let mut ids: Vec<&str> = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
         let mut seen = HashSet::new();
         let user = self.user.map(|u| u.concepts.as_slice()).unwrap_or_default();
-        for concept in self.shipped.concepts.iter().chain(user) {
-            if !loanwords && concept.id.starts_with(loanwords::ID_PREFIX) {
-                continue;
-            }
-            if seen.insert(concept.id.as_str()) {
-                ids.push(&concept.id);
+        let glossary = self
+            .shipped
+            .glossary
+            .iter()
+            .chain(user)
+            .map(|c| c.id.clone());
+        let loanword_ids = if loanwords {
+            self.shipped.loanword_ids()
+        } else {
+            Vec::new()
+        };
+        for id in glossary.chain(loanword_ids) {
+            if seen.insert(id.clone()) {
+                ids.push(id);
             }
         }
         ids.into_iter()
             .filter_map(|id| {
-                let spellings = self.spellings_of(id);
-                let note = self.shipped.concept(id).and_then(|c| c.note.clone());
-                (spellings.len() > 1).then(|| Concept {
-                    id: id.to_owned(),
+                let spellings = self.spellings_of(&id);
+                let note = self.shipped.note(&id);
+                (spellings.len() > 1).then_some(Concept {
+                    id,
                     spellings,
                     note,
                 })
@@ -611,14 +671,9 @@ fn uninflected(k: &str) -> Vec<String> {
 pub fn shipped_counts() -> BTreeMap<&'static str, usize> {
     let shipped = Shipped::get();
     let mut counts = BTreeMap::new();
-    for concept in &shipped.concepts {
-        let what = if concept.id.starts_with(loanwords::ID_PREFIX) {
-            "loanword pairs"
-        } else {
-            "glossary concepts"
-        };
-        *counts.entry(what).or_default() += 1;
-    }
+    counts.insert("glossary concepts", shipped.glossary.len());
+    counts.insert("loanword concepts", shipped.loanword_ids().len());
+    counts.insert("loanword pairs", shipped.loanwords.len());
     counts
 }
 
@@ -677,6 +732,11 @@ mod tests {
         let e = t.expand("CICD", &NothingLearned).expect("CICD");
         assert_eq!(e.spellings[0].spelling.term.text, "CICD");
         assert!(e.others().any(|s| s.spelling.term.text == "CI/CD"));
+        // Found through its joined words, a word is matched as typed, and the data's
+        // spelling is another.
+        let e = t.expand("githubactions", &NothingLearned).expect("joined");
+        assert_eq!(e.spellings[0].spelling.term.text, "githubactions");
+        assert!(e.others().any(|s| s.spelling.term.text == "GitHub Actions"));
         // Inflected English finds its concept.
         assert!(t.expand("containers", &NothingLearned).is_some());
         assert!(t.expand("サーバーレス", &NothingLearned).is_some());

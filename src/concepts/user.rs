@@ -225,10 +225,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             ));
             continue;
         }
-        let known = entry
-            .id
-            .as_deref()
-            .is_some_and(|id| shipped.concept(id).is_some());
+        let known = entry.id.as_deref().is_some_and(|id| shipped.has(id));
         if !known && entry.terms.len() < 2 {
             let message = match &entry.id {
                 Some(id) => format!(
@@ -282,7 +279,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                     continue;
                 }
                 match &concept {
-                    Some(id) if shipped.concept(id).is_none() && !concepts.iter().any(|c| c.id == *id) => {
+                    Some(id) if !shipped.has(id) && !concepts.iter().any(|c| c.id == *id) => {
                         problems.push(problem(
                             format!("no concept has the id `{id}`"),
                             literal_position(text, id).or(at),

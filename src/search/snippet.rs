@@ -131,21 +131,33 @@ impl Needles {
     /// For each word that names a concept, the spellings found in a talk's sections.
     pub fn matched(&self, sections: &[(Section, String)]) -> Vec<Matched> {
         let mut out: Vec<Matched> = Vec::new();
-        for needle in &self.needles {
-            let Kind::Spelling {
-                pattern,
-                text,
-                word,
-                typed,
-            } = &needle.kind
-            else {
-                continue;
-            };
-            let found = sections.iter().any(|(section, body)| {
-                (*typed || CONTENT_SECTIONS.contains(section)) && pattern.occurs_in(body)
+        let spellings: Vec<_> = self
+            .needles
+            .iter()
+            .filter_map(|n| match &n.kind {
+                Kind::Spelling {
+                    pattern,
+                    text,
+                    word,
+                    typed,
+                } => Some((pattern, text, word, *typed)),
+                Kind::Plain(_) => None,
+            })
+            .collect();
+        if spellings.is_empty() {
+            return out;
+        }
+        // Each section normalised once, for every spelling.
+        let normalized: Vec<(Section, &str, Normalized)> = sections
+            .iter()
+            .map(|(section, body)| (*section, body.as_str(), normalize_mapped(body)))
+            .collect();
+        for (pattern, text, word, typed) in spellings {
+            let found = normalized.iter().any(|(section, body, n)| {
+                (typed || CONTENT_SECTIONS.contains(section)) && !pattern.find(body, n).is_empty()
             });
-            let entry = match out.iter_mut().find(|m| m.word == *word) {
-                Some(entry) => entry,
+            let entry = match out.iter_mut().position(|m| m.word == *word) {
+                Some(i) => &mut out[i],
                 None => {
                     out.push(Matched {
                         word: word.clone(),

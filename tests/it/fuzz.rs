@@ -1255,7 +1255,7 @@ fn search_accepts_any_query() {
                 prefix,
                 literal: false,
             };
-            match query::search(&index, &request) {
+            match query::search(&index, &request, None) {
                 Ok(results) => {
                     for hit in &results.hits {
                         check_ranges(&hit.title, &hit.title_highlights);

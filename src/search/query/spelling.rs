@@ -36,17 +36,29 @@ use crate::search::analysis::{self, Gram, Morphology, Side};
 use crate::search::concepts::{CONTENT_SECTIONS, cased_words};
 use crate::search::schema::{Fields, Section};
 
+/// Which side must match for a document to match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// Either side (a plain CJK spelling: its words, or its run inside a compound).
+    Either,
+    /// The bigram view; the dictionary words only add to the score (an English spelling
+    /// as typed, which may sit in a camelCase identifier; a spelling with `not_in`).
+    Gram,
+    /// Both, in the same talk: exact form and whole word (an English spelling that is not
+    /// the typed one: `telemetry` is not found inside OpenTelemetry).
+    Both,
+}
+
 /// A spelling in one section.
 #[derive(Clone, Debug)]
 pub(crate) struct SpellingQuery {
-    /// Dictionary words (possibly empty).
-    pub ja: Phrase,
+    /// Dictionary-word phrases, any of which counts (possibly none).
+    pub ja: Vec<Phrase>,
     pub ja_boost: Score,
-    /// Bigram-view phrases, any of which is a match (possibly none).
+    /// Bigram-view phrases, any of which counts (possibly none).
     pub grams: Vec<Phrase>,
     pub gram_boost: Score,
-    /// A match needs a `gram` phrase; `ja` only adds to its score.
-    pub gate: bool,
+    pub gate: Gate,
     /// A `ja` match implies one of `grams[0]` (a spelling that is one CJK run, no `not_in`).
     pub implied: bool,
     /// Longer words whose occurrences do not count as the spelling's: each word's bigram
@@ -121,21 +133,20 @@ impl Query for SpellingQuery {
             EnableScoring::Disabled { .. } => None,
         };
         let reference = self.reference.as_ref();
-        let ja = if self.ja.is_empty() {
-            None
-        } else {
+        let mut ja = Vec::with_capacity(self.ja.len());
+        for phrase in &self.ja {
             let r = reference.map(|r| r.0.as_slice());
-            self.weigh(stats, &self.ja, self.ja_boost, r)?
-        };
+            ja.extend(self.weigh(stats, phrase, self.ja_boost, r)?);
+        }
         let mut grams = Vec::with_capacity(self.grams.len());
         for phrase in &self.grams {
             let r = reference.map(|r| r.1.as_slice());
             grams.extend(self.weigh(stats, phrase, self.gram_boost, r)?);
         }
         Ok(Box::new(SpellingWeight {
+            // Only a single phrase of words stands for a CJK run's bigrams.
+            implied: self.implied && grams.len() == self.grams.len() && ja.len() == 1,
             ja,
-            // Only the first alternative stands for a CJK run's dictionary words.
-            implied: self.implied && grams.len() == self.grams.len(),
             grams,
             gate: self.gate,
             not_in: self.not_in.clone(),
@@ -143,7 +154,7 @@ impl Query for SpellingQuery {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term) in self.ja.iter().chain(self.grams.iter().flatten()) {
+        for (_, term) in self.ja.iter().chain(&self.grams).flatten() {
             visitor(term, true);
         }
     }
@@ -192,9 +203,9 @@ impl Bm25StatisticsProvider for CachedStats<'_> {
 }
 
 struct SpellingWeight {
-    ja: Option<Weighed>,
+    ja: Vec<Weighed>,
     grams: Vec<Weighed>,
-    gate: bool,
+    gate: Gate,
     implied: bool,
     not_in: Vec<(Phrase, Vec<u32>)>,
 }
@@ -207,15 +218,20 @@ impl SpellingWeight {
     ) -> tantivy::Result<Option<SpellingScorer>> {
         let positions = !self.not_in.is_empty();
         let boosted = |w: &Option<Bm25Weight>| w.as_ref().map(|w| w.boost_by(boost));
-        let ja = match &self.ja {
-            Some((phrase, w)) => run(reader, phrase, boosted(w), false)?,
-            None => None,
-        };
+        let mut ja = Vec::with_capacity(self.ja.len());
+        for (phrase, w) in &self.ja {
+            ja.push(run(reader, phrase, boosted(w), false)?);
+        }
         let mut grams = Vec::with_capacity(self.grams.len());
         for (phrase, w) in &self.grams {
             grams.push(run(reader, phrase, boosted(w), positions)?);
         }
-        let can_match = grams.iter().any(Option::is_some) || (!self.gate && ja.is_some());
+        let some = |runs: &[Option<Run>]| runs.iter().any(Option::is_some);
+        let can_match = match self.gate {
+            Gate::Either => some(&ja) || some(&grams),
+            Gate::Gram => some(&grams),
+            Gate::Both => some(&ja) && some(&grams),
+        };
         if !can_match {
             return Ok(None);
         }
@@ -263,9 +279,9 @@ impl Weight for SpellingWeight {
 }
 
 struct SpellingScorer {
-    ja: Option<Run>,
+    ja: Vec<Option<Run>>,
     grams: Vec<Option<Run>>,
-    gate: bool,
+    gate: Gate,
     implied: bool,
     not_in: Vec<(Run, Vec<u32>)>,
     /// Starts of the longer words' occurrences shifted onto the spelling's (scratch).
@@ -304,27 +320,42 @@ impl SpellingScorer {
     /// Moves to the first matching document at or after `target` and scores it.
     fn find(&mut self, mut target: DocId) -> DocId {
         loop {
-            let mut doc = TERMINATED;
-            for r in self.grams.iter_mut().flatten() {
-                doc = doc.min(r.at_least(target));
-            }
-            let ja_doc = self.ja.as_mut().map_or(TERMINATED, |r| r.at_least(target));
-            if !self.gate {
-                doc = doc.min(ja_doc);
-            }
+            let first = |runs: &mut [Option<Run>], target: DocId| {
+                runs.iter_mut()
+                    .flatten()
+                    .map(|r| r.at_least(target))
+                    .min()
+                    .unwrap_or(TERMINATED)
+            };
+            let gram_doc = first(&mut self.grams, target);
+            let ja_doc = first(&mut self.ja, target);
+            let doc = match self.gate {
+                Gate::Either => gram_doc.min(ja_doc),
+                Gate::Gram => gram_doc,
+                Gate::Both if gram_doc != ja_doc && gram_doc.max(ja_doc) != TERMINATED => {
+                    // Leapfrog to where both sides may be.
+                    target = gram_doc.max(ja_doc);
+                    continue;
+                }
+                Gate::Both if gram_doc != ja_doc => TERMINATED,
+                Gate::Both => gram_doc,
+            };
             if doc == TERMINATED {
                 self.doc = TERMINATED;
                 self.score = 0.0;
                 return TERMINATED;
             }
             let mut ja_count = 0;
-            if ja_doc == doc
-                && let Some(ja) = self.ja.as_mut()
-            {
-                ja_count = ja.count();
+            let mut ja_score = 0.0;
+            for r in self.ja.iter_mut().flatten().filter(|r| r.doc() == doc) {
+                let count = r.count();
+                if count > 0 {
+                    ja_count += count;
+                    ja_score += r.score(count);
+                }
             }
+            let mut gram_count = 0;
             let mut score = 0.0;
-            let mut matched = !self.gate && ja_count > 0;
             for i in 0..self.grams.len() {
                 let on_doc = self.grams[i].as_ref().is_some_and(|r| r.doc() == doc);
                 let count = if !on_doc {
@@ -337,18 +368,18 @@ impl SpellingScorer {
                     self.uncovered(i, doc)
                 };
                 if count > 0 {
-                    matched = true;
+                    gram_count += count;
                     score += self.grams[i].as_ref().map_or(0.0, |r| r.score(count));
                 }
             }
+            let matched = match self.gate {
+                Gate::Either => ja_count > 0 || gram_count > 0,
+                Gate::Gram => gram_count > 0,
+                Gate::Both => ja_count > 0 && gram_count > 0,
+            };
             if matched {
-                if ja_count > 0
-                    && let Some(ja) = &self.ja
-                {
-                    score += ja.score(ja_count);
-                }
                 self.doc = doc;
-                self.score = score;
+                self.score = score + ja_score;
                 return doc;
             }
             target = doc + 1;
@@ -376,16 +407,12 @@ impl DocSet for SpellingScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        let mut hint = self
-            .grams
-            .iter()
-            .flatten()
-            .map(Run::candidates)
-            .sum::<u32>();
-        if !self.gate {
-            hint = hint.max(self.ja.as_ref().map_or(0, Run::candidates));
+        let sum = |runs: &[Option<Run>]| runs.iter().flatten().map(Run::candidates).sum::<u32>();
+        match self.gate {
+            Gate::Either => sum(&self.grams).max(sum(&self.ja)),
+            Gate::Gram => sum(&self.grams),
+            Gate::Both => sum(&self.grams).min(sum(&self.ja)),
         }
-        hint
     }
 
     /// As [`super::section`] counts it: a term costs its documents, a phrase ten times its
@@ -395,9 +422,7 @@ impl DocSet for SpellingScorer {
             1 => r.candidates() as u64,
             n => r.candidates() as u64 * 10 * n as u64,
         };
-        let mut total: u64 = self.grams.iter().flatten().map(cost).sum();
-        total += self.ja.as_ref().map_or(0, cost);
-        total
+        self.grams.iter().chain(&self.ja).flatten().map(cost).sum()
     }
 }
 
@@ -410,13 +435,14 @@ impl Scorer for SpellingScorer {
 /// How a spelling is looked up in the two views of the index.
 #[derive(Debug, Clone)]
 pub(crate) struct Forms {
-    /// Dictionary words (pairs as the index holds them).
-    ja: Vec<Gram>,
-    /// Bigram-view phrases, any of which matches (none for a whole-word spelling).
+    /// Dictionary-word phrases (pairs as the index holds them), any of which counts.
+    ja: Vec<Vec<Gram>>,
+    /// Bigram-view phrases, any of which counts (none for a whole-word spelling).
     grams: Vec<Vec<Gram>>,
-    /// The spelling's own bigram-view phrase: the reference when it is typed.
+    /// The spelling's own phrases in the two views: the reference when it is typed.
+    base_ja: Vec<Gram>,
     base: Vec<Gram>,
-    gate: bool,
+    gate: Gate,
     implied: bool,
     not_in: Vec<(Vec<Gram>, Vec<u32>)>,
     /// Words that must occur with these capitals (`case`).
@@ -424,16 +450,19 @@ pub(crate) struct Forms {
 }
 
 impl Forms {
-    pub(crate) fn of(term: &Spelled, morphology: &Morphology) -> Forms {
+    /// `typed`: the spelling the user typed, which may match inside a camelCase identifier
+    /// as any typed word does; the others match English as whole words.
+    pub(crate) fn of(term: &Spelled, morphology: &Morphology, typed: bool) -> Forms {
         let normal = analysis::normalize(&term.text);
         let ja = analysis::paired(&morphology.tokens(&normal));
         let base = analysis::grams(&normal, Side::Query);
         let flags = &term.flags;
         let mut forms = Forms {
-            ja,
+            ja: vec![ja.clone()],
             grams: Vec::new(),
+            base_ja: ja,
             base: base.clone(),
-            gate: false,
+            gate: Gate::Either,
             implied: false,
             not_in: Vec::new(),
             cased: Vec::new(),
@@ -441,15 +470,30 @@ impl Forms {
         if flags.case {
             forms.cased = cased_words(&normal).map(str::to_owned).collect();
         }
-        if flags.whole_word() {
+        // A short katakana spelling other than the typed one (ノード is ノド, コード is
+        // コド once the prolonged sound mark is dropped) is too likely a piece of a longer
+        // word (ダウンロード): it matches as a dictionary word only, like a whole word.
+        let short_katakana = !typed
+            && normal.chars().count() <= 2
+            && normal.chars().all(|c| matches!(c, '\u{30a1}'..='\u{30fa}'));
+        if flags.whole_word() || short_katakana {
             // Whole dictionary words only: the bigram view also holds camelCase humps
             // (`cd` in ArgoCD) and runs inside longer words.
             return forms;
         }
         if is_latin(&term.text) {
-            // Exact words and their inflections; the stem only adds to the score.
+            // Exact words and their inflections: the stem alone would join operations with
+            // operator. As typed, the stem only adds to the score; otherwise it also says
+            // the words are whole (not a camelCase hump: telemetry is not in OpenTelemetry).
             forms.grams = inflected(&base);
-            forms.gate = true;
+            forms.gate = Gate::Gram;
+            if !typed {
+                forms.gate = Gate::Both;
+                if base.len() > 1 {
+                    let joined: String = base.iter().map(|g| g.text.as_str()).collect();
+                    forms.ja.push(morphology.tokens(&joined));
+                }
+            }
         } else {
             forms.implied = flags.not_in.is_empty() && normal.chars().all(analysis::is_cjk);
             forms.grams = vec![base.clone()];
@@ -458,10 +502,11 @@ impl Forms {
             let normal = analysis::normalize(word);
             let offsets = offsets_in(&base, &analysis::grams(&normal, Side::Index));
             if !offsets.is_empty() {
-                forms
-                    .not_in
-                    .push((analysis::grams(&normal, Side::Query), offsets));
-                forms.gate = true;
+                let phrase = analysis::grams(&normal, Side::Query);
+                forms.not_in.push((phrase, offsets));
+                if forms.gate == Gate::Either {
+                    forms.gate = Gate::Gram;
+                }
             }
         }
         forms
@@ -536,7 +581,7 @@ pub(crate) fn expansion_query(
     prefix: bool,
 ) -> Option<Box<dyn Query>> {
     let typed = expansion.spellings.iter().find(|s| s.typed)?;
-    let reference = Forms::of(&typed.spelling.term, morphology);
+    let reference = Forms::of(&typed.spelling.term, morphology, true);
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if prefix {
         alternatives.extend(
@@ -550,7 +595,7 @@ pub(crate) fn expansion_query(
         } else {
             (spelling.spelling.source.weight(), &CONTENT_SECTIONS)
         };
-        let forms = Forms::of(&spelling.spelling.term, morphology);
+        let forms = Forms::of(&spelling.spelling.term, morphology, spelling.typed);
         alternatives.extend(
             spelling_query(fields, &forms, &reference, weight, sections)
                 .map(|q| (Occur::Should, q)),
@@ -567,7 +612,7 @@ fn spelling_query(
     weight: Score,
     sections: &[Section],
 ) -> Option<Box<dyn Query>> {
-    if forms.ja.is_empty() && forms.grams.is_empty() {
+    if forms.base_ja.is_empty() && forms.grams.is_empty() {
         return None;
     }
     let terms = |field, tokens: &[Gram]| -> Vec<Term> {
@@ -581,7 +626,7 @@ fn spelling_query(
         .map(|&section| {
             let f = fields.section(section);
             let query = SpellingQuery {
-                ja: positioned(f.ja, &forms.ja),
+                ja: forms.ja.iter().map(|w| positioned(f.ja, w)).collect(),
                 ja_boost: section.boost() * JA_BOOST * weight,
                 grams: forms.grams.iter().map(|g| positioned(f.gram, g)).collect(),
                 gram_boost: section.boost() * weight,
@@ -592,7 +637,10 @@ fn spelling_query(
                     .iter()
                     .map(|(word, offsets)| (positioned(f.gram, word), offsets.clone()))
                     .collect(),
-                reference: Some((terms(f.ja, &reference.ja), terms(f.gram, &reference.base))),
+                reference: Some((
+                    terms(f.ja, &reference.base_ja),
+                    terms(f.gram, &reference.base),
+                )),
             };
             (Occur::Should, Box::new(query) as Box<dyn Query>)
         })
