@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::output::{
-    BOLD, DIM, open_engine, print_json, relative, terminal_width, warning, write_expansion,
+    BOLD, DIM, open_engine, print_json, terminal_width, unused_concepts, warning, write_expansion,
 };
 use crate::concepts::learn::MIN_TALKS;
 use crate::concepts::{Source, shipped_counts, user};
@@ -142,9 +142,6 @@ fn relative_path(store: &Store) -> String {
 /// The user's file could not be used: say so (every problem is in `tn check`).
 fn warn_problems(problems: &[crate::error::NoteError]) {
     if let Some(first) = problems.first() {
-        warning(&format!(
-            "{}; your concepts are not used until it is fixed (`tn check` lists every problem)",
-            relative(first)
-        ));
+        warning(&unused_concepts(first));
     }
 }

@@ -105,6 +105,15 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// The warning for a user's concepts file that cannot be used: its first problem (`tn
+/// check` lists them all).
+pub fn unused_concepts(problem: &NoteError) -> String {
+    format!(
+        "{}; your concepts are not used until it is fixed (`tn check` lists every problem)",
+        relative(problem)
+    )
+}
+
 /// Opens the search engine, bringing the index up to date, and prints its notice (rebuilt,
 /// stale) if any.
 pub fn open_engine(store: &Store) -> Result<Engine> {
@@ -122,6 +131,9 @@ pub fn write_hits(results: &SearchResults, as_json: bool) -> Result<()> {
     }
     for text in &results.warnings {
         warning(text);
+    }
+    if let Some(first) = results.concepts_problems.first() {
+        warning(&unused_concepts(first));
     }
     if as_json {
         let rows: Vec<HitRow> = results.hits.iter().map(HitRow::from).collect();

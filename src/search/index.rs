@@ -91,6 +91,9 @@ pub struct RefreshReport {
     pub removed: usize,
     /// Another process held the writer too long; results may miss the newest changes.
     pub stale: bool,
+    /// The user's concepts file (`notes/concepts.ron`) changed: results may differ though
+    /// no note did (set by `Engine::refresh`).
+    pub concepts_changed: bool,
 }
 
 impl RefreshReport {
@@ -471,6 +474,7 @@ impl SearchIndex {
             indexed,
             removed: removed.len(),
             stale: false,
+            concepts_changed: false,
         })
     }
 

@@ -41,6 +41,8 @@ pub trait SearchEngine {
 pub struct Engine {
     store: Store,
     index: SearchIndex,
+    /// Modification time and size of the user's concepts file when last refreshed.
+    concepts_stamp: Option<(std::time::SystemTime, u64)>,
 }
 
 impl Engine {
@@ -61,6 +63,7 @@ impl Engine {
         Engine {
             store: store.clone(),
             index,
+            concepts_stamp: concepts_stamp(store),
         }
     }
 
@@ -130,6 +133,7 @@ impl Engine {
             hits,
             words: Vec::new(),
             warnings: Vec::new(),
+            concepts_problems: Vec::new(),
             notice,
         }))
     }
@@ -158,15 +162,21 @@ impl SearchEngine for Engine {
         let (mut results, notice) =
             self.recovering(|index| query::search(index, request, user.as_ref()))?;
         results.notice = notice;
-        if let Some(first) = problems.first() {
-            results.warnings.push(format!(
-                "{first}; searched without your concepts until it is fixed (`tn check` lists every problem)"
-            ));
-        }
+        results.concepts_problems = problems;
         Ok(results)
     }
 
     fn refresh(&mut self) -> Result<RefreshReport> {
-        self.index.refresh(&self.store)
+        let mut report = self.index.refresh(&self.store)?;
+        let stamp = concepts_stamp(&self.store);
+        report.concepts_changed = stamp != self.concepts_stamp;
+        self.concepts_stamp = stamp;
+        Ok(report)
     }
+}
+
+/// When and how large the user's concepts file is, if there is one.
+fn concepts_stamp(store: &Store) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::symlink_metadata(crate::concepts::user::path(store)).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }

@@ -331,6 +331,9 @@ fn draw_status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Line::styled(esc(&status.text), style)
     } else if let Some(warning) = app.warnings.first() {
         Line::styled(esc(warning), theme.dim())
+    } else if let Some(also) = app.also() {
+        // Concept search: what the query's words also matched (`=word` turns it off).
+        Line::styled(esc(&also), theme.dim())
     } else {
         Line::default()
     };

@@ -87,6 +87,8 @@ pub struct SearchResults {
     pub words: Vec<QueryWord>,
     /// Parts of the query that were ignored, and why.
     pub warnings: Vec<String>,
+    /// Why the user's concepts file was not used (the search went on without it).
+    pub concepts_problems: Vec<crate::error::NoteError>,
     /// Set when the index was found damaged and rebuilt to answer (see
     /// [`crate::search::Engine`]): the one-line notice for the user.
     pub notice: Option<String>,
@@ -419,6 +421,7 @@ pub fn search(
         words,
         warnings: parsed.warnings,
         notice: None,
+        concepts_problems: Vec::new(),
     })
 }
 
