@@ -29,7 +29,7 @@ fn query(c: &mut Criterion) {
                 literal: false,
             };
             group.bench_with_input(BenchmarkId::from_parameter(q.label), &request, |b, r| {
-                b.iter(|| search(&index, r).expect("search"))
+                b.iter(|| search(&index, r, None).expect("search"))
             });
         }
         group.finish();
