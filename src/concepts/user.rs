@@ -48,7 +48,7 @@ pub fn path(store: &Store) -> PathBuf {
 }
 
 /// An empty file to start from, with the syntax explained.
-pub const TEMPLATE: &str = r#"// Your own concepts for `tn search` (see the README, "Concept search").
+pub const TEMPLATE: &str = r#"// Your own concepts for `tn search` (see the README, "Search across scripts").
 Concepts(
     schema: 1,
     concepts: [
