@@ -190,7 +190,11 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
     let file: File = ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME)
         .from_str(text)
-        .map_err(|e| vec![crate::store::codec::syntax_error(path, &e, "concepts")])?;
+        .map_err(|e| {
+            vec![crate::store::codec::syntax_error(
+                path, text, &e, "concepts",
+            )]
+        })?;
     let problem = |message: String, at: Option<(usize, usize)>, hint: &str| {
         NoteError::new(path, message).at(at).hint(hint)
     };

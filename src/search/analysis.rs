@@ -98,9 +98,18 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// The key names are compared by: tags, tools, speakers, titles and rooms match whatever
-/// their width, case or surrounding space ("ArgoCD", "argocd", "ＡｒｇｏＣＤ" are one tool).
+/// their width, case, accents or surrounding space ("ArgoCD", "argocd", "ＡｒｇｏＣＤ" are one
+/// tool; "Nóva" is "nova").
 pub fn name_key(name: &str) -> String {
-    normalize(name.trim()).to_lowercase()
+    let key = normalize(name.trim()).to_lowercase();
+    if key.is_ascii() {
+        return key;
+    }
+    // Only the combining accents of Latin letters go: kana keep their voicing marks.
+    key.nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .nfc()
+        .collect()
 }
 
 /// [`normalize`], lower-cased, with a map back to the original text (for highlighting).

@@ -33,6 +33,12 @@ use index::SearchIndex;
 pub trait SearchEngine {
     /// Runs a search; an engine that can repair itself does so before failing.
     fn search(&mut self, request: &SearchRequest) -> Result<SearchResults>;
+    /// A search as the TUI lists it: the same, except that a query without words to rank
+    /// by (empty, or filters only) lists the talks changed most recently first, so a talk
+    /// just created or jotted to is on top. An engine without that order searches as usual.
+    fn search_recent_first(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        self.search(request)
+    }
     /// Catches up with the note files changed since the last call.
     fn refresh(&mut self) -> Result<RefreshReport>;
 }
@@ -161,6 +167,16 @@ impl SearchEngine for Engine {
         let (user, problems) = self.user_concepts();
         let (mut results, notice) =
             self.recovering(|index| query::search(index, request, user.as_ref()))?;
+        results.notice = notice;
+        results.concepts_problems = problems;
+        Ok(results)
+    }
+
+    fn search_recent_first(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        let (user, problems) = self.user_concepts();
+        let (mut results, notice) = self.recovering(|index| {
+            query::search_ordered(index, request, user.as_ref(), query::Unranked::Changed)
+        })?;
         results.notice = notice;
         results.concepts_problems = problems;
         Ok(results)

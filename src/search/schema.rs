@@ -19,8 +19,9 @@ use crate::search::analysis::{self, Morphology, Side, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
 /// 2: speakers stored as JSON objects (name, affiliation, role), not display strings.
-/// 3: `cased` and `pairs` for concept search (see `search::concepts`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// 3: `lang` holds the detected language of talks that give none; tags fold accents.
+/// 4: `cased` and `pairs` for concept search (see `search::concepts`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Names of the fields that are read by name (fast fields).
 pub const KEY: &str = "key";

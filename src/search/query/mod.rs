@@ -333,12 +333,34 @@ fn date_filter(value: &str) -> Option<Filter> {
     Some(Filter::Date(lo, hi))
 }
 
+/// How talks are ordered when the query has no words to rank them by (empty, or filters
+/// only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unranked {
+    /// The talk's date (else its event's first day), newest first: `tn search`.
+    #[default]
+    Date,
+    /// The note file's modification time, newest first: the TUI's recent talks.
+    Changed,
+}
+
 /// Runs a search on an up-to-date index; `user` is the knowledge base's own concepts file
 /// (see [`crate::concepts::user`]), if it has a valid one.
 pub fn search(
     index: &SearchIndex,
     request: &SearchRequest,
     user: Option<&UserConcepts>,
+) -> Result<SearchResults> {
+    search_ordered(index, request, user, Unranked::Date)
+}
+
+/// Runs a search on an up-to-date index, listing talks in `unranked` order when there are no
+/// words to rank them by.
+pub fn search_ordered(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    user: Option<&UserConcepts>,
+    unranked: Unranked,
 ) -> Result<SearchResults> {
     let mut parsed = parse(&request.query, request.prefix);
     let fields = index.fields();
@@ -415,7 +437,8 @@ pub fn search(
         }
     }
     let query = BooleanQuery::new(must);
-    let hits = collect_hits(index, &query, request.limit, has_text, &needles)?;
+    let order = (!has_text).then_some(unranked);
+    let hits = collect_hits(index, &query, request.limit, order, &needles)?;
     Ok(SearchResults {
         hits,
         words,
@@ -425,19 +448,34 @@ pub fn search(
     })
 }
 
-/// Runs the query and turns the top documents into hits.
+/// Runs the query and turns the top documents into hits: by score, or in the `unranked`
+/// order when there are no words to rank by.
 fn collect_hits(
     index: &SearchIndex,
     query: &BooleanQuery,
     limit: usize,
-    has_text: bool,
+    unranked: Option<Unranked>,
     needles: &Needles,
 ) -> Result<Vec<Hit>> {
     let fields = index.fields();
     let searcher = index.searcher();
     let limit = cap(limit, &searcher);
     // Without words to rank by, the most recent talks come first.
-    let docs: Vec<(f32, DocAddress)> = if has_text {
+    let docs: Vec<(f32, DocAddress)> = if let Some(unranked) = unranked {
+        let by = match unranked {
+            Unranked::Date => schema::DATE,
+            Unranked::Changed => schema::MTIME,
+        };
+        read(|| {
+            searcher.search(
+                query,
+                &TopDocs::with_limit(limit).order_by_fast_field::<u64>(by, Order::Desc),
+            )
+        })?
+        .into_iter()
+        .map(|(_, addr)| (0.0, addr))
+        .collect()
+    } else {
         let stats = spelling::CachedStats::new(&searcher);
         read(|| {
             searcher.search_with_statistics_provider(
@@ -446,16 +484,6 @@ fn collect_hits(
                 &stats,
             )
         })?
-    } else {
-        read(|| {
-            searcher.search(
-                query,
-                &TopDocs::with_limit(limit).order_by_fast_field::<u64>(schema::DATE, Order::Desc),
-            )
-        })?
-        .into_iter()
-        .map(|(_, addr)| (0.0, addr))
-        .collect()
     };
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
@@ -699,7 +727,15 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
     let doc: TantivyDocument = read(|| searcher.doc(address))?;
     let title = stored_text(&doc, fields.title).unwrap_or_default();
     // Only the morphological views, so the shared event or kind does not make talks similar,
-    // and the talk's own function words are stop words.
+    // and the talk's own function words are stop words. The event's name, indexed among the
+    // extra text, is left out too: every talk of the event has it.
+    let event_name = stored_text(&doc, fields.event_name).unwrap_or_default();
+    let without_event = |text: String| match text.strip_prefix(event_name.as_str()) {
+        Some(rest) if !event_name.is_empty() && (rest.is_empty() || rest.starts_with('\n')) => {
+            rest.trim_start_matches('\n').to_owned()
+        }
+        _ => text,
+    };
     let morphology = Morphology::shared()?;
     let mut texts = Vec::new();
     let mut doc_fields = Vec::new();
@@ -708,6 +744,11 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
         let values: Vec<tantivy::schema::OwnedValue> = doc
             .get_all(field)
             .filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
+            .map(|text| match section {
+                Section::Extra => without_event(text),
+                _ => text,
+            })
+            .filter(|text| !text.is_empty())
             .map(|text| {
                 let words = words_of(&morphology, &text);
                 texts.push(text);
@@ -722,22 +763,35 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
         .function_words(&texts.join("\n"))
         .into_iter()
         .collect();
-    let like = tantivy::query::MoreLikeThisQuery::builder()
-        .with_min_doc_frequency(1)
-        .with_min_term_frequency(1)
-        .with_max_query_terms(40)
-        .with_stop_words(stop_words)
-        .with_document_fields(doc_fields);
-    let query = BooleanQuery::new(vec![
-        (Occur::Must, boxed(like)),
-        (Occur::Must, is_talk(fields)),
-        (
-            Occur::MustNot,
-            boxed(TermQuery::new(key_term, IndexRecordOption::Basic)),
-        ),
-    ]);
+    // The query keeps the talk's 40 most distinctive words, and a word no other note has is
+    // the most distinctive of all: a talk with many words of its own (a long abstract) got
+    // only those, which match nothing else, and its related list was empty while others
+    // listed it first. So a word must be in another note too (the talk counts once). That
+    // count comes from the index statistics, which also count a deleted older version of the
+    // talk until segments merge: when the best words still find nothing, every word of the
+    // talk is asked for, so any other talk that shares one is found.
+    let like = |min_doc_frequency: u64, max_query_terms: usize| {
+        let like = tantivy::query::MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(min_doc_frequency)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(max_query_terms)
+            .with_stop_words(stop_words.clone())
+            .with_document_fields(doc_fields.clone());
+        BooleanQuery::new(vec![
+            (Occur::Must, boxed(like)),
+            (Occur::Must, is_talk(fields)),
+            (
+                Occur::MustNot,
+                boxed(TermQuery::new(key_term.clone(), IndexRecordOption::Basic)),
+            ),
+        ])
+    };
     let limit = cap(limit, &searcher);
-    let docs = read(|| searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()))?;
+    let top = TopDocs::with_limit(limit).order_by_score();
+    let mut docs = read(|| searcher.search(&like(2, 40), &top))?;
+    if docs.is_empty() {
+        docs = read(|| searcher.search(&like(1, usize::MAX), &top))?;
+    }
     let mut needles = Needles::default();
     needles.add_word(&title);
     let mut hits = Vec::with_capacity(docs.len());
