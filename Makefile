@@ -1,4 +1,5 @@
-# talknotes developer entry points. Every target works offline: `dict` builds
+# talknotes developer entry points. Every target works offline (except the first run of
+# `zenn`, which fetches Zenn's renderer for the tests from npm): `dict` builds
 # the embedded IPADIC from Debian's mecab-ipadic when lindera's build cache
 # (.cache/lindera, see .cargo/config.toml) does not already hold it.
 
@@ -6,10 +7,14 @@ CARGO ?= cargo
 # Extra flags for every cargo invocation (CI passes --locked).
 CARGO_FLAGS ?=
 
-.PHONY: dict build run test bench
+.PHONY: dict zenn build run test bench
 
 dict:
 	bash scripts/offline-dictionary.sh
+
+# Zenn's renderer for the publishing tests (tests/zenn, pinned by its package-lock.json).
+zenn:
+	test -d tests/zenn/node_modules/zenn-markdown-html || npm ci --prefix tests/zenn --no-audit --no-fund --loglevel=error
 
 build: dict
 	$(CARGO) build $(CARGO_FLAGS)
@@ -17,7 +22,7 @@ build: dict
 run: dict
 	$(CARGO) run $(CARGO_FLAGS) --release --bin tn -- --dir . list
 
-test: dict
+test: dict zenn
 	$(CARGO) fmt --check
 	$(CARGO) clippy $(CARGO_FLAGS) --all-targets -- -D warnings
 	$(CARGO) test $(CARGO_FLAGS)

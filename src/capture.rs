@@ -11,6 +11,7 @@
 
 use crate::error::{Error, Result};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::note::{
     ClockTime, Date, Event, EventKind, Link, Slug, Speaker, Takeaway, Talk, TalkKind, TalkRef, Tool,
@@ -84,6 +85,9 @@ pub struct NewTalk {
     pub start: Option<ClockTime>,
     pub end: Option<ClockTime>,
     pub track: Option<String>,
+    /// The language code the talk is given in; guessed from the title when not given (see
+    /// [`crate::language`]).
+    pub language: Option<String>,
     pub tags: Vec<String>,
 }
 
@@ -137,6 +141,11 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     talk.start = spec.start;
     talk.end = spec.end;
     talk.track = spec.track;
+    talk.language = spec
+        .language
+        .map(|code| code.trim().to_lowercase())
+        .filter(|code| !code.is_empty())
+        .or_else(|| crate::language::detect(&talk.title, None).map(str::to_owned));
     for tag in &spec.tags {
         talk.add_tag(tag);
     }
@@ -176,21 +185,197 @@ fn free_id(store: &Store, event: &Slug, base: &Slug) -> Slug {
 
 /// Appends a takeaway stamped with `at` (normally [`now`]). Blank lines are ignored.
 pub fn jot(store: &Store, id: &TalkRef, text: &str, at: ClockTime) -> Result<Option<Talk>> {
-    let text = text.trim_end_matches(['\r', '\n']);
-    if text.trim().is_empty() {
-        return Ok(None);
+    match takeaway(store, text, at) {
+        Some(takeaway) => append(store, id, std::slice::from_ref(&takeaway)).map(Some),
+        None => Ok(None),
     }
-    let takeaway = Takeaway {
-        text: text.trim().to_owned(),
+}
+
+/// The takeaway a line makes, or `None` for a blank line.
+fn takeaway(store: &Store, text: &str, at: ClockTime) -> Option<Takeaway> {
+    let text = text.trim_end_matches(['\r', '\n']).trim();
+    (!text.is_empty()).then(|| Takeaway {
+        text: text.to_owned(),
         at: Some(at),
         by: store.author().map(str::to_owned),
-    };
-    store
-        .update_talk(id, |talk| {
-            talk.takeaways.push(takeaway.clone());
-            Ok(())
-        })
-        .map(Some)
+    })
+}
+
+/// Appends takeaways in one write.
+fn append(store: &Store, id: &TalkRef, takeaways: &[Takeaway]) -> Result<Talk> {
+    store.update_talk(id, |talk| {
+        talk.takeaways.extend_from_slice(takeaways);
+        Ok(())
+    })
+}
+
+/// Takeaways that arrive one line at a time (`tn jot -`, typed during a talk or piped), each
+/// saved as soon as it arrives; no line is ever dropped.
+///
+/// A save that fails (a disk full, a note an editor broke, a lock that is not a file) is
+/// tried again a few times; a line that still cannot be saved is held, in memory and in a
+/// recovery file in the temporary directory, and every later line first saves the held ones,
+/// in order, so the note gets them all as soon as it can be written again. The caller keeps
+/// reading to the end of its input whatever happens (a line typed after a failure must not
+/// reach the shell), then calls [`LineJotter::finish`], which tries once more and says what
+/// could not be saved.
+pub struct LineJotter<'a> {
+    store: &'a Store,
+    id: TalkRef,
+    /// Lines not saved yet, oldest first.
+    held: Vec<Takeaway>,
+    saved: usize,
+    recovery: Option<Recovery>,
+    /// Pauses between the tries of a save that fails: long enough for a passing cause (a
+    /// note rewritten nonstop, a disk freed) to go, short enough not to stall a talk's notes.
+    retry_delays: [Duration; 2],
+}
+
+/// What became of one line.
+#[derive(Debug)]
+pub enum Jotted {
+    /// A blank line: nothing to save.
+    Blank,
+    /// Saved, together with `held` lines that had been waiting (0 when none were).
+    Saved { held: usize },
+    /// Could not be saved: the line is held with the others that wait, `held` in all.
+    Held {
+        error: Error,
+        held: usize,
+        /// Where the held lines are kept on disk meanwhile, or why they could not be.
+        recovery: std::result::Result<PathBuf, String>,
+    },
+}
+
+/// How a [`LineJotter`] ended.
+#[derive(Debug)]
+pub struct JotSummary {
+    pub saved: usize,
+    /// The lines that could not be saved, in the order they came.
+    pub unsaved: Vec<Takeaway>,
+    /// Why the last try failed (when some were not saved).
+    pub error: Option<Error>,
+    /// The file holding the unsaved lines, one per line (what `tn jot -` reads back), or why
+    /// it could not be written.
+    pub recovery: Option<std::result::Result<PathBuf, String>>,
+}
+
+/// The recovery file, kept open: it is rewritten through this handle, never reopened by
+/// name in the shared temporary directory.
+struct Recovery {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl<'a> LineJotter<'a> {
+    pub fn new(store: &'a Store, id: TalkRef) -> Self {
+        LineJotter {
+            store,
+            id,
+            held: Vec::new(),
+            saved: 0,
+            recovery: None,
+            retry_delays: [Duration::from_millis(100), Duration::from_millis(400)],
+        }
+    }
+
+    pub fn id(&self) -> &TalkRef {
+        &self.id
+    }
+
+    /// Saves one line stamped `at`, with any held before it.
+    pub fn line(&mut self, text: &str, at: ClockTime) -> Jotted {
+        let Some(takeaway) = takeaway(self.store, text, at) else {
+            return Jotted::Blank;
+        };
+        // While lines are held the note is known not to save: one try per new line, so a
+        // fast pipe is not slowed down by pauses; the first failure gets the retries.
+        let retries = self.held.is_empty();
+        self.held.push(takeaway);
+        match self.save_held(retries) {
+            Ok(count) => Jotted::Saved { held: count - 1 },
+            Err(error) => Jotted::Held {
+                error,
+                held: self.held.len(),
+                recovery: self.keep_held(),
+            },
+        }
+    }
+
+    /// Tries once more (with the retries) to save what is held, and says how it ended.
+    pub fn finish(mut self) -> JotSummary {
+        let error = if self.held.is_empty() {
+            None
+        } else {
+            self.save_held(true).err()
+        };
+        let recovery = if self.held.is_empty() {
+            None
+        } else {
+            Some(self.keep_held())
+        };
+        JotSummary {
+            saved: self.saved,
+            unsaved: std::mem::take(&mut self.held),
+            error,
+            recovery,
+        }
+    }
+
+    /// Saves every held line in one write; how many were saved.
+    fn save_held(&mut self, retries: bool) -> Result<usize> {
+        let mut delays = self.retry_delays.iter().filter(|_| retries);
+        loop {
+            match append(self.store, &self.id, &self.held) {
+                Ok(_) => break,
+                Err(error) => match delays.next() {
+                    Some(delay) => std::thread::sleep(*delay),
+                    None => return Err(error),
+                },
+            }
+        }
+        let count = self.held.len();
+        self.saved += count;
+        self.held.clear();
+        // Everything is in the note now: the recovery file would only mislead.
+        if let Some(recovery) = self.recovery.take() {
+            let _ = std::fs::remove_file(&recovery.path);
+        }
+        Ok(count)
+    }
+
+    /// Writes the held lines to the recovery file (created on first use), one per line.
+    fn keep_held(&mut self) -> std::result::Result<PathBuf, String> {
+        use std::io::{Seek, Write};
+        if self.recovery.is_none() {
+            let stem = NoteKey::Talk(self.id.clone()).file_stem();
+            let file = tempfile::Builder::new()
+                .prefix(&format!("tn-unsaved-{stem}-"))
+                .suffix(".txt")
+                .tempfile()
+                .and_then(|file| file.keep().map_err(|e| e.error))
+                .map_err(|e| format!("{}: {e}", std::env::temp_dir().display()))?;
+            self.recovery = Some(Recovery {
+                file: file.0,
+                path: file.1,
+            });
+        }
+        let Some(recovery) = &mut self.recovery else {
+            unreachable!("created above")
+        };
+        let mut text = String::new();
+        for takeaway in &self.held {
+            text.push_str(&takeaway.text);
+            text.push('\n');
+        }
+        let file = &mut recovery.file;
+        file.set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| file.write_all(text.as_bytes()))
+            .and_then(|()| file.sync_all())
+            .map_err(|e| format!("{}: {e}", recovery.path.display()))?;
+        Ok(recovery.path.clone())
+    }
 }
 
 /// Adds a tool; a tool already listed under the same name gets the URL if it had none.

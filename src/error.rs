@@ -78,6 +78,17 @@ pub enum Error {
     #[error("{}", join_lines(.0))]
     InvalidNote(Vec<NoteError>),
 
+    /// Notes a whole-set operation must include could not be read, so it stopped before
+    /// writing anything: `doing` says what ("cannot export kubecon-eu-2020"), `problems` each
+    /// note that could not be read, `hint` how to go on (fix them, or leave them out on
+    /// purpose).
+    #[error("{doing}: {}; nothing was written", unreadable_count(problems))]
+    Unreadable {
+        doing: String,
+        problems: Vec<NoteError>,
+        hint: String,
+    },
+
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
 
@@ -213,6 +224,13 @@ fn join_lines(errors: &[NoteError]) -> String {
         .join("\n")
 }
 
+fn unreadable_count(problems: &[NoteError]) -> String {
+    match problems.len() {
+        1 => "1 note cannot be read".into(),
+        n => format!("{n} notes cannot be read"),
+    }
+}
+
 fn conflict_message(path: &Path, kept: Option<&Path>, reason: Option<&str>) -> String {
     let mut message = format!(
         "{} changed on disk while tn was saving it; the other version was left as it is",
@@ -305,9 +323,15 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             Error::Note(e) => return e.hint.clone(),
-            Error::NotFound { hint, .. } | Error::Input { hint, .. } => hint.clone(),
+            Error::NotFound { hint, .. }
+            | Error::Input { hint, .. }
+            | Error::Unreadable { hint, .. } => hint.clone(),
+            // An event's id is what `tn event new` takes first; a talk's, `tn new --id`.
+            Error::AlreadyExists { what: "event", id, .. } => format!(
+                "give the new event another id (`tn event new OTHER-ID --name …`), or change this one with `tn edit {id}`"
+            ),
             Error::AlreadyExists { id, .. } => {
-                format!("choose another id with --id, or edit it with `tn edit {id}`")
+                format!("give the new talk another id with --id, or change this one with `tn edit {id}`")
             }
             Error::Conflict {
                 path,
@@ -348,13 +372,22 @@ impl Error {
     }
 
     /// The error as a front end lists it: each line of the message with the hint that goes
-    /// with it. One line for most errors; one per problem for an invalid note.
+    /// with it. One line for most errors; one per problem for an invalid note; for notes that
+    /// could not be read, what stopped and what to do, then each problem with its own hint.
     pub fn hints(&self) -> Vec<(String, Option<String>)> {
-        match self {
-            Error::InvalidNote(problems) => problems
+        let each = |problems: &[NoteError]| {
+            problems
                 .iter()
                 .map(|p| (p.to_string(), p.hint.clone()))
-                .collect(),
+                .collect::<Vec<_>>()
+        };
+        match self {
+            Error::InvalidNote(problems) => each(problems),
+            Error::Unreadable { problems, .. } => {
+                let mut lines = vec![(self.to_string(), self.hint())];
+                lines.extend(each(problems));
+                lines
+            }
             other => vec![(other.to_string(), other.hint())],
         }
     }

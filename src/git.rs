@@ -28,12 +28,10 @@ pub const NETWORK: Duration = Duration::from_secs(300);
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
-    #[error(
-        "git is not installed (or not on PATH)\n  hint: install git (e.g. `apt-get install git`) to share notes"
-    )]
+    #[error("git is not installed (or not on PATH)")]
     NotInstalled,
 
-    #[error("`git {command}` did not finish within {} s and was stopped\n  hint: check the network and the remote, then run the command again", after.as_secs())]
+    #[error("`git {command}` did not finish within {} s and was stopped", after.as_secs())]
     TimedOut { command: String, after: Duration },
 
     #[error("`git {command}` failed: {message}")]
@@ -44,6 +42,22 @@ pub enum GitError {
 
     #[error("cannot run git: {0}")]
     Io(#[from] io::Error),
+}
+
+impl GitError {
+    /// What to do about it, kept out of the message like [`crate::error::Error::hint`]: each
+    /// front end places it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            GitError::NotInstalled => {
+                Some("install git (e.g. `apt-get install git`) to share notes".into())
+            }
+            GitError::TimedOut { .. } => {
+                Some("check the network and the remote, then run the command again".into())
+            }
+            GitError::Failed { .. } | GitError::TooMuchOutput { .. } | GitError::Io(_) => None,
+        }
+    }
 }
 
 /// The result of one git run that finished, whatever its exit status.

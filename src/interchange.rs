@@ -219,7 +219,8 @@ pub fn collect(
 ) -> Result<(Vec<EventBundle>, Vec<crate::error::NoteError>)> {
     let scan = store.scan()?;
     for wanted in events {
-        if !scan.events.contains_key(wanted) {
+        // An event whose file is there but cannot be read is one of the problems, not unknown.
+        if !scan.events.contains_key(wanted) && !store.event_exists(wanted) {
             return Err(Error::NotFound {
                 what: "event",
                 id: wanted.to_string(),

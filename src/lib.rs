@@ -5,6 +5,7 @@
 //! files, through the model and the search index, to the two front ends.
 //!
 //! 1. [`note`] is the model (events, talks, and the values in them), [`slug`] derives ids,
+//!    [`language`] guesses the language a talk is given in,
 //!    [`error`] is the library's typed error (with a hint each front end places itself),
 //!    [`display`] makes text safe and aligned for a terminal, [`regular_file`] opens only
 //!    regular files, and [`clock`] reads the time zone without trusting the environment.
@@ -22,7 +23,8 @@
 //!    git and [`sync`] shares the knowledge base through it (`tn sync`, `tn merge-driver`).
 //! 5. [`present`] says how a talk's facts read (date and time, speakers, highlights) in every
 //!    output.
-//! 6. [`export`] chooses talks and writes JSON or a Markdown or HTML recap.
+//! 6. [`export`] chooses talks and writes JSON, or a Markdown recap for a publishing platform
+//!    (Zenn, Qiita, Hatena Blog, Hugo, Jekyll) in a layout, its terminal preview, or HTML.
 //! 7. [`import`] turns any file of notes (JSON, schedules, recaps, the last read by the
 //!    recap writer's own layout) into a plan checked whole, then writes it.
 //! 8. [`cli`] and [`tui`] are the front ends, thin over the same functions.
@@ -39,6 +41,7 @@ pub mod git;
 pub mod guard;
 pub mod import;
 pub mod interchange;
+pub mod language;
 pub mod merge;
 pub mod note;
 pub mod now;

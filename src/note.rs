@@ -449,6 +449,31 @@ impl FromStr for ClockTime {
     }
 }
 
+impl ClockTime {
+    /// A time as typed on the command line: `H:MM` as well as `HH:MM` (`9:30`), in
+    /// full-width digits too (`９：３０`, as a Japanese input method types them). Files keep
+    /// the one form `HH:MM` ([`FromStr`]).
+    pub fn parse_typed(s: &str) -> Result<Self, String> {
+        use unicode_normalization::UnicodeNormalization;
+        let bad = || {
+            format!(
+                "`{}` is not a valid time: write H:MM or HH:MM (24-hour), e.g. 9:30 or 13:05",
+                s.escape_debug()
+            )
+        };
+        let folded: String = s.trim().nfkc().collect();
+        let (h, m) = folded.split_once(':').ok_or_else(bad)?;
+        let digits = |p: &str, widths: &[usize]| {
+            widths.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(h, &[1, 2]) || !digits(m, &[2]) {
+            return Err(bad());
+        }
+        let (h, m) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        ClockTime::new(h, m).ok_or_else(bad)
+    }
+}
+
 impl fmt::Display for ClockTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:02}:{:02}", self.hour, self.minute)

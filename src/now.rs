@@ -45,23 +45,26 @@ impl Moment {
 impl FromStr for Moment {
     type Err = String;
 
-    /// `YYYY-MM-DD HH:MM` (or with a `T`); `HH:MM` alone means today.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
+    /// `YYYY-MM-DD HH:MM` (or with a `T`, or `H:MM`, in full-width digits too); a time
+    /// alone means today.
+    fn from_str(typed: &str) -> Result<Self, Self::Err> {
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = typed.trim().nfkc().collect();
+        let s = folded.as_str();
         let bad = |why: String| {
             format!(
-                "`{}` is not a moment: write \"YYYY-MM-DD HH:MM\", e.g. \"2024-06-15 13:05\" ({why})",
-                s.escape_debug()
+                "`{}` is not a moment: write \"YYYY-MM-DD H:MM\", e.g. \"2024-06-15 9:30\" ({why})",
+                typed.trim().escape_debug()
             )
         };
         match s.split_once([' ', 'T']) {
             Some((date, time)) => Ok(Moment {
                 date: date.parse().map_err(bad)?,
-                time: time.trim().parse().map_err(bad)?,
+                time: ClockTime::parse_typed(time).map_err(bad)?,
             }),
             None if s.contains(':') => Ok(Moment {
                 date: crate::capture::today(),
-                time: s.parse().map_err(bad)?,
+                time: ClockTime::parse_typed(s).map_err(bad)?,
             }),
             None => Err(bad("no time given".into())),
         }
@@ -242,14 +245,23 @@ mod tests {
         );
         assert!("2024-06-15T09:05".parse::<Moment>().is_ok());
         assert!("09:05".parse::<Moment>().is_ok());
+        // As typed: one-digit hours, and full-width digits from a Japanese input method.
+        for typed in ["2024-06-15 9:05", "２０２４-０６-１５　９：０５"] {
+            assert_eq!(
+                typed.parse::<Moment>().unwrap().to_string(),
+                "2024-06-15 09:05",
+                "{typed}"
+            );
+        }
         for bad in [
             "2024-06-15",
             "2024-06-15 25:00",
+            "2024-06-15 9:5",
             "tomorrow",
             "2024-13-01 10:00",
         ] {
             let err = bad.parse::<Moment>().unwrap_err();
-            assert!(err.contains("YYYY-MM-DD HH:MM"), "{err}");
+            assert!(err.contains("YYYY-MM-DD H:MM"), "{err}");
         }
     }
 }

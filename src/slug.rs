@@ -17,8 +17,22 @@ const MAX_DERIVED: usize = 48;
 /// text (see [`crate::search::analysis::readings`]); words without a reading are skipped.
 pub fn derive(title: &str, readings: &[(String, Option<String>)]) -> Option<Slug> {
     let mut words: Vec<String> = Vec::new();
+    // Whether the last word is a run of ASCII letters and digits that the next one continues
+    // when it is one too: the dictionary cuts `K8s` into `K`, `8`, `s`, but k8s, o11y, s3 and
+    // p99 are one word each, and the pieces are adjacent (a space would be a word of its own).
+    let mut in_run = false;
     for (surface, reading) in readings {
         let surface: String = surface.nfkc().collect::<String>().to_lowercase();
+        let alphanumeric =
+            !surface.is_empty() && surface.chars().all(|c| c.is_ascii_alphanumeric());
+        if alphanumeric
+            && in_run
+            && let Some(last) = words.last_mut()
+        {
+            last.push_str(&surface);
+            continue;
+        }
+        in_run = alphanumeric;
         let word = if surface.chars().any(|c| c.is_ascii_alphanumeric()) {
             surface
         } else {
@@ -138,6 +152,55 @@ mod tests {
             ("Überblick", None),
         ]);
         assert_eq!(derive("", &w).unwrap().as_str(), "ca-va-uberblick");
+    }
+
+    #[test]
+    fn letter_digit_runs_stay_whole() {
+        // As the dictionary cuts them: letters and digits apart.
+        let w = words(&[
+            ("How", None),
+            (" ", None),
+            ("to", None),
+            (" ", None),
+            ("Love", None),
+            (" ", None),
+            ("K", None),
+            ("8", None),
+            ("s", None),
+            (" ", None),
+            ("and", None),
+            (" ", None),
+            ("o", None),
+            ("11", None),
+            ("y", None),
+            ("、", None),
+            ("S", None),
+            ("3", None),
+            ("と", Some("ト")),
+            ("p", None),
+            ("99", None),
+            (" ", None),
+            ("2024", None),
+        ]);
+        assert_eq!(
+            derive("", &w).unwrap().as_str(),
+            "how-to-love-k8s-and-o11y-s3-to-p99-2024"
+        );
+    }
+
+    #[test]
+    fn titles_with_letter_digit_words_keep_them() {
+        for (title, slug) in [
+            (
+                "How to Love K8s and Not Wreck the Planet",
+                "how-to-love-k8s-and-not-wreck-the-planet",
+            ),
+            ("i18n and a11y at scale", "i18n-and-a11y-at-scale"),
+            ("S3互換ストレージ", "s3-gokan-sutoreji"),
+        ] {
+            let readings = crate::search::analysis::readings(title);
+            assert_eq!(derive(title, &readings).unwrap().as_str(), slug, "{title}");
+        }
     }
 
     #[test]

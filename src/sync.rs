@@ -43,36 +43,67 @@ pub enum SyncError {
     #[error(transparent)]
     Store(#[from] Error),
 
-    #[error("{} is not in a git repository\n  hint: run `tn init --git` there (or `git init` and `tn git setup`), add a remote, then `tn sync`", root.display())]
+    #[error("{} is not in a git repository", root.display())]
     NoRepository { root: PathBuf },
 
-    #[error("{}nothing to sync with: this repository has no remote\n  hint: `git remote add origin URL`, then `git push -u origin {branch}` once; after that `tn sync` does the rest", committed_prefix(*committed))]
+    #[error("{}nothing to sync with: this repository has no remote", committed_prefix(*committed))]
     NoRemote { branch: String, committed: usize },
 
-    #[error("{}branch `{branch}` has no upstream to sync with\n  hint: `git push -u {remote} {branch}` once; after that `tn sync` does the rest", committed_prefix(*committed))]
+    #[error("{}branch `{branch}` has no upstream to sync with", committed_prefix(*committed))]
     NoUpstream {
         branch: String,
         remote: String,
         committed: usize,
     },
 
-    #[error(
-        "HEAD is not on a branch (detached), so there is nothing to sync it with\n  hint: `git switch BRANCH`, then `tn sync`"
-    )]
+    #[error("HEAD is not on a branch (detached), so there is nothing to sync it with")]
     Detached,
 
-    #[error(
-        "a git {what} is in progress in this repository\n  hint: finish it (`git status` says how) or abort it (`git {what} --abort`), then `tn sync`"
-    )]
+    #[error("a git {what} is in progress in this repository")]
     InProgress { what: &'static str },
 
-    #[error(
-        "git does not know who you are, so it cannot commit\n  hint: `git config user.name \"Your Name\"` and `git config user.email you@example.com`, then `tn sync`"
-    )]
+    #[error("git does not know who you are, so it cannot commit")]
     NoIdentity,
 
-    #[error("the pull stopped on a conflict tn could not merge in {}\n  hint: fix {}, `git add` {}, `git rebase --continue`, then `tn sync` (or `git rebase --abort` to undo the pull)", list(files), if files.len() == 1 { "it" } else { "them" }, if files.len() == 1 { "it" } else { "them" })]
+    #[error("the pull stopped on a conflict tn could not merge in {}", list(files))]
     Unresolved { files: Vec<String> },
+}
+
+impl SyncError {
+    /// What to do about it, kept out of the message like [`Error::hint`]: each front end
+    /// places it (the CLI on a `hint:` line of its own).
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            SyncError::Git(e) => return e.hint(),
+            SyncError::Store(e) => return e.hint(),
+            SyncError::NoRepository { .. } => "run `tn init --git` there (or `git init` and `tn git setup`), add a remote, then `tn sync`".into(),
+            SyncError::NoRemote { branch, .. } => format!(
+                "`git remote add origin URL`, then `git push -u origin {branch}` once; after that `tn sync` does the rest"
+            ),
+            SyncError::NoUpstream { branch, remote, .. } => format!(
+                "`git push -u {remote} {branch}` once; after that `tn sync` does the rest"
+            ),
+            SyncError::Detached => "`git switch BRANCH`, then `tn sync`".into(),
+            SyncError::InProgress { what } => format!(
+                "finish it (`git status` says how) or abort it (`git {what} --abort`), then `tn sync`"
+            ),
+            SyncError::NoIdentity => "`git config user.name \"Your Name\"` and `git config user.email you@example.com`, then `tn sync`".into(),
+            SyncError::Unresolved { files } => {
+                let them = if files.len() == 1 { "it" } else { "them" };
+                format!(
+                    "fix {them}, `git add` {them}, `git rebase --continue`, then `tn sync` (or `git rebase --abort` to undo the pull)"
+                )
+            }
+        })
+    }
+
+    /// The library error inside, when it is one (its problems are listed line by line).
+    pub fn store_error(&self) -> Option<&Error> {
+        match self {
+            SyncError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 fn committed_prefix(committed: usize) -> String {
@@ -583,6 +614,8 @@ pub enum DriverOutcome {
 #[error("{reason}")]
 pub struct DriverRefused {
     pub reason: String,
+    /// What to do about it, when there is something to say (placed by the front end).
+    pub hint: Option<String>,
 }
 
 /// The merge driver: merges `base`, `ours` and `theirs` (git's temporary files) of the note
@@ -595,8 +628,11 @@ pub fn merge_driver(
     theirs: &Path,
     name: &Path,
 ) -> Result<DriverOutcome, DriverRefused> {
-    let refuse = |reason: String| DriverRefused { reason };
-    let read = |path: &Path| read_bounded(path).map_err(|e| refuse(e.to_string()));
+    let refuse = |error: &Error| DriverRefused {
+        reason: error.to_string(),
+        hint: error.hint(),
+    };
+    let read = |path: &Path| read_bounded(path).map_err(|e| refuse(&e));
     let (base_text, ours_text, theirs_text) = (read(base)?, read(ours)?, read(theirs)?);
     let options = MergeOptions {
         theirs_by: std::env::var(THEIRS_BY_ENV)
@@ -607,7 +643,7 @@ pub fn merge_driver(
         Ok(merged) => {
             if merged.outcome != Outcome::Ours {
                 write_atomic(ours, merged.text.as_bytes(), WriteMode::Replace)
-                    .map_err(|e| refuse(e.to_string()))?;
+                    .map_err(|e| refuse(&e))?;
             }
             Ok(DriverOutcome::Merged(merged.report))
         }
@@ -619,7 +655,10 @@ pub fn merge_driver(
                 MergeError::Comments { .. } if clean == Some(true) && valid() => {
                     Ok(DriverOutcome::TextMerged)
                 }
-                error => Err(refuse(error.to_string())),
+                error => Err(DriverRefused {
+                    reason: error.to_string(),
+                    hint: error.hint(),
+                }),
             }
         }
     }
@@ -698,6 +737,66 @@ mod tests {
         ] {
             assert!(!is_shared(private), "{private}");
         }
+    }
+
+    #[test]
+    fn messages_keep_their_hints_apart() {
+        // Regression: these errors wrote `\n  hint: …` into their message, unlike the
+        // library's own errors, whose hint each front end places (`Error::hint`).
+        let errors: Vec<(String, Option<String>)> = [
+            SyncError::NoRepository { root: "kb".into() },
+            SyncError::NoRemote {
+                branch: "main".into(),
+                committed: 2,
+            },
+            SyncError::NoUpstream {
+                branch: "main".into(),
+                remote: "origin".into(),
+                committed: 0,
+            },
+            SyncError::Detached,
+            SyncError::InProgress { what: "rebase" },
+            SyncError::NoIdentity,
+            SyncError::Unresolved {
+                files: vec!["notes/ev/t.ron".into()],
+            },
+            SyncError::Git(GitError::NotInstalled),
+            SyncError::Git(GitError::TimedOut {
+                command: "pull".into(),
+                after: std::time::Duration::from_secs(300),
+            }),
+            SyncError::Store(Error::NoCurrentTalk),
+        ]
+        .iter()
+        .map(|e| (e.to_string(), e.hint()))
+        .chain(std::iter::once({
+            let e = MergeError::Comments {
+                side: merge::Side::Theirs,
+                path: "notes/ev/t.ron".into(),
+            };
+            (e.to_string(), e.hint())
+        }))
+        .collect();
+        for (message, hint) in &errors {
+            assert!(
+                !message.contains("hint") && !message.contains('\n'),
+                "{message}"
+            );
+            assert!(hint.as_deref().is_some_and(|h| !h.is_empty()), "{message}");
+        }
+        // The content stayed: the message, then what to do.
+        let e = SyncError::NoRemote {
+            branch: "main".into(),
+            committed: 2,
+        };
+        assert_eq!(
+            e.to_string(),
+            "committed 2 changed file(s) locally, but nothing to sync with: this repository has no remote"
+        );
+        assert_eq!(
+            e.hint().unwrap(),
+            "`git remote add origin URL`, then `git push -u origin main` once; after that `tn sync` does the rest"
+        );
     }
 
     #[test]

@@ -34,6 +34,8 @@ mod new_talk;
 mod outside;
 #[path = "it/props.rs"]
 mod props;
+#[path = "it/publish.rs"]
+mod publish;
 #[path = "it/races.rs"]
 mod races;
 #[path = "it/safety.rs"]

@@ -18,7 +18,7 @@ impl Args {
     pub fn run(self, store: &Store) -> Result<ExitCode> {
         match self.id {
             Some(id) => {
-                let key: NoteKey = id.parse().map_err(anyhow::Error::msg)?;
+                let key: NoteKey = super::note_key(store, &id, "tn current ")?;
                 store.set_current(&key)?;
                 anstream::eprintln!("current {}: {key}", key.what());
             }

@@ -14,7 +14,7 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, store: &Store) -> Result<ExitCode> {
-        let id: NoteKey = self.id.parse().map_err(anyhow::Error::msg)?;
+        let id: NoteKey = super::note_key(store, &self.id, "tn edit ")?;
         editor::edit_note(store, &id)?;
         Ok(ExitCode::SUCCESS)
     }

@@ -44,9 +44,12 @@ impl Args {
                 Ok(ExitCode::SUCCESS)
             }
             Err(refused) => {
+                anstream::eprintln!("tn merge-driver: {}", escape(&refused.reason, true));
+                if let Some(hint) = &refused.hint {
+                    anstream::eprintln!("  hint: {}", escape(hint, true));
+                }
                 anstream::eprintln!(
-                    "tn merge-driver: {}\ntn merge-driver: {} is left to git's own merge",
-                    escape(&refused.reason, true),
+                    "tn merge-driver: {} is left to git's own merge",
                     line(&path)
                 );
                 Ok(ExitCode::FAILURE)

@@ -47,8 +47,11 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::author::Author;
 use crate::display::escape;
 use crate::error::Error;
-use crate::note::TalkRef;
-use crate::store::Store;
+use crate::git::GitError;
+use crate::merge::MergeError;
+use crate::note::{Slug, TalkRef};
+use crate::store::{NoteKey, Store};
+use crate::sync::SyncError;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -154,7 +157,7 @@ narrow: a word found only there ranks the talk below talks whose own text has it
     Reindex(reindex::Args),
     /// The tools linked from talks, with counts and URLs; with NAME, the talks that link it.
     Tools(registry::Args),
-    /// The speakers of all talks; with NAME, their talks.
+    /// The speakers of all talks; with NAME (a part of a name or affiliation), their talks.
     Speakers(registry::Args),
     /// Talks similar to EVENT/TALK.
     Related(related::Args),
@@ -162,6 +165,12 @@ narrow: a word found only there ranks the talk below talks whose own text has it
     /// schedule, or a Markdown recap written by `tn export --format md`.
     Import(import::Args),
     /// Export events as interchange JSON, or as a Markdown or HTML recap ready to publish.
+    #[command(
+        after_help = "A note of the chosen events that cannot be read stops the export, whatever \
+the format (a recap is published, a JSON export is a backup): the error names each such note \
+as path:line:column and nothing is written. --skip-invalid exports the rest, with a warning \
+naming each note left out."
+    )]
     Export(export::Args),
     #[command(about = concat!(
         "Talks in progress or starting within ",
@@ -192,9 +201,9 @@ impl Target {
     fn resolve(&self, store: &Store) -> Result<TalkRef> {
         match &self.talk {
             Some(id) => {
-                let id = parse_talk_ref(id)?;
+                let id = talk_ref(store, id, "--talk ")?;
                 if !store.talk_exists(&id) {
-                    return Err(not_found_talk(&id).into());
+                    return Err(not_found_talk(store, &id, "--talk ").into());
                 }
                 Ok(id)
             }
@@ -203,15 +212,108 @@ impl Target {
     }
 }
 
-fn parse_talk_ref(text: &str) -> Result<TalkRef> {
-    text.parse::<TalkRef>().map_err(anyhow::Error::msg)
+/// The talk `text` names, `EVENT/TALK`. A talk's id alone (the event left out) is looked up
+/// among the talks, and the error says which `EVENT/TALK` to write; `usage` is what comes
+/// before the id in the suggestion (`tn related `, `--talk `).
+fn talk_ref(store: &Store, text: &str, usage: &str) -> Result<TalkRef> {
+    match text.parse::<TalkRef>() {
+        Ok(id) => Ok(id),
+        Err(message) => {
+            let bare = text.trim().trim_end_matches(".ron");
+            let talks = match bare.parse::<Slug>() {
+                Ok(_) => talks_named(store, bare)?,
+                Err(_) => Vec::new(),
+            };
+            match suggest(bare, &talks, usage) {
+                Some(hint) => Err(Error::input(message, hint).into()),
+                None => Err(anyhow::Error::msg(message)),
+            }
+        }
+    }
 }
 
-fn not_found_talk(id: &TalkRef) -> Error {
+/// The note `text` names: `EVENT/TALK`, or `EVENT`. An id that is no event but a talk's (its
+/// event left out) is an error that says which `EVENT/TALK` to write; `usage` is what comes
+/// before the id in the suggestion (`tn show `).
+fn note_key(store: &Store, text: &str, usage: &str) -> Result<NoteKey> {
+    let key: NoteKey = text.parse().map_err(anyhow::Error::msg)?;
+    if let NoteKey::Event(id) = &key
+        && !store.event_exists(id)
+        && let Some(hint) = suggest(id.as_str(), &talks_named(store, id.as_str())?, usage)
+    {
+        return Err(Error::NotFound {
+            what: "event",
+            id: id.to_string(),
+            hint,
+        }
+        .into());
+    }
+    Ok(key)
+}
+
+/// The talks whose id is `id` (in any event); when there are none, those whose id starts
+/// with it. Only the files are listed, none is read.
+fn talks_named(store: &Store, id: &str) -> Result<Vec<TalkRef>> {
+    let (files, _) = store.list_files()?;
+    let talks: Vec<TalkRef> = files
+        .into_iter()
+        .filter_map(|file| match file.key {
+            NoteKey::Talk(talk) => Some(talk),
+            NoteKey::Event(_) => None,
+        })
+        .collect();
+    let exact: Vec<TalkRef> = talks
+        .iter()
+        .filter(|t| t.talk.as_str() == id)
+        .cloned()
+        .collect();
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    Ok(talks
+        .into_iter()
+        .filter(|t| t.talk.as_str().starts_with(id))
+        .collect())
+}
+
+/// What to write instead of `typed`, naming up to five talks in full: "`X` is the id of a
+/// talk; write it with its event: `tn show ev/X`", or the talks whose id starts with it.
+fn suggest(typed: &str, talks: &[TalkRef], usage: &str) -> Option<String> {
+    const SHOWN: usize = 5;
+    let first = talks.first()?;
+    let exact = first.talk.as_str() == typed;
+    let mut listed: Vec<String> = talks
+        .iter()
+        .take(SHOWN)
+        .map(|t| format!("`{usage}{t}`"))
+        .collect();
+    if talks.len() > SHOWN {
+        listed.push(format!("{} more (see `tn list`)", talks.len() - SHOWN));
+    }
+    let listed = listed.join(", or ");
+    Some(if exact {
+        format!(
+            "`{}` is the id of a talk; write it with its event: {listed}",
+            first.talk
+        )
+    } else {
+        format!("talks whose id starts with it: {listed}")
+    })
+}
+
+/// A talk that does not exist, suggesting the same talk id in other events when there is one
+/// (the event was mistyped), else `tn list`.
+fn not_found_talk(store: &Store, id: &TalkRef, usage: &str) -> Error {
+    let elsewhere: Vec<TalkRef> = talks_named(store, id.talk.as_str())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| t.talk == id.talk)
+        .collect();
     Error::NotFound {
         what: "talk",
         id: id.to_string(),
-        hint: "list talks with `tn list`".into(),
+        hint: suggest(id.talk.as_str(), &elsewhere, usage)
+            .unwrap_or_else(|| "list talks with `tn list`".into()),
     }
 }
 
@@ -286,11 +388,14 @@ pub fn report_error(error: &anyhow::Error) {
             message.push_str(&cause);
         }
     }
-    let library = error.chain().find_map(|e| e.downcast_ref::<Error>());
-    let lines = match library {
+    let lines = match Hinted::find(error) {
         // The whole message is the problems: each gets its hint right after it.
-        Some(e @ Error::InvalidNote(_)) if e.to_string() == message => e.hints(),
-        Some(e) => vec![(message, e.hint())],
+        Some(Hinted::Library(e @ (Error::InvalidNote(_) | Error::Unreadable { .. })))
+            if e.to_string() == message =>
+        {
+            e.hints()
+        }
+        Some(hinted) => vec![(message, hinted.hint())],
         None => vec![(message, None)],
     };
     let mut err = io::stderr().lock();
@@ -299,6 +404,41 @@ pub fn report_error(error: &anyhow::Error) {
         let _ = writeln!(err, "{prefix}{}", escape(text, true));
         if let Some(hint) = hint {
             let _ = writeln!(err, "  hint: {}", escape(hint, true));
+        }
+    }
+}
+
+/// An error of the library that knows what to do about itself: its hint is kept out of its
+/// message, and [`report_error`] places it.
+enum Hinted<'a> {
+    Library(&'a Error),
+    Sync(&'a SyncError),
+    Git(&'a GitError),
+    Merge(&'a MergeError),
+}
+
+impl<'a> Hinted<'a> {
+    /// The first such error in the chain (a sync error that wraps a library one is that one).
+    fn find(error: &'a anyhow::Error) -> Option<Hinted<'a>> {
+        error.chain().find_map(|e| {
+            if let Some(e) = e.downcast_ref::<Error>() {
+                Some(Hinted::Library(e))
+            } else if let Some(e) = e.downcast_ref::<SyncError>() {
+                Some(e.store_error().map_or(Hinted::Sync(e), Hinted::Library))
+            } else if let Some(e) = e.downcast_ref::<GitError>() {
+                Some(Hinted::Git(e))
+            } else {
+                e.downcast_ref::<MergeError>().map(Hinted::Merge)
+            }
+        })
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Hinted::Library(e) => e.hint(),
+            Hinted::Sync(e) => e.hint(),
+            Hinted::Git(e) => e.hint(),
+            Hinted::Merge(e) => e.hint(),
         }
     }
 }

@@ -28,12 +28,16 @@ pub struct Args {
     kind: Option<TalkKind>,
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<Date>,
-    #[arg(long, value_name = "HH:MM")]
+    #[arg(long, value_name = "H:MM", value_parser = ClockTime::parse_typed)]
     start: Option<ClockTime>,
-    #[arg(long, value_name = "HH:MM")]
+    #[arg(long, value_name = "H:MM", value_parser = ClockTime::parse_typed)]
     end: Option<ClockTime>,
     #[arg(long)]
     track: Option<String>,
+    /// The language the talk is given in (ja, en, …); guessed from the title when omitted
+    /// (Japanese script: ja; Latin letters: en).
+    #[arg(long = "lang", value_name = "CODE")]
+    language: Option<String>,
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
     /// Do not open $EDITOR.
@@ -58,6 +62,7 @@ impl Args {
             start: self.start,
             end: self.end,
             track: self.track,
+            language: self.language,
             tags: self.tags,
         };
         let id = capture::new_talk(store, spec)?;

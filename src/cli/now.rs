@@ -16,7 +16,7 @@ pub struct Args {
     #[arg(long)]
     room: Option<String>,
     /// Look at this moment instead of now.
-    #[arg(long, value_name = "YYYY-MM-DD HH:MM")]
+    #[arg(long, value_name = "YYYY-MM-DD H:MM")]
     at: Option<Moment>,
     /// Make the earliest listed talk the current talk, so `tn jot` goes to it.
     #[arg(long)]

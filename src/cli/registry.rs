@@ -8,11 +8,14 @@ use anyhow::Result;
 
 use super::output::{BOLD, ID, SpeakerRow, ToolRow, print_json, terminal_width, warn_skipped};
 use crate::display::{self, line};
+use crate::error::Error;
 use crate::registry;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Only those whose name contains NAME (ignoring case, width, accents and spaces; for
+    /// speakers, or whose affiliation does). Exits with 1 when none does.
     name: Option<String>,
     #[arg(long)]
     json: bool,
@@ -71,10 +74,24 @@ impl Args {
                 writeln!(out, "{row}")?;
             }
         }
-        if entries.is_empty() {
-            anstream::eprintln!("none found");
-        }
         warn_skipped(&scan.problems);
+        if entries.is_empty() {
+            let (what, hint) = match which {
+                Registry::Tools => ("tool", "list every tool with `tn tools`"),
+                Registry::Speakers => (
+                    "speaker",
+                    "list every speaker with `tn speakers`; a name matches without its spaces, and so does an affiliation",
+                ),
+            };
+            return match name {
+                // A lookup that finds nothing fails, so a script can tell.
+                Some(name) => Err(Error::input(format!("no {what} matches `{name}`"), hint).into()),
+                None => {
+                    anstream::eprintln!("no {what}s yet");
+                    Ok(ExitCode::SUCCESS)
+                }
+            };
+        }
         Ok(ExitCode::SUCCESS)
     }
 }

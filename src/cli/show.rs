@@ -22,7 +22,7 @@ pub struct Args {
 
 impl Args {
     pub fn run(self, store: &Store) -> Result<ExitCode> {
-        match self.id.parse::<NoteKey>().map_err(anyhow::Error::msg)? {
+        match super::note_key(store, &self.id, "tn show ")? {
             NoteKey::Talk(id) => {
                 let talk = store.read_talk(&id)?.value;
                 if self.json {

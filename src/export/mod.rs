@@ -7,12 +7,16 @@
 //! [`Request`]: it chooses the talks ([`Selection`], searching when asked for `--query`), orders
 //! and groups them the same way for every output format ([`Recap`]), and leaves the writing to
 //! [`markdown`] and [`html`] (or [`crate::interchange`]), so the formats always carry the same
-//! content. Nothing here reads the clock or the environment: the same notes give the same bytes,
+//! content. A Markdown recap is written for a [`Platform`] (its front matter, embeds and
+//! escapes) in a [`Layout`]; [`media`] says which links are slides or recordings, and
+//! [`preview`] renders a recap for the terminal. Nothing here reads the clock or the environment: the same notes give the same bytes,
 //! which is what makes golden-file tests and the Markdown round trip (`tn import recap.md`)
 //! possible.
 
 pub mod html;
 pub mod markdown;
+pub mod media;
+pub mod preview;
 mod request;
 mod text;
 
@@ -24,7 +28,8 @@ use crate::search::analysis::name_key;
 
 pub use request::{Exported, Format, Request, export};
 pub(crate) use text::{
-    Block, blocks, fence_close, fence_language, fence_open, one_line, text_lines, trimmed_block,
+    Block, blocks, edges, fence_close, fence_language, fence_open, one_line, text_lines,
+    trimmed_block,
 };
 
 /// How talks are grouped under an event.
@@ -39,15 +44,88 @@ pub enum GroupBy {
     Day,
 }
 
-/// The front matter a static-site generator or blog platform expects before the Markdown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FrontMatter {
-    /// Zenn (title, emoji, type, topics, published: false).
+/// Where a Markdown recap is published: it decides the front matter, how talk pages, slides
+/// and recordings are embedded, and how text is escaped.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// No front matter; pages and media as bare URLs on their own line (note, GitHub, …).
+    #[default]
+    Plain,
+    /// Zenn: its front matter, `@[card]`, `@[speakerdeck]`, `@[docswell]` and `@[youtube]` embeds.
     Zenn,
-    /// Hugo (title, date, tags, draft: true).
+    /// Qiita (Qiita CLI's front matter); pages and media as bare URLs, which Qiita shows as cards.
+    Qiita,
+    /// Hatena Blog (blogsync's front matter); `[url:embed:cite]` cards and `[url:embed]` players.
+    Hatena,
+    /// Hugo (title, date, tags, draft); template code in notes stays text.
     Hugo,
-    /// Jekyll (layout: post, title, date, tags).
+    /// Jekyll (layout, title, date, tags); template code in notes stays text.
     Jekyll,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Plain => "plain",
+            Platform::Zenn => "zenn",
+            Platform::Qiita => "qiita",
+            Platform::Hatena => "hatena",
+            Platform::Hugo => "hugo",
+            Platform::Jekyll => "jekyll",
+        }
+    }
+}
+
+/// The shape of a Markdown recap.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Everything in the notes, talk by talk, and a table of the tools (the default without
+    /// `--for`).
+    #[default]
+    Notes,
+    /// An attendee's recap of an event: each talk's page as a card, slides and recording
+    /// embedded, what was learned and the tools shown, by keynotes, sponsor talks, sessions.
+    Attendee,
+    /// A team's digest: talks, articles, releases and tools, each with its card and notes,
+    /// and an afterword from the event's memo.
+    Digest,
+}
+
+impl Layout {
+    /// The layout that suits the events: a digest for newsletters, an attendee recap otherwise.
+    pub fn for_events(bundles: &[EventBundle]) -> Layout {
+        if !bundles.is_empty()
+            && bundles
+                .iter()
+                .all(|b| b.event.kind == crate::note::EventKind::Newsletter)
+        {
+            Layout::Digest
+        } else {
+            Layout::Attendee
+        }
+    }
 }
 
 /// Which talks a recap (or a filtered JSON export) contains. Empty means "everything".
@@ -122,17 +200,36 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// How a recap is laid out.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RecapOptions {
     pub group_by: GroupBy,
-    /// Markdown only.
-    pub front_matter: Option<FrontMatter>,
+    /// Markdown only: where it is published.
+    pub platform: Platform,
+    /// Markdown only; `None` chooses from the events ([`Layout::for_events`]). The default is
+    /// the notes layout.
+    pub layout: Option<Layout>,
+    /// The zone of dates with a time of day (Hatena's `Date`); UTC when not given.
+    pub time_zone: Option<jiff::tz::TimeZone>,
     /// The post's title; by default the event's name, or a title naming the period covered.
     pub title: Option<String>,
     /// The filters used, described in a derived title ("タグ: ebpf").
     pub topic: Vec<String>,
     /// Name who wrote each talk's takeaways, tools and links (from their `by`).
     pub contributors: bool,
+}
+
+impl Default for RecapOptions {
+    fn default() -> Self {
+        RecapOptions {
+            group_by: GroupBy::default(),
+            platform: Platform::default(),
+            layout: Some(Layout::Notes),
+            time_zone: None,
+            title: None,
+            topic: Vec::new(),
+            contributors: false,
+        }
+    }
 }
 
 /// The recap's content, ordered and grouped: what both writers render.
@@ -148,8 +245,11 @@ pub struct Recap {
     pub date: Option<Date>,
     /// The events' tags, first seen first, without duplicates (for front matter).
     pub tags: Vec<String>,
+    /// The talks' tags, most used first (to fill a platform's few topics).
+    pub talk_tags: Vec<String>,
     /// Whether each talk gets a line naming its contributors.
     pub contributors: bool,
+    pub layout: Layout,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +300,25 @@ pub const KIND_ORDER: &[(TalkKind, &str)] = &[
     (TalkKind::Other, "その他"),
 ];
 
+/// The sections of a digest, in order: every kind of talk is a talk.
+pub const DIGEST_ORDER: &[(&[TalkKind], &str)] = &[
+    (
+        &[
+            TalkKind::Keynote,
+            TalkKind::Sponsor,
+            TalkKind::Session,
+            TalkKind::Lightning,
+            TalkKind::Panel,
+            TalkKind::Workshop,
+        ],
+        "トーク",
+    ),
+    (&[TalkKind::Article], "記事"),
+    (&[TalkKind::Release], "リリース"),
+    (&[TalkKind::Tool], "ツール"),
+    (&[TalkKind::Other], "その他"),
+];
+
 const NO_TRACK: &str = "トラック未設定";
 const NO_DATE: &str = "日付未設定";
 const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
@@ -217,6 +336,9 @@ impl Recap {
     /// Orders events by date (then id) and talks by date and start time (then id), groups
     /// them, and gathers the tools table.
     pub fn build(bundles: &[EventBundle], options: &RecapOptions) -> Recap {
+        let layout = options
+            .layout
+            .unwrap_or_else(|| Layout::for_events(bundles));
         let mut bundles: Vec<&EventBundle> = bundles.iter().collect();
         bundles.sort_by(|a, b| {
             (a.event.starts_on.is_none(), a.event.starts_on, &a.event.id).cmp(&(
@@ -240,7 +362,7 @@ impl Recap {
                 });
                 EventSection {
                     event: bundle.event.clone(),
-                    groups: group(talks, options.group_by),
+                    groups: group(talks, options.group_by, layout),
                 }
             })
             .collect();
@@ -259,21 +381,38 @@ impl Recap {
                 dates.extend(group.talks.iter().filter_map(|t| t.date));
             }
         }
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for talk in events.iter().flat_map(|s| &s.groups).flat_map(|g| &g.talks) {
+            for tag in &talk.tags {
+                match counts.iter_mut().find(|(t, _)| same_name(t, tag)) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((tag.clone(), 1)),
+                }
+            }
+        }
+        // Stable: equally used tags keep the order they first appear in.
+        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         let single = events.len() == 1 && options.title.is_none();
         let title = match (&options.title, single) {
             (Some(title), _) => title.trim().to_owned(),
+            (None, true) if layout == Layout::Attendee => {
+                format!("{} 参加レポート", events[0].event.name.trim())
+            }
             (None, true) => events[0].event.name.clone(),
             (None, false) => derived_title(&dates, &options.topic),
         };
         let tools = tool_rows(&events);
         Recap {
             title,
-            title_heading: !single,
+            // The compact layouts always show the post's title; their events are sections.
+            title_heading: !single || layout != Layout::Notes,
             events,
             tools,
             date: dates.iter().max().copied(),
             tags,
+            talk_tags: counts.into_iter().map(|(t, _)| t).collect(),
             contributors: options.contributors,
+            layout,
         }
     }
 }
@@ -292,9 +431,24 @@ fn derived_title(dates: &[Date], topic: &[String]) -> String {
     title
 }
 
-fn group(talks: Vec<Talk>, by: GroupBy) -> Vec<Group> {
+fn group(talks: Vec<Talk>, by: GroupBy, layout: Layout) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     match by {
+        GroupBy::Kind if layout == Layout::Digest => {
+            for (kinds, heading) in DIGEST_ORDER {
+                let members: Vec<Talk> = talks
+                    .iter()
+                    .filter(|t| kinds.contains(&t.kind))
+                    .cloned()
+                    .collect();
+                if !members.is_empty() {
+                    groups.push(Group {
+                        heading: (*heading).to_owned(),
+                        talks: members,
+                    });
+                }
+            }
+        }
         GroupBy::Kind => {
             for (kind, heading) in KIND_ORDER {
                 let members: Vec<Talk> =

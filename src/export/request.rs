@@ -1,10 +1,11 @@
 //! Carrying out `tn export`: gather the events, choose the talks (searching for `--query`),
 //! and write them in the format asked for.
 
-use super::{RecapOptions, Selection, html, markdown};
+use super::{Recap, RecapOptions, Selection, html, markdown};
 use crate::display;
 use crate::error::{Error, NoteError, Result};
 use crate::interchange;
+use crate::note::Slug;
 use crate::search::{Engine, SearchEngine, SearchRequest};
 use crate::store::Store;
 
@@ -30,13 +31,16 @@ pub struct Request {
     /// Only talks matching this search query (same syntax as `tn search`).
     pub query: Option<String>,
     pub recap: RecapOptions,
+    /// Leave out notes of the chosen events that cannot be read (they are reported in
+    /// [`Exported::skipped`]) instead of refusing to export.
+    pub skip_invalid: bool,
 }
 
 /// An export, and what the user should hear about it.
 #[derive(Debug, Clone, Default)]
 pub struct Exported {
     pub text: String,
-    /// Notes left out because they could not be read.
+    /// Notes left out because they could not be read (only with [`Request::skip_invalid`]).
     pub skipped: Vec<NoteError>,
     /// What the search for `--query` had to say: an index rebuilt, parts of the query ignored.
     pub notices: Vec<String>,
@@ -68,10 +72,33 @@ impl Request {
 }
 
 /// Gathers, chooses and writes what `request` asks for.
+///
+/// A note of the chosen events that cannot be read stops the export unless
+/// [`Request::skip_invalid`] says to leave it out: a recap is published and a JSON export is a
+/// backup, and either one silently missing a talk would look complete when it is not. Whether
+/// the broken note would have passed the filters cannot be known, so any filter still stops.
 pub fn export(store: &Store, request: &Request) -> Result<Exported> {
-    let (bundles, skipped) = interchange::collect(store, &request.selection.events)?;
+    let (bundles, problems) = interchange::collect(store, &request.selection.events)?;
+    let problems = of_events(problems, store, &request.selection.events);
+    if !problems.is_empty() && !request.skip_invalid {
+        let events = &request.selection.events;
+        return Err(Error::Unreadable {
+            doing: if events.is_empty() {
+                "cannot export".into()
+            } else {
+                let names: Vec<&str> = events.iter().map(|e| e.as_str()).collect();
+                format!("cannot export {}", names.join(", "))
+            },
+            hint: format!(
+                "fix {} (`tn check` lists every problem), or pass --skip-invalid to export the rest without {}",
+                if problems.len() == 1 { "it" } else { "them" },
+                if problems.len() == 1 { "it" } else { "them" },
+            ),
+            problems,
+        });
+    }
     let mut exported = Exported {
-        skipped,
+        skipped: problems,
         ..Exported::default()
     };
     if request.is_plain() {
@@ -99,6 +126,8 @@ pub fn export(store: &Store, request: &Request) -> Result<Exported> {
             "nothing to export: {}",
             if selection.filters_talks() {
                 "no talks match"
+            } else if !exported.skipped.is_empty() {
+                "the chosen events cannot be read (`tn check` lists the problems)"
             } else {
                 "there are no events (create one with `tn event new`)"
             }
@@ -110,8 +139,27 @@ pub fn export(store: &Store, request: &Request) -> Result<Exported> {
     };
     exported.text = match request.format {
         Format::Json => display::json_safe(interchange::to_json(&bundles)?),
-        Format::Md => markdown::markdown(&bundles, &options),
+        Format::Md => {
+            let recap = Recap::build(&bundles, &options);
+            exported
+                .warnings
+                .extend(markdown::platform::warnings(&recap, options.platform));
+            markdown::render(&recap, &options)
+        }
         Format::Html => html::html(&bundles, &options),
     };
     Ok(exported)
+}
+
+/// The problems that concern the export of `events` (all of them when none are named): those
+/// under one of their directories. A problem elsewhere (another event's note) is not theirs.
+fn of_events(problems: Vec<NoteError>, store: &Store, events: &[Slug]) -> Vec<NoteError> {
+    if events.is_empty() {
+        return problems;
+    }
+    let dirs: Vec<std::path::PathBuf> = events.iter().map(|e| store.event_dir(e)).collect();
+    problems
+        .into_iter()
+        .filter(|p| dirs.iter().any(|dir| p.path.starts_with(dir)))
+        .collect()
 }

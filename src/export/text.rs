@@ -99,6 +99,19 @@ pub(crate) fn trimmed_block(text: &str) -> &str {
     text[blank_lines..].trim_end()
 }
 
+/// A multi-line field as the Markdown writers carry it exactly: the white space before its
+/// first line with text (whole lines: that line keeps its indentation), the text, and the white
+/// space after it. Markdown drops blank lines and white space at either end, so the writers put
+/// those into a line of references of their own.
+pub(crate) fn edges(text: &str) -> (&str, &str, &str) {
+    let Some(first) = text.find(|c: char| !c.is_whitespace()) else {
+        return (text, "", "");
+    };
+    let start = text[..first].rfind('\n').map_or(0, |i| i + 1);
+    let end = text.trim_end_matches(char::is_whitespace).len();
+    (&text[..start], &text[start..end], &text[end..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +143,13 @@ mod tests {
         assert!(fence_open("~~~ a`b").is_some());
         assert!(!fence_close("``", ('`', 3)));
         assert!(fence_close("~~~~  ", ('~', 3)));
+    }
+
+    #[test]
+    fn edges_keep_whole_blank_lines_and_the_first_indentation() {
+        assert_eq!(edges(" \n\n  a\nb \n"), (" \n\n", "  a\nb", " \n"));
+        assert_eq!(edges("a"), ("", "a", ""));
+        assert_eq!(edges(" \n "), (" \n ", "", ""));
+        assert_eq!(edges(""), ("", "", ""));
     }
 }

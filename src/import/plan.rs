@@ -116,6 +116,9 @@ trait Planned: NoteDoc + Clone + PartialEq {
     fn replace(&mut self, incoming: &Self, keep_rating: bool);
     fn schedule(&mut self, scheduled: &Self::Scheduled);
     fn wrap(self, merge: Merge<Self::Scheduled>) -> (Note, Merges);
+    /// Fills in what a note a schedule creates gets when the schedule does not say (a
+    /// talk's language).
+    fn created(&mut self) {}
 }
 
 impl Planned for Event {
@@ -167,6 +170,15 @@ impl Planned for Talk {
     fn wrap(self, merge: Merge<Box<ScheduledTalk>>) -> (Note, Merges) {
         (Note::Talk(self), Merges::Talk(merge))
     }
+
+    /// A talk the file gives no language gets the one its title and abstract are written in
+    /// (see [`crate::language`]); a given one is kept.
+    fn created(&mut self) {
+        if self.language.is_none() {
+            self.language =
+                crate::language::detect(&self.title, self.r#abstract.as_deref()).map(Into::into);
+        }
+    }
 }
 
 /// Plans the import of what a file (in format `source`) holds.
@@ -214,6 +226,13 @@ impl Plan {
     ) -> Result<()> {
         let (action, note) = match T::read(store, &key)? {
             None => {
+                let mut incoming = incoming;
+                // A talk a schedule creates gets the language its text is in when the
+                // schedule gives none. Whole notes (JSON, a recap) are taken as they are, so
+                // a backup restores exactly; the index guesses for them (`lang:`).
+                if let Merge::Schedule(_) = merge {
+                    incoming.created();
+                }
                 check_writable(&key, &incoming)?;
                 (Action::Create, incoming)
             }

@@ -15,15 +15,22 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::export::markdown::escape::{is_edge_line, unescape_code};
 use crate::export::markdown::{
-    EVENT_MARKER, EventMarker, LABEL_CONTRIBUTORS, LABEL_DATE, LABEL_DATES, LABEL_HASHTAG,
-    LABEL_PLACE, LABEL_SPEAKERS, LABEL_TRACK, LABEL_WHEN, MARKER_END, RANGE, RECAP_MARKER,
-    SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS, SECTION_TOOLS, SPEAKER_SEPARATOR, TALK_MARKER,
-    TOOLS_HEADING, TalkMarker, unescape,
+    AFTERWORD, EVENT_MARKER, EventMarker, LABEL_CONTRIBUTORS, LABEL_DATE, LABEL_DATES,
+    LABEL_HASHTAG, LABEL_PLACE, LABEL_SPEAKERS, LABEL_TRACK, LABEL_URL, LABEL_WHEN, MARKER_END,
+    RANGE, RECAP_MARKER, RECAP_PREFIX, RecapMarker, SECTION_LINKS, SECTION_MEMO, SECTION_TAKEAWAYS,
+    SECTION_TOOLS, SPEAKER_SEPARATOR, TALK_MARKER, TOOLS_HEADING, TalkMarker, unescape,
 };
-use crate::export::{fence_close, fence_open};
+use crate::export::{Layout, fence_close, fence_open};
 use crate::interchange::EventBundle;
 use crate::note::{ClockTime, Date, Event, Link, Speaker, Takeaway, Talk, Tool};
+
+mod compact;
+
+/// What Markdown trims around a line's text (not Unicode white space: a recap writes white
+/// space at the edges of a field as references, and a typed U+3000 is text).
+const BLANKS: [char; 2] = [' ', '\t'];
 
 const HINT: &str = "tn import reads recaps written by `tn export --format md`; keep their headings, `- label:` lines and <!-- talknotes:… --> comments as they were written";
 
@@ -32,6 +39,8 @@ struct Doc<'a> {
     lines: Vec<&'a str>,
     /// Whether each line belongs to a fenced code block (fences included).
     code: Vec<bool>,
+    /// The platform and layout the recap was written for.
+    kind: RecapMarker,
 }
 
 impl Doc<'_> {
@@ -56,7 +65,7 @@ impl Doc<'_> {
     }
 
     fn blank(&self, index: usize) -> bool {
-        !self.code[index] && self.lines[index].trim().is_empty()
+        !self.code[index] && self.lines[index].trim_matches(BLANKS).is_empty()
     }
 
     fn marker<T: serde::de::DeserializeOwned>(&self, index: usize, prefix: &str) -> Result<T> {
@@ -80,12 +89,24 @@ fn heading(line: &str) -> Option<(usize, &str)> {
     if rest.is_empty() {
         return Some((level, ""));
     }
-    rest.strip_prefix(' ').map(|t| (level, t.trim()))
+    rest.strip_prefix(' ')
+        .map(|t| (level, t.trim_matches(BLANKS)))
+}
+
+/// The platform and layout a recap marker line names, if it is one.
+fn recap_marker(line: &str) -> Option<std::result::Result<RecapMarker, String>> {
+    let line = line.trim_end();
+    if line == RECAP_MARKER {
+        return Some(Ok(RecapMarker::default()));
+    }
+    let json = line.strip_prefix(RECAP_PREFIX)?.strip_suffix(MARKER_END)?;
+    let json = json.strip_prefix(' ')?;
+    Some(serde_json::from_str(json).map_err(|e| e.to_string()))
 }
 
 /// Whether `text` is a recap (it carries the recap marker outside a front matter).
 pub fn looks_like_recap(text: &str) -> bool {
-    text.lines().any(|l| l.trim_end() == RECAP_MARKER)
+    text.lines().any(|l| recap_marker(l).is_some())
 }
 
 /// Parses a whole recap into events and talks; nothing is partially returned.
@@ -99,6 +120,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<EventBundle>> {
         path,
         code: vec![false; lines.len()],
         lines,
+        kind: RecapMarker::default(),
     };
     let mut start = 0;
     if doc.lines.first().map(|l| l.trim_end()) == Some("---") {
@@ -110,14 +132,20 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<EventBundle>> {
     let first = (start..doc.lines.len())
         .find(|&i| !doc.lines[i].trim().is_empty())
         .ok_or_else(|| doc.fail(start, "the file is empty"))?;
-    if doc.lines[first].trim_end() != RECAP_MARKER {
-        return Err(doc.fail(
-            first,
-            format!(
-                "this is not a recap written by `tn export --format md` (it must start with `{RECAP_MARKER}`)"
-            ),
-        ));
-    }
+    doc.kind = match recap_marker(doc.lines[first]) {
+        Some(Ok(kind)) => kind,
+        Some(Err(e)) => {
+            return Err(doc.fail(first, format!("this talknotes comment is damaged: {e}")));
+        }
+        None => {
+            return Err(doc.fail(
+                first,
+                format!(
+                    "this is not a recap written by `tn export --format md` (it must start with `{RECAP_MARKER}`)"
+                ),
+            ));
+        }
+    };
     let mut fence = None;
     for i in first + 1..doc.lines.len() {
         let line = doc.lines[i];
@@ -176,7 +204,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<EventBundle>> {
             let end = (next + 1..n)
                 .find(|&j| doc.is_marker(j) || doc.heading(j).is_some_and(|(l, _)| l <= level))
                 .unwrap_or(n);
-            let talk = read_talk(&doc, i, level, title, marker, next + 1, end)?;
+            let talk = match doc.kind.layout {
+                Layout::Notes => read_talk(&doc, i, level, title, marker, next + 1, end)?,
+                _ => compact::read_talk(&doc, i, title, marker, next + 1, end)?,
+            };
             if !talk_ids.insert(talk.id.clone()) {
                 return Err(doc.fail(
                     next,
@@ -191,6 +222,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<EventBundle>> {
         } else if title == TOOLS_HEADING {
             // Derived from the talks: skip the table.
             i = (next..n).find(|&j| doc.heading(j).is_some()).unwrap_or(n);
+        } else if title == AFTERWORD && doc.kind.layout == Layout::Digest {
+            // The event's memo. (A group of that name has no text before its first talk.)
+            let end = (next..n)
+                .find(|&j| doc.heading(j).is_some() || doc.is_marker(j))
+                .unwrap_or(n);
+            if let Some(memo) = free_text(&doc, next, end)
+                && let Some(bundle) = bundles.last_mut()
+            {
+                bundle.event.memo = Some(memo);
+            }
+            i = end;
         } else {
             i += 1; // the recap's title or a group heading
         }
@@ -241,7 +283,7 @@ fn title_and_url(text: &str) -> (String, Option<String>) {
 fn meta(line: &str) -> Option<(&str, &str)> {
     let rest = line.strip_prefix("- ")?;
     let (label, value) = rest.split_once(": ")?;
-    Some((label, value.trim()))
+    Some((label, value.trim_matches(BLANKS)))
 }
 
 /// Lines `start..end` without the blank lines around them.
@@ -260,19 +302,42 @@ fn trimmed(doc: &Doc<'_>, start: usize, end: usize) -> (usize, usize) {
 /// Free text: code blocks exactly, other lines unescaped.
 fn free_text(doc: &Doc<'_>, start: usize, end: usize) -> Option<String> {
     let (s, e) = trimmed(doc, start, end);
+    let lines: Vec<(&str, bool)> = (s..e).map(|i| (doc.lines[i], doc.code[i])).collect();
+    join_text(doc, &lines)
+}
+
+/// Lines of multi-line text as written (each with whether it is code) back into the text: a
+/// first and last line of white space references are the text's edges, joined without a line
+/// break of their own.
+fn join_text(doc: &Doc<'_>, lines: &[(&str, bool)]) -> Option<String> {
+    let (mut s, mut e) = (0, lines.len());
     if s == e {
         return None;
     }
-    let lines: Vec<String> = (s..e)
-        .map(|i| {
-            if doc.code[i] {
-                doc.lines[i].to_owned()
+    let edge = |(line, code): (&str, bool)| !code && is_edge_line(line.trim_end_matches(BLANKS));
+    let head = if edge(lines[s]) {
+        s += 1;
+        unescape(lines[0].0.trim_end_matches(BLANKS))
+    } else {
+        String::new()
+    };
+    let tail = if e > s && edge(lines[e - 1]) {
+        e -= 1;
+        unescape(lines[e].0.trim_end_matches(BLANKS))
+    } else {
+        String::new()
+    };
+    let body: Vec<String> = lines[s..e]
+        .iter()
+        .map(|&(line, code)| {
+            if code {
+                unescape_code(line, doc.kind.platform)
             } else {
-                unescape(doc.lines[i])
+                unescape(line)
             }
         })
         .collect();
-    Some(lines.join("\n"))
+    Some(format!("{head}{}{tail}", body.join("\n")))
 }
 
 fn read_event(
@@ -310,6 +375,7 @@ fn read_event(
             }
             LABEL_PLACE => event.location = Some(unescape(value)),
             LABEL_HASHTAG => event.hashtag = Some(unescape(value)),
+            LABEL_URL => event.url = Some(unescape(value)),
             _ => break,
         }
         i += 1;
@@ -317,7 +383,10 @@ fn read_event(
     if marker.one_day && event.ends_on.is_none() {
         event.ends_on = event.starts_on;
     }
-    event.memo = free_text(doc, i, end);
+    // A digest keeps the memo for its afterword (read where it is found).
+    if doc.kind.layout != Layout::Digest {
+        event.memo = free_text(doc, i, end);
+    }
     if let Some(problem) = event.semantic_problems().into_iter().next() {
         return Err(doc.fail(
             heading_line,
@@ -338,11 +407,8 @@ fn read_talk(
     end: usize,
 ) -> Result<Talk> {
     let (title, url) = title_and_url(heading_text);
-    let mut talk = Talk::new(marker.id, title);
+    let mut talk = from_marker(title, &marker);
     talk.url = url;
-    talk.kind = marker.kind;
-    talk.language = marker.lang;
-    talk.tags = marker.tags;
 
     let (mut i, _) = trimmed(doc, start, end);
     // `- label: value` lines.
@@ -351,25 +417,17 @@ fn read_talk(
             break;
         };
         match label {
-            LABEL_SPEAKERS => {
-                talk.speakers = value
-                    .split(SPEAKER_SEPARATOR)
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(speaker)
-                    .collect();
-            }
+            LABEL_SPEAKERS => talk.speakers = speakers(value),
             LABEL_WHEN | LABEL_DATE => when(doc, i, value, &mut talk)?,
             LABEL_TRACK => talk.track = Some(unescape(value)),
+            LABEL_URL => talk.url = Some(unescape(value)),
             // Written for readers (`--contributors`); authors are not read back from a recap.
             LABEL_CONTRIBUTORS => {}
             _ => return Err(doc.fail(i, format!("unknown label `{label}` in a talk"))),
         }
         i += 1;
     }
-    for (speaker, role) in talk.speakers.iter_mut().zip(marker.roles) {
-        speaker.role = role;
-    }
+    set_roles(&mut talk, &marker);
     while i < end && doc.blank(i) {
         i += 1;
     }
@@ -377,11 +435,11 @@ fn read_talk(
     let mut quoted = Vec::new();
     while i < end && !doc.code[i] && doc.lines[i].starts_with('>') {
         let line = &doc.lines[i][1..];
-        quoted.push(unescape(line.strip_prefix(' ').unwrap_or(line)));
+        quoted.push((line.strip_prefix(' ').unwrap_or(line), false));
         i += 1;
     }
     if !quoted.is_empty() {
-        talk.r#abstract = Some(quoted.join("\n"));
+        talk.r#abstract = join_text(doc, &quoted);
     }
     // Sections.
     while i < end {
@@ -413,52 +471,25 @@ fn read_talk(
         }
         match name {
             SECTION_TAKEAWAYS => {
-                for (j, item) in list_items(doc, i + 1, section_end)? {
-                    talk.takeaways.push(Takeaway {
-                        text: unescape(item),
-                        at: marker.at.get(talk.takeaways.len()).copied().flatten(),
-                        by: None,
-                    });
-                    let _ = j;
+                let (items, next) = list(doc, i + 1, section_end);
+                if next < section_end {
+                    return Err(doc.fail(next, "expected a list item `- …`"));
                 }
+                talk.takeaways = takeaways(items, &marker);
             }
             SECTION_TOOLS => {
-                for (_, item) in list_items(doc, i + 1, section_end)? {
-                    talk.tools.push(match link(item) {
-                        Some((name, url)) => Tool {
-                            name,
-                            url: Some(url),
-                            by: None,
-                        },
-                        None => Tool {
-                            name: unescape(item),
-                            url: None,
-                            by: None,
-                        },
-                    });
+                let (items, next) = list(doc, i + 1, section_end);
+                if next < section_end {
+                    return Err(doc.fail(next, "expected a list item `- …`"));
                 }
+                talk.tools = items.iter().map(|(_, item)| tool(item)).collect();
             }
             SECTION_LINKS => {
-                for (j, item) in list_items(doc, i + 1, section_end)? {
-                    let link = if let Some(url) =
-                        item.strip_prefix('<').and_then(|s| s.strip_suffix('>'))
-                    {
-                        Link {
-                            url: url.to_owned(),
-                            title: None,
-                            by: None,
-                        }
-                    } else if let Some((title, url)) = link(item) {
-                        Link {
-                            title: (title != url).then_some(title),
-                            url,
-                            by: None,
-                        }
-                    } else {
-                        return Err(doc.fail(j, "expected a link: `- [title](url)` or `- <url>`"));
-                    };
-                    talk.links.push(link);
+                let (items, next) = list(doc, i + 1, section_end);
+                if next < section_end {
+                    return Err(doc.fail(next, "expected a list item `- …`"));
                 }
+                talk.links = items.iter().map(|(_, item)| link_item(item)).collect();
             }
             SECTION_MEMO => talk.memo = free_text(doc, i + 1, section_end),
             other => {
@@ -496,21 +527,141 @@ fn sections_list(level: usize) -> String {
     .join(", ")
 }
 
-/// The `- item` lines of a section, with their line index.
-fn list_items<'a>(doc: &Doc<'a>, start: usize, end: usize) -> Result<Vec<(usize, &'a str)>> {
-    let mut items = Vec::new();
-    for i in start..end {
+/// The `- item` lines from `start` (blank lines between them skipped), each with its line
+/// index and its text as written, the lines after a hard break joined to it by a line break;
+/// and the index of the first line that is not part of the list (`end` if none).
+fn list(doc: &Doc<'_>, start: usize, end: usize) -> (Vec<(usize, String)>, usize) {
+    let mut items: Vec<(usize, String)> = Vec::new();
+    let mut i = start;
+    while i < end {
         if doc.blank(i) {
+            i += 1;
             continue;
         }
+        if doc.code[i] {
+            break;
+        }
         let line = doc.lines[i];
-        match line.strip_prefix("- ") {
-            Some(item) if !doc.code[i] => items.push((i, item)),
-            _ if !doc.code[i] && line == "-" => items.push((i, "")),
-            _ => return Err(doc.fail(i, "expected a list item `- …`")),
+        let Some(first) = line.strip_prefix("- ").or((line == "-").then_some("")) else {
+            break;
+        };
+        let mut text = first.to_owned();
+        i += 1;
+        // `\` at the end (not itself escaped) is a hard break: the item goes on.
+        while hard_break(&text)
+            && i < end
+            && !doc.code[i]
+            && let Some(more) = doc.lines[i].strip_prefix(ITEM_INDENT)
+        {
+            text.pop();
+            text.push('\n');
+            text.push_str(more);
+            i += 1;
+        }
+        items.push((i, text));
+    }
+    (items, i)
+}
+
+/// How far a list item's lines after the first are indented.
+const ITEM_INDENT: &str = "  ";
+
+fn hard_break(text: &str) -> bool {
+    text.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
+}
+
+/// The talk a marker describes, with the fields it carries.
+fn from_marker(title: String, marker: &TalkMarker) -> Talk {
+    let mut talk = Talk::new(marker.id.clone(), title);
+    talk.kind = marker.kind;
+    talk.language = marker.lang.clone();
+    talk.tags = marker.tags.clone();
+    talk.date = marker.date;
+    talk.start = marker.start;
+    talk.end = marker.end;
+    talk.track = marker.track.clone();
+    talk.r#abstract = marker.r#abstract.clone();
+    talk
+}
+
+fn set_roles(talk: &mut Talk, marker: &TalkMarker) {
+    for (speaker, role) in talk.speakers.iter_mut().zip(&marker.roles) {
+        speaker.role = role.clone();
+    }
+}
+
+fn takeaways(items: Vec<(usize, String)>, marker: &TalkMarker) -> Vec<Takeaway> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(n, (_, item))| Takeaway {
+            text: unescape(&item),
+            at: marker.at.get(n).copied().flatten(),
+            by: None,
+        })
+        .collect()
+}
+
+/// `[name](url)`, `name`, or `name: url` (a URL that could not be a link).
+fn tool(item: &str) -> Tool {
+    let (name, url) = match link(item) {
+        Some((name, url)) => (name, Some(url)),
+        None => match text_pair(item) {
+            Some((name, url)) => (name, Some(url)),
+            None => (unescape(item), None),
+        },
+    };
+    Tool {
+        name,
+        url,
+        by: None,
+    }
+}
+
+/// `<url>`, `[title](url)`, or as text `url` or `title: url`.
+fn link_item(item: &str) -> Link {
+    let (url, title) = if let Some(url) = item.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
+        (url.to_owned(), None)
+    } else if let Some((title, url)) = link(item) {
+        let title = (title != url).then_some(title);
+        (url, title)
+    } else if let Some((title, url)) = text_pair(item) {
+        (url, Some(title))
+    } else {
+        (unescape(item), None)
+    };
+    Link {
+        url,
+        title,
+        by: None,
+    }
+}
+
+/// `a: b` split at the first `: ` the writer wrote (user text escapes its colons).
+fn text_pair(item: &str) -> Option<(String, String)> {
+    let mut chars = item.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            ':' if item[i + 1..].starts_with(' ') => {
+                return Some((unescape(&item[..i]), unescape(&item[i + 2..])));
+            }
+            _ => {}
         }
     }
-    Ok(items)
+    None
+}
+
+/// `山田 花子（Example Inc.）、Jane`.
+fn speakers(value: &str) -> Vec<Speaker> {
+    value
+        .split(SPEAKER_SEPARATOR)
+        .map(|s| s.trim_matches(BLANKS))
+        .filter(|s| !s.is_empty())
+        .map(speaker)
+        .collect()
 }
 
 /// `山田 花子（Example Inc.）`.
@@ -519,8 +670,8 @@ fn speaker(text: &str) -> Speaker {
         && let Some((name, affiliation)) = inner.split_once('（')
     {
         return Speaker {
-            name: unescape(name.trim()),
-            affiliation: Some(unescape(affiliation.trim())),
+            name: unescape(name.trim_matches(BLANKS)),
+            affiliation: Some(unescape(affiliation.trim_matches(BLANKS))),
             role: None,
         };
     }

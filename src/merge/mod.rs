@@ -60,7 +60,7 @@ pub enum MergeError {
     },
 
     /// The merged note would have to be rewritten, and this version's comments would be lost.
-    #[error("{}: {side} has comments, which a merged note cannot keep\n  hint: move them into `memo`, or merge this note by hand", path.display())]
+    #[error("{}: {side} has comments, which a merged note cannot keep", path.display())]
     Comments { side: Side, path: PathBuf },
 
     #[error("{}: not a note file (notes/<event>/<talk>.ron or notes/<event>/event.ron)", path.display())]
@@ -69,6 +69,21 @@ pub enum MergeError {
     /// The merged note would not be valid (a safety net: the rules are meant to prevent it).
     #[error("{}: the merged note would not be valid, so nothing was merged: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
+}
+
+impl MergeError {
+    /// What to do about it, kept out of the message like [`crate::error::Error::hint`]: each
+    /// front end places it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            MergeError::Comments { .. } => {
+                Some("move them into `memo`, or merge this note by hand".into())
+            }
+            MergeError::Unparsable { .. }
+            | MergeError::NotANote { .. }
+            | MergeError::Invalid { .. } => None,
+        }
+    }
 }
 
 fn join(errors: &[NoteError]) -> String {

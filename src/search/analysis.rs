@@ -167,7 +167,15 @@ pub fn normalize(text: &str) -> String {
 /// their width, case, accents or surrounding space ("ArgoCD", "argocd", "ＡｒｇｏＣＤ" are one
 /// tool; "Kris Nóva" is "kris nova").
 pub fn name_key(name: &str) -> String {
-    normalize(name.trim()).to_lowercase()
+    let key = normalize(name.trim()).to_lowercase();
+    if key.is_ascii() {
+        return key;
+    }
+    // Only the combining accents of Latin letters go: kana keep their voicing marks.
+    key.nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .nfc()
+        .collect()
 }
 
 /// [`normalize`], lower-cased, with a map back to the original text (for highlighting).

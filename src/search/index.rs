@@ -1105,8 +1105,14 @@ fn talk_doc(
     } else {
         doc.add_u64(fields.date, 0);
     }
-    if let Some(lang) = &talk.language {
-        doc.add_text(fields.lang, lang.trim().to_lowercase());
+    // A talk that does not say its language is filtered by the one it is written in
+    // (`lang:ja`); the note itself is not changed.
+    let lang = talk.language.as_deref().map(|l| l.trim().to_lowercase());
+    let lang = lang.or_else(|| {
+        crate::language::detect(&talk.title, talk.r#abstract.as_deref()).map(str::to_owned)
+    });
+    if let Some(lang) = lang {
+        doc.add_text(fields.lang, lang);
     }
     for tag in &talk.tags {
         doc.add_text(fields.tag, name_key(tag));

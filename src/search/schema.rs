@@ -22,9 +22,10 @@ use crate::search::analysis::{self, Analysis, Morphology, Normal, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
 /// 2: speakers stored as JSON objects (name, affiliation, role), not display strings.
-/// 3: speakers' affiliations and roles, and the event's name and track, in sections of their
+/// 3: `lang` holds the detected language of talks that give none; tags fold accents.
+/// 4: speakers' affiliations and roles, and the event's name and track, in sections of their
 /// own; every URL of a talk in `urls`, for `url:`.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Names of the fields that are read by name (fast fields).
 pub const KEY: &str = "key";

@@ -104,7 +104,7 @@ pub fn parse<T: NoteDoc>(
     }
     let value: T = options()
         .from_str(text)
-        .map_err(|e| vec![syntax_error::<T>(path, &e)])?;
+        .map_err(|e| vec![syntax_error::<T>(path, text, &e)])?;
 
     let mut errors = Vec::new();
     if value.schema() > SCHEMA_VERSION {
@@ -185,7 +185,11 @@ fn end_position(prefix: &str) -> (usize, usize) {
     (line, column)
 }
 
-fn syntax_error<T: NoteDoc>(path: &Path, error: &ron::error::SpannedError) -> NoteError {
+fn syntax_error<T: NoteDoc>(
+    path: &Path,
+    text: &str,
+    error: &ron::error::SpannedError,
+) -> NoteError {
     use ron::error::Error as E;
     let position = Some((error.span.start.line, error.span.start.col));
     let (message, hint): (String, Option<String>) = match &error.code {
@@ -225,10 +229,30 @@ fn syntax_error<T: NoteDoc>(path: &Path, error: &ron::error::SpannedError) -> No
             "unexpected text after the end of the note".into(),
             Some("a file holds exactly one note; remove what follows the closing `)`".into()),
         ),
-        other => (
-            other.to_string(),
-            Some("check for a missing comma, quote or bracket at or just before this place".into()),
-        ),
+        other => {
+            // A Japanese input method types `，` `：` `（` `”` and full-width spaces where the
+            // syntax needs ASCII: name the character and its ASCII twin, at its own column.
+            if let Some(found) = lookalike_at(text, error.span.start.line, error.span.start.col) {
+                let problem = NoteError::new(
+                    path,
+                    format!(
+                        "{} (U+{:04X}) outside quoted text: {other}",
+                        found.name,
+                        u32::from(found.char)
+                    ),
+                )
+                .at(Some(found.position))
+                .hint(found.hint());
+                return problem;
+            }
+            (
+                other.to_string(),
+                Some(
+                    "check for a missing comma, quote or bracket at or just before this place"
+                        .into(),
+                ),
+            )
+        }
     };
     // Values rejected by a validating newtype point at the value itself, which is right.
     let mut error = NoteError::new(path, message).at(position);
@@ -236,6 +260,71 @@ fn syntax_error<T: NoteDoc>(path: &Path, error: &ron::error::SpannedError) -> No
         error = error.hint(hint);
     }
     error
+}
+
+/// A full-width or curly character found where the note's syntax needs ASCII.
+struct Lookalike {
+    char: char,
+    /// What it is called, with the character: "the full-width comma `，`".
+    name: String,
+    /// What to type instead: `,`, or a space for a full-width space.
+    ascii: char,
+    /// 1-based line and column (in characters) of the character.
+    position: (usize, usize),
+}
+
+impl Lookalike {
+    fn hint(&self) -> String {
+        let inside = "full-width characters belong only inside quoted text (\"…\")";
+        if self.ascii == ' ' {
+            format!("type an ordinary space instead, or remove it; {inside}")
+        } else {
+            format!(
+                "type the ASCII `{}` instead, in half-width input (半角); {inside}",
+                self.ascii
+            )
+        }
+    }
+}
+
+/// The character at `line:column` of `text`, or the first after the spaces there (the parser
+/// points at the space before a value it could not read), when it is a full-width or curly
+/// stand-in for ASCII syntax.
+fn lookalike_at(text: &str, line: usize, column: usize) -> Option<Lookalike> {
+    let row = text.split('\n').nth(line.checked_sub(1)?)?;
+    let (skipped, c) = row
+        .chars()
+        .skip(column.checked_sub(1)?)
+        .enumerate()
+        .find(|(_, c)| !matches!(c, ' ' | '\t' | '\r'))?;
+    let (what, ascii) = match c {
+        '，' => ("full-width comma", ','),
+        '、' => ("ideographic comma", ','),
+        '：' => ("full-width colon", ':'),
+        '（' | '）' => ("full-width parenthesis", if c == '（' { '(' } else { ')' }),
+        '［' | '］' => ("full-width bracket", if c == '［' { '[' } else { ']' }),
+        '＂' => ("full-width quotation mark", '"'),
+        '“' | '”' => ("curly quotation mark", '"'),
+        '\u{3000}' => ("full-width space", ' '),
+        // Any other full-width form of an ASCII character (`１`, `ｔ`, `＿`): its twin is
+        // 0xFEE0 below it.
+        '\u{ff01}'..='\u{ff5e}' => (
+            "full-width",
+            char::from_u32(u32::from(c) - 0xfee0).unwrap_or_else(|| unreachable!()),
+        ),
+        _ => return None,
+    };
+    let name = if c == '\u{3000}' {
+        format!("the {what}")
+    } else {
+        format!("the {what} `{c}`")
+    };
+    Some(Lookalike {
+        char: c,
+        name,
+        ascii,
+        position: (line, column + skipped),
+    })
 }
 
 /// Position of a field's name at the start of a line, for problems found after parsing.
@@ -362,6 +451,100 @@ mod tests {
 
         let errors = talk("Talk(\n    id: \"other\",\n    title: \"x\",\n)").unwrap_err();
         assert_eq!(errors[0].position, Some((2, 5)));
+    }
+
+    #[test]
+    fn full_width_syntax_is_named_with_what_to_type_at_its_own_column() {
+        // Regression: a full-width `，` was reported as "Expected comma", with no word about
+        // the character, and a full-width `”` or `［` one column early (at the space).
+        let note = "Talk(\n    schema: 1,\n    id: \"t\",\n    title: \"日本語のタイトル\",\n    tags: [\"a\"],\n)\n";
+        for (from, to, position, name, ascii) in [
+            (
+                "のタイトル\",",
+                "のタイトル\"，",
+                (4, 22),
+                "the full-width comma `，`",
+                "the ASCII `,`",
+            ),
+            (
+                "id: ",
+                "id： ",
+                (3, 7),
+                "the full-width colon `：`",
+                "the ASCII `:`",
+            ),
+            (
+                "Talk(",
+                "Talk（",
+                (1, 5),
+                "the full-width parenthesis `（`",
+                "the ASCII `(`",
+            ),
+            (
+                "\n)\n",
+                "\n）\n",
+                (6, 1),
+                "the full-width parenthesis `）`",
+                "the ASCII `)`",
+            ),
+            (
+                "tags: [",
+                "tags: ［",
+                (5, 11),
+                "the full-width bracket `［`",
+                "the ASCII `[`",
+            ),
+            (
+                "[\"a\"]",
+                "[\"a\"］",
+                (5, 15),
+                "the full-width bracket `］`",
+                "the ASCII `]`",
+            ),
+            (
+                "title: \"",
+                "title: ”",
+                (4, 12),
+                "the curly quotation mark `”`",
+                "the ASCII `\"`",
+            ),
+            (
+                "title: \"",
+                "title: “",
+                (4, 12),
+                "the curly quotation mark `“`",
+                "the ASCII `\"`",
+            ),
+            (
+                "id: ",
+                "id:\u{3000}",
+                (3, 8),
+                "the full-width space (U+3000)",
+                "an ordinary space",
+            ),
+            (
+                "schema: 1",
+                "schema: １",
+                (2, 13),
+                "the full-width `１`",
+                "the ASCII `1`",
+            ),
+        ] {
+            let text = note.replacen(from, to, 1);
+            assert_ne!(text, note, "{from}");
+            let errors = talk(&text).unwrap_err();
+            let error = &errors[0];
+            assert_eq!(error.position, Some(position), "{to}: {error:?}\n{text}");
+            assert!(error.message.starts_with(name), "{to}: {error:?}");
+            let hint = error.hint.as_deref().unwrap_or_default();
+            assert!(
+                hint.starts_with(&format!("type {ascii} instead")),
+                "{to}: {hint}"
+            );
+        }
+        // Inside quoted text they are text.
+        let text = note.replacen("日本語", "“日本語”、（注）：　［１］，", 1);
+        assert!(talk(&text).is_ok(), "{text}");
     }
 
     #[test]

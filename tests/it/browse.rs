@@ -522,3 +522,66 @@ fn talks_are_listed_and_exported_in_id_order() {
     let ids = field_strs(export["events"][0]["talks"].as_array().unwrap(), "id");
     assert_eq!(ids, ["4", "5", "5--a"]);
 }
+
+#[test]
+fn a_talk_id_without_its_event_suggests_the_full_id() {
+    // Regression: `tn show cilium` said event `cilium` does not exist and suggested creating
+    // it with `tn event new`.
+    let kb = populated();
+    kb.ok(&["event", "new", "other", "--name", "Other"]);
+    kb.ok(&["new", "Another mesh talk", "--id", "mesh", "--no-edit"]);
+    for (args, expected) in [
+        (
+            &["show", "cilium"][..],
+            "\n  hint: `cilium` is the id of a talk; write it with its event: `tn show ev/cilium`\n",
+        ),
+        (
+            &["edit", "cilium"],
+            "\n  hint: `cilium` is the id of a talk; write it with its event: `tn edit ev/cilium`\n",
+        ),
+        (
+            &["current", "cilium"],
+            "\n  hint: `cilium` is the id of a talk; write it with its event: `tn current ev/cilium`\n",
+        ),
+        (
+            &["show", "mesh"],
+            "write it with its event: `tn show ev/mesh`, or `tn show other/mesh`\n",
+        ),
+        (
+            &["jot", "--talk", "cilium", "x"],
+            "\n  hint: `cilium` is the id of a talk; write it with its event: `--talk ev/cilium`\n",
+        ),
+        (
+            &["related", "cilium"],
+            "\n  hint: `cilium` is the id of a talk; write it with its event: `tn related ev/cilium`\n",
+        ),
+        // A beginning of an id is enough to list the candidates.
+        (
+            &["show", "cil"],
+            "\n  hint: talks whose id starts with it: `tn show ev/cilium`\n",
+        ),
+        // The right talk id in the wrong event.
+        (
+            &["jot", "--talk", "meetup/cilium", "x"],
+            "\n  hint: `cilium` is the id of a talk; write it with its event: `--talk ev/cilium`\n",
+        ),
+    ] {
+        let out = kb.fails(args);
+        let err = stderr(&out);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("tn event new"), "{args:?}: {err}");
+    }
+    // Nothing written, nothing made current.
+    assert_eq!(kb.talk("ev", "cilium").takeaways.len(), 2);
+    assert_eq!(
+        stdout(&kb.ok(&["current"])),
+        "other/mesh\tAnother mesh talk\n"
+    );
+    // An id that is neither keeps the old advice.
+    let out = kb.fails(&["show", "nothing-like-it"]);
+    assert!(
+        stderr(&out).contains("tn event new nothing-like-it"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -56,8 +56,48 @@ fn jot_rejects_a_bad_time() {
         "{}",
         stderr(&out)
     );
-    kb.fails_with(&["jot", "--at", "9:05", "x"], 2);
+    for bad in ["9:5", "009:05", "9.05", "24:00"] {
+        kb.fails_with(&["jot", "--at", bad, "x"], 2);
+    }
     assert_eq!(kb.read_bytes("notes/ev/t.ron"), before);
+}
+
+#[test]
+fn clock_times_on_the_command_line_take_h_mm() {
+    // Regression: `--at 9:30` was rejected; only HH:MM was.
+    let kb = Kb::with_event();
+    kb.ok(&[
+        "new",
+        "Morning",
+        "--id",
+        "t",
+        "--date",
+        "2024-06-01",
+        "--start",
+        "9:30",
+        "--end",
+        "１０：１０",
+        "--no-edit",
+    ]);
+    kb.ok(&["jot", "--at", "9:35", "early"]);
+    let talk = kb.talk("ev", "t");
+    assert_eq!(talk.start.unwrap().to_string(), "09:30");
+    assert_eq!(talk.end.unwrap().to_string(), "10:10");
+    assert_eq!(talk.takeaways[0].at.unwrap().to_string(), "09:35");
+    // The file keeps the one form.
+    assert!(kb.read("notes/ev/t.ron").contains("start: \"09:30\""));
+    let out = kb.ok(&["now", "--at", "2024-06-01 9:40"]);
+    assert!(
+        crate::common::stdout(&out).contains("ev/t"),
+        "{}",
+        crate::common::stdout(&out)
+    );
+    let out = kb.fails_with(&["now", "--at", "2024-06-01 9:4"], 2);
+    assert!(
+        stderr(&out).contains("write \"YYYY-MM-DD H:MM\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -249,4 +289,200 @@ fn capture_into_an_invalid_note_fails_without_touching_it() {
     let err = stderr(&out);
     assert!(err.contains("notes/ev/t.ron:4:5"), "{err}");
     assert_eq!(kb.read("notes/ev/t.ron"), broken);
+}
+
+/// `tn jot -` running with its standard input and standard error as pipes the test holds:
+/// lines go in one at a time while the test breaks and mends the knowledge base.
+struct Jotting {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    said: std::sync::Arc<std::sync::Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Jotting {
+    fn start(kb: &Kb) -> Jotting {
+        use std::io::Read;
+        use std::process::Stdio;
+        let mut child = kb
+            .std_tn()
+            .args(["jot", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let mut stderr = child.stderr.take().unwrap();
+        let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = said.clone();
+        let reader = std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        Jotting {
+            child,
+            stdin,
+            said,
+            reader: Some(reader),
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        use std::io::Write;
+        let stdin = self.stdin.as_mut().expect("input still open");
+        stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn said(&self) -> String {
+        self.said.lock().unwrap().clone()
+    }
+
+    /// Waits (at most 30 s) until `done` holds; fails with what tn said.
+    fn wait_for(&mut self, what: &str, mut done: impl FnMut(&Jotting) -> bool) {
+        let started = std::time::Instant::now();
+        while !done(self) {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("tn jot - exited ({status}) before {what}:\n{}", self.said());
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "{what} did not happen; tn said:\n{}",
+                self.said()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    /// Closes its input and waits for it to end; its exit code and all it said.
+    fn end(mut self) -> (Option<i32>, String) {
+        drop(self.stdin.take());
+        let status = self.child.wait().unwrap();
+        self.reader.take().unwrap().join().unwrap();
+        (status.code(), self.said())
+    }
+}
+
+fn takeaway_texts(kb: &Kb) -> Vec<String> {
+    kb.talk("ev", "t")
+        .takeaways
+        .iter()
+        .map(|t| t.text.clone())
+        .collect()
+}
+
+/// A named pipe where the writer lock belongs: every save fails at once (tn opens only
+/// regular files there), whoever runs the test, root included.
+fn break_saves(kb: &Kb) {
+    let lock = kb.path("index/.write.lock");
+    let _ = std::fs::remove_file(&lock);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&lock)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+fn mend_saves(kb: &Kb) {
+    std::fs::remove_file(kb.path("index/.write.lock")).unwrap();
+}
+
+#[test]
+fn jot_dash_holds_lines_it_cannot_save_and_saves_them_once_it_can() {
+    // Regression: the first failed save ended `tn jot -`; the lines after it were dropped
+    // (from a pipe) or ran as shell commands (typed in a terminal).
+    let kb = kb_with_talk();
+    let mut jot = Jotting::start(&kb);
+    jot.send("first");
+    jot.wait_for("the first line saved", |_| takeaway_texts(&kb) == ["first"]);
+    break_saves(&kb);
+    jot.send("second");
+    jot.wait_for("the second line held", |j| {
+        j.said().contains("holding 1 unsaved line(s)")
+    });
+    jot.send("third");
+    jot.wait_for("the third line held", |j| {
+        j.said().contains("holding 2 unsaved line(s)")
+    });
+    let said = jot.said();
+    assert!(
+        said.contains("could not save line 2 to ev/t: ")
+            && said.contains(".write.lock: expected a regular file but found a named pipe"),
+        "{said}"
+    );
+    let recovery = crate::common::path_after(&said, "in memory and in ");
+    let recovery = recovery.to_str().unwrap().trim_end_matches(';');
+    assert_eq!(
+        std::fs::read_to_string(recovery).unwrap(),
+        "second\nthird\n"
+    );
+    assert_eq!(takeaway_texts(&kb), ["first"]);
+
+    mend_saves(&kb);
+    jot.send("fourth");
+    jot.wait_for("the held lines saved", |_| takeaway_texts(&kb).len() == 4);
+    let (code, said) = jot.end();
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(takeaway_texts(&kb), ["first", "second", "third", "fourth"]);
+    assert!(said.contains("saved the 2 held line(s) to ev/t"), "{said}");
+    assert!(said.contains("saved 4 takeaway(s) to ev/t"), "{said}");
+    // Everything is in the note: no recovery file is left to mislead.
+    assert!(!std::path::Path::new(recovery).exists());
+}
+
+#[test]
+fn jot_dash_reads_to_the_end_and_lists_and_keeps_what_it_could_not_save() {
+    let kb = kb_with_talk();
+    let mut jot = Jotting::start(&kb);
+    jot.send("first");
+    jot.wait_for("the first line saved", |_| takeaway_texts(&kb) == ["first"]);
+    break_saves(&kb);
+    for line in ["second", "", "third 三番目"] {
+        jot.send(line);
+    }
+    jot.wait_for("both lines held", |j| {
+        j.said().contains("holding 2 unsaved line(s)")
+    });
+    let (code, said) = jot.end();
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("error: 2 of 3 line(s) could not be saved to ev/t: "),
+        "{said}"
+    );
+    assert!(
+        said.contains("\n  hint: remove it; tn recreates what belongs there\n"),
+        "{said}"
+    );
+    let listed: Vec<&str> = said
+        .lines()
+        .skip_while(|l| !l.starts_with("not saved"))
+        .skip(1)
+        .collect();
+    assert_eq!(listed.len(), 2, "{said}");
+    assert!(listed[0].ends_with("  second") && listed[1].ends_with("  third 三番目"));
+    let recovery = crate::common::path_after(&said, "not saved (kept in ");
+    let recovery = recovery.to_str().unwrap().trim_end_matches(';');
+    assert!(recovery.starts_with(kb.tmp.to_str().unwrap()), "{recovery}");
+    assert_eq!(
+        std::fs::read_to_string(recovery).unwrap(),
+        "second\nthird 三番目\n"
+    );
+    mend_saves(&kb);
+    assert_eq!(takeaway_texts(&kb), ["first"]);
+    // The file is what `tn jot -` reads: the lines go in as they were typed.
+    let text = std::fs::read(recovery).unwrap();
+    kb.tn()
+        .args(["jot", "-"])
+        .write_stdin(text)
+        .assert()
+        .success();
+    assert_eq!(takeaway_texts(&kb), ["first", "second", "third 三番目"]);
 }

@@ -240,7 +240,9 @@ fn other_commands_skip_invalid_notes_with_a_warning() {
     assert_eq!(json.as_array().unwrap().len(), 2);
     assert!(stderr(&out).contains("warning: skipped: notes/ev/unknown-field.ron:4:5"));
 
-    let out = kb.ok(&["export"]);
+    // An export would miss them: it stops, unless they are left out on purpose.
+    kb.fails(&["export"]);
+    let out = kb.ok(&["export", "--skip-invalid"]);
     let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let events = json["events"].as_array().unwrap();
     let ids = field_strs(events, "id");
@@ -292,4 +294,41 @@ fn symlinks_inside_notes_are_reported_not_followed() {
     );
     let out = kb.ok(&["list"]);
     assert!(!stdout(&out).contains("outside"), "{}", stdout(&out));
+}
+
+#[test]
+fn full_width_punctuation_is_named_with_what_to_type_instead() {
+    // Regression: a full-width `，` after a value was reported as "Expected comma", which
+    // does not say that the comma is there, only in the wrong width.
+    let kb = Kb::with_event();
+    kb.write(
+        "notes/ev/ime.ron",
+        "Talk(\n    schema: 1,\n    id: \"ime\"，\n    title：\"入力メソッド\",\n    tags: ［\"x\"],\n)\n",
+    );
+    let out = kb.fails(&["check"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("notes/ev/ime.ron:3:14: the full-width comma `，` (U+FF0C) outside quoted text: Expected comma\n  hint: type the ASCII `,` instead, in half-width input (半角)"),
+        "{text}"
+    );
+    // Fixed one by one, the next is named at its own column.
+    kb.write(
+        "notes/ev/ime.ron",
+        kb.read("notes/ev/ime.ron").replace('，', ","),
+    );
+    let text = stdout(&kb.fails(&["check"]));
+    assert!(
+        text.contains("notes/ev/ime.ron:4:10: the full-width colon `：` (U+FF1A)"),
+        "{text}"
+    );
+    kb.write(
+        "notes/ev/ime.ron",
+        kb.read("notes/ev/ime.ron").replace('：', ": "),
+    );
+    let text = stdout(&kb.fails(&["check"]));
+    assert!(
+        text.contains("notes/ev/ime.ron:5:11: the full-width bracket `［` (U+FF3B)")
+            && text.contains("type the ASCII `[` instead"),
+        "{text}"
+    );
 }

@@ -165,8 +165,15 @@ fn event_new_duplicate_id_fails_clearly() {
     let err = stderr(&out);
     assert!(err.contains("error: event `ev` already exists at"), "{err}");
     assert!(err.contains("notes/ev/event.ron"), "{err}");
-    assert!(err.contains("hint:"), "{err}");
+    // Regression: the hint said "choose another id with --id", an option `tn event new`
+    // does not have (the id is its first argument).
+    assert!(!err.contains("--id"), "{err}");
+    assert!(
+        err.contains("\n  hint: give the new event another id (`tn event new OTHER-ID --name …`), or change this one with `tn edit ev`\n"),
+        "{err}"
+    );
     assert_eq!(kb.read("notes/ev/event.ron"), before);
+    kb.fails_with(&["event", "new", "ev2", "--id", "x", "--name", "Other"], 2);
 }
 
 #[test]
@@ -247,7 +254,7 @@ fn help_lists_commands() {
         .args(["jot", "--help"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("--at <HH:MM>"));
+        .stdout(predicate::str::contains("--at <H:MM>"));
 }
 
 #[test]

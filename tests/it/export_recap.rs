@@ -13,16 +13,18 @@ use serde_json::Value;
 
 use crate::common::{Kb, copy_dir, stderr, stdout};
 
-fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A knowledge base holding a copy of the repository's sample notes.
-fn samples() -> Kb {
+pub(crate) fn samples() -> Kb {
     let kb = Kb::new();
     copy_dir(&repo().join("notes"), &kb.path("notes"));
     kb
 }
+
+pub(crate) const PLATFORMS: &[&str] = &["zenn", "qiita", "hatena", "hugo", "jekyll", "plain"];
 
 const SAMPLE_EVENTS: &[&str] = &[
     "cloudnative-days-summer-2024",
@@ -32,7 +34,7 @@ const SAMPLE_EVENTS: &[&str] = &[
 ];
 
 /// `tn export ARGS`, asserting success and that no note was skipped.
-fn export(kb: &Kb, args: &[&str]) -> String {
+pub(crate) fn export(kb: &Kb, args: &[&str]) -> String {
     let mut all = vec!["export"];
     all.extend_from_slice(args);
     let out = kb.ok(&all);
@@ -89,8 +91,10 @@ fn markdown_of_the_sample_notes_matches_the_golden_files() {
                 "md",
                 "--group-by",
                 "track",
-                "--front-matter",
+                "--for",
                 "zenn",
+                "--layout",
+                "notes",
             ],
         ),
     );
@@ -105,11 +109,26 @@ fn markdown_of_the_sample_notes_matches_the_golden_files() {
                 "2023-01-01",
                 "--until",
                 "2023-12-31",
-                "--front-matter",
+                "--for",
                 "hugo",
+                "--layout",
+                "notes",
             ],
         ),
     );
+    // Each platform in the layout that suits each kind of event: an attendee's recap of a
+    // conference, a team's digest of a newsletter issue.
+    for platform in PLATFORMS {
+        for (event, layout) in [
+            ("cloudnative-days-summer-2024", "attendee"),
+            ("neco-weekly-2022-11-02", "digest"),
+        ] {
+            golden(
+                &format!("for-{platform}-{layout}.md"),
+                &export(&kb, &[event, "--for", platform]),
+            );
+        }
+    }
     golden(
         "cloudnative-days-summer-2024.html",
         &export(&kb, &["cloudnative-days-summer-2024", "--format", "html"]),
@@ -275,9 +294,15 @@ fn export_import_export_gives_the_same_markdown() {
             "md",
             "--group-by",
             "day",
-            "--front-matter",
+            "--for",
             "jekyll",
+            "--layout",
+            "notes",
         ],
+        vec!["--for", "qiita"],
+        vec!["--for", "hatena", "--group-by", "track"],
+        vec!["--for", "zenn", "--layout", "digest"],
+        vec!["cloudnative-days-summer-2024", "--for", "plain"],
         vec![
             "--format",
             "md",
@@ -286,13 +311,7 @@ fn export_import_export_gives_the_same_markdown() {
             "--title",
             "2022〜2024 のまとめ",
         ],
-        vec![
-            "neco-weekly-2022-11-02",
-            "--format",
-            "md",
-            "--front-matter",
-            "zenn",
-        ],
+        vec!["neco-weekly-2022-11-02", "--for", "zenn"],
     ] {
         let first = export(&kb, &options);
         kb.write("../recap.md", &first);
@@ -556,7 +575,7 @@ fn filters_make_year_in_review_and_topic_recaps_in_date_order() {
     assert!(md.contains("\n# 2023年のトークまとめ\n"), "{md}");
     let md = export(&kb, &["--format", "md", "--tag", "ebpf"]);
     assert!(
-        md.contains("\n# 2022〜2023年のトークまとめ（タグ: ebpf）\n"),
+        md.contains("\n# 2022〜2023年のトークまとめ（タグ\\: ebpf）\n"),
         "{md}"
     );
     for id in [
@@ -597,18 +616,20 @@ fn filters_make_year_in_review_and_topic_recaps_in_date_order() {
 #[test]
 fn export_options_that_do_not_apply_are_rejected() {
     let kb = samples();
-    let out = kb.fails(&["export", "--front-matter", "zenn"]);
+    let out = kb.fails(&["export", "--format", "json", "--for", "zenn"]);
     assert!(
         stderr(&out).contains("apply to --format md or html"),
         "{}",
         stderr(&out)
     );
-    let out = kb.fails(&["export", "--format", "html", "--front-matter", "hugo"]);
+    let out = kb.fails(&["export", "--format", "html", "--for", "hugo"]);
     assert!(
-        stderr(&out).contains("--front-matter applies to --format md"),
+        stderr(&out).contains("--for, --layout and --preview apply to --format md"),
         "{}",
         stderr(&out)
     );
+    kb.fails_with(&["export", "--for", "zenn", "--front-matter", "zenn"], 2);
+    kb.fails_with(&["export", "--for", "medium"], 2);
     kb.fails_with(&["export", "--format", "pdf"], 2);
     kb.fails_with(&["export", "--format", "md", "--since", "2024-13-01"], 2);
 }
@@ -720,4 +741,97 @@ fn bad_recaps_are_rejected_whole_with_their_line() {
         .unwrap()
         .0;
     rejected(&bad, second + 1, "appears twice");
+}
+
+/// Event `ev` with a good talk and a talk broken by hand (a missing comma on line 4).
+fn kb_with_a_broken_talk() -> Kb {
+    let kb = Kb::with_event();
+    kb.ok(&["new", "Good talk", "--id", "good", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:00", "kept"]);
+    kb.ok(&["new", "Broken talk", "--id", "broken", "--no-edit"]);
+    kb.ok(&["jot", "--at", "10:05", "lost"]);
+    let text = kb.read("notes/ev/broken.ron");
+    kb.write(
+        "notes/ev/broken.ron",
+        text.replacen("    kind: session,", "    kind: session", 1),
+    );
+    kb
+}
+
+#[test]
+fn an_unreadable_note_stops_the_export_naming_its_place_and_writes_nothing() {
+    // Regression: the recap was written without the broken talk, exit 0, one warning.
+    let kb = kb_with_a_broken_talk();
+    // Other events' broken notes do not concern an export of `fine` alone.
+    kb.ok(&["event", "new", "other", "--name", "Other"]);
+    kb.write("notes/other/bad.ron", "Talk(");
+    kb.ok(&["event", "new", "fine", "--name", "Fine"]);
+    kb.ok(&["new", "Fine talk", "--event", "fine", "--no-edit"]);
+    let out = kb.ok(&["export", "fine", "--format", "md"]);
+    assert_eq!(stderr(&out), "");
+    for format in ["md", "html", "json"] {
+        let before = kb.snapshot();
+        let out = kb.fails(&["export", "--format", format, "-o", "x.out", "ev"]);
+        let err = stderr(&out);
+        assert_eq!(stdout(&out), "", "{format}");
+        assert!(
+            err.starts_with("error: cannot export ev: 1 note cannot be read; nothing was written\n  hint: fix it (`tn check` lists every problem), or pass --skip-invalid"),
+            "{format}: {err}"
+        );
+        assert!(
+            err.contains("\nnotes/ev/broken.ron:5:5: Expected comma\n  hint: "),
+            "{format}: {err}"
+        );
+        assert_eq!(kb.snapshot(), before, "{format}: something was written");
+        assert!(!kb.path("x.out").exists());
+        // To standard output: nothing either.
+        let out = kb.fails(&["export", "--format", format, "ev"]);
+        assert_eq!(stdout(&out), "", "{format}");
+    }
+    // All events: both broken notes are named.
+    let out = kb.fails(&["export", "--format", "md"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: cannot export: 2 notes cannot be read"),
+        "{err}"
+    );
+    assert!(err.contains("notes/other/bad.ron"), "{err}");
+
+    // A broken event file is named too, not taken for an unknown event.
+    let event = kb.read("notes/fine/event.ron");
+    kb.write(
+        "notes/fine/event.ron",
+        event.replacen("Event(", "Event((", 1),
+    );
+    let err = stderr(&kb.fails(&["export", "fine"]));
+    assert!(
+        err.starts_with("error: cannot export fine: 1 note cannot be read")
+            && err.contains("\nnotes/fine/event.ron:1:"),
+        "{err}"
+    );
+    kb.write("notes/fine/event.ron", event);
+
+    // On purpose: the rest is exported, with the warning.
+    let out = kb.ok(&[
+        "export",
+        "ev",
+        "--format",
+        "md",
+        "--skip-invalid",
+        "-o",
+        "x.md",
+    ]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: skipped: notes/ev/broken.ron:5:5: Expected comma"),
+        "{err}"
+    );
+    let md = kb.read("x.md");
+    assert!(
+        md.contains("Good talk") && !md.contains("Broken talk"),
+        "{md}"
+    );
+    let out = kb.ok(&["export", "--skip-invalid"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["events"][0]["talks"].as_array().unwrap().len(), 1);
 }

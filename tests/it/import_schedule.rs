@@ -521,11 +521,7 @@ fn now_lists_talks_in_progress_and_starting_soon_and_picks_one() {
 
     let out = now(&kb, "2025-11-20 25:00", &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("YYYY-MM-DD HH:MM"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("YYYY-MM-DD H:MM"), "{}", stderr(&out));
     kb.ok(&["now"]);
 }
 
@@ -572,4 +568,41 @@ fn a_classic_frab_schedule_with_numeric_ids_and_day_dates() {
         &schedule("frab-osc-kyoto2025.json"),
     ]);
     assert_eq!(talk_files(&other, "osc").len(), 3);
+}
+
+#[test]
+fn a_talk_a_schedule_gives_no_language_gets_the_one_its_title_is_in() {
+    // Regression: nothing set a talk's language, so `lang:ja` matched nothing.
+    let kb = Kb::new();
+    kb.ok(&["import", &schedule("frab-osc-kyoto2025.json")]);
+    let ids = talk_files(&kb, "osc-kyoto-2025");
+    let id = |suffix: &str| ids.iter().find(|i| i.ends_with(suffix)).unwrap().clone();
+    // The schedule gives none for the lightning talk: its Japanese title decides.
+    let lt = kb.talk("osc-kyoto-2025", &id("-501"));
+    assert_eq!(lt.language.as_deref(), Some("ja"));
+    let out = kb.ok(&["search", "--json", "lang:ja", "自宅サーバー"]);
+    assert!(stdout(&out).contains(&id("-501")), "{}", stdout(&out));
+    // One the schedule gives is kept as it is.
+    let mut document: Value = serde_json::from_str(
+        &std::fs::read_to_string(schedule("frab-osc-kyoto2025.json")).unwrap(),
+    )
+    .unwrap();
+    let talk = &mut document["schedule"]["conference"]["days"][1]["rooms"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .next()
+        .unwrap()[0];
+    assert_eq!(talk["id"], json!(501), "{talk}");
+    talk["language"] = json!("de");
+    let other = Kb::new();
+    let path = other.base.join("frab.json");
+    std::fs::write(&path, document.to_string()).unwrap();
+    other.ok(&["import", path.to_str().unwrap()]);
+    let ids = talk_files(&other, "osc-kyoto-2025");
+    let lt = ids.iter().find(|i| i.ends_with("-501")).unwrap();
+    assert_eq!(
+        other.talk("osc-kyoto-2025", lt).language.as_deref(),
+        Some("de")
+    );
 }

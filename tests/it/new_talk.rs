@@ -18,7 +18,7 @@ fn english_title_gives_a_slug_and_becomes_current() {
     let text = kb.read("notes/ev/cilium-deep-dive.ron");
     assert_eq!(
         text,
-        "Talk(\n    schema: 1,\n    id: \"cilium-deep-dive\",\n    kind: session,\n    title: \"Cilium Deep Dive!\",\n)\n"
+        "Talk(\n    schema: 1,\n    id: \"cilium-deep-dive\",\n    kind: session,\n    title: \"Cilium Deep Dive!\",\n    language: \"en\",\n)\n"
     );
     let out = kb.ok(&["current"]);
     assert_eq!(stdout(&out), "ev/cilium-deep-dive\tCilium Deep Dive!\n");
@@ -166,7 +166,12 @@ fn explicit_duplicate_id_fails_and_keeps_the_note() {
     let out = kb.fails(&["new", "Second", "--id", "t", "--no-edit"]);
     let err = stderr(&out);
     assert!(err.contains("talk `ev/t` already exists"), "{err}");
-    assert!(err.contains("hint: choose another id with --id"), "{err}");
+    assert!(
+        err.contains(
+            "hint: give the new talk another id with --id, or change this one with `tn edit ev/t`"
+        ),
+        "{err}"
+    );
     assert_eq!(kb.read_bytes("notes/ev/t.ron"), before);
 }
 
@@ -293,4 +298,105 @@ fn new_with_a_failing_editor_reports_it() {
     assert!(err.contains("editor exited with"), "{err}");
     assert!(err.contains("the note was not changed"), "{err}");
     assert_eq!(kb.talk("ev", "t3").title, "Other");
+}
+
+#[test]
+fn a_new_talk_gets_the_language_of_its_title_unless_one_is_given() {
+    // Regression: nothing set a talk's language, so `lang:ja` matched nothing.
+    let kb = Kb::with_event();
+    kb.ok(&[
+        "new",
+        "Kubernetesで始めるオブザーバビリティ入門",
+        "--id",
+        "ja",
+        "--no-edit",
+    ]);
+    kb.ok(&[
+        "new",
+        "Open Source Intrusion Detection for Containers",
+        "--id",
+        "en",
+        "--no-edit",
+    ]);
+    kb.ok(&[
+        "new",
+        "Überblick über Kubernetes",
+        "--id",
+        "de",
+        "--lang",
+        "DE",
+        "--no-edit",
+    ]);
+    kb.ok(&["new", "Keynote", "--id", "short", "--no-edit"]);
+    assert_eq!(kb.talk("ev", "ja").language.as_deref(), Some("ja"));
+    assert_eq!(kb.talk("ev", "en").language.as_deref(), Some("en"));
+    assert_eq!(kb.talk("ev", "de").language.as_deref(), Some("de"));
+    assert_eq!(kb.talk("ev", "short").language, None, "too little to tell");
+    let out = kb.ok(&["search", "--json", "lang:ja"]);
+    let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        crate::common::field_strs(hits.as_array().unwrap(), "id"),
+        ["ev/ja"]
+    );
+}
+
+#[test]
+fn notes_without_a_language_are_filtered_by_the_one_they_are_written_in_and_not_changed() {
+    let kb = Kb::with_event();
+    let note = |id: &str, title: &str, r#abstract: &str| {
+        format!(
+            "Talk(\n    schema: 1,\n    id: \"{id}\",\n    title: \"{title}\",\n    abstract: \"{abstract}\",\n)\n"
+        )
+    };
+    let written = [
+        (
+            "keynote-ja",
+            note(
+                "keynote-ja",
+                "Keynote",
+                "クラウドネイティブな省エネサービスの内製開発について",
+            ),
+        ),
+        (
+            "keynote-en",
+            note(
+                "keynote-en",
+                "Keynote",
+                "How we moved every service to eBPF networking",
+            ),
+        ),
+    ];
+    for (id, text) in &written {
+        kb.write(&format!("notes/ev/{id}.ron"), text);
+    }
+    for (filter, id) in [("lang:ja", "ev/keynote-ja"), ("lang:en", "ev/keynote-en")] {
+        let out = kb.ok(&["search", "--json", filter]);
+        let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(
+            crate::common::field_strs(hits.as_array().unwrap(), "id"),
+            [id],
+            "{filter}"
+        );
+    }
+    for (id, text) in &written {
+        assert_eq!(&kb.read(&format!("notes/ev/{id}.ron")), text);
+    }
+}
+
+#[test]
+fn letter_digit_words_stay_whole_in_derived_ids() {
+    // Regression: "K8s" gave `k-8-s`.
+    let kb = Kb::with_event();
+    let out = kb.ok(&[
+        "new",
+        "How to Love K8s and Not Wreck the Planet",
+        "--no-edit",
+    ]);
+    assert!(
+        stderr(&out).contains("created ev/how-to-love-k8s-and-not-wreck-the-planet "),
+        "{}",
+        stderr(&out)
+    );
+    kb.ok(&["new", "o11y と i18n と S3 と p99", "--no-edit"]);
+    assert!(kb.path("notes/ev/o11y-to-i18n-to-s3-to-p99.ron").exists());
 }

@@ -189,7 +189,8 @@ fn two_clones_that_change_the_same_talk_both_end_with_everything() {
     team.ok(&bob, &["tool", "Cilium", "https://cilium.io/"]);
     edit(
         &bob,
-        "    title: \"The talk\",\n",
+        // `tn new` gave the talk the language its title is in.
+        "    title: \"The talk\",\n    language: \"en\",\n",
         "    title: \"Bob's title\",\n    language: \"ja\",\n",
     );
     // What must never be committed: the search index, temporary and swap files.
@@ -522,4 +523,28 @@ fn a_knowledge_base_in_a_subdirectory_of_a_repository_syncs_only_its_notes() {
     team.ok(&kb, &["sync"]);
     let texts: Vec<String> = talk(&kb).takeaways.iter().map(|t| t.text.clone()).collect();
     assert_eq!(texts, ["alice", "bob", "alice again"]);
+}
+
+#[test]
+fn a_library_error_inside_sync_keeps_its_hint_on_a_line_of_its_own() {
+    // Regression: `tn sync` wraps the store's errors, and their hint was lost on the way
+    // (only sync's own errors, which then wrote the hint into their message, showed one).
+    let (team, alice) = team_with_a_talk();
+    let lock = alice.join("index/.write.lock");
+    let _ = fs::remove_file(&lock);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&lock)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = team.run(&alice, &["sync"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains(".write.lock: expected a regular file but found a named pipe")
+            && said.contains("\n  hint: remove it; tn recreates what belongs there\n"),
+        "{said}"
+    );
+    // Each hint is printed once, after its message.
+    assert_eq!(said.matches("hint:").count(), 1, "{said}");
 }

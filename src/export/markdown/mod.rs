@@ -1,36 +1,50 @@
-//! The Markdown recap: GitHub-flavoured Markdown that reads well on Zenn, Qiita, Hatena Blog
-//! and note, and that `tn import` can read back.
+//! The Markdown recap: what people publish on Zenn, Qiita, Hatena Blog, Hugo, Jekyll, note or
+//! GitHub after an event, and what `tn import` can read back.
+//!
+//! The document is the same skeleton for every platform and layout: the platform's front
+//! matter ([`platform`]), a recap marker comment naming the platform and layout, the title,
+//! then each event's heading with its facts and memo, the groups of talks, and each talk. The
+//! [`Layout`] decides what a talk looks like: the notes layout ([`notes`]) keeps everything,
+//! talk by talk, with a closing table of tools; the attendee recap and the digest
+//! ([`compact`]) show each talk's page as a card, embed slides and recordings, and keep the
+//! rest of the note in the talk's marker.
 //!
 //! Two constraints shape the text:
 //!
-//! - **User text never breaks the page.** A takeaway that starts with `1.` or `#`, a title with
-//!   `*` or `|`, a memo line `---` (which would turn the line above it into a heading) or a `$`
-//!   (KaTeX on Zenn and Qiita) must show as typed. [`inline`] backslash-escapes what could start
-//!   Markdown syntax, writes control characters as numeric references and line breaks as
-//!   `<br>`. Code blocks in memos are copied exactly, and an unclosed one is closed, so it cannot
-//!   swallow the rest of the recap.
-//! - **The structure survives a round trip.** Every escape is reversible ([`unescape`]), headings
-//!   and list labels are fixed words, and each event and talk heading is followed by a one-line
-//!   HTML comment (invisible on every platform) carrying what a reader does not need to see:
-//!   ids, kinds, tags, language, the times takeaways were jotted, speakers' roles. Ratings are
-//!   private and are not exported.
+//! - **User text never becomes markup.** Every piece of it goes through [`escape`], which is
+//!   verified against each platform's renderer: no takeaway can turn into a heading, a list,
+//!   an embed, a shortcode, a Liquid tag, front matter or HTML. Links go only to `http(s)` and
+//!   `mailto` URLs; other URLs are shown as text. Code blocks in memos are copied exactly
+//!   (Hugo and Jekyll get the one change their template engines need), and an unclosed one is
+//!   closed, so it cannot swallow the rest of the recap.
+//! - **The structure survives a round trip.** Every escape is reversible, headings and labels
+//!   are fixed words, and each event and talk heading is followed by a one-line HTML comment
+//!   (invisible on every platform) carrying what a reader does not need to see: ids, kinds,
+//!   tags, language, the times takeaways were jotted, speakers' roles, and in the compact
+//!   layouts the fields they do not show. White space at the edges of fields is kept (as
+//!   references). Ratings are private and are not exported.
 
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-mod escape;
+mod compact;
+pub(crate) mod escape;
+mod notes;
+pub(crate) mod platform;
 
-use super::{Block, FrontMatter, Recap, RecapOptions, blocks, one_line, trimmed_block};
+use super::{Block, Layout, Platform, Recap, RecapOptions, blocks, edges};
 use crate::interchange::EventBundle;
-use crate::note::{ClockTime, Event, EventKind, Link, Slug, Talk, TalkKind, Tool};
+use crate::note::{ClockTime, Date, Event, EventKind, Slug, Speaker, TalkKind};
 use crate::present;
-use escape::{autolink_safe, destination};
+use escape::{destination, edge_line, linkable};
 pub use escape::{inline, unescape};
 pub(crate) use escape::{is_unsafe, line_text};
 
-/// The first line of every recap's body; `tn import` recognises recaps by it.
+/// How every recap's body starts; `tn import` recognises recaps by it. Recaps for a platform
+/// or in a layout other than the notes layout carry a [`RecapMarker`] after it.
 pub const RECAP_MARKER: &str = "<!-- talknotes:recap 1 -->";
+pub(crate) const RECAP_PREFIX: &str = "<!-- talknotes:recap 1";
 pub(crate) const EVENT_MARKER: &str = "<!-- talknotes:event ";
 pub(crate) const TALK_MARKER: &str = "<!-- talknotes:talk ";
 pub(crate) const MARKER_END: &str = " -->";
@@ -42,6 +56,8 @@ pub(crate) const LABEL_SPEAKERS: &str = "登壇者";
 pub(crate) const LABEL_WHEN: &str = "日時";
 pub(crate) const LABEL_DATE: &str = "日付";
 pub(crate) const LABEL_TRACK: &str = "トラック";
+/// A URL that is not a web or mail address, shown as text (it cannot be a link).
+pub(crate) const LABEL_URL: &str = "URL";
 /// Who wrote the notes of a talk (`--contributors`); for readers only, not read back.
 pub(crate) const LABEL_CONTRIBUTORS: &str = "記録";
 pub(crate) const SECTION_TAKEAWAYS: &str = "学んだこと";
@@ -49,9 +65,24 @@ pub(crate) const SECTION_TOOLS: &str = "紹介されたツール";
 pub(crate) const SECTION_LINKS: &str = "関連リンク";
 pub(crate) const SECTION_MEMO: &str = "メモ";
 pub(crate) const TOOLS_HEADING: &str = "登場したツール一覧";
+/// The digest's closing section, the event's memo.
+pub(crate) const AFTERWORD: &str = "あとがき";
+/// Captions of embedded slides and recordings in the compact layouts.
+pub(crate) const CAPTION_SLIDES: &str = "スライド";
+pub(crate) const CAPTION_VIDEO: &str = "動画";
 /// Separates a start from an end: `2024-06-15 13:00〜13:40`.
 pub(crate) const RANGE: char = present::RECAP.range;
 pub(crate) const SPEAKER_SEPARATOR: char = '、';
+
+/// What the recap marker carries when the recap is not plain notes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RecapMarker {
+    #[serde(rename = "for", default)]
+    pub platform: Platform,
+    #[serde(default)]
+    pub layout: Layout,
+}
 
 /// What the comment after an event heading carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,202 +113,241 @@ pub(crate) struct TalkMarker {
     /// Each speaker's role, in speaker order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Option<String>>,
+    // The fields the compact layouts do not show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<ClockTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<ClockTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
+    pub r#abstract: Option<String>,
+    /// Where the embedded slides and recordings stand among the talk's links, when they are
+    /// not its first links (the compact layouts show them first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<usize>,
 }
 
 /// Writes the recap of `bundles` as Markdown.
 pub fn markdown(bundles: &[EventBundle], options: &RecapOptions) -> String {
-    render(&Recap::build(bundles, options), options.front_matter)
+    render(&Recap::build(bundles, options), options)
 }
 
 /// Writes an already built recap.
-pub fn render(recap: &Recap, front_matter: Option<FrontMatter>) -> String {
-    let mut out = Out::default();
-    if let Some(kind) = front_matter {
-        out.raw(&front_matter_text(recap, kind));
+pub fn render(recap: &Recap, options: &RecapOptions) -> String {
+    let mut w = Writer {
+        out: Out::default(),
+        platform: options.platform,
+        layout: recap.layout,
+        contributors: recap.contributors,
+    };
+    let front_matter = platform::front_matter(recap, options);
+    if let Some(text) = &front_matter {
+        w.out.raw(text);
     }
-    out.block([RECAP_MARKER.to_owned()]);
+    let marker = RecapMarker {
+        platform: w.platform,
+        layout: w.layout,
+    };
+    let recap_marker = if marker == RecapMarker::default() {
+        RECAP_MARKER.to_owned()
+    } else {
+        marker_line(RECAP_PREFIX, " ", &marker)
+    };
+    w.out.block([recap_marker]);
     // Platforms that take a front matter show its title; the body then starts at `##`.
     let event_level = if front_matter.is_some() {
         2
     } else if recap.title_heading {
-        out.block([format!("# {}", inline(one_line(&recap.title)))]);
+        w.out.block([format!("# {}", w.text(&recap.title))]);
         2
     } else {
         1
     };
+    // A compact recap of one event reads as a post: its event and groups are sections alike.
+    let single_compact = recap.layout != Layout::Notes && recap.events.len() == 1;
     for section in &recap.events {
-        write_event(&mut out, &section.event, event_level);
+        w.event(&section.event, event_level);
+        let group_level = if single_compact {
+            event_level
+        } else {
+            event_level + 1
+        };
         for group in &section.groups {
-            out.block([format!(
-                "{} {}",
-                "#".repeat(event_level + 1),
-                inline(one_line(&group.heading))
-            )]);
+            let heading = w.text(&group.heading);
+            w.out
+                .block([format!("{} {heading}", "#".repeat(group_level))]);
             for talk in &group.talks {
-                write_talk(&mut out, talk, event_level + 2, recap.contributors);
+                match recap.layout {
+                    Layout::Notes => w.notes_talk(talk, group_level + 1),
+                    _ => w.compact_talk(talk, group_level + 1),
+                }
+            }
+        }
+        if recap.layout == Layout::Digest
+            && let Some(memo) = &section.event.memo
+        {
+            let lines = w.block_lines(memo, true);
+            if !lines.is_empty() {
+                w.out
+                    .block([format!("{} {AFTERWORD}", "#".repeat(group_level))]);
+                w.out.block(lines);
             }
         }
     }
-    if !recap.tools.is_empty() {
+    if recap.layout == Layout::Notes && !recap.tools.is_empty() {
         let mut table = vec![
             "| ツール | 紹介されたトーク |".to_owned(),
             "| --- | --- |".to_owned(),
         ];
         for row in &recap.tools {
-            let (tool, talks) = row.cells(linked);
+            let (tool, talks) = row.cells(|text, url| w.linked(text, url));
             table.push(format!("| {tool} | {talks} |"));
         }
-        out.block([format!("## {TOOLS_HEADING}")]);
-        out.block(table);
+        w.out.block([format!("## {TOOLS_HEADING}")]);
+        w.out.block(table);
     }
-    out.finish()
+    w.out.finish()
 }
 
-fn write_event(out: &mut Out, event: &Event, level: usize) {
-    let marker = EventMarker {
-        id: event.id.clone(),
-        kind: event.kind,
-        tags: event.tags.clone(),
-        one_day: event.starts_on.is_some() && event.ends_on == event.starts_on,
-    };
-    heading(
-        out,
-        level,
-        &event.name,
-        event.url.as_deref(),
-        EVENT_MARKER,
-        &marker,
-    );
-    let mut meta = Vec::new();
-    if let Some(dates) = present::days(event.starts_on, event.ends_on, present::RECAP) {
-        meta.push(format!("- {LABEL_DATES}: {dates}"));
+/// The state of one recap being written.
+struct Writer {
+    out: Out,
+    platform: Platform,
+    layout: Layout,
+    contributors: bool,
+}
+
+impl Writer {
+    /// A one-line field, escaped for the platform.
+    fn text(&self, text: &str) -> String {
+        inline(text, self.platform)
     }
-    for (label, value) in [
-        (LABEL_PLACE, &event.location),
-        (LABEL_HASHTAG, &event.hashtag),
-    ] {
-        if let Some(value) = value.as_deref().map(one_line).filter(|v| !v.is_empty()) {
-            meta.push(format!("- {label}: {}", inline(value)));
+
+    /// `[text](url)` when the URL is a web or mail address; the text alone otherwise (the
+    /// writer shows such a URL elsewhere as text).
+    fn linked(&self, text: &str, url: Option<&str>) -> String {
+        let text = self.text(text);
+        match url.filter(|u| !u.is_empty() && linkable(u)) {
+            Some(url) => format!("[{text}]({})", destination(url)),
+            None => text,
         }
     }
-    out.block(meta);
-    if let Some(memo) = &event.memo {
-        out.block(memo_lines(memo));
-    }
-}
 
-fn write_talk(out: &mut Out, talk: &Talk, level: usize, contributors: bool) {
-    let roles: Vec<Option<String>> = talk.speakers.iter().map(|s| s.role.clone()).collect();
-    let at: Vec<Option<ClockTime>> = talk.takeaways.iter().map(|t| t.at).collect();
-    let marker = TalkMarker {
-        id: talk.id.clone(),
-        kind: talk.kind,
-        lang: talk.language.clone(),
-        tags: talk.tags.clone(),
-        at: if at.iter().any(Option::is_some) {
-            at
-        } else {
-            Vec::new()
-        },
-        roles: if roles.iter().any(Option::is_some) {
-            roles
-        } else {
-            Vec::new()
-        },
-    };
-    heading(
-        out,
-        level,
-        &talk.title,
-        talk.url.as_deref(),
-        TALK_MARKER,
-        &marker,
-    );
-
-    let mut meta = Vec::new();
-    if !talk.speakers.is_empty() {
-        let names = present::speakers(&talk.speakers, present::RECAP, speaker_part);
-        meta.push(format!("- {LABEL_SPEAKERS}: {names}"));
+    /// `- URL: …` for a URL that cannot be a link.
+    fn url_meta(&self, url: Option<&str>) -> Option<String> {
+        url.filter(|u| !u.is_empty() && !linkable(u))
+            .map(|u| format!("- {LABEL_URL}: {}", self.text(u)))
     }
-    if let Some(when) = present::when(talk.date, talk.start, talk.end, present::RECAP) {
-        let label = if talk.start.is_some() || talk.end.is_some() {
-            LABEL_WHEN
-        } else {
-            LABEL_DATE
+
+    fn event(&mut self, event: &Event, level: usize) {
+        let marker = EventMarker {
+            id: event.id.clone(),
+            kind: event.kind,
+            tags: event.tags.clone(),
+            one_day: event.starts_on.is_some() && event.ends_on == event.starts_on,
         };
-        meta.push(format!("- {label}: {when}"));
-    }
-    if let Some(track) = talk
-        .track
-        .as_deref()
-        .map(one_line)
-        .filter(|t| !t.is_empty())
-    {
-        meta.push(format!("- {LABEL_TRACK}: {}", inline(track)));
-    }
-    let names = talk.contributors();
-    if contributors && !names.is_empty() {
-        let names: Vec<String> = names.iter().map(|n| inline(one_line(n))).collect();
-        meta.push(format!(
-            "- {LABEL_CONTRIBUTORS}: {}",
-            names.join(&SPEAKER_SEPARATOR.to_string())
-        ));
-    }
-    out.block(meta);
-
-    if let Some(text) = talk.r#abstract.as_deref().map(trimmed_block) {
-        let quoted = super::text_lines(text)
-            .map(|l| {
-                if l.trim().is_empty() {
-                    ">".to_owned()
-                } else {
-                    format!("> {}", line_text(l))
-                }
-            })
-            .collect::<Vec<_>>();
-        out.block(quoted);
-    }
-    let sub = "#".repeat(level + 1);
-    if !talk.takeaways.is_empty() {
-        out.block([format!("{sub} {SECTION_TAKEAWAYS}")]);
-        out.block(
-            talk.takeaways
-                .iter()
-                .map(|t| list_item(&inline(one_line(&t.text)))),
-        );
-    }
-    if !talk.tools.is_empty() {
-        out.block([format!("{sub} {SECTION_TOOLS}")]);
-        out.block(talk.tools.iter().map(tool_item));
-    }
-    if !talk.links.is_empty() {
-        out.block([format!("{sub} {SECTION_LINKS}")]);
-        out.block(talk.links.iter().map(link_item));
-    }
-    if let Some(memo) = &talk.memo {
-        let lines = memo_lines(memo);
-        if !lines.is_empty() {
-            out.block([format!("{sub} {SECTION_MEMO}")]);
-            out.block(lines);
+        let title = self.linked(&event.name, event.url.as_deref());
+        self.out.block([
+            format!("{} {title}", "#".repeat(level)),
+            marker_line(EVENT_MARKER, "", &marker),
+        ]);
+        let mut meta = Vec::new();
+        if let Some(dates) = present::days(event.starts_on, event.ends_on, present::RECAP) {
+            meta.push(format!("- {LABEL_DATES}: {dates}"));
+        }
+        for (label, value) in [
+            (LABEL_PLACE, &event.location),
+            (LABEL_HASHTAG, &event.hashtag),
+        ] {
+            if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+                meta.push(format!("- {label}: {}", self.text(value)));
+            }
+        }
+        meta.extend(self.url_meta(event.url.as_deref()));
+        self.out.block(meta);
+        if self.layout != Layout::Digest
+            && let Some(memo) = &event.memo
+        {
+            let lines = self.block_lines(memo, true);
+            self.out.block(lines);
         }
     }
+
+    /// `山田 花子（Example Inc.）、Jane`: names and affiliations exactly, the separators
+    /// (`、`, full-width parentheses) inside them as references, so each reads back whole.
+    fn speakers(&self, speakers: &[Speaker]) -> String {
+        let part = |text: &str| {
+            let mut out = String::new();
+            for c in self.text(text).chars() {
+                match c {
+                    SPEAKER_SEPARATOR | '（' | '）' => {
+                        let _ = write!(out, "&#x{:x};", c as u32);
+                    }
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        speakers
+            .iter()
+            .map(
+                |s| match s.affiliation.as_deref().filter(|a| !a.is_empty()) {
+                    Some(affiliation) => format!("{}（{}）", part(&s.name), part(affiliation)),
+                    None => part(&s.name),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join(&SPEAKER_SEPARATOR.to_string())
+    }
+
+    fn contributor_names(&self, names: &[&str]) -> String {
+        let names: Vec<String> = names.iter().map(|n| self.text(n)).collect();
+        names.join(&SPEAKER_SEPARATOR.to_string())
+    }
+
+    /// A multi-line field: the lines of text escaped, fenced code blocks (in memos) copied
+    /// exactly and closed if left open, and white space at its edges in lines of references.
+    fn block_lines(&self, text: &str, code: bool) -> Vec<String> {
+        let (head, core, tail) = edges(text);
+        let mut lines = Vec::new();
+        if !head.is_empty() {
+            lines.push(edge_line(head));
+        }
+        let pieces = if code {
+            blocks(core)
+        } else {
+            super::text_lines(core).map(Block::Line).collect()
+        };
+        for block in pieces {
+            match block {
+                Block::Line(l) if l.trim().is_empty() => lines.push(String::new()),
+                Block::Line(l) => lines.push(line_text(l, self.platform)),
+                Block::Code { open, body, close } => {
+                    let code = |l: &str| escape::code_line(l, self.platform);
+                    lines.push(code(open));
+                    lines.extend(body.iter().map(|l| code(l)));
+                    match close {
+                        Some(close) => lines.push(code(close)),
+                        None => {
+                            let (c, len) = super::fence_open(open)
+                                .unwrap_or_else(|| unreachable!("a code block opens with a fence"));
+                            lines.push(c.to_string().repeat(len));
+                        }
+                    }
+                }
+            }
+        }
+        if !tail.is_empty() {
+            lines.push(edge_line(tail));
+        }
+        lines
+    }
 }
 
-/// An event's or talk's heading, linked to its URL, with its marker comment right after it.
-fn heading<T: Serialize>(
-    out: &mut Out,
-    level: usize,
-    title: &str,
-    url: Option<&str>,
-    prefix: &str,
-    marker: &T,
-) {
-    out.block([
-        format!("{} {}", "#".repeat(level), linked(title, url)),
-        marker_line(prefix, marker),
-    ]);
-}
-
+/// `- text`, or `-` alone for empty text.
 fn list_item(text: &str) -> String {
     if text.is_empty() {
         "-".to_owned()
@@ -286,146 +356,35 @@ fn list_item(text: &str) -> String {
     }
 }
 
-fn tool_item(tool: &Tool) -> String {
-    list_item(&linked(&tool.name, tool.url.as_deref()))
-}
-
-fn link_item(link: &Link) -> String {
-    let url = one_line(&link.url);
-    let title = link
-        .title
-        .as_deref()
-        .map(one_line)
-        .filter(|t| !t.is_empty());
-    // Always a link, even to an empty URL (`[title]()`), so that the item reads back as one.
-    let link = |text: &str| format!("[{}]({})", inline(text), destination(url));
-    match title {
-        Some(title) if title != url => list_item(&link(title)),
-        _ if autolink_safe(url) => format!("- <{url}>"),
-        _ => list_item(&link(url)),
-    }
-}
-
-/// `[text](url)`, or the escaped text alone without a URL.
-fn linked(text: &str, url: Option<&str>) -> String {
-    let text = inline(one_line(text));
-    match url.map(one_line).filter(|u| !u.is_empty()) {
-        Some(url) => format!("[{text}]({})", destination(url)),
-        None => text,
-    }
-}
-
-/// A name or affiliation in `山田 花子（Example Inc.）、…`. The separators (`、`, full-width
-/// parentheses) are written as numeric references inside them, so a name containing one
-/// still reads back as one name.
-fn speaker_part(text: &str) -> String {
-    let mut out = String::new();
-    for c in inline(one_line(text)).chars() {
-        match c {
-            SPEAKER_SEPARATOR | '（' | '）' => {
-                let _ = write!(out, "&#x{:x};", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn marker_line<T: Serialize>(prefix: &str, marker: &T) -> String {
+/// A marker comment: `prefix` + JSON + ` -->`. Inside the JSON's strings, `<` and `>` (which
+/// could end the comment), the characters templates and Hatena's notations are made of, and
+/// characters a terminal acts on are `\u` escapes, which JSON reads the same.
+fn marker_line<T: Serialize>(prefix: &str, separator: &str, marker: &T) -> String {
     let json = serde_json::to_string(marker)
         .unwrap_or_else(|e| unreachable!("markers serialize to JSON: {e}"));
-    // `>` and `<` only occur inside JSON strings; escaped, no value can end the comment.
     let mut safe = String::with_capacity(json.len());
+    let mut in_string = false;
+    let mut escaped = false;
     for c in json.chars() {
-        match c {
-            '<' | '>' => {
-                let _ = write!(safe, "\\u{:04x}", c as u32);
-            }
-            c if is_unsafe(c) => {
-                let _ = write!(safe, "\\u{:04x}", c as u32);
-            }
-            c => safe.push(c),
+        let special = match c {
+            '<' | '>' => true,
+            '{' | '}' | '%' | '[' | ']' => in_string,
+            c => is_unsafe(c),
+        };
+        if special {
+            let _ = write!(safe, "\\u{:04x}", c as u32);
+        } else {
+            safe.push(c);
+        }
+        if in_string && escaped {
+            escaped = false;
+        } else if in_string && c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            in_string = !in_string;
         }
     }
-    format!("{prefix}{safe}{MARKER_END}")
-}
-
-/// A memo: text lines escaped, fenced code blocks copied exactly (and closed if left open).
-fn memo_lines(memo: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    for block in blocks(trimmed_block(memo)) {
-        match block {
-            Block::Line(l) if l.trim().is_empty() => lines.push(String::new()),
-            Block::Line(l) => lines.push(line_text(l)),
-            Block::Code { open, body, close } => {
-                // Code is copied as written; only characters a terminal would act on are
-                // replaced, since nothing inside a code block can stand for them.
-                let code = |l: &str| -> String {
-                    l.chars()
-                        .map(|c| if is_unsafe(c) { '\u{fffd}' } else { c })
-                        .collect()
-                };
-                lines.push(code(open));
-                lines.extend(body.iter().map(|l| code(l)));
-                match close {
-                    Some(close) => lines.push(close.to_owned()),
-                    None => {
-                        let (c, len) = super::fence_open(open)
-                            .unwrap_or_else(|| unreachable!("a code block opens with a fence"));
-                        lines.push(c.to_string().repeat(len));
-                    }
-                }
-            }
-        }
-    }
-    lines
-}
-
-fn front_matter_text(recap: &Recap, kind: FrontMatter) -> String {
-    // A JSON string is a YAML double-quoted scalar; `json_safe` also writes the C1 controls and
-    // bidirectional overrides JSON leaves raw as `\uXXXX`, which YAML reads the same.
-    let quoted = |s: &str| {
-        crate::display::json_safe(
-            serde_json::to_string(s).unwrap_or_else(|e| unreachable!("a string serializes: {e}")),
-        )
-    };
-    let list = |items: &[String]| {
-        let quoted: Vec<String> = items.iter().map(|t| quoted(t)).collect();
-        format!("[{}]", quoted.join(", "))
-    };
-    let title = quoted(one_line(&recap.title));
-    let date = recap
-        .date
-        .map(|d| format!("date: {d}\n"))
-        .unwrap_or_default();
-    let body = match kind {
-        FrontMatter::Zenn => {
-            let mut topics: Vec<String> = Vec::new();
-            for tag in &recap.tags {
-                let topic: String = tag
-                    .to_lowercase()
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect();
-                if !topic.is_empty() && !topics.contains(&topic) && topics.len() < 5 {
-                    topics.push(topic);
-                }
-            }
-            format!(
-                "title: {title}\nemoji: \"📝\"\ntype: \"tech\"\ntopics: {}\npublished: false\n",
-                list(&topics)
-            )
-        }
-        FrontMatter::Hugo => format!(
-            "title: {title}\n{date}tags: {}\ndraft: true\n",
-            list(&recap.tags)
-        ),
-        FrontMatter::Jekyll => format!(
-            "layout: post\ntitle: {title}\n{date}tags: {}\n",
-            list(&recap.tags)
-        ),
-    };
-    format!("---\n{body}---")
+    format!("{prefix}{separator}{safe}{MARKER_END}")
 }
 
 /// Lines separated by exactly one blank line between blocks.
@@ -462,114 +421,4 @@ impl Out {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::note::{Speaker, Takeaway, Tool};
-
-    #[test]
-    fn markers_cannot_end_the_comment() {
-        let marker = TalkMarker {
-            id: "t".parse().unwrap(),
-            kind: TalkKind::Session,
-            lang: Some("--> <!--".into()),
-            tags: vec![],
-            at: vec![],
-            roles: vec![],
-        };
-        let line = marker_line(TALK_MARKER, &marker);
-        assert_eq!(line.matches("-->").count(), 1, "{line}");
-        assert!(line.ends_with(" -->"));
-        let json = &line[TALK_MARKER.len()..line.len() - MARKER_END.len()];
-        let back: TalkMarker = serde_json::from_str(json).unwrap();
-        assert_eq!(back, marker);
-    }
-
-    #[test]
-    fn unclosed_code_blocks_are_closed() {
-        let lines = memo_lines("text\n````sh\n# comment\n```");
-        assert_eq!(lines, ["text", "````sh", "# comment", "```", "````"]);
-    }
-
-    #[test]
-    fn a_talk_renders_every_part() {
-        let mut talk = Talk::new("t".parse().unwrap(), "Intro to *eBPF*");
-        talk.url = Some("https://example.com/t".into());
-        talk.speakers = vec![
-            Speaker::parse_cli("山田 花子（Example、Inc.）"),
-            Speaker::parse_cli("Jane"),
-        ];
-        talk.date = Some("2024-06-15".parse().unwrap());
-        talk.start = Some("13:00".parse().unwrap());
-        talk.end = Some("13:40".parse().unwrap());
-        talk.takeaways = vec![Takeaway {
-            text: "1. first".into(),
-            at: Some("13:05".parse().unwrap()),
-            by: None,
-        }];
-        talk.tools = vec![Tool {
-            name: "Cilium".into(),
-            url: Some("https://cilium.io/".into()),
-            by: None,
-        }];
-        talk.links = vec![Link {
-            url: "https://example.com/slides".into(),
-            title: None,
-            by: None,
-        }];
-        talk.memo = Some("```sh\nls\n```".into());
-        let mut out = Out::default();
-        write_talk(&mut out, &talk, 3, false);
-        let text = out.finish();
-        let expected = "### [Intro to \\*eBPF\\*](https://example.com/t)\n\
-<!-- talknotes:talk {\"id\":\"t\",\"kind\":\"session\",\"at\":[\"13:05\"]} -->\n\
-\n\
-- 登壇者: 山田 花子（Example&#x3001;Inc.）、Jane\n\
-- 日時: 2024-06-15 13:00〜13:40\n\
-\n\
-#### 学んだこと\n\
-\n\
-- 1\\. first\n\
-\n\
-#### 紹介されたツール\n\
-\n\
-- [Cilium](https://cilium.io/)\n\
-\n\
-#### 関連リンク\n\
-\n\
-- <https://example.com/slides>\n\
-\n\
-#### メモ\n\
-\n\
-```sh\n\
-ls\n\
-```\n";
-        assert_eq!(text, expected);
-    }
-
-    #[test]
-    fn front_matter_never_carries_raw_terminal_controls() {
-        // JSON quoting leaves C1 controls, DEL and bidirectional overrides raw, and the front
-        // matter is the first thing `tn export --format md` prints.
-        let name = "Ev \u{1b}]0;x\u{7} \u{9b}2J \u{85}\u{7f} \u{202e}rtl";
-        let mut event = Event::new("ev".parse().unwrap(), name);
-        event.tags = vec![name.into()];
-        let bundles = [crate::interchange::EventBundle {
-            event,
-            talks: Vec::new(),
-        }];
-        for kind in [FrontMatter::Zenn, FrontMatter::Hugo, FrontMatter::Jekyll] {
-            let options = RecapOptions {
-                front_matter: Some(kind),
-                ..RecapOptions::default()
-            };
-            let text = markdown(&bundles, &options);
-            assert!(
-                !text.chars().any(|c| is_unsafe(c) || c == '\u{7f}'),
-                "{kind:?}: {text:?}"
-            );
-            let title = text.lines().find(|l| l.starts_with("title: ")).unwrap();
-            let title: String = serde_json::from_str(&title["title: ".len()..]).unwrap();
-            assert_eq!(title, name, "the title reads back as it was");
-        }
-    }
-}
+mod tests;

@@ -792,7 +792,15 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
     let doc: TantivyDocument = read(|| searcher.doc(address))?;
     let title = stored_text(&doc, fields.title).unwrap_or_default();
     // Only the morphological views, so the shared event or kind does not make talks similar,
-    // and the talk's own function words are stop words.
+    // and the talk's own function words are stop words. The event's name, indexed among the
+    // extra text, is left out too: every talk of the event has it.
+    let event_name = stored_text(&doc, fields.event_name).unwrap_or_default();
+    let without_event = |text: String| match text.strip_prefix(event_name.as_str()) {
+        Some(rest) if !event_name.is_empty() && (rest.is_empty() || rest.starts_with('\n')) => {
+            rest.trim_start_matches('\n').to_owned()
+        }
+        _ => text,
+    };
     let morphology = Morphology::shared()?;
     let mut texts = Vec::new();
     let mut doc_fields = Vec::new();
@@ -802,6 +810,11 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
         let values: Vec<tantivy::schema::OwnedValue> = doc
             .get_all(field)
             .filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
+            .map(|text| match section {
+                Section::Extra => without_event(text),
+                _ => text,
+            })
+            .filter(|text| !text.is_empty())
             .map(|text| {
                 let words = words_of(&morphology, &text);
                 texts.push(text);
@@ -816,22 +829,35 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
         .function_words(&texts.join("\n"))
         .into_iter()
         .collect();
-    let like = tantivy::query::MoreLikeThisQuery::builder()
-        .with_min_doc_frequency(1)
-        .with_min_term_frequency(1)
-        .with_max_query_terms(40)
-        .with_stop_words(stop_words)
-        .with_document_fields(doc_fields);
-    let query = BooleanQuery::new(vec![
-        (Occur::Must, boxed(like)),
-        (Occur::Must, is_talk(fields)),
-        (
-            Occur::MustNot,
-            boxed(TermQuery::new(key_term, IndexRecordOption::Basic)),
-        ),
-    ]);
+    // The query keeps the talk's 40 most distinctive words, and a word no other note has is
+    // the most distinctive of all: a talk with many words of its own (a long abstract) got
+    // only those, which match nothing else, and its related list was empty while others
+    // listed it first. So a word must be in another note too (the talk counts once). That
+    // count comes from the index statistics, which also count a deleted older version of the
+    // talk until segments merge: when the best words still find nothing, every word of the
+    // talk is asked for, so any other talk that shares one is found.
+    let like = |min_doc_frequency: u64, max_query_terms: usize| {
+        let like = tantivy::query::MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(min_doc_frequency)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(max_query_terms)
+            .with_stop_words(stop_words.clone())
+            .with_document_fields(doc_fields.clone());
+        BooleanQuery::new(vec![
+            (Occur::Must, boxed(like)),
+            (Occur::Must, is_talk(fields)),
+            (
+                Occur::MustNot,
+                boxed(TermQuery::new(key_term.clone(), IndexRecordOption::Basic)),
+            ),
+        ])
+    };
     let limit = cap(limit, &searcher);
-    let docs = read(|| searcher.search(&query, &TopDocs::with_limit(limit).order_by_score()))?;
+    let top = TopDocs::with_limit(limit).order_by_score();
+    let mut docs = read(|| searcher.search(&like(2, 40), &top))?;
+    if docs.is_empty() {
+        docs = read(|| searcher.search(&like(1, usize::MAX), &top))?;
+    }
     let needles = vec![title];
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
