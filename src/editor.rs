@@ -8,10 +8,15 @@
 //! The draft is the editor's to replace, so it is read back like a note from someone else:
 //! only a regular file, never through a link, without blocking on a named pipe, and no larger
 //! than a note may be; what else the editor left there is named, never read or shown.
+//!
+//! What the edit says ("no changes", "saved …", where a draft is kept) and the question after
+//! an invalid edit go through a [`Conversation`]: `tn edit` prints to standard error and asks
+//! on the terminal; the TUI collects it for its status line, so nothing is printed over its
+//! screen or left in the shell after it quits.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::error::{Error, IoContext, NoteError, Result};
 use crate::note::{Event, Talk};
@@ -27,8 +32,44 @@ pub fn editor_command() -> String {
         .unwrap_or_else(|| "vi".to_owned())
 }
 
+/// How an edit talks to the person editing.
+pub trait Conversation {
+    /// News about the edit: "no changes", "saved …", where a draft is kept, a warning.
+    fn say(&mut self, line: &str);
+    /// The edited note is not valid (`problems`, one per message, hints included): open the
+    /// editor on the draft again?
+    fn reopen(&mut self, problems: &[String]) -> Result<bool>;
+    /// Where the editor's standard error goes (the terminal by default).
+    fn editor_stderr(&mut self) -> Stdio {
+        Stdio::inherit()
+    }
+    /// The editor has exited (after each run, whatever the outcome).
+    fn editor_done(&mut self) {}
+}
+
+/// `tn edit`'s conversation: news on standard error, the question on the terminal.
+pub struct OnTerminal;
+
+impl Conversation for OnTerminal {
+    fn say(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+
+    fn reopen(&mut self, problems: &[String]) -> Result<bool> {
+        for problem in problems {
+            eprintln!("{problem}");
+        }
+        ask_reopen()
+    }
+}
+
 /// Opens the note in the editor and saves the result if it is valid and nothing changed meanwhile.
 pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
+    edit_note_with(store, key, &mut OnTerminal)
+}
+
+/// [`edit_note`], talking through `talk`.
+pub fn edit_note_with(store: &Store, key: &NoteKey, talk: &mut dyn Conversation) -> Result<()> {
     // Through the store: never a link, a named pipe or an oversized file.
     let (path, original) = store.read_raw(key)?;
     let mut draft = tempfile::Builder::new()
@@ -40,10 +81,12 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
     draft.as_file().sync_all().at_path(draft.path())?;
 
     let edited = loop {
-        if let Err(e) = run_editor(draft.path()) {
+        let ran = run_editor(draft.path(), talk.editor_stderr());
+        talk.editor_done();
+        if let Err(e) = ran {
             if read_draft(draft.path(), &path).ok().as_deref() != Some(&original[..]) {
                 let kept = keep(draft)?;
-                eprintln!("your draft is kept at {}", kept.display());
+                talk.say(&format!("your draft is kept at {}", kept.display()));
             }
             return Err(e);
         }
@@ -54,23 +97,24 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
                 // editor left is not.
                 if std::fs::symlink_metadata(draft.path()).is_ok_and(|m| m.is_file()) {
                     let kept = keep(draft)?;
-                    eprintln!("your draft is kept at {}", kept.display());
+                    talk.say(&format!("your draft is kept at {}", kept.display()));
                 }
                 return Err(e);
             }
         };
         if edited == original {
-            eprintln!("no changes");
+            talk.say("no changes");
             return Ok(());
         }
         let errors = validate(key, &path, &edited);
         if errors.is_empty() {
             break edited;
         }
-        for error in &errors {
-            eprintln!("{}", crate::display::escape(&error.with_hint_line(), true));
-        }
-        if !ask_reopen()? {
+        let problems: Vec<String> = errors
+            .iter()
+            .map(|error| crate::display::escape(&error.with_hint_line(), true).into_owned())
+            .collect();
+        if !talk.reopen(&problems)? {
             let kept = keep(draft)?;
             return Err(Error::input(
                 format!(
@@ -86,14 +130,14 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
         String::from_utf8(edited).map_err(|_| Error::Invalid("draft is not UTF-8".into()))?;
     match store.replace_text(key, &original, &text) {
         Ok(()) => {
-            eprintln!("saved {}", path.display());
+            talk.say(&format!("saved {}", path.display()));
             // A save merged with someone else's (see `store::reconcile`) may have recorded a
             // value both changed; say so now rather than at the next `tn check`.
             for problem in store.problems_of(key) {
-                eprintln!(
+                talk.say(&format!(
                     "warning: {}",
                     crate::display::escape(&problem.to_string(), true)
-                );
+                ));
             }
             Ok(())
         }
@@ -114,7 +158,7 @@ pub fn edit_note(store: &Store, key: &NoteKey) -> Result<()> {
         }
         Err(other) => {
             let kept = keep(draft)?;
-            eprintln!("your draft is kept at {}", kept.display());
+            talk.say(&format!("your draft is kept at {}", kept.display()));
             Err(other)
         }
     }
@@ -181,7 +225,7 @@ fn ask_reopen() -> Result<bool> {
     Ok(!matches!(answer.trim(), "n" | "N" | "no"))
 }
 
-fn run_editor(path: &Path) -> Result<()> {
+fn run_editor(path: &Path, stderr: Stdio) -> Result<()> {
     let editor = editor_command();
     // Through the shell, like git: EDITOR may carry arguments ("code --wait").
     let status = Command::new("sh")
@@ -189,6 +233,7 @@ fn run_editor(path: &Path) -> Result<()> {
         .arg(format!("{editor} \"$1\""))
         .arg("sh")
         .arg(path)
+        .stderr(stderr)
         .status()
         .map_err(|e| Error::Editor {
             editor: editor.clone(),

@@ -32,6 +32,12 @@ use index::SearchIndex;
 pub trait SearchEngine {
     /// Runs a search; an engine that can repair itself does so before failing.
     fn search(&mut self, request: &SearchRequest) -> Result<SearchResults>;
+    /// A search as the TUI lists it: the same, except that a query without words to rank
+    /// by (empty, or filters only) lists the talks changed most recently first, so a talk
+    /// just created or jotted to is on top. An engine without that order searches as usual.
+    fn search_recent_first(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        self.search(request)
+    }
     /// Catches up with the note files changed since the last call.
     fn refresh(&mut self) -> Result<RefreshReport>;
 }
@@ -97,6 +103,13 @@ impl Engine {
 impl SearchEngine for Engine {
     fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
         let (mut results, notice) = self.recovering(|index| query::search(index, request))?;
+        results.notice = notice;
+        Ok(results)
+    }
+
+    fn search_recent_first(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        let (mut results, notice) = self
+            .recovering(|index| query::search_ordered(index, request, query::Unranked::Changed))?;
         results.notice = notice;
         Ok(results)
     }

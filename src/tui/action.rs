@@ -16,7 +16,8 @@ pub enum Action {
     // Editing the focused one-line input (query, capture line, form field, facet filter).
     /// A typed character (an IME commit may arrive as several of these in a burst).
     Insert(char),
-    /// Text pasted at once (bracketed paste); newlines become spaces in one-line inputs.
+    /// Text pasted at once (bracketed paste); newlines become spaces in one-line inputs, and
+    /// each line is its own capture on the capture line (as `tn jot -` reads them).
     Paste(String),
     Backspace,
     Delete,
@@ -58,12 +59,15 @@ pub enum Action {
     AddTakeaway,
     AddTool,
     AddLink,
+    AddTags,
 
     // Filters.
     Facets,
     ClearFilters,
 
     Help,
+    /// Everything the status line said, in full.
+    Messages,
     /// Re-read the knowledge base now (what the periodic tick does every second).
     Reload,
     Quit,
@@ -98,12 +102,21 @@ pub enum Job {
     Preview(crate::note::TalkRef),
     /// Count the facet values.
     Facets,
-    /// Save the capture line's text to `target` (on disk before the line clears).
+    /// Save the capture line's lines to `target`, one capture each, in order (on disk
+    /// before the line clears).
     Capture {
         kind: super::app::CaptureKind,
         target: crate::note::TalkRef,
-        text: String,
+        lines: Vec<String>,
     },
+    /// Keep what the capture line holds as a draft on disk (`None`: there is none any more),
+    /// so a crash or a quit does not lose it.
+    Draft {
+        key: super::drafts::DraftKey,
+        text: Option<String>,
+    },
+    /// Read the drafts a previous run left.
+    LoadDrafts,
     /// Create a talk from the form, and make it the current talk.
     CreateTalk(crate::capture::NewTalk),
     /// Open the new-talk form, its event filled in with the current event.

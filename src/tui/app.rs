@@ -10,7 +10,10 @@
 //! outcomes come back through methods such as [`App::searched`] and [`App::effect_done`].
 //! Capturing goes through [`crate::capture`], the same functions as the CLI, and the session
 //! runs a capture job right after the key that asked for it, so every saved line is on disk
-//! (atomically, under the writer lock) before the next key is read.
+//! (atomically, under the writer lock) before the next key is read. What is typed on a capture
+//! line and not saved yet is kept as a draft (see [`super::drafts`]) after every burst of keys.
+
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::error::Error;
 use crate::note::{Talk, TalkRef};
@@ -18,13 +21,17 @@ use crate::search::Hit;
 use crate::store::NoteKey;
 
 use super::action::{Action, Effect, Job};
+use super::drafts::DraftKey;
 use super::facets::{Facets, Filter, Picker};
 use super::form::{LineInput, NewTalkForm};
 
 /// Results fetched per search; more are fetched when the selection nears the end.
 pub const PAGE: usize = 50;
-/// How many ticks (about a second each) a status message stays.
+/// How many ticks (about a second each) a status message stays (an error: once a key was
+/// pressed after it appeared).
 const STATUS_TICKS: u8 = 6;
+/// How many status messages the messages overlay (`m`) keeps.
+const MESSAGES_KEPT: usize = 100;
 
 /// Where the keys go when no overlay is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,38 +45,107 @@ pub enum Mode {
 }
 
 /// What a capture line adds to a talk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CaptureKind {
     Takeaway,
     Tool,
     Link,
+    Tags,
 }
 
 impl CaptureKind {
+    pub const ALL: [CaptureKind; 4] = [
+        CaptureKind::Takeaway,
+        CaptureKind::Tool,
+        CaptureKind::Link,
+        CaptureKind::Tags,
+    ];
+
     pub fn prompt(self) -> &'static str {
         match self {
             CaptureKind::Takeaway => "takeaway",
             CaptureKind::Tool => "tool: name [url]",
             CaptureKind::Link => "link: url [title]",
+            CaptureKind::Tags => "tags: space or comma separated",
+        }
+    }
+
+    /// One word for it, in messages and draft file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            CaptureKind::Takeaway => "takeaway",
+            CaptureKind::Tool => "tool",
+            CaptureKind::Link => "link",
+            CaptureKind::Tags => "tags",
         }
     }
 }
 
-/// The one-line input of `a`, `t` and `l`.
+/// The one-line input of `a`, `t`, `l` and `#`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaptureLine {
     pub kind: CaptureKind,
     pub target: TalkRef,
     pub title: String,
     pub input: LineInput,
+    /// Lines of a multi-line paste still to be saved after the input's (a save failed half
+    /// way): Enter saves them too.
+    pub pending: Vec<String>,
     /// Lines saved since it opened.
     pub saved: usize,
+    /// The last save failed: Esc now closes the line and keeps the text as a draft.
+    pub failed: bool,
+    /// Close once the save asked for is done (Esc saves, then closes).
+    pub closing: bool,
+}
+
+impl CaptureLine {
+    pub fn new(kind: CaptureKind, target: TalkRef, title: String) -> CaptureLine {
+        CaptureLine {
+            kind,
+            target,
+            title,
+            input: LineInput::default(),
+            pending: Vec::new(),
+            saved: 0,
+            failed: false,
+            closing: false,
+        }
+    }
+
+    /// The lines waiting to be saved: the input's, then the pending ones; blank lines are
+    /// not captures.
+    pub fn lines(&self) -> Vec<String> {
+        std::iter::once(self.input.text().to_owned())
+            .chain(self.pending.iter().cloned())
+            .filter(|line| !line.trim().is_empty())
+            .collect()
+    }
+
+    /// Puts lines (a draft, what a failed save left) back: the first in the input, the rest
+    /// pending.
+    pub fn restore(&mut self, text: &str) {
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        self.input.set(lines.next().unwrap_or_default());
+        self.pending = lines.map(str::to_owned).collect();
+    }
+
+    pub fn key(&self) -> DraftKey {
+        (self.target.clone(), self.kind)
+    }
 }
 
 /// Something drawn over the main screen that takes the keys while it is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help,
+    /// Every key binding; scrolls.
+    Help {
+        scroll: usize,
+    },
+    /// Every status message so far, newest first, in full; scrolls.
+    Messages {
+        scroll: usize,
+    },
     Capture(CaptureLine),
     NewTalk(NewTalkForm),
     Facets(Picker),
@@ -88,6 +164,8 @@ pub struct Status {
     pub text: String,
     pub error: bool,
     pub(super) ticks: u8,
+    /// A key was pressed since it appeared (an error fades only then).
+    pub(super) seen: bool,
 }
 
 /// Sizes measured by the last draw, used for paging and scrolling.
@@ -99,6 +177,9 @@ pub struct Viewport {
     pub detail_rows: usize,
     /// How far the detail screen can scroll (its wrapped length less one screen).
     pub detail_max_scroll: usize,
+    /// How far the help or messages overlay can scroll, and its rows.
+    pub overlay_max_scroll: usize,
+    pub overlay_rows: usize,
 }
 
 impl Default for Viewport {
@@ -107,6 +188,8 @@ impl Default for Viewport {
             list_items: 10,
             detail_rows: 20,
             detail_max_scroll: usize::MAX,
+            overlay_max_scroll: usize::MAX,
+            overlay_rows: 10,
         }
     }
 }
@@ -139,6 +222,14 @@ pub struct App {
     /// Files changed on disk (or this app wrote one): the index should catch up.
     pub(super) refresh_wanted: bool,
     pub(super) status: Option<Status>,
+    /// What the status line said, newest last (`m` shows them).
+    pub(super) messages: VecDeque<Status>,
+    /// Capture lines not saved yet, by talk and kind: what the drafts on disk should hold.
+    pub(super) drafts: BTreeMap<DraftKey, String>,
+    /// What the drafts on disk hold (as last written or read).
+    pub(super) drafts_on_disk: BTreeMap<DraftKey, String>,
+    /// The new-talk form as Esc left it, offered again by the next `n`.
+    pub(super) form_left: Option<NewTalkForm>,
     pub(super) jobs: Vec<Job>,
     pub(super) effects: Vec<Effect>,
     pub(super) viewport: Viewport,
@@ -179,7 +270,12 @@ impl App {
             facets_wanted: false,
             refresh_wanted: false,
             status: None,
-            jobs: Vec::new(),
+            messages: VecDeque::new(),
+            drafts: BTreeMap::new(),
+            drafts_on_disk: BTreeMap::new(),
+            form_left: None,
+            // Drafts a previous run left come back first.
+            jobs: vec![Job::LoadDrafts],
             effects: Vec::new(),
             viewport: Viewport::default(),
             quit: false,
@@ -246,17 +342,27 @@ impl App {
     /// Whether keys are text for an input (query line, capture line, form, facet filter).
     pub fn typing(&self) -> bool {
         match &self.overlay {
-            Some(Overlay::Help) => false,
+            Some(Overlay::Help { .. } | Overlay::Messages { .. }) => false,
             Some(_) => true,
             None => self.mode == Mode::Query,
         }
+    }
+
+    /// Capture lines not saved yet (kept as drafts on disk), by talk and kind.
+    pub fn drafts(&self) -> &BTreeMap<DraftKey, String> {
+        &self.drafts
+    }
+
+    /// Every status message so far, oldest first.
+    pub fn messages(&self) -> impl DoubleEndedIterator<Item = &Status> {
+        self.messages.iter()
     }
 
     /// Where the keys go, for the key bindings.
     pub fn context(&self) -> super::input::Context {
         use super::input::Context;
         match (&self.overlay, self.mode) {
-            (Some(Overlay::Help), _) => Context::Help,
+            (Some(Overlay::Help { .. } | Overlay::Messages { .. }), _) => Context::Help,
             (Some(_), _) | (None, Mode::Query) => Context::Typing,
             (None, Mode::List) => Context::List,
             (None, Mode::Detail) => Context::Detail,
@@ -292,14 +398,25 @@ impl App {
     pub fn set_viewport(&mut self, viewport: Viewport) {
         self.viewport = viewport;
         self.keep_selection_visible();
+        if let Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) = &mut self.overlay {
+            *scroll = (*scroll).min(viewport.overlay_max_scroll);
+        }
     }
 
     pub(super) fn set_status(&mut self, text: impl Into<String>, error: bool) {
-        self.status = Some(Status {
+        let status = Status {
             text: text.into(),
             error,
             ticks: STATUS_TICKS,
-        });
+            seen: false,
+        };
+        if self.messages.back().map(|m| (&m.text, m.error)) != Some((&status.text, error)) {
+            if self.messages.len() == MESSAGES_KEPT {
+                self.messages.pop_front();
+            }
+            self.messages.push_back(status.clone());
+        }
+        self.status = Some(status);
     }
 
     pub(super) fn set_error(&mut self, error: &Error) {
@@ -328,8 +445,19 @@ impl App {
             }
             _ => {}
         }
+        // A key was pressed: an error on the status line has been seen and may fade now.
+        if let Some(status) = &mut self.status {
+            status.seen = true;
+        }
         if self.overlay.is_some() {
             return self.update_overlay(action);
+        }
+        if self.mode != Mode::Query && is_text_edit(&action) {
+            // Text and line editing in the list or the detail screen go to the query line:
+            // typing (Japanese from an IME, a paste) is never dropped, and Ctrl-u means the
+            // same everywhere.
+            self.mode = Mode::Query;
+            self.detail = None;
         }
         if self.mode == Mode::Query && self.edit(action.clone(), Target::Query) {
             return;
@@ -341,7 +469,7 @@ impl App {
             (Mode::Detail, Action::PageDown) => self.scroll_detail(self.page_rows()),
             (Mode::Detail, Action::Top) => self.detail_scroll = 0,
             (Mode::Detail, Action::Bottom) => self.scroll_detail(isize::MAX / 2),
-            (Mode::Detail, Action::Back | Action::CursorLeft) => {
+            (Mode::Detail, Action::Back) => {
                 self.mode = Mode::List;
                 self.detail = None;
             }
@@ -351,7 +479,7 @@ impl App {
             (_, Action::PageDown) => self.select_by(self.page_items()),
             (_, Action::Top) => self.select(0),
             (_, Action::Bottom) => self.select(self.hits.len().saturating_sub(1)),
-            (_, Action::Confirm | Action::CursorRight) => self.open_detail(),
+            (_, Action::Confirm) => self.open_detail(),
             (Mode::Query, Action::Back | Action::FocusList | Action::NextField) => {
                 self.mode = Mode::List
             }
@@ -360,7 +488,8 @@ impl App {
                 self.mode = Mode::Query;
                 self.detail = None;
             }
-            (_, Action::Help) => self.overlay = Some(Overlay::Help),
+            (_, Action::Help) => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            (_, Action::Messages) => self.overlay = Some(Overlay::Messages { scroll: 0 }),
             (_, Action::Reload) => self.reload(),
             (_, Action::Facets) => self.open_facets(),
             (_, Action::ClearFilters) => {
@@ -371,6 +500,7 @@ impl App {
             (_, Action::AddTakeaway) => self.open_capture(CaptureKind::Takeaway),
             (_, Action::AddTool) => self.open_capture(CaptureKind::Tool),
             (_, Action::AddLink) => self.open_capture(CaptureKind::Link),
+            (_, Action::AddTags) => self.open_capture(CaptureKind::Tags),
             (_, Action::OpenUrl) => self.open_url(),
             (_, Action::CopyUrl) => self.copy_url(),
             (_, Action::Edit) => match self.focused() {
@@ -476,6 +606,24 @@ impl App {
         }
         self.offset = self.offset.min(self.hits.len().saturating_sub(1));
     }
+}
+
+/// Whether an action edits a line of text (typed text, a paste, cursor moves, deletions).
+fn is_text_edit(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Insert(_)
+            | Action::Paste(_)
+            | Action::Backspace
+            | Action::Delete
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::CursorHome
+            | Action::CursorEnd
+            | Action::DeleteWord
+            | Action::DeleteToStart
+            | Action::DeleteToEnd
+    )
 }
 
 /// An error as the TUI shows it: each message followed by its hint, `before_hint` between

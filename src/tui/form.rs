@@ -9,7 +9,7 @@
 use unicode_width::UnicodeWidthChar;
 
 use crate::display;
-use crate::note::{Slug, Speaker};
+use crate::note::{Date, Slug, Speaker, TalkKind};
 
 /// An editable line of text with a cursor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -171,10 +171,21 @@ pub enum Field {
     Title,
     Url,
     Speakers,
+    Kind,
+    Date,
+    Tags,
 }
 
 impl Field {
-    pub const ALL: [Field; 4] = [Field::Event, Field::Title, Field::Url, Field::Speakers];
+    pub const ALL: [Field; 7] = [
+        Field::Event,
+        Field::Title,
+        Field::Url,
+        Field::Speakers,
+        Field::Kind,
+        Field::Date,
+        Field::Tags,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -182,15 +193,53 @@ impl Field {
             Field::Title => "Title",
             Field::Url => "URL",
             Field::Speakers => "Speakers",
+            Field::Kind => "Kind",
+            Field::Date => "Date",
+            Field::Tags => "Tags",
         }
     }
 
+    /// What an empty field means (the date's depends on the event: see
+    /// [`NewTalkForm::date_hint`]).
     pub fn hint(self) -> &'static str {
         match self {
             Field::Event => "event id, e.g. kubecon-jp-2025",
             Field::Title => "required",
             Field::Url => "optional",
             Field::Speakers => "Name (Affiliation); several separated by ;",
+            Field::Kind => "← → to change",
+            Field::Date => "YYYY-MM-DD",
+            Field::Tags => "space or comma separated",
+        }
+    }
+
+    fn index(self) -> usize {
+        Field::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+}
+
+/// An event's id and dates, for the date a new talk gets by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDays {
+    pub id: Slug,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+}
+
+impl EventDays {
+    /// The date a talk created `today` in this event gets when none is typed: today when it
+    /// falls within the event's dates (the talk is being heard now); the event's day when it
+    /// has only one (no other day is possible); otherwise none, since any day of a longer
+    /// event would be a guess (lists then show the event's first day for it).
+    pub fn default_date(&self, today: Date) -> Option<Date> {
+        let start = self.starts_on?;
+        let end = self.ends_on.unwrap_or(start).max(start);
+        if (start..=end).contains(&today) {
+            Some(today)
+        } else if start == end {
+            Some(start)
+        } else {
+            None
         }
     }
 }
@@ -198,24 +247,39 @@ impl Field {
 /// `n`: a small form for a new talk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewTalkForm {
-    pub inputs: [LineInput; 4],
+    /// One input per [`Field`]; the kind's holds the chosen kind's name.
+    pub inputs: [LineInput; 7],
     pub focus: usize,
     /// Why the last attempt to create the talk failed.
     pub error: Option<String>,
+    /// The event it was opened on, to tell whether anything was typed.
+    opened_on: String,
+    events: Vec<EventDays>,
+    today: Option<Date>,
 }
 
 impl NewTalkForm {
     /// A form with the event filled in; the cursor starts on the title when there is one.
     pub fn new(event: Option<&Slug>) -> NewTalkForm {
-        let mut inputs: [LineInput; 4] = Default::default();
+        let mut inputs: [LineInput; 7] = Default::default();
         if let Some(event) = event {
             inputs[0].set(event.as_str());
         }
+        inputs[Field::Kind.index()].set(TalkKind::default().as_str());
         NewTalkForm {
+            opened_on: inputs[0].text().to_owned(),
             inputs,
             focus: usize::from(event.is_some()),
             error: None,
+            events: Vec::new(),
+            today: None,
         }
+    }
+
+    /// The events' dates and today's date, for the date's default.
+    pub fn set_calendar(&mut self, events: Vec<EventDays>, today: Date) {
+        self.events = events;
+        self.today = Some(today);
     }
 
     pub fn field(&self) -> Field {
@@ -228,8 +292,7 @@ impl NewTalkForm {
     }
 
     pub fn value(&self, field: Field) -> &str {
-        let i = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
-        self.inputs[i].text().trim()
+        self.inputs[field.index()].text().trim()
     }
 
     pub fn next(&mut self) {
@@ -240,6 +303,76 @@ impl NewTalkForm {
         self.focus = (self.focus + Field::ALL.len() - 1) % Field::ALL.len();
     }
 
+    /// Whether anything was typed since it opened (then Esc keeps it for the next `n`).
+    pub fn touched(&self) -> bool {
+        self.value(Field::Event) != self.opened_on
+            || Field::ALL
+                .iter()
+                .filter(|f| !matches!(f, Field::Event | Field::Kind))
+                .any(|f| !self.value(*f).is_empty())
+            || self.kind() != Ok(TalkKind::default())
+    }
+
+    fn kind(&self) -> Result<TalkKind, String> {
+        self.value(Field::Kind).parse()
+    }
+
+    /// ← / →: the previous or next kind.
+    pub fn cycle_kind(&mut self, by: isize) {
+        let all = TalkKind::ALL;
+        let at = self
+            .kind()
+            .ok()
+            .and_then(|k| all.iter().position(|a| *a == k))
+            .unwrap_or(0);
+        let next = (at as isize + by).rem_euclid(all.len() as isize) as usize;
+        self.inputs[Field::Kind.index()].set(all[next].as_str());
+    }
+
+    /// A letter: the next kind that starts with it (`s` goes session, sponsor, session…).
+    pub fn pick_kind(&mut self, letter: char) {
+        let all = TalkKind::ALL;
+        let at = self
+            .kind()
+            .ok()
+            .and_then(|k| all.iter().position(|a| *a == k))
+            .unwrap_or(0);
+        let letter = letter.to_ascii_lowercase();
+        let found = (1..=all.len())
+            .map(|i| all[(at + i) % all.len()])
+            .find(|k| k.as_str().starts_with(letter));
+        if let Some(kind) = found {
+            self.inputs[Field::Kind.index()].set(kind.as_str());
+        }
+    }
+
+    /// The event the form names, if its dates are known.
+    fn event_days(&self) -> Option<&EventDays> {
+        let id = self.value(Field::Event);
+        self.events.iter().find(|e| e.id.as_str() == id)
+    }
+
+    /// The date the talk gets when the date field is left empty.
+    pub fn default_date(&self) -> Option<Date> {
+        self.event_days()?.default_date(self.today?)
+    }
+
+    /// What an empty date field means, shown in it.
+    pub fn date_hint(&self) -> String {
+        match (self.default_date(), self.today) {
+            (Some(date), Some(today)) if date == today => {
+                format!("{date} (today; type another YYYY-MM-DD to change)")
+            }
+            (Some(date), _) => format!("{date} (the event's day; type YYYY-MM-DD to change)"),
+            (None, _) => match self.event_days().and_then(|e| e.starts_on) {
+                Some(first) => format!(
+                    "none: today is not one of the event's days (lists show {first}); YYYY-MM-DD"
+                ),
+                None => "none; YYYY-MM-DD".to_owned(),
+            },
+        }
+    }
+
     /// The typed values as a [`crate::capture::NewTalk`], or why they cannot be one.
     pub fn spec(&self) -> Result<crate::capture::NewTalk, String> {
         let event = match self.value(Field::Event) {
@@ -247,14 +380,36 @@ impl NewTalkForm {
             text => Some(text.parse::<Slug>()?),
         };
         let url = Some(self.value(Field::Url).to_owned()).filter(|u| !u.is_empty());
+        let date = match self.value(Field::Date) {
+            "" => self.default_date(),
+            text => Some(text.parse::<Date>()?),
+        };
         Ok(crate::capture::NewTalk {
             event,
             title: self.value(Field::Title).to_owned(),
             url,
             speakers: parse_speakers(self.value(Field::Speakers)),
+            kind: Some(self.kind()?),
+            date,
+            tags: parse_tags(self.value(Field::Tags)),
             ..Default::default()
         })
     }
+}
+
+/// Tags as typed on one line: separated by commas (`,` `，` `、`) when there are any, so a tag
+/// may hold a space (`service mesh, ebpf`), else by spaces (`ebpf o11y`).
+pub fn parse_tags(text: &str) -> Vec<String> {
+    let pieces: Vec<&str> = if text.contains([',', '，', '、']) {
+        text.split([',', '，', '、']).collect()
+    } else {
+        text.split_whitespace().collect()
+    };
+    pieces
+        .into_iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// Splits `Name (Affiliation); Name2（所属）` into speakers. Commas and `、` separate speakers

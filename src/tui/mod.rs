@@ -10,7 +10,8 @@
 //!   [`action::Job`]s and what needs the desktop (browser, clipboard, editor) as
 //!   [`action::Effect`]s;
 //! - [`worker::Worker`] carries out the jobs with a [`SearchEngine`] (the real one on a thread
-//!   of its own) and the store, and watches the notes for changes;
+//!   of its own) and the store, and watches the notes for changes; [`drafts`] keeps what is
+//!   typed on a capture line and not saved yet;
 //! - [`Session`] pairs an app with its worker, so tests drive it like the event loop does,
 //!   with the real engine or a fake one;
 //! - [`view::draw`] renders the state, immutably, into any ratatui backend;
@@ -20,6 +21,7 @@
 
 pub mod action;
 pub mod app;
+pub mod drafts;
 pub mod facets;
 pub mod form;
 pub mod input;
@@ -44,7 +46,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use crate::error::{Error, Result};
-use crate::note::ClockTime;
+use crate::note::{ClockTime, Date};
 use crate::search::{Engine, RefreshReport, SearchEngine};
 use crate::store::{NoteKey, Store};
 
@@ -222,6 +224,11 @@ impl<E: SearchEngine + Send + 'static> Session<E> {
     /// Stamps takeaways with this clock instead of the local time (tests).
     pub fn set_clock(&mut self, clock: fn() -> ClockTime) {
         self.worker.set_clock(clock);
+    }
+
+    /// Dates new talks with this date instead of today's (tests).
+    pub fn set_today(&mut self, today: fn() -> Date) {
+        self.worker.set_today(today);
     }
 
     pub fn store(&self) -> &Store {

@@ -1,26 +1,78 @@
-//! What happens while an overlay has the keys: the help screen, the capture line (`a`, `t`,
-//! `l`), the new-talk form (`n`) and the facet picker (`f`).
+//! What happens while an overlay has the keys: the help and messages screens, the capture
+//! line (`a`, `t`, `l`, `#`), the new-talk form (`n`) and the facet picker (`f`).
 //!
 //! Enter on the capture line or the form asks the worker to save ([`Job::Capture`],
 //! [`Job::CreateTalk`]); the session runs that job before the next key is read (each is one
 //! small locked read-modify-write of one file, well under a frame), which is what guarantees
 //! that a line the user saw accepted is already on disk. The line clears only once the save
 //! is reported done, so a failed save keeps the typed text in the input and nothing is lost.
+//! Nothing typed on a capture line is ever thrown away: Esc saves it too (Ctrl-u clears the
+//! line first for those who did not mean it), a multi-line paste is one capture per line (as
+//! `tn jot -` reads them), and until it is saved it is kept as a draft on disk
+//! ([`super::drafts`]) that survives a quit, a crash and a closed terminal.
 
 use crate::display;
-use crate::error::Result;
-use crate::note::{Slug, Talk, TalkRef};
+use crate::error::{Error, Result};
+use crate::note::{Date, Slug, Talk, TalkRef};
 
 use super::action::{Action, Job};
 use super::app::{App, CaptureKind, CaptureLine, Mode, Overlay, STATUS_HINT, Target, error_text};
 use super::facets::{FacetKind, Filter, Picker};
-use super::form::{LineInput, NewTalkForm};
+use super::form::{EventDays, Field, LineInput, NewTalkForm};
+use super::sync::kind_key;
+
+/// What the worker did with the lines of a capture: how many it saved (in order), the note as
+/// it now is, what to say, and why it stopped before the end.
+#[derive(Debug)]
+pub struct Captured {
+    pub saved: usize,
+    pub talk: Option<Talk>,
+    pub message: Option<String>,
+    pub error: Option<Error>,
+}
 
 impl App {
     pub(super) fn update_overlay(&mut self, action: Action) {
-        if matches!(self.overlay, Some(Overlay::Help)) {
-            self.overlay = None;
-            return;
+        match &mut self.overlay {
+            Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) => {
+                let max = self.viewport.overlay_max_scroll;
+                let page = self.viewport.overlay_rows.saturating_sub(1).max(1);
+                match action {
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll = scroll.saturating_add(1).min(max),
+                    Action::PageUp => *scroll = scroll.saturating_sub(page),
+                    Action::PageDown => *scroll = scroll.saturating_add(page).min(max),
+                    Action::Top => *scroll = 0,
+                    Action::Bottom => *scroll = max,
+                    _ => self.overlay = None,
+                }
+                return;
+            }
+            Some(Overlay::Capture(_)) => return self.update_capture(action),
+            Some(Overlay::NewTalk(_)) if action == Action::Back => {
+                if let Some(Overlay::NewTalk(form)) = self.overlay.take()
+                    && form.touched()
+                {
+                    self.form_left = Some(form);
+                    self.set_status("form closed; n brings it back as you left it", false);
+                }
+                return;
+            }
+            Some(Overlay::NewTalk(form)) if form.field() == Field::Kind => {
+                // A choice, not text: ← → (or Space, or a first letter) pick the kind.
+                match action {
+                    Action::CursorLeft => return form.cycle_kind(-1),
+                    Action::CursorRight | Action::Insert(' ') => return form.cycle_kind(1),
+                    Action::Insert(c) => return form.pick_kind(c),
+                    Action::NextField
+                    | Action::PrevField
+                    | Action::Up
+                    | Action::Down
+                    | Action::Confirm => {}
+                    _ => return,
+                }
+            }
+            _ => {}
         }
         if action == Action::Back {
             self.overlay = None;
@@ -34,11 +86,6 @@ impl App {
             return;
         }
         match &mut self.overlay {
-            Some(Overlay::Capture(_)) => {
-                if action == Action::Confirm {
-                    self.save_capture();
-                }
-            }
             Some(Overlay::NewTalk(form)) => match action {
                 Action::NextField | Action::Down => form.next(),
                 Action::PrevField | Action::Up => form.prev(),
@@ -65,7 +112,37 @@ impl App {
                     _ => {}
                 }
             }
-            Some(Overlay::Help) | None => {}
+            _ => {}
+        }
+    }
+
+    /// Keys on the capture line: Enter saves, Esc saves and closes, a multi-line paste saves
+    /// one capture per line, everything else edits the line.
+    fn update_capture(&mut self, action: Action) {
+        match action {
+            Action::Back => self.close_capture(),
+            Action::Confirm => self.save_capture(false),
+            Action::Paste(text) if text.contains(['\n', '\r']) => {
+                let Some(Overlay::Capture(line)) = &mut self.overlay else {
+                    return;
+                };
+                let (before, after) = line.input.text().split_at(line.input.cursor());
+                let mut lines: Vec<String> = format!("{before}{text}{after}")
+                    .split(['\n', '\r'])
+                    .map(|l| LineInput::new(l).text().trim().to_owned())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                lines.append(&mut line.pending);
+                line.restore(&lines.join("\n"));
+                self.save_capture(false);
+            }
+            other => {
+                if self.edit(other, Target::Overlay)
+                    && let Some(Overlay::Capture(line)) = &mut self.overlay
+                {
+                    line.failed = false;
+                }
+            }
         }
     }
 
@@ -87,60 +164,148 @@ impl App {
                     .map(|h| h.title.clone())
             })
             .unwrap_or_else(|| target.to_string());
-        self.overlay = Some(Overlay::Capture(CaptureLine {
-            kind,
-            target,
-            title,
-            input: LineInput::default(),
-            saved: 0,
-        }));
+        let mut line = CaptureLine::new(kind, target, title);
+        if let Some(text) = self.drafts.get(&line.key()) {
+            line.restore(text);
+            let more = match line.pending.len() {
+                0 => String::new(),
+                n => format!(" (and {n} more line(s))"),
+            };
+            self.set_status(
+                format!(
+                    "your unsaved {}{more} is back from its draft: Enter saves it, Ctrl-u clears it",
+                    kind.name()
+                ),
+                false,
+            );
+        }
+        self.overlay = Some(Overlay::Capture(line));
     }
 
-    fn save_capture(&mut self) {
+    /// Enter (`closing` false) or Esc (true): saves every line the capture line holds; on an
+    /// empty line it just closes.
+    fn save_capture(&mut self, closing: bool) {
+        let Some(Overlay::Capture(line)) = &mut self.overlay else {
+            return;
+        };
+        let lines = line.lines();
+        if lines.is_empty() {
+            let key = line.key();
+            self.overlay = None;
+            self.drafts.remove(&key);
+            return;
+        }
+        line.closing = closing;
+        let (kind, target) = (line.kind, line.target.clone());
+        self.push_job(Job::Capture {
+            kind,
+            target,
+            lines,
+        });
+    }
+
+    /// Esc: saves what is typed and closes; after a failed save, closes and keeps it as a
+    /// draft instead (it comes back on the same key).
+    fn close_capture(&mut self) {
         let Some(Overlay::Capture(line)) = &self.overlay else {
             return;
         };
-        let (kind, target, text) = (line.kind, line.target.clone(), line.input.text().to_owned());
-        if text.trim().is_empty() {
-            // Enter on an empty line is done.
-            self.overlay = None;
-            return;
+        let lines = line.lines();
+        if !line.failed || lines.is_empty() {
+            return self.save_capture(true);
         }
-        self.push_job(Job::Capture { kind, target, text });
+        let (key, kind, target) = (line.key(), line.kind, line.target.clone());
+        self.drafts.insert(key, lines.join("\n"));
+        self.overlay = None;
+        self.set_status(
+            format!(
+                "not saved: kept as a draft; {} on {target} brings it back",
+                kind_key(kind)
+            ),
+            false,
+        );
     }
 
-    /// A capture was saved (the note as it now is, and what to say), or it failed.
+    /// The lines of a capture were saved (all, or up to an error).
     pub fn captured(
         &mut self,
         kind: CaptureKind,
         target: &TalkRef,
-        result: Result<(Option<Talk>, String)>,
+        lines: &[String],
+        outcome: Captured,
     ) {
-        match result {
-            Ok((talk, message)) => {
-                if let Some(talk) = talk {
-                    self.note_saved(target, talk);
-                }
-                self.set_status(message, false);
-                match &mut self.overlay {
-                    // The takeaway line stays open for the next one.
-                    Some(Overlay::Capture(line)) if kind == CaptureKind::Takeaway => {
-                        line.input.clear();
-                        line.saved += 1;
+        if let Some(talk) = outcome.talk {
+            self.note_saved(target, talk);
+        }
+        let line = match &mut self.overlay {
+            Some(Overlay::Capture(line)) if line.kind == kind && line.target == *target => {
+                Some(line)
+            }
+            _ => None,
+        };
+        match outcome.error {
+            None => {
+                let mut close = None;
+                if let Some(line) = line {
+                    line.input.clear();
+                    line.pending.clear();
+                    line.saved += outcome.saved;
+                    line.failed = false;
+                    // The takeaway line stays open for the next one, unless Esc closed it.
+                    if line.closing || kind != CaptureKind::Takeaway {
+                        close = Some(line.key());
                     }
-                    _ => self.overlay = None,
+                }
+                if let Some(key) = close {
+                    self.overlay = None;
+                    self.drafts.remove(&key);
+                }
+                if let Some(message) = outcome.message {
+                    self.set_status(message, false);
                 }
             }
-            // The text stays in the input, so it can be saved again once fixed.
-            Err(e) => self.set_error(&e),
+            // What was not saved stays in the input, to be saved again once fixed.
+            Some(e) => {
+                let rest = lines.get(outcome.saved..).unwrap_or_default().join("\n");
+                if let Some(line) = line {
+                    line.restore(&rest);
+                    line.saved += outcome.saved;
+                    line.failed = true;
+                    line.closing = false;
+                }
+                let done = match outcome.saved {
+                    0 => String::new(),
+                    n => format!("saved {n} of {} lines, then: ", lines.len()),
+                };
+                self.set_status(
+                    format!(
+                        "{done}{} — Enter tries again, Esc keeps it as a draft",
+                        error_text(&e, STATUS_HINT)
+                    ),
+                    true,
+                );
+            }
         }
     }
 
     /// Opens the new-talk form on `current_event` (the current event, as the worker read it),
-    /// else the focused talk's event.
-    pub fn open_new_talk(&mut self, current_event: Option<Slug>) {
+    /// else the focused talk's event; `events` are the dates of every event (for the date's
+    /// default) and `today` the local date. A form closed with Esc comes back as it was left.
+    pub fn open_new_talk(
+        &mut self,
+        current_event: Option<Slug>,
+        events: Vec<EventDays>,
+        today: Date,
+    ) {
+        if let Some(mut form) = self.form_left.take() {
+            form.set_calendar(events, today);
+            self.overlay = Some(Overlay::NewTalk(form));
+            return;
+        }
         let event = current_event.or_else(|| self.focused().map(|id| id.event));
-        self.overlay = Some(Overlay::NewTalk(NewTalkForm::new(event.as_ref())));
+        let mut form = NewTalkForm::new(event.as_ref());
+        form.set_calendar(events, today);
+        self.overlay = Some(Overlay::NewTalk(form));
     }
 
     fn create_talk(&mut self) {
@@ -158,6 +323,7 @@ impl App {
         match result {
             Ok(id) => {
                 self.overlay = None;
+                self.form_left = None;
                 self.set_status(
                     format!("created {id}; it is now the current talk — a adds takeaways"),
                     false,
@@ -213,9 +379,10 @@ impl App {
             self.filters.push(filter);
         }
         self.overlay = None;
-        if self.mode == Mode::Detail {
-            self.mode = Mode::List;
-        }
+        // What comes next is most likely typing: the keys go to the query line (arrows still
+        // move the selection there).
+        self.mode = Mode::Query;
+        self.detail = None;
     }
 }
 

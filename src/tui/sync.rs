@@ -5,7 +5,10 @@
 //! moved to another talk, so typing stays cheap however large the knowledge base. When files
 //! changed on disk, it asks for a refresh of the index, after which the search runs again,
 //! keeping the same talk selected. What the worker finds comes back through the methods
-//! below (`opened`, `searched`, `refreshed`, `previewed`).
+//! below (`opened`, `searched`, `refreshed`, `previewed`). The drafts on disk are kept true to
+//! what the capture lines hold the same way (see [`super::drafts`]).
+
+use std::collections::BTreeMap;
 
 use crate::display;
 use crate::error::Result;
@@ -13,8 +16,19 @@ use crate::note::{Talk, TalkRef};
 use crate::search::{RefreshReport, SearchRequest, SearchResults};
 
 use super::action::{Effect, Job};
-use super::app::{App, PAGE, Preview};
+use super::app::{App, CaptureKind, Overlay, PAGE, Preview, STATUS_HINT, error_text};
+use super::drafts::DraftKey;
 use super::facets::Filter;
+
+/// The key that opens the capture line of `kind`.
+pub(super) fn kind_key(kind: CaptureKind) -> char {
+    match kind {
+        CaptureKind::Takeaway => 'a',
+        CaptureKind::Tool => 't',
+        CaptureKind::Link => 'l',
+        CaptureKind::Tags => '#',
+    }
+}
 
 impl App {
     /// The query as the search engine gets it: facet filters, then the typed text (last, so
@@ -72,6 +86,109 @@ impl App {
             self.facets_wanted = false;
             self.push_job(Job::Facets);
         }
+        self.sync_drafts();
+    }
+
+    /// Asks for the drafts on disk to match what the capture lines hold: the open line's text
+    /// after every burst of keys, so a crash or a quit loses nothing typed.
+    fn sync_drafts(&mut self) {
+        if let Some(Overlay::Capture(line)) = &self.overlay {
+            let key = line.key();
+            let text = line.lines().join("\n");
+            if text.is_empty() {
+                self.drafts.remove(&key);
+            } else if self.drafts.get(&key) != Some(&text) {
+                self.drafts.insert(key, text);
+            }
+        }
+        if self.drafts == self.drafts_on_disk {
+            return;
+        }
+        let mut jobs = Vec::new();
+        for (key, text) in &self.drafts {
+            if self.drafts_on_disk.get(key) != Some(text) {
+                jobs.push(Job::Draft {
+                    key: key.clone(),
+                    text: Some(text.clone()),
+                });
+            }
+        }
+        for key in self.drafts_on_disk.keys() {
+            if !self.drafts.contains_key(key) {
+                jobs.push(Job::Draft {
+                    key: key.clone(),
+                    text: None,
+                });
+            }
+        }
+        self.drafts_on_disk = self.drafts.clone();
+        self.jobs.extend(jobs);
+    }
+
+    /// The drafts a previous run left (read by the worker at start), and what could not be
+    /// read of them.
+    pub fn drafts_loaded(&mut self, drafts: BTreeMap<DraftKey, String>, problems: Vec<String>) {
+        for problem in problems {
+            self.set_status(problem, true);
+        }
+        if drafts.is_empty() {
+            return;
+        }
+        for ((talk, kind), text) in &drafts {
+            let first = text.lines().next().unwrap_or_default();
+            self.set_status(
+                format!(
+                    "kept from last time, not saved yet: {} for {talk}: “{}” — select that talk and press {} to finish it",
+                    kind.name(),
+                    display::line(first),
+                    kind_key(*kind)
+                ),
+                false,
+            );
+        }
+        if drafts.len() > 1 {
+            self.set_status(
+                format!(
+                    "{} lines typed last time were kept as drafts (m lists them); each comes back on its talk's capture key",
+                    drafts.len()
+                ),
+                false,
+            );
+        }
+        // Drafts of this run (typed before the index opened) win over old ones.
+        for (key, text) in drafts {
+            self.drafts_on_disk
+                .entry(key.clone())
+                .or_insert(text.clone());
+            self.drafts.entry(key).or_insert(text);
+        }
+    }
+
+    /// A draft could not be written or removed.
+    pub fn draft_failed(&mut self, error: &crate::error::Error) {
+        self.set_status(
+            format!(
+                "could not keep the line as a draft: {}",
+                error_text(error, STATUS_HINT)
+            ),
+            true,
+        );
+    }
+
+    /// One line for the shell after the TUI ended, when lines were left unsaved.
+    pub fn drafts_note(&self) -> Option<String> {
+        if self.drafts.is_empty() {
+            return None;
+        }
+        let which: Vec<String> = self
+            .drafts
+            .keys()
+            .map(|(talk, kind)| format!("{} for {talk}", kind.name()))
+            .collect();
+        Some(format!(
+            "not saved yet, kept as a draft: {}; run tn, select the talk and press its key (a, t, l, #) to finish it",
+            which.join(", ")
+        ))
     }
 
     /// The search engine is open (or could not be opened: then the TUI cannot search).
@@ -139,9 +256,13 @@ impl App {
         self.refresh_wanted = true;
     }
 
-    /// About a second passed: status messages fade.
+    /// About a second passed: status messages fade (an error only once a key was pressed
+    /// after it appeared, so it is not missed).
     pub fn expire_status(&mut self) {
         if let Some(status) = &mut self.status {
+            if status.error && !status.seen {
+                return;
+            }
             status.ticks = status.ticks.saturating_sub(1);
             if status.ticks == 0 {
                 self.status = None;

@@ -233,82 +233,104 @@ pub fn talk_lines(preview: &Preview, theme: &Theme) -> Vec<Para> {
     lines
 }
 
-/// Wraps lines to `columns` display columns. Japanese has no spaces between words, so lines
-/// break between any two characters, but at a space when one is near the end of the row (so
-/// English words mostly stay whole). Continuation rows get the line's hanging indent.
+/// Wraps lines to `columns` display columns (see [`wrap_rows`]).
 pub fn wrap(paras: &[Para], columns: usize) -> Vec<Line<'static>> {
+    wrap_rows(paras, columns, usize::MAX)
+}
+
+/// Wraps lines to `columns` display columns, at most `max_rows` rows (the preview needs only
+/// what fits). Rows break where Unicode's line-breaking rules allow (UAX #14, through
+/// `textwrap`): between words of English, so `CodeCatalyst` stays whole, and between any two
+/// characters of Japanese except before closing brackets and punctuation (`」`, `。`, `、`),
+/// small kana and `ー`, or after opening brackets (kinsoku). Each row is filled as far as it
+/// goes (first fit), so a Japanese line never breaks early at an ASCII space and leaves half
+/// a row empty. A word wider than a row (a long URL) is cut by display width. Continuation
+/// rows get the line's hanging indent.
+///
+/// ratatui's own `Wrap` is not used because it only breaks at whitespace: a run of Japanese
+/// is one "word" to it, moved whole to the next row when it does not fit, and cut at any
+/// character only when it is longer than a row.
+pub fn wrap_rows(paras: &[Para], columns: usize, max_rows: usize) -> Vec<Line<'static>> {
     let columns = columns.max(1);
     let mut rows = Vec::new();
     for para in paras {
+        if rows.len() >= max_rows {
+            break;
+        }
         let indent = if para.indent * 2 < columns {
             para.indent
         } else {
             0
         };
-        let chars: Vec<(char, Style)> = para
-            .line
-            .spans
-            .iter()
-            .flat_map(|span| {
-                let style = para.line.style.patch(span.style);
-                span.content.chars().map(move |c| (c, style))
-            })
-            .collect();
-        let mut row: Vec<(char, Style)> = Vec::new();
-        let mut used = 0;
-        let mut first = true;
-        let mut rest = chars.as_slice();
-        while let Some(&(c, style)) = rest.first() {
-            let w = c.width().unwrap_or(0);
-            if used + w <= columns || row.is_empty() {
-                row.push((c, style));
-                used += w;
-                rest = &rest[1..];
-                continue;
-            }
-            // Full: break at a late space if there is one, else here.
-            let start = if first { 0 } else { indent };
-            let space = row
-                .iter()
-                .rposition(|(c, _)| *c == ' ')
-                .filter(|&i| i > start && (row.len() - i) * 4 < columns);
-            let carry: Vec<(char, Style)> = match space {
-                Some(i) => {
-                    let carried = row.split_off(i + 1);
-                    row.pop();
-                    carried
-                }
-                None => Vec::new(),
-            };
-            rows.push(to_line(&row));
-            first = false;
-            row = vec![(' ', Style::new()); indent];
-            used = indent;
-            for (c, style) in carry {
-                used += c.width().unwrap_or(0);
-                row.push((c, style));
-            }
+        // The line's text, and where each span starts in it with its style.
+        let mut text = String::new();
+        let mut spans: Vec<(usize, Style)> = Vec::with_capacity(para.line.spans.len());
+        for span in &para.line.spans {
+            spans.push((text.len(), para.line.style.patch(span.style)));
+            text.push_str(&span.content);
         }
-        rows.push(to_line(&row));
+        if display::width(&text) <= columns {
+            rows.push(styled(&text, &spans, 0..text.len(), 0));
+            continue;
+        }
+        let words: Vec<textwrap::core::Word> = textwrap::WordSeparator::UnicodeBreakProperties
+            .find_words(&text)
+            .collect();
+        let words = textwrap::core::break_words(words, columns - indent);
+        // The words are consecutive pieces of the text: where each starts.
+        let mut starts = Vec::with_capacity(words.len());
+        let mut at = 0;
+        for word in &words {
+            starts.push(at);
+            at += word.word.len() + word.whitespace.len() + word.penalty.len();
+        }
+        debug_assert_eq!(at, text.len(), "words cover the line");
+        let widths = [columns as f64, (columns - indent) as f64];
+        let mut first_word = 0;
+        for (i, line) in textwrap::wrap_algorithms::wrap_first_fit(&words, &widths)
+            .into_iter()
+            .enumerate()
+        {
+            if rows.len() >= max_rows {
+                break;
+            }
+            let Some(last) = line.last() else {
+                continue;
+            };
+            let start = starts[first_word];
+            let end = starts[first_word + line.len() - 1] + last.word.len();
+            first_word += line.len();
+            rows.push(styled(
+                &text,
+                &spans,
+                start..end,
+                if i == 0 { 0 } else { indent },
+            ));
+        }
     }
     rows
 }
 
-fn to_line(chars: &[(char, Style)]) -> Line<'static> {
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut text = String::new();
-    let mut current = chars.first().map_or(Style::new(), |(_, s)| *s);
-    for &(c, style) in chars {
-        if style != current {
-            spans.push(Span::styled(std::mem::take(&mut text), current));
-            current = style;
+/// The `range` of a line's `text` as a row, each piece in the style of the span it comes
+/// from (`spans`: where each starts, and its style), after `indent` spaces.
+fn styled(
+    text: &str,
+    spans: &[(usize, Style)],
+    range: Range<usize>,
+    indent: usize,
+) -> Line<'static> {
+    let mut out = Vec::with_capacity(spans.len() + 1);
+    if indent > 0 {
+        out.push(Span::raw(" ".repeat(indent)));
+    }
+    for (i, &(start, style)) in spans.iter().enumerate() {
+        let end = spans.get(i + 1).map_or(text.len(), |(next, _)| *next);
+        let (from, to) = (start.max(range.start), end.min(range.end));
+        if from < to {
+            out.push(Span::styled(text[from..to].to_owned(), style));
         }
-        text.push(c);
     }
-    if !text.is_empty() {
-        spans.push(Span::styled(text, current));
-    }
-    Line::from(spans)
+    Line::from(out)
 }
 
 /// `  — Alice` after an item someone is recorded to have written.
@@ -384,6 +406,90 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    fn rows(text: &str, columns: usize) -> Vec<String> {
+        let paras = [para(Line::raw(text.to_owned()), 0)];
+        wrap(&paras, columns)
+            .iter()
+            .map(|line| line.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn english_words_stay_whole() {
+        // Regression (issue 17 item 18): `CodeCatalyst` was cut into `Code` / `Catalyst`.
+        let text = "Amazon CodeCatalyst でリリースまでの流れを一つにまとめる";
+        for columns in 12..40 {
+            let rows = rows(text, columns);
+            assert!(
+                rows.iter().any(|r| r.contains("CodeCatalyst")),
+                "{columns}: {rows:?}"
+            );
+            assert!(
+                rows.iter().all(|r| display::width(r) <= columns),
+                "{rows:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn japanese_rows_are_filled_and_follow_kinsoku() {
+        // Regression (issue 17 item 18): a row broke at an ASCII space far from its end
+        // ("…デプロイの 4" / "つに分けて…"), leaving a gap.
+        let text = "リリースまでのパイプラインをビルド、テスト、ステージング、デプロイの 4 つに分けて、それぞれを「小さく速く」回すことが大事だと話していた。サービスメッシュのサイドカーは不要になりつつある。";
+        for columns in 12..60 {
+            let rows = rows(text, columns);
+            assert_eq!(rows.concat().replace(' ', ""), text.replace(' ', ""));
+            for (i, row) in rows.iter().enumerate() {
+                assert!(display::width(row) <= columns, "{columns}: {rows:#?}");
+                // Every row but the last is filled (a wide character may not fit in the
+                // last column, and a space at a break is dropped).
+                if i + 1 < rows.len() {
+                    assert!(
+                        display::width(row) + 3 >= columns,
+                        "{columns}: row {i} has a gap: {rows:#?}"
+                    );
+                }
+                // No row starts with closing punctuation, a small kana or a long-vowel mark.
+                let first = row.chars().next().unwrap_or(' ');
+                assert!(
+                    !"、。」ーャュョッァィゥェォ".contains(first),
+                    "{columns}: {rows:#?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wrapped_rows_keep_their_styles_and_hanging_indent() {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let paras = [para(
+            vec![
+                Span::raw("  13:05 "),
+                Span::styled("強調された長い文章が折り返される", bold),
+                Span::raw(" end"),
+            ],
+            8,
+        )];
+        let lines = wrap_rows(&paras, 20, usize::MAX);
+        assert!(lines.len() > 1);
+        for (i, line) in lines.iter().enumerate() {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            assert!(display::width(&text) <= 20, "{text}");
+            if i > 0 {
+                assert!(text.starts_with("        "), "{text:?}");
+            }
+        }
+        assert!(
+            lines
+                .iter()
+                .flat_map(|l| &l.spans)
+                .filter(|s| s.content.contains('強') || s.content.contains('る'))
+                .all(|s| s.style == bold)
+        );
+        // And no more rows than asked for.
+        assert_eq!(wrap_rows(&paras, 20, 1).len(), 1);
     }
 
     #[test]

@@ -4,6 +4,12 @@
 //! The terminal is restored on every way out: a guard restores it when [`run`] returns (with
 //! or without an error), and a panic hook restores it before the panic message is printed, so
 //! a bug never leaves the user's shell in raw mode on the alternate screen.
+//!
+//! `$EDITOR` runs on the TUI's alternate screen, in cooked mode: whatever it prints there is
+//! gone with that screen, its standard error is captured, and what the edit says ("no
+//! changes", where a draft is kept) comes back for the status line, so nothing of it lands in
+//! the shell after the TUI quits. Meanwhile Ctrl-C (a signal again in cooked mode) is the
+//! editor's alone: it would otherwise end the TUI with the terminal still on its screen.
 
 use std::io::{self, IsTerminal, Write};
 use std::process::{Command, Stdio};
@@ -11,10 +17,11 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
 use crossterm::clipboard::CopyToClipboard;
+use crossterm::cursor::MoveTo;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -38,13 +45,20 @@ pub(super) fn run(store: Store) -> Result<()> {
     let mut session = Session::new(store);
     let (tx, rx) = std::sync::mpsc::channel();
     let mut host = DesktopHost { tx, rx };
-    super::start(
+    let result = super::start(
         &mut terminal,
         &mut session,
         &mut CrosstermEvents,
         &mut host,
         &super::Options::interactive(),
-    )
+    );
+    drop(terminal);
+    drop(_guard);
+    // On the restored screen, so it is the last thing the shell shows.
+    if let Some(note) = session.app().drafts_note() {
+        eprintln!("tn: {note}");
+    }
+    result
 }
 
 fn enter() -> io::Result<()> {
@@ -182,17 +196,144 @@ impl Host for DesktopHost {
     }
 
     fn edit(&mut self, store: &Store, key: &NoteKey) -> std::result::Result<String, String> {
-        leave().map_err(|e| e.to_string())?;
-        let outcome = crate::editor::edit_note(store, key);
-        enter().map_err(|e| e.to_string())?;
+        suspend().map_err(|e| e.to_string())?;
+        // Ctrl-C is a signal again: let it reach the editor only (a handler, unlike an
+        // ignored signal, is not inherited by the editor).
+        let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let handlers: Vec<_> = [signal_hook::consts::SIGINT, signal_hook::consts::SIGQUIT]
+            .into_iter()
+            .filter_map(|signal| signal_hook::flag::register(signal, interrupted.clone()).ok())
+            .collect();
+        let mut talk = Suspended::default();
+        let outcome = crate::editor::edit_note_with(store, key, &mut talk);
+        for handler in handlers {
+            signal_hook::low_level::unregister(handler);
+        }
+        resume().map_err(|e| e.to_string())?;
+        let said = talk.said.join(" · ");
         match outcome {
-            Ok(()) => Ok(format!("editor closed; {key} reloaded")),
-            Err(e) => Err(super::app::error_text(&e, super::app::STATUS_HINT)),
+            Ok(()) if said.is_empty() => Ok(format!("editor closed; {key} reloaded")),
+            Ok(()) => Ok(format!("editor closed: {said}")),
+            Err(e) => {
+                let error = super::app::error_text(&e, super::app::STATUS_HINT);
+                Err(if said.is_empty() {
+                    error
+                } else {
+                    format!("{error}\n{said}")
+                })
+            }
         }
     }
 
     fn poll(&mut self) -> Vec<(String, bool)> {
         self.rx.try_iter().collect()
+    }
+}
+
+/// Hands the terminal to the editor without leaving the alternate screen: cooked mode, the
+/// cursor shown, a clear screen.
+fn suspend() -> io::Result<()> {
+    execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        Clear(ClearType::All),
+        MoveTo(0, 0),
+        crossterm::cursor::Show
+    )?;
+    disable_raw_mode()
+}
+
+/// Takes the terminal back after the editor: on the alternate screen again (an editor that
+/// uses it leaves it when it exits), raw mode, bracketed paste.
+fn resume() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
+}
+
+/// The conversation of an edit run from the TUI: what it says is kept for the status line,
+/// the editor's standard error is captured into a file and added to it, and the question
+/// after an invalid edit is asked on the alternate screen.
+#[derive(Default)]
+struct Suspended {
+    said: Vec<String>,
+    stderr: Option<std::fs::File>,
+}
+
+/// The most of the editor's standard error that is read back.
+const EDITOR_STDERR_BYTES: u64 = 64 * 1024;
+/// The most lines of it shown on the status line.
+const EDITOR_STDERR_LINES: usize = 3;
+
+impl crate::editor::Conversation for Suspended {
+    fn say(&mut self, line: &str) {
+        self.said.push(line.to_owned());
+    }
+
+    fn reopen(&mut self, problems: &[String]) -> Result<bool> {
+        self.said.extend(problems.iter().cloned());
+        let mut out = io::stdout();
+        let shown = execute!(
+            out,
+            EnterAlternateScreen,
+            Clear(ClearType::All),
+            MoveTo(0, 0)
+        )
+        .and_then(|()| {
+            writeln!(out, "The edited note is not valid:\n")?;
+            for problem in problems {
+                writeln!(out, "{problem}")?;
+            }
+            write!(out, "\nre-open the editor to fix it? [Y/n] ")?;
+            out.flush()
+        });
+        shown.map_err(|e| Error::io(std::path::Path::new("<terminal>"), e))?;
+        let mut answer = String::new();
+        io::stdin()
+            .read_line(&mut answer)
+            .map_err(|e| Error::io(std::path::Path::new("<stdin>"), e))?;
+        let again = !matches!(answer.trim(), "n" | "N" | "no");
+        if again {
+            self.said.clear();
+        }
+        Ok(again)
+    }
+
+    fn editor_stderr(&mut self) -> Stdio {
+        let file = tempfile::tempfile().and_then(|file| Ok((file.try_clone()?, file)));
+        match file {
+            Ok((theirs, ours)) => {
+                self.stderr = Some(ours);
+                Stdio::from(theirs)
+            }
+            // Nowhere to capture it: the editor writes to the alternate screen.
+            Err(_) => Stdio::inherit(),
+        }
+    }
+
+    fn editor_done(&mut self) {
+        use std::io::{Read, Seek};
+        let Some(mut file) = self.stderr.take() else {
+            return;
+        };
+        let mut bytes = Vec::new();
+        if file.rewind().is_err()
+            || file
+                .take(EDITOR_STDERR_BYTES)
+                .read_to_end(&mut bytes)
+                .is_err()
+        {
+            return;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let skip = lines.len().saturating_sub(EDITOR_STDERR_LINES);
+        for line in &lines[skip..] {
+            self.said.push(format!("editor: {line}"));
+        }
     }
 }
 

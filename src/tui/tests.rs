@@ -242,8 +242,11 @@ fn escape_goes_back_then_quits() {
     assert_eq!(app.mode(), Mode::List);
     assert!(!app.should_quit());
     app.dispatch(Action::Help);
-    assert!(matches!(app.overlay(), Some(Overlay::Help)));
+    assert!(matches!(app.overlay(), Some(Overlay::Help { .. })));
+    // Arrows scroll the help; other keys close it.
     app.dispatch(Action::Down);
+    assert!(matches!(app.overlay(), Some(Overlay::Help { .. })));
+    app.dispatch(Action::Back);
     assert!(app.overlay().is_none());
     app.dispatch(Action::Back);
     assert!(app.should_quit());
@@ -528,6 +531,9 @@ fn no_sequence_of_actions_panics() {
         Action::AddTakeaway,
         Action::AddTool,
         Action::AddLink,
+        Action::AddTags,
+        Action::Messages,
+        Action::Paste("一\r\n二\n".into()),
         Action::Reload,
         Action::Tick,
     ];
@@ -829,4 +835,437 @@ fn a_fake_engine_drives_the_app_without_an_index() {
         }
     }
     assert!(screen.contains("サービスメッシュ入門"), "{screen}");
+}
+
+/// What the capture line holds, if it is open.
+fn capture_text<E>(app: &Session<E>) -> Option<String> {
+    match app.overlay() {
+        Some(Overlay::Capture(line)) => Some(line.input.text().to_owned()),
+        _ => None,
+    }
+}
+
+fn takeaways(dir: &std::path::Path, id: &str) -> Vec<String> {
+    let talk = Store::open(dir).unwrap().read_talk(&talk_ref(id)).unwrap();
+    talk.value.takeaways.into_iter().map(|t| t.text).collect()
+}
+
+/// Comments make a note one tn refuses to rewrite: every capture on it fails.
+fn refuse_captures(dir: &std::path::Path, id: &str) {
+    let path = Store::open(dir).unwrap().talk_path(&talk_ref(id));
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("// kept by hand\n{text}")).unwrap();
+}
+
+#[test]
+fn escape_saves_the_takeaway_line_instead_of_dropping_it() {
+    // Regression (issue 17 item 1): `a`, a long line, Esc: the line was gone, from the file
+    // and from the line.
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ebpf");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::AddTakeaway);
+    let long =
+        "eBPF のプログラムはカーネル内の検証器を通るので安全に動くが、ループや命令数に制限がある";
+    type_text(&mut app, long);
+    app.dispatch(Action::Back);
+    assert!(app.overlay().is_none());
+    assert_eq!(takeaways(dir.path(), "ev/ebpf"), [long]);
+    assert!(app.status().unwrap().text.contains("saved takeaway"));
+    // Nothing is left over: the line opens empty, and no draft is kept.
+    app.dispatch(Action::AddTakeaway);
+    assert_eq!(capture_text(&app).as_deref(), Some(""));
+    assert!(app.drafts().is_empty());
+    // Ctrl-u then Esc is how a line is dropped on purpose.
+    type_text(&mut app, "やっぱり要らない");
+    app.dispatch(Action::DeleteToStart);
+    app.dispatch(Action::Back);
+    assert_eq!(takeaways(dir.path(), "ev/ebpf"), [long]);
+    assert!(app.drafts().is_empty());
+}
+
+#[test]
+fn a_line_that_cannot_be_saved_is_kept_as_a_draft_and_comes_back() {
+    let (dir, store) = kb();
+    refuse_captures(dir.path(), "ev/ebpf");
+    let mut app = app(store);
+    type_text(&mut app, "ebpf");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::AddTakeaway);
+    type_text(&mut app, "保存できない学び");
+    app.dispatch(Action::Back);
+    // The save failed: the line stays open with the text and says what Esc does now.
+    assert_eq!(capture_text(&app).as_deref(), Some("保存できない学び"));
+    let status = app.status().unwrap();
+    assert!(status.error, "{}", status.text);
+    assert!(
+        status.text.contains("Esc keeps it as a draft"),
+        "{}",
+        status.text
+    );
+    app.dispatch(Action::Back);
+    assert!(app.overlay().is_none());
+    assert!(app.status().unwrap().text.contains("kept as a draft"));
+    // On disk, so it outlives the TUI.
+    let key = (talk_ref("ev/ebpf"), super::app::CaptureKind::Takeaway);
+    let path = super::drafts::path(app.store(), &key);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "保存できない学び");
+    // The preview shows it, and `a` brings it back.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
+    super::draw(&mut terminal, app.app_mut(), &super::view::Theme::plain()).unwrap();
+    let screen = format!("{:?}", terminal.backend().buffer());
+    assert!(screen.contains("not saved yet (drafts)"), "{screen}");
+    app.dispatch(Action::AddTakeaway);
+    assert_eq!(capture_text(&app).as_deref(), Some("保存できない学び"));
+    assert!(
+        app.status()
+            .unwrap()
+            .text
+            .contains("is back from its draft")
+    );
+}
+
+#[test]
+fn quitting_keeps_the_line_as_a_draft_that_the_next_run_offers() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "mesh");
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::AddTakeaway);
+    type_text(&mut app, "途中まで書いた");
+    app.dispatch(Action::Quit);
+    assert!(app.should_quit());
+    assert!(app.drafts_note().unwrap().contains("takeaway for ev/mesh"));
+    drop(app);
+    // The next run, in a new process as far as it can tell.
+    let mut app = self::app(Store::open(dir.path()).unwrap());
+    let status = app.status().unwrap().text.clone();
+    assert!(status.contains("途中まで書いた"), "{status}");
+    assert!(status.contains("ev/mesh"), "{status}");
+    type_text(&mut app, "mesh");
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::AddTakeaway);
+    assert_eq!(capture_text(&app).as_deref(), Some("途中まで書いた"));
+    type_text(&mut app, "、最後まで");
+    app.dispatch(Action::Confirm);
+    assert_eq!(
+        takeaways(dir.path(), "ev/mesh"),
+        ["途中まで書いた、最後まで"]
+    );
+    // Saved: the draft is gone.
+    assert!(app.drafts().is_empty());
+    assert!(super::drafts::load(app.store()).0.is_empty());
+}
+
+#[test]
+fn a_pasted_block_is_one_takeaway_per_line_like_jot_from_stdin() {
+    // Regression (issue 17 item 16): several pasted lines made one takeaway.
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ebpf");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::AddTakeaway);
+    type_text(&mut app, "前置き: ");
+    app.dispatch(Action::Paste(
+        "一行目\r\n\r\n二行目 \u{1b}[31m\n  三行目  \n".into(),
+    ));
+    assert_eq!(
+        takeaways(dir.path(), "ev/ebpf"),
+        ["前置き: 一行目", "二行目 [31m", "三行目"]
+    );
+    // Each saved as it is, stamped, and the line stays open and empty for more.
+    assert_eq!(capture_text(&app).as_deref(), Some(""));
+    assert!(app.status().unwrap().text.contains("saved 3 takeaways"));
+    // A one-line paste is text to edit, as before.
+    app.dispatch(Action::Paste("まだ途中".into()));
+    assert_eq!(capture_text(&app).as_deref(), Some("まだ途中"));
+    assert_eq!(takeaways(dir.path(), "ev/ebpf").len(), 3);
+}
+
+#[test]
+fn a_paste_that_fails_half_way_keeps_the_rest_to_save_again() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ebpf");
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::AddTakeaway);
+    refuse_captures(dir.path(), "ev/ebpf");
+    app.dispatch(Action::Paste("一\n二\n三".into()));
+    let Some(Overlay::Capture(line)) = app.overlay() else {
+        panic!("the line stays open");
+    };
+    assert_eq!(line.input.text(), "一");
+    assert_eq!(line.pending, ["二", "三"]);
+    // Fixed (the comment removed): Enter saves all three, in order.
+    let path = app.store().talk_path(&talk_ref("ev/ebpf"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("// kept by hand\n", "")).unwrap();
+    app.dispatch(Action::Confirm);
+    assert_eq!(takeaways(dir.path(), "ev/ebpf"), ["一", "二", "三"]);
+}
+
+#[test]
+fn text_typed_in_the_list_goes_to_the_query_after_a_filter_is_picked() {
+    // Regression (issue 17 item 14): after `f` and a pick the keys stayed on the list and
+    // Japanese typed next was dropped.
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.load_facets().unwrap();
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::Facets);
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "mesh");
+    app.dispatch(Action::Confirm);
+    assert_eq!(app.mode(), Mode::Query);
+    type_text(&mut app, "サービス");
+    assert_eq!(app.composed_query(), "tag:mesh サービス");
+    assert_eq!(titles(&app), ["サービスメッシュ入門"]);
+    // In the list and on the detail screen too: text that is no command, and pastes.
+    let key = |c| Event::Key(KeyEvent::from(KeyCode::Char(c)));
+    for context in [Context::List, Context::Detail] {
+        assert_eq!(
+            input::action(context, &key('メ')),
+            Some(Action::Insert('メ'))
+        );
+        assert_eq!(input::action(context, &key('j')), Some(Action::Down));
+    }
+    app.dispatch(Action::DeleteToStart);
+    app.dispatch(Action::ClearFilters);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::Paste("オブザ".into()));
+    assert_eq!(app.mode(), Mode::Query);
+    assert_eq!(titles(&app), ["Kubernetesで始めるオブザーバビリティ入門"]);
+    app.dispatch(Action::Confirm);
+    assert_eq!(app.mode(), Mode::Detail);
+    app.dispatch(Action::Insert('ー'));
+    assert_eq!(app.mode(), Mode::Query);
+    assert_eq!(app.query().text(), "オブザー");
+}
+
+#[test]
+fn ctrl_keys_mean_the_same_in_every_mode() {
+    // Regression (issue 17 item 15): Ctrl-u cleared the query in one mode and paged up in
+    // another.
+    let chord = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    for (c, expected) in [
+        ('u', Action::DeleteToStart),
+        ('w', Action::DeleteWord),
+        ('k', Action::DeleteToEnd),
+        ('a', Action::CursorHome),
+        ('e', Action::CursorEnd),
+        ('b', Action::CursorLeft),
+        ('f', Action::CursorRight),
+        ('d', Action::Delete),
+        ('h', Action::Backspace),
+        ('n', Action::Down),
+        ('p', Action::Up),
+    ] {
+        for context in [Context::Typing, Context::List, Context::Detail] {
+            assert_eq!(
+                input::action(context, &chord(c)),
+                Some(expected.clone()),
+                "Ctrl-{c} in {context:?}"
+            );
+        }
+    }
+    // In the list, Ctrl-u clears the query line and puts the keys there.
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "ebpf deep");
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::DeleteWord);
+    assert_eq!(app.query().text(), "ebpf ");
+    assert_eq!(app.mode(), Mode::Query);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::DeleteToStart);
+    assert_eq!(app.query().text(), "");
+    assert_eq!(app.hits().len(), 3);
+}
+
+fn in_june() -> crate::note::Date {
+    "2024-06-02".parse().unwrap()
+}
+
+#[test]
+fn the_new_talk_form_has_kind_date_and_tags() {
+    // Regression (issue 17 item 17): the form had no kind, date or tags, so its talks had no
+    // date.
+    let (dir, store) = kb();
+    let event_path = store.event_path(&"ev".parse().unwrap());
+    let text = std::fs::read_to_string(&event_path).unwrap();
+    std::fs::write(
+        &event_path,
+        text.replace(
+            "starts_on: \"2024-06-01\",",
+            "starts_on: \"2024-06-01\",\n    ends_on: \"2024-06-03\",",
+        ),
+    )
+    .unwrap();
+    let mut app = app(store);
+    app.set_today(in_june);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::NewTalk);
+    let Some(Overlay::NewTalk(form)) = app.overlay() else {
+        panic!("the form is open");
+    };
+    assert_eq!(
+        form.default_date(),
+        Some(in_june()),
+        "today, within the event"
+    );
+    type_text(&mut app, "基調講演");
+    for _ in 0..3 {
+        app.dispatch(Action::NextField);
+    }
+    // The kind is a choice: a letter picks it, arrows step through.
+    app.dispatch(Action::Insert('l'));
+    app.dispatch(Action::CursorRight);
+    app.dispatch(Action::Insert('k'));
+    app.dispatch(Action::NextField);
+    app.dispatch(Action::NextField);
+    type_text(&mut app, "service mesh, ebpf");
+    app.dispatch(Action::Confirm);
+    assert!(app.overlay().is_none(), "{:?}", app.overlay());
+    let id = app.detail().cloned().unwrap();
+    let talk = Store::open(dir.path())
+        .unwrap()
+        .read_talk(&id)
+        .unwrap()
+        .value;
+    assert_eq!(talk.kind, crate::note::TalkKind::Keynote);
+    assert_eq!(talk.date, Some(in_june()));
+    assert_eq!(talk.tags, ["service mesh", "ebpf"]);
+    // A typed date wins; a bad one is refused inside the form.
+    app.dispatch(Action::NewTalk);
+    type_text(&mut app, "二つ目");
+    for _ in 0..4 {
+        app.dispatch(Action::NextField);
+    }
+    type_text(&mut app, "2024-02-30");
+    app.dispatch(Action::Confirm);
+    let Some(Overlay::NewTalk(form)) = app.overlay() else {
+        panic!("the form stays open");
+    };
+    assert!(form.error.as_deref().unwrap_or("").contains("2024-02-30"));
+    // Esc keeps what was typed for the next `n`.
+    app.dispatch(Action::Back);
+    app.dispatch(Action::NewTalk);
+    let Some(Overlay::NewTalk(form)) = app.overlay() else {
+        panic!("the form is open");
+    };
+    assert_eq!(form.value(form::Field::Title), "二つ目");
+}
+
+#[test]
+fn the_default_date_is_today_within_the_event_else_its_only_day_else_none() {
+    use form::EventDays;
+    let date = |s: &str| s.parse::<crate::note::Date>().unwrap();
+    let event = |starts: Option<&str>, ends: Option<&str>| EventDays {
+        id: "ev".parse().unwrap(),
+        starts_on: starts.map(date),
+        ends_on: ends.map(date),
+    };
+    let three_days = event(Some("2024-06-01"), Some("2024-06-03"));
+    assert_eq!(
+        three_days.default_date(date("2024-06-02")),
+        Some(date("2024-06-02"))
+    );
+    assert_eq!(
+        three_days.default_date(date("2024-06-03")),
+        Some(date("2024-06-03"))
+    );
+    assert_eq!(three_days.default_date(date("2024-07-01")), None);
+    assert_eq!(three_days.default_date(date("2024-05-31")), None);
+    let one_day = event(Some("2024-06-01"), None);
+    assert_eq!(
+        one_day.default_date(date("2025-01-01")),
+        Some(date("2024-06-01"))
+    );
+    assert_eq!(event(None, None).default_date(date("2024-06-01")), None);
+}
+
+#[test]
+fn tags_are_added_with_a_key_like_tn_tag() {
+    let (dir, store) = kb();
+    let mut app = app(store);
+    type_text(&mut app, "mesh");
+    app.dispatch(Action::Confirm);
+    let key = |c| Event::Key(KeyEvent::from(KeyCode::Char(c)));
+    assert_eq!(
+        input::action(Context::Detail, &key('#')),
+        Some(Action::AddTags)
+    );
+    app.dispatch(Action::AddTags);
+    type_text(&mut app, "istio  ambient");
+    app.dispatch(Action::Confirm);
+    assert!(app.overlay().is_none());
+    let talk = Store::open(dir.path())
+        .unwrap()
+        .read_talk(&talk_ref("ev/mesh"))
+        .unwrap()
+        .value;
+    assert_eq!(talk.tags, ["mesh", "istio", "ambient"]);
+    assert_eq!(form::parse_tags("a b、c d，e"), ["a b", "c d", "e"]);
+}
+
+#[test]
+fn help_scrolls_and_closes_on_other_keys() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::Help);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 15)).unwrap();
+    let theme = super::view::Theme::plain();
+    super::draw(&mut terminal, app.app_mut(), &theme).unwrap();
+    for _ in 0..3 {
+        app.dispatch(Action::PageDown);
+    }
+    let Some(Overlay::Help { scroll }) = app.overlay() else {
+        panic!("help is open");
+    };
+    assert!(*scroll > 0);
+    // Never beyond its end.
+    app.dispatch(Action::Bottom);
+    super::draw(&mut terminal, app.app_mut(), &theme).unwrap();
+    let Some(&Overlay::Help { scroll: bottom }) = app.overlay() else {
+        panic!("help is open");
+    };
+    app.dispatch(Action::Down);
+    assert_eq!(app.overlay(), Some(&Overlay::Help { scroll: bottom }));
+    let key = |c| Event::Key(KeyEvent::from(c));
+    assert_eq!(
+        input::action(Context::Help, &key(KeyCode::Char('j'))),
+        Some(Action::Down)
+    );
+    assert_eq!(
+        input::action(Context::Help, &key(KeyCode::Char('x'))),
+        Some(Action::Back)
+    );
+    app.dispatch(Action::Back);
+    assert!(app.overlay().is_none());
+}
+
+#[test]
+fn errors_stay_on_the_status_line_until_a_key_and_all_messages_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::init(dir.path()).unwrap();
+    let mut app = app(store);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::AddTakeaway);
+    for _ in 0..20 {
+        app.expire_status();
+    }
+    assert!(app.status().unwrap().text.contains("no talk selected"));
+    app.dispatch(Action::Down);
+    for _ in 0..20 {
+        app.expire_status();
+    }
+    assert!(app.status().is_none());
+    assert!(
+        app.messages()
+            .any(|m| m.error && m.text.contains("no talk selected"))
+    );
+    app.dispatch(Action::Messages);
+    assert!(matches!(app.overlay(), Some(Overlay::Messages { .. })));
 }

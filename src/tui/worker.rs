@@ -30,15 +30,17 @@ use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debounce
 use crate::capture;
 use crate::display;
 use crate::error::{Error, Result};
-use crate::note::{ClockTime, Talk, TalkRef};
+use crate::note::{ClockTime, Date, Slug, Talk, TalkRef};
 use crate::search::{RefreshReport, SearchEngine, SearchRequest, SearchResults};
 use crate::store::Store;
 
 use super::TICK;
 use super::action::{Action, Job};
 use super::app::{App, CaptureKind, Preview, error_text};
+use super::drafts;
 use super::facets::Facets;
-use super::form;
+use super::form::{self, EventDays};
+use super::overlay::Captured;
 
 /// How a worker opens its search engine.
 pub type Opener<E> = fn(&Store) -> Result<(E, RefreshReport)>;
@@ -52,6 +54,7 @@ pub struct Worker<E> {
     store: Store,
     open: Opener<E>,
     clock: fn() -> ClockTime,
+    today: fn() -> Date,
     engine: Slot<E>,
     facets: Option<Receiver<Result<Facets>>>,
     watcher: Option<Watcher>,
@@ -101,6 +104,7 @@ impl<E: SearchEngine + Send + 'static> Worker<E> {
             store,
             open,
             clock: capture::now,
+            today: capture::today,
             engine: Slot::Closed,
             facets: None,
             watcher: None,
@@ -121,6 +125,11 @@ impl<E: SearchEngine + Send + 'static> Worker<E> {
     /// Stamps takeaways with this clock instead of the local time (tests).
     pub fn set_clock(&mut self, clock: fn() -> ClockTime) {
         self.clock = clock;
+    }
+
+    /// Dates new talks with this date instead of today's (tests).
+    pub fn set_today(&mut self, today: fn() -> Date) {
+        self.today = today;
     }
 
     /// Opens the engine on this thread (building the index if needed).
@@ -177,7 +186,7 @@ impl<E: SearchEngine + Send + 'static> Worker<E> {
             match job {
                 Job::Search(request) => match &mut self.engine {
                     Slot::Here(engine) => {
-                        let results = engine.search(&request);
+                        let results = engine.search_recent_first(&request);
                         app.searched(&request.query, results);
                     }
                     Slot::Thread(thread) => thread.send(EngineJob::Search(request)),
@@ -190,14 +199,27 @@ impl<E: SearchEngine + Send + 'static> Worker<E> {
                 },
                 Job::Preview(id) => app.previewed(preview(&self.store, id)),
                 Job::Facets => self.count_facets(app),
-                Job::Capture { kind, target, text } => {
-                    let result = save(&self.store, self.clock, kind, &target, &text);
-                    app.captured(kind, &target, result);
+                Job::Capture {
+                    kind,
+                    target,
+                    lines,
+                } => {
+                    let outcome = save_lines(&self.store, self.clock, kind, &target, &lines);
+                    app.captured(kind, &target, &lines, outcome);
+                }
+                Job::Draft { key, text } => {
+                    if let Err(e) = drafts::save(&self.store, &key, text.as_deref()) {
+                        app.draft_failed(&e);
+                    }
+                }
+                Job::LoadDrafts => {
+                    let (drafts, problems) = drafts::load(&self.store);
+                    app.drafts_loaded(drafts, problems);
                 }
                 Job::CreateTalk(spec) => app.talk_created(capture::new_talk(&self.store, spec)),
                 Job::NewTalkForm => {
                     let event = self.store.current_event().ok().flatten();
-                    app.open_new_talk(event);
+                    app.open_new_talk(event, event_days(&self.store), (self.today)());
                 }
             }
         }
@@ -348,7 +370,7 @@ fn serve<E: SearchEngine>(
     while let Ok(job) = inbox.recv() {
         let done = match job {
             EngineJob::Search(request) => {
-                let results = engine.search(&request);
+                let results = engine.search_recent_first(&request);
                 Done::Searched(request.query, results)
             }
             EngineJob::Refresh => Done::Refreshed(engine.refresh()),
@@ -383,6 +405,69 @@ fn preview(store: &Store, id: TalkRef) -> Preview {
     }
 }
 
+/// Every event's dates, for the new-talk form's default date. Events that cannot be read
+/// are left out (the form then offers no default date for them).
+fn event_days(store: &Store) -> Vec<EventDays> {
+    let Ok(entries) = std::fs::read_dir(store.notes_dir()) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<Slug>().ok())
+        .filter_map(|id| {
+            let event = store.read_event(&id).ok()?.value;
+            Some(EventDays {
+                id,
+                starts_on: event.starts_on,
+                ends_on: event.ends_on,
+            })
+        })
+        .collect()
+}
+
+/// Saves the lines of a capture one by one, in order, stopping at the first that fails.
+fn save_lines(
+    store: &Store,
+    clock: fn() -> ClockTime,
+    kind: CaptureKind,
+    target: &TalkRef,
+    lines: &[String],
+) -> Captured {
+    let mut outcome = Captured {
+        saved: 0,
+        talk: None,
+        message: None,
+        error: None,
+    };
+    for line in lines {
+        match save(store, clock, kind, target, line) {
+            Ok((talk, message)) => {
+                outcome.saved += 1;
+                outcome.talk = talk.or(outcome.talk.take());
+                outcome.message = Some(message);
+            }
+            Err(e) => {
+                outcome.error = Some(e);
+                break;
+            }
+        }
+    }
+    if outcome.saved > 1 && outcome.error.is_none() {
+        outcome.message = Some(match kind {
+            CaptureKind::Takeaway => format!(
+                "saved {} takeaways, one per line, at {}",
+                outcome.saved,
+                clock()
+            ),
+            CaptureKind::Tool => format!("added {} tools, one per line", outcome.saved),
+            CaptureKind::Link => format!("added {} links, one per line", outcome.saved),
+            CaptureKind::Tags => outcome.message.take().unwrap_or_default(),
+        });
+    }
+    outcome
+}
+
 /// Saves a capture line: the note as it now is (none for a blank takeaway), and what to say.
 fn save(
     store: &Store,
@@ -406,6 +491,13 @@ fn save(
             let (url, title) = form::parse_link(text);
             capture::add_link(store, target, &url, title)
                 .map(|talk| (Some(talk), format!("added link {}", display::line(&url))))
+        }
+        CaptureKind::Tags => {
+            let tags = form::parse_tags(text);
+            capture::add_tags(store, target, &tags).map(|talk| {
+                let message = format!("{target} tags: {}", display::line(&talk.tags.join(", ")));
+                (Some(talk), message)
+            })
         }
     }
 }

@@ -441,13 +441,29 @@ impl Tmux {
     /// Starts `tn` on `kb` as the pane's own process (so its pid is the pane's) in a session
     /// `tn` of the given size, with the environment the other tests give it.
     pub fn start_tn(&self, kb: &Kb, columns: u16, rows: u16) {
-        let command = format!(
-            "exec env NO_COLOR=1 TZ=UTC HOME='{}' TMPDIR='{}' '{}' --dir '{}'",
+        self.start_tn_with(kb, columns, rows, &[], false);
+    }
+
+    /// [`Tmux::start_tn`] with more environment (`NAME=value`), and with `in_shell`, run from
+    /// a shell that stays after `tn` exits and then prints `TN-EXITED`, so the test sees what
+    /// `tn` left in the terminal.
+    pub fn start_tn_with(&self, kb: &Kb, columns: u16, rows: u16, env: &[&str], in_shell: bool) {
+        let tn = format!(
+            "env NO_COLOR=1 TZ=UTC HOME='{}' TMPDIR='{}' {} '{}' --dir '{}'",
             kb.base.display(),
             kb.tmp.display(),
+            env.iter()
+                .map(|e| format!("'{e}'"))
+                .collect::<Vec<_>>()
+                .join(" "),
             assert_cmd::cargo::cargo_bin("tn").display(),
             kb.root.display()
         );
+        let command = if in_shell {
+            format!("{tn}; echo TN-EXITED; sleep 600")
+        } else {
+            format!("exec {tn}")
+        };
         let (columns, rows) = (columns.to_string(), rows.to_string());
         self.run(&[
             "new-session",
@@ -493,6 +509,15 @@ impl Tmux {
             );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
+    }
+
+    /// The process id of the pane's program (`tn` itself when started by
+    /// [`Tmux::start_tn`]).
+    pub fn pane_pid(&self) -> u32 {
+        self.run(&["display-message", "-p", "-t", "tn", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .expect("a pane pid")
     }
 
     /// Waits until the session has closed (its process exited or was killed).

@@ -108,7 +108,21 @@ fn kb() -> (tempfile::TempDir, Store) {
         time("09:00"),
     )
     .unwrap();
+    // Recent talks are the ones changed last: a fixed order, not the file system's clock.
+    for (i, id) in ["hostile", "long", "ebpf", "mesh"].into_iter().enumerate() {
+        changed_at(
+            &store.talk_path(&format!("cnds-2024/{id}").parse().unwrap()),
+            i as u64,
+        );
+    }
     (dir, store)
+}
+
+/// Sets a file's modification time to `minutes` past a fixed moment.
+fn changed_at(path: &Path, minutes: u64) {
+    let at = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000 + minutes * 60);
+    let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.set_modified(at).unwrap();
 }
 
 fn app(store: Store) -> Session {
@@ -218,6 +232,310 @@ fn overlays() {
     insta::assert_snapshot!("help", screen(&render(&mut app, 90, 44)));
 }
 
+/// Regression (issue 17 item 13): the help was cut at 120x35 ("the last word matches as a
+/// pre…", the facet section missing) and at 60x15 the capture keys never showed.
+#[test]
+fn help_fits_or_scrolls_at_any_size() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::Help);
+    let wide = screen(&render(&mut app, 120, 35));
+    insta::assert_snapshot!("help_120x35", wide);
+    // Wrapped, but whole: the screen's columns read one after the other.
+    let columns: Vec<String> = (0..2)
+        .map(|column| {
+            wide.lines()
+                .filter_map(|row| row.split('│').nth(2))
+                .map(|row| {
+                    let half: String = row.chars().collect();
+                    let cut = half.char_indices().nth(57).map_or(half.len(), |(i, _)| i);
+                    if column == 0 {
+                        half[..cut].to_owned()
+                    } else {
+                        half[cut..].to_owned()
+                    }
+                })
+                .collect::<String>()
+                .split_whitespace()
+                .collect()
+        })
+        .collect();
+    for text in [
+        "search as you type; the last word is a prefix",
+        "Facet picker",
+        "add or remove it",
+        "back (detail) or quit (list)",
+    ] {
+        let text: String = text.split_whitespace().collect();
+        assert!(
+            columns.iter().any(|c| c.contains(&text)),
+            "`{text}` not in\n{wide}"
+        );
+    }
+    assert!(wide.contains("Esc closes"), "{wide}");
+    assert!(
+        !columns.iter().any(|c| c.contains('…')),
+        "nothing is cut:\n{wide}"
+    );
+    // Small: it scrolls, and everything can be reached.
+    let mut seen = String::new();
+    let mut previous = String::new();
+    for page in 0..30 {
+        let shown = screen(&render(&mut app, 60, 15));
+        if page == 0 {
+            insta::assert_snapshot!("help_60x15", shown);
+        }
+        if shown == previous {
+            break;
+        }
+        seen.push_str(&shown);
+        previous = shown;
+        app.dispatch(Action::PageDown);
+    }
+    for (_, keys) in talknotes::tui::input::HELP {
+        for (key, _) in *keys {
+            assert!(seen.contains(key), "`{key}` never shown at 60x15");
+        }
+    }
+    insta::assert_snapshot!("help_60x15_end", previous);
+    assert!(previous.contains("add or remove it"), "{previous}");
+}
+
+/// The cell a terminal shows at (x, y): `None` when the wide character to its left covers it.
+fn visible(terminal: &Terminal<TestBackend>, x: u16, y: u16) -> Option<String> {
+    let buffer = terminal.backend().buffer();
+    let mut hidden = 0;
+    for column in 0..=x {
+        let symbol = buffer[(column, y)].symbol();
+        if hidden > 0 {
+            hidden -= 1;
+            if column == x {
+                return None;
+            }
+            continue;
+        }
+        if column == x {
+            return Some(symbol.to_owned());
+        }
+        hidden = display::width(symbol).saturating_sub(1);
+    }
+    None
+}
+
+/// Regression (issue 17 item 12): where a wide character of the list crossed a pop-up's left
+/// border column, that row showed the character instead of the border (`│▌ CNCFコミュニティへの`).
+#[test]
+fn popups_keep_their_left_border_over_wide_characters() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    app.load_facets().unwrap();
+    app.dispatch(Action::FocusList);
+    type Open = fn(&mut Session);
+    let popups: [(&str, Open); 3] = [
+        ("Filter", |app| app.dispatch(Action::Facets)),
+        ("New talk", |app| app.dispatch(Action::NewTalk)),
+        ("Keys", |app| app.dispatch(Action::Help)),
+    ];
+    for (title, open) in popups {
+        for width in 84..96 {
+            open(&mut app);
+            let terminal = render(&mut app, width, 20);
+            let text = screen(&terminal);
+            let (top, line) = text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.contains(&format!("┌ {title}")))
+                .unwrap_or_else(|| panic!("no {title} at {width}:\n{text}"));
+            let left = display::width(&line[..line.find(&format!("┌ {title}")).unwrap()]) as u16;
+            let mut y = top as u16 + 1;
+            loop {
+                let cell = visible(&terminal, left, y);
+                assert!(
+                    matches!(cell.as_deref(), Some("│" | "└")),
+                    "{title} at {width}: row {y} shows {cell:?} where its border is:\n{text}"
+                );
+                if cell.as_deref() == Some("└") {
+                    break;
+                }
+                y += 1;
+            }
+            app.dispatch(Action::Back);
+            if app.mode() != talknotes::tui::app::Mode::List {
+                app.dispatch(Action::FocusList);
+            }
+        }
+    }
+}
+
+/// Regression (issue 17 item 20): at 60 columns the footer lost its quit key.
+#[test]
+fn the_footer_always_says_how_to_quit_and_which_mode() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    let footer = |app: &mut Session, width| {
+        let text = screen(&render(app, width, 16));
+        text.lines().last().unwrap_or_default().to_owned()
+    };
+    type Step = fn(&mut Session);
+    let modes: [(&str, &str, Step); 7] = [
+        ("SEARCH", "Ctrl-c quit", |_| {}),
+        ("LIST", "q quit", |app| app.dispatch(Action::FocusList)),
+        ("TALK", "Ctrl-c quit", |app| app.dispatch(Action::Confirm)),
+        ("TAKEAWAY", "Ctrl-c quit", |app| {
+            app.dispatch(Action::AddTakeaway)
+        }),
+        ("NEW TALK", "Ctrl-c quit", |app| {
+            app.dispatch(Action::Back);
+            app.dispatch(Action::NewTalk)
+        }),
+        ("FILTER", "Ctrl-c quit", |app| {
+            app.dispatch(Action::Back);
+            app.dispatch(Action::Facets)
+        }),
+        ("HELP", "Ctrl-c quit", |app| {
+            app.dispatch(Action::Back);
+            app.dispatch(Action::Help)
+        }),
+    ];
+    for (mode, quit, step) in modes {
+        step(&mut app);
+        for width in [60, 45, 120] {
+            let line = footer(&mut app, width);
+            assert!(line.starts_with(&format!(" {mode} ")), "{width}: {line}");
+            assert!(line.contains(quit), "{width}: {line}");
+            assert!(display::width(&line) <= width as usize, "{line}");
+        }
+    }
+}
+
+/// A host whose editor fails with a long message (a kept draft's path in it).
+struct FailingEditor;
+
+const DRAFT_PATH: &str =
+    "/tmp/a/rather/long/temporary/directory/for/drafts/tn-edit-mesh-Xy12Ab.ron";
+
+impl tui::Host for FailingEditor {
+    fn open_url(&mut self, _: &str) -> Result<String, String> {
+        Ok(String::new())
+    }
+
+    fn copy(&mut self, _: &str) -> Result<String, String> {
+        Ok(String::new())
+    }
+
+    fn edit(&mut self, _: &Store, _: &NoteKey) -> Result<String, String> {
+        Err(format!(
+            "the edited note is not valid, so notes/cnds-2024/mesh.ron was not changed; your draft is kept at {DRAFT_PATH} — hint: fix it and copy it over the note, or run `tn edit cnds-2024/mesh` again"
+        ))
+    }
+}
+
+/// Regression (issue 17 item 20): after a failed edit the draft's path was cut, even at 120
+/// columns. The status line wraps; the messages (`m`) keep it whole.
+#[test]
+fn a_long_status_is_shown_in_full() {
+    for width in [120u16, 60] {
+        let (_dir, store) = kb();
+        let mut app = app(store);
+        let mut terminal = terminal(width, 24);
+        let mut events = Scripted::new();
+        events
+            .key(KeyEvent::from(KeyCode::Esc))
+            .pause()
+            .typed("e")
+            .pause();
+        tui::run_loop(
+            &mut terminal,
+            &mut app,
+            &mut events,
+            &mut FailingEditor,
+            &Options::scripted(),
+        )
+        .unwrap();
+        let text = screen(&terminal);
+        let joined: String = text.split_whitespace().collect();
+        assert!(joined.contains(DRAFT_PATH), "{width}:\n{text}");
+        assert!(joined.contains("run`tneditcnds-2024/mesh`again"), "{text}");
+        // An error stays until a key is pressed, and then `m` still has it.
+        app.expire_status();
+        assert!(app.status().is_some());
+        app.dispatch(Action::Messages);
+        let messages = screen(&render(&mut app, width, 24));
+        let joined: String = messages
+            .chars()
+            .filter(|c| !c.is_whitespace() && !"│▌┌┐└┘─".contains(*c))
+            .collect();
+        assert!(joined.contains(DRAFT_PATH), "{messages}");
+    }
+}
+
+/// Regression (issue 17 item 17): a talk made in the TUI has no date and sank to the bottom
+/// of the recent talks, sorted by talk date: they are the ones changed last now.
+#[test]
+fn recent_talks_are_the_ones_changed_last() {
+    let (_dir, store) = kb();
+    let mut app = app(store);
+    let titles =
+        |app: &Session| -> Vec<String> { app.hits().iter().map(|h| h.title.clone()).collect() };
+    assert_eq!(titles(&app)[0], "サービスメッシュ入門: Istio と Linkerd");
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::NewTalk);
+    app.dispatch(Action::Paste("日付のないトーク".into()));
+    app.dispatch(Action::Confirm);
+    app.dispatch(Action::Back);
+    app.dispatch(Action::FocusQuery);
+    assert_eq!(titles(&app)[0], "日付のないトーク");
+    // A takeaway on an older talk brings it to the top.
+    app.dispatch(Action::Down);
+    app.dispatch(Action::Down);
+    let id = app.focused().unwrap();
+    let title = app.hits()[app.selected()].title.clone();
+    assert_ne!(app.selected(), 0);
+    app.dispatch(Action::FocusList);
+    app.dispatch(Action::AddTakeaway);
+    app.dispatch(Action::Paste("後から追記\n".into()));
+    app.dispatch(Action::Back);
+    app.dispatch(Action::Tick);
+    assert_eq!(titles(&app)[0], title, "{id}");
+    assert_eq!(titles(&app).len(), 5);
+}
+
+/// Regression (issue 17 item 18): the preview cut `CodeCatalyst` into `Code` / `Catalyst`
+/// and broke Japanese lines at a far-back ASCII space.
+#[test]
+fn the_preview_wraps_words_whole_and_japanese_by_its_rules() {
+    let (_dir, store) = kb();
+    let mesh: TalkRef = "cnds-2024/mesh".parse().unwrap();
+    capture::jot(
+        &store,
+        &mesh,
+        "Amazon CodeCatalyst でビルド、テスト、ステージング、デプロイの 4 つに分けたパイプラインを組む",
+        time("10:30"),
+    )
+    .unwrap();
+    let mut app = app(store);
+    type_text(&mut app, "CodeCatalyst");
+    for width in 90..130 {
+        let text = screen(&render(&mut app, width, 30));
+        let preview: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split("││").nth(1))
+            .map(|l| l.trim_end_matches('│').trim_end())
+            .collect();
+        assert!(
+            preview.iter().any(|l| l.contains("CodeCatalyst")),
+            "{width}:\n{text}"
+        );
+        assert!(
+            !preview
+                .iter()
+                .any(|l| l.trim_start().starts_with("つに分けた")),
+            "{width}:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn control_characters_in_notes_are_never_written_raw() {
     let (_dir, store) = kb();
@@ -282,6 +600,12 @@ fn any_size_renders_without_panicking() {
             Action::Facets,
             Action::Back,
             Action::Help,
+            Action::PageDown,
+            Action::Back,
+            Action::Messages,
+            Action::Bottom,
+            Action::Back,
+            Action::AddTags,
             Action::Back,
             Action::Back,
         ] {
@@ -517,4 +841,190 @@ fn end_to_end_in_tmux() {
     for text in takeaways {
         assert!(shown.contains(text), "`{text}` missing from:\n{shown}");
     }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok()
+}
+
+/// Regression (issue 17 item 1): a takeaway typed and not saved was lost with Esc, and with
+/// the terminal. Here the terminal goes away under it (SIGKILL, then SIGHUP), and the user
+/// quits with Ctrl-c: each time the line comes back.
+#[test]
+fn a_typed_line_survives_a_killed_terminal_in_tmux() {
+    if !tmux_available() {
+        eprintln!("SKIPPED: tmux is not installed (CI installs it)");
+        return;
+    }
+    let kb = Kb::new();
+    kb.ok(&["event", "new", "ev", "--name", "Example"]);
+    kb.ok(&["new", "Crash Talk", "--no-edit"]);
+    let (slow, quick) = (Duration::from_secs(60), Duration::from_secs(15));
+    let tmux = Tmux::new("tui-draft");
+    tmux.start_tn(&kb, 100, 30);
+    tmux.wait_for("Crash Talk", slow);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(" LIST ", quick);
+    tmux.keys(&["a"]);
+    tmux.wait_for("takeaway →", quick);
+    let line = "端末ごと消える前に書いた学び";
+    tmux.literal(line);
+    // On screen means handled: the draft is written before the frame is drawn.
+    tmux.wait_for(line, quick);
+    let pid = tmux.pane_pid().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    tmux.wait_until_gone();
+    let draft = kb.path("index/drafts/ev/crash-talk.takeaway.draft");
+    assert_eq!(std::fs::read_to_string(&draft).unwrap(), line);
+
+    // The next run says so, and `a` on the talk brings the line back.
+    tmux.start_tn(&kb, 100, 30);
+    let screen = tmux.wait_for("kept from last time", slow);
+    assert!(screen.contains(line), "{screen}");
+    tmux.wait_for("1 talk", slow);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(" LIST ", quick);
+    tmux.keys(&["a"]);
+    let screen = tmux.wait_for("is back from its draft", quick);
+    assert!(screen.contains(&format!("│{line}")), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("1 saved", quick);
+    assert!(!draft.exists());
+
+    // A closed window: SIGHUP.
+    tmux.literal("二つ目の途中");
+    tmux.wait_for("二つ目の途中", quick);
+    let _ = tmux.cmd().arg("kill-server").output();
+    tmux.wait_until_gone();
+    assert_eq!(std::fs::read_to_string(&draft).unwrap(), "二つ目の途中");
+
+    // Ctrl-c: the shell is told where the line is.
+    tmux.start_tn_with(&kb, 100, 30, &[], true);
+    tmux.wait_for("kept from last time", slow);
+    tmux.wait_for("1 talk", slow);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(" LIST ", quick);
+    tmux.keys(&["a"]);
+    tmux.wait_for("is back from its draft", quick);
+    tmux.literal("、続き");
+    tmux.wait_for("二つ目の途中、続き", quick);
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("TN-EXITED", quick);
+    assert!(
+        screen.contains("kept as a draft: takeaway for ev/crash-talk"),
+        "{screen}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&draft).unwrap(),
+        "二つ目の途中、続き"
+    );
+    let shown = String::from_utf8(kb.ok(&["show", "ev/crash-talk"]).stdout).unwrap();
+    assert!(shown.contains(line), "{shown}");
+}
+
+/// An executable script in the knowledge base's temporary directory.
+fn script(kb: &Kb, name: &str, body: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = kb.tmp.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// Regression (issue 17 item 19): `e` with an editor that prints left its output, and tn's
+/// "no changes", in the shell after the TUI quit.
+#[test]
+fn the_editor_leaves_nothing_in_the_shell_in_tmux() {
+    if !tmux_available() {
+        eprintln!("SKIPPED: tmux is not installed (CI installs it)");
+        return;
+    }
+    let kb = Kb::new();
+    kb.ok(&["event", "new", "ev", "--name", "Example"]);
+    kb.ok(&["new", "Noisy Talk", "--no-edit"]);
+    let editor = script(
+        &kb,
+        "noisy-editor",
+        "echo 'EDITOR-OUT-LEAK on stdout'\necho 'EDITOR-ERR-LEAK on stderr' >&2",
+    );
+    let (slow, quick) = (Duration::from_secs(60), Duration::from_secs(15));
+    let tmux = Tmux::new("tui-editor");
+    let env = [
+        format!("EDITOR={}", editor.display()),
+        format!("VISUAL={}", editor.display()),
+    ];
+    let env: Vec<&str> = env.iter().map(String::as_str).collect();
+    tmux.start_tn_with(&kb, 120, 30, &env, true);
+    tmux.wait_for("Noisy Talk", slow);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(" LIST ", quick);
+    tmux.keys(&["e"]);
+    // What the edit said is on the status line.
+    let screen = tmux.wait_for("no changes", quick);
+    assert!(
+        screen.contains("editor: EDITOR-ERR-LEAK on stderr"),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("TN-EXITED", quick);
+    for leak in ["LEAK", "no changes"] {
+        assert!(
+            !screen.contains(leak),
+            "`{leak}` left in the shell:\n{screen}"
+        );
+    }
+}
+
+/// Regression (issue 17 item 20): after a failed edit the kept draft's path was cut, even at
+/// 120 columns.
+#[test]
+fn a_failed_edit_shows_where_the_draft_is_in_tmux() {
+    if !tmux_available() {
+        eprintln!("SKIPPED: tmux is not installed (CI installs it)");
+        return;
+    }
+    let kb = Kb::new();
+    kb.ok(&["event", "new", "ev", "--name", "Example"]);
+    kb.ok(&["new", "Broken Edit", "--no-edit"]);
+    let editor = script(&kb, "bad-editor", "printf 'Talk(\\n  title: ,\\n' > \"$1\"");
+    let (slow, quick) = (Duration::from_secs(60), Duration::from_secs(15));
+    let tmux = Tmux::new("tui-bad-editor");
+    let env = [
+        format!("EDITOR={}", editor.display()),
+        format!("VISUAL={}", editor.display()),
+    ];
+    let env: Vec<&str> = env.iter().map(String::as_str).collect();
+    tmux.start_tn_with(&kb, 120, 30, &env, true);
+    tmux.wait_for("Broken Edit", slow);
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(" LIST ", quick);
+    tmux.keys(&["e"]);
+    tmux.wait_for("re-open the editor to fix it?", quick);
+    tmux.keys(&["n", "Enter"]);
+    let screen = tmux.wait_for("draft is kept at", quick);
+    let kept = std::fs::read_dir(&kb.tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("tn-edit-"))
+        })
+        .expect("the draft is kept");
+    let joined: String = screen.split_whitespace().collect();
+    assert!(
+        joined.contains(&kept.display().to_string()),
+        "{} not shown whole:\n{screen}",
+        kept.display()
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("TN-EXITED", quick);
+    assert!(!screen.contains("not valid"), "{screen}");
 }

@@ -331,15 +331,36 @@ fn date_filter(value: &str) -> Option<Filter> {
     Some(Filter::Date(lo, hi))
 }
 
+/// How talks are ordered when the query has no words to rank them by (empty, or filters
+/// only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unranked {
+    /// The talk's date (else its event's first day), newest first: `tn search`.
+    #[default]
+    Date,
+    /// The note file's modification time, newest first: the TUI's recent talks.
+    Changed,
+}
+
 /// Runs a search on an up-to-date index.
 pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
+    search_ordered(index, request, Unranked::Date)
+}
+
+/// Runs a search on an up-to-date index, listing talks in `unranked` order when there are no
+/// words to rank them by.
+pub fn search_ordered(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    unranked: Unranked,
+) -> Result<SearchResults> {
     let mut parsed = parse(&request.query, request.prefix);
     let morphology = Morphology::shared()?;
-    let mut results = run_with_context(index, &morphology, &parsed, request.limit)?;
+    let mut results = run_with_context(index, &morphology, &parsed, request.limit, unranked)?;
     if request.prefix_fallback && results.hits.is_empty() {
         let prefixed = widen(index, &morphology, &mut parsed)?;
         if !prefixed.is_empty() {
-            results = run_with_context(index, &morphology, &parsed, request.limit)?;
+            results = run_with_context(index, &morphology, &parsed, request.limit, unranked)?;
             results.prefixed = prefixed;
         }
     }
@@ -364,12 +385,13 @@ fn run_with_context(
     morphology: &Morphology,
     parsed: &ParsedQuery,
     limit: usize,
+    unranked: Unranked,
 ) -> Result<SearchResults> {
-    let results = run(index, morphology, parsed, limit, Reach::OwnText)?;
+    let results = run(index, morphology, parsed, limit, unranked, Reach::OwnText)?;
     if !results.hits.is_empty() || !parsed.has_words() {
         return Ok(results);
     }
-    let mut results = run(index, morphology, parsed, limit, Reach::Context)?;
+    let mut results = run(index, morphology, parsed, limit, unranked, Reach::Context)?;
     results.by_context = !results.hits.is_empty();
     Ok(results)
 }
@@ -393,6 +415,7 @@ fn run(
     morphology: &Morphology,
     parsed: &ParsedQuery,
     limit: usize,
+    unranked: Unranked,
     reach: Reach,
 ) -> Result<SearchResults> {
     let fields = index.fields();
@@ -457,7 +480,8 @@ fn run(
         must.push((Occur::Must, boxed(ConstScoreQuery::new(boxed(any), 0.0))));
     }
     let query = BooleanQuery::new(must);
-    let hits = collect_hits(index, &query, limit, has_text, &needles)?;
+    let order = (!has_text).then_some(unranked);
+    let hits = collect_hits(index, &query, limit, order, &needles)?;
     Ok(SearchResults {
         hits,
         warnings: parsed.warnings.clone(),
@@ -499,30 +523,35 @@ fn widen(
     Ok(widened)
 }
 
-/// Runs the query and turns the top documents into hits.
+/// Runs the query and turns the top documents into hits: by score, or in the `unranked`
+/// order when there are no words to rank by.
 fn collect_hits(
     index: &SearchIndex,
     query: &BooleanQuery,
     limit: usize,
-    has_text: bool,
+    unranked: Option<Unranked>,
     needles: &[String],
 ) -> Result<Vec<Hit>> {
     let fields = index.fields();
     let searcher = index.searcher();
     let limit = cap(limit, &searcher);
     // Without words to rank by, the most recent talks come first.
-    let docs: Vec<(f32, DocAddress)> = if has_text {
-        read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
-    } else {
+    let docs: Vec<(f32, DocAddress)> = if let Some(unranked) = unranked {
+        let by = match unranked {
+            Unranked::Date => schema::DATE,
+            Unranked::Changed => schema::MTIME,
+        };
         read(|| {
             searcher.search(
                 query,
-                &TopDocs::with_limit(limit).order_by_fast_field::<u64>(schema::DATE, Order::Desc),
+                &TopDocs::with_limit(limit).order_by_fast_field::<u64>(by, Order::Desc),
             )
         })?
         .into_iter()
         .map(|(_, addr)| (0.0, addr))
         .collect()
+    } else {
+        read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
     };
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
