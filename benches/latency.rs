@@ -52,6 +52,7 @@ fn main() {
                 query: q.query.to_owned(),
                 limit: 10,
                 prefix: q.prefix,
+                prefix_fallback: false,
             })
             .collect();
         // Warm up: every query a few times (caches, lazily loaded dictionary).

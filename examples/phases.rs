@@ -179,6 +179,7 @@ fn main() {
             query: query.clone(),
             limit: 10,
             prefix: false,
+            prefix_fallback: false,
         };
         let results = time(
             "query::search (limit 10, with doc fetch + snippets)",

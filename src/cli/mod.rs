@@ -148,7 +148,9 @@ pub enum Notes {
     /// Full-text search (Japanese and English); terms are ANDed.
     #[command(
         after_help = "Query syntax: words are ANDed; \"a phrase\"; -word excludes; a OR b; \
-filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja"
+filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja \
+url:WORDS (any URL of the talk, e.g. url:speakerdeck). A talk's event name and track only \
+narrow: a word found only there ranks the talk below talks whose own text has it."
     )]
     Search(search::Args),
     /// Rebuild the search index from the notes.

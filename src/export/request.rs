@@ -114,6 +114,7 @@ pub fn export(store: &Store, request: &Request) -> Result<Exported> {
             query: query.clone(),
             limit: total.max(1),
             prefix: false,
+            prefix_fallback: false,
         })?;
         exported.notices.extend(results.notice);
         exported.warnings = results.warnings;

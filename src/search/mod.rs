@@ -78,8 +78,8 @@ impl Engine {
         let (hits, notice) = self.recovering(|index| query::related(index, id, limit))?;
         Ok(hits.map(|hits| SearchResults {
             hits,
-            warnings: Vec::new(),
             notice,
+            ..SearchResults::default()
         }))
     }
 

@@ -4,13 +4,15 @@
 //! give noisy or empty highlights. Instead the query words are normalised the way the index
 //! normalises text and searched in the normalised text; each match is mapped back to the
 //! original bytes, so highlights fall on whole characters of what the user wrote (full-width
-//! letters, サーバー vs サーバ and all).
+//! letters, サーバー vs サーバ and all). A word that starts or ends with katakana is marked
+//! only where the search finds it: not inside another katakana word (ログ in ブログ), by the
+//! word boundaries of `analysis`.
 
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::search::analysis::normalize_mapped;
+use crate::search::analysis::{Morphology, is_katakana, normalize_mapped};
 
 /// A piece of a note with the query's matches marked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -75,6 +77,17 @@ fn find(text: &str, forms: &[String]) -> (Vec<Range<usize>>, usize) {
         }
         map
     };
+    let chars: Vec<char> = normalized.text.chars().collect();
+    // Where katakana words begin and end inside runs of katakana, as offsets in `text`;
+    // computed only when a match touches a longer run of katakana.
+    let mut cuts: Option<Vec<usize>> = None;
+    let mut is_cut = |at: usize| -> bool {
+        let cuts = cuts.get_or_insert_with(|| match Morphology::shared() {
+            Ok(m) => m.katakana_cuts(text),
+            Err(_) => Vec::new(),
+        });
+        cuts.binary_search(&at).is_ok()
+    };
     let mut ranges = Vec::new();
     let mut distinct = 0;
     for form in forms {
@@ -82,12 +95,30 @@ fn find(text: &str, forms: &[String]) -> (Vec<Range<usize>>, usize) {
         for (b, m) in normalized.text.match_indices(form.as_str()) {
             let first = char_at[b];
             let last = first + m.chars().count() - 1;
-            if let (Some(a), Some(z)) =
-                (normalized.origins.get(first), normalized.origins.get(last))
-            {
-                ranges.push(a.start..z.end);
-                found = true;
+            let (Some(a), Some(z)) = (normalized.origins.get(first), normalized.origins.get(last))
+            else {
+                continue;
+            };
+            // Inside a run of katakana, a katakana edge must be a word boundary.
+            let inside = |edge: usize, outside: Option<usize>| {
+                is_katakana(chars[edge])
+                    && outside
+                        .and_then(|o| chars.get(o))
+                        .is_some_and(|&c| is_katakana(c))
+            };
+            if inside(first, first.checked_sub(1)) && !is_cut(a.start) {
+                continue;
             }
+            if inside(last, Some(last + 1))
+                && !normalized
+                    .origins
+                    .get(last + 1)
+                    .is_some_and(|next| is_cut(next.start))
+            {
+                continue;
+            }
+            ranges.push(a.start..z.end);
+            found = true;
         }
         distinct += usize::from(found);
     }

@@ -65,6 +65,7 @@ impl App {
                 query,
                 limit: self.limit,
                 prefix: true,
+                prefix_fallback: false,
             }));
         }
         match self.focused() {

@@ -1253,6 +1253,7 @@ fn search_accepts_any_query() {
                 query,
                 limit,
                 prefix,
+                prefix_fallback: prefix,
             };
             match query::search(&index, &request) {
                 Ok(results) => {
