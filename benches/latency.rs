@@ -128,6 +128,7 @@ fn run_mix(
             limit: 10,
             prefix: q.prefix,
             literal: false,
+            prefix_fallback: false,
         })
         .collect();
     // Warm up: every query a few times (caches, lazily loaded dictionary and concepts).

@@ -27,6 +27,7 @@ fn query(c: &mut Criterion) {
                 limit: 10,
                 prefix: q.prefix,
                 literal: false,
+                prefix_fallback: false,
             };
             group.bench_with_input(BenchmarkId::from_parameter(q.label), &request, |b, r| {
                 b.iter(|| search(&index, r, None).expect("search"))

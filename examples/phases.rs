@@ -184,6 +184,7 @@ fn main() {
             limit: 10,
             prefix: false,
             literal: false,
+            prefix_fallback: false,
         };
         let results = time(
             "query::search (limit 10, with doc fetch + snippets)",

@@ -150,8 +150,10 @@ pub enum Notes {
     #[command(
         after_help = "Query syntax: words are ANDed; \"a phrase\"; -word excludes; a OR b; \
 =word matches only as typed; filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND \
-year:2024 date:>=2024-01-01 lang:ja. A word that names a concept also matches its other \
-spellings (container: コンテナ); `tn concepts WORD` shows them."
+year:2024 date:>=2024-01-01 lang:ja url:WORDS (any URL of the talk, e.g. url:speakerdeck). \
+A word that names a concept also matches its other spellings (container: コンテナ); \
+`tn concepts WORD` shows them. A talk's event name and track only narrow: a word found only \
+there ranks the talk below talks whose own text has it."
     )]
     Search(search::Args),
     /// The equivalences concept search uses and where each comes from; with WORD, what a

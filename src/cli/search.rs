@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::output::{open_engine, write_explanation, write_hits};
+use super::output::{notice, open_engine, write_explanation, write_hits};
 use crate::search::{SearchEngine, SearchRequest};
 use crate::store::Store;
 
@@ -17,7 +17,8 @@ pub struct Args {
     /// Most results to show.
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
-    /// Let the last word match as a prefix (`kube` finds Kubernetes).
+    /// Let the last word match as a prefix (`kube` finds Kubernetes). Without it, a word no
+    /// talk has as a whole word is matched as a prefix anyway, with a note.
     #[arg(long)]
     prefix: bool,
     /// Print a JSON array in rank order.
@@ -41,9 +42,17 @@ impl Args {
             limit: self.limit,
             prefix: self.prefix,
             literal: self.literal,
+            prefix_fallback: true,
         })?;
         if self.explain {
             write_explanation(&results.words)?;
+        }
+        // On stderr, so that `--json` stays a pure array.
+        for text in [results.prefixed_notice(), results.context_notice()]
+            .into_iter()
+            .flatten()
+        {
+            notice(&text);
         }
         write_hits(&results, self.json)?;
         if results.hits.is_empty() && !self.json {

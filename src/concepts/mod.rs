@@ -131,9 +131,12 @@ impl Source {
     pub fn weight(self) -> f32 {
         match self {
             Source::Typed => 1.0,
-            Source::User | Source::Cncf | Source::Curated => 0.7,
-            Source::Learned => 0.6,
-            Source::Loanword => 0.5,
+            // Low enough that a short English title (one term in the bigram view) does not
+            // outrank the same title in katakana (a bigram per kana pair, and its word
+            // boundaries, make a longer field): the typed spelling first.
+            Source::User | Source::Cncf | Source::Curated => 0.6,
+            Source::Learned => 0.5,
+            Source::Loanword => 0.4,
         }
     }
 

@@ -115,6 +115,7 @@ pub fn export(store: &Store, request: &Request) -> Result<Exported> {
             limit: total.max(1),
             prefix: false,
             literal: false,
+            prefix_fallback: false,
         })?;
         exported.notices.extend(results.notice);
         exported.warnings = results.warnings;

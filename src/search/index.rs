@@ -1134,40 +1134,53 @@ fn talk_doc(
             doc.add_text(fields.speakers, json);
         }
     }
-    let speakers: Vec<String> = talk
+    // A speaker's name says who gave the talk; an affiliation or role only says what the
+    // speaker does, so they are a section of their own that ranks like body text.
+    let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+    let affiliations: Vec<&str> = talk
         .speakers
         .iter()
-        .map(|s| {
-            [Some(&s.name), s.affiliation.as_ref(), s.role.as_ref()]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .flat_map(|s| [s.affiliation.as_deref(), s.role.as_deref()])
+        .flatten()
         .collect();
     let tools: Vec<&str> = talk.tools.iter().map(|t| t.name.as_str()).collect();
     let takeaways: Vec<&str> = talk.takeaways.iter().map(|t| t.text.as_str()).collect();
-    let mut extra: Vec<&str> = Vec::new();
+    let links: Vec<&str> = talk
+        .links
+        .iter()
+        .filter_map(|l| l.title.as_deref())
+        .collect();
+    let mut context: Vec<&str> = Vec::new();
     if let Some(event) = event {
-        extra.push(&event.name);
+        context.push(&event.name);
     }
     if let Some(track) = &talk.track {
-        extra.push(track);
+        context.push(track);
     }
-    extra.extend(talk.links.iter().filter_map(|l| l.title.as_deref()));
-    let texts: [(Section, String); 8] = [
+    // URLs are found by `url:` only: as text, `event.cloudnativedays.jp` would make `cloud`
+    // and `native` match every talk of the event.
+    for url in talk
+        .url
+        .iter()
+        .chain(talk.links.iter().map(|l| &l.url))
+        .chain(talk.tools.iter().filter_map(|t| t.url.as_ref()))
+    {
+        doc.add_text(fields.urls, url);
+    }
+    let texts: [(Section, String); 10] = [
         (Section::Title, talk.title.clone()),
-        (Section::Speakers, speakers.join("\n")),
-        (Section::Tools, tools.join("\n")),
         (Section::Tags, talk.tags.join("\n")),
+        (Section::Speakers, names.join("\n")),
+        (Section::Tools, tools.join("\n")),
         (Section::Takeaways, takeaways.join("\n")),
         (
             Section::Abstract,
             talk.r#abstract.clone().unwrap_or_default(),
         ),
+        (Section::Affiliations, affiliations.join("\n")),
         (Section::Memo, talk.memo.clone().unwrap_or_default()),
-        (Section::Extra, extra.join("\n")),
+        (Section::Extra, links.join("\n")),
+        (Section::Context, context.join("\n")),
     ];
     for (section, text) in &texts {
         if text.is_empty() {
@@ -1458,6 +1471,7 @@ mod tests {
             limit: 100,
             prefix: false,
             literal: false,
+            prefix_fallback: false,
         };
         crate::search::query::search(index, &request, None)
             .unwrap()
@@ -1486,6 +1500,7 @@ mod tests {
                 limit,
                 prefix: false,
                 literal: false,
+                prefix_fallback: false,
             };
             let hits = crate::search::query::search(&index, &request, None)
                 .unwrap()

@@ -137,10 +137,8 @@ impl Engine {
         let (hits, notice) = self.recovering(|index| query::related(index, id, limit))?;
         Ok(hits.map(|hits| SearchResults {
             hits,
-            words: Vec::new(),
-            warnings: Vec::new(),
-            concepts_problems: Vec::new(),
             notice,
+            ..SearchResults::default()
         }))
     }
 

@@ -4,7 +4,9 @@
 //! give noisy or empty highlights. Instead the query words are normalised the way the index
 //! normalises text and searched in the normalised text; each match is mapped back to the
 //! original bytes, so highlights fall on whole characters of what the user wrote (full-width
-//! letters, サーバー vs サーバ and all).
+//! letters, サーバー vs サーバ and all). A word that starts or ends with katakana is marked
+//! only where the search finds it: not inside another katakana word (ログ in ブログ), by the
+//! word boundaries of `analysis`.
 
 use std::ops::Range;
 
@@ -12,7 +14,7 @@ use serde::Serialize;
 
 use crate::concepts::Expansion;
 use crate::concepts::matcher::Pattern;
-use crate::search::analysis::{Normalized, normalize_mapped};
+use crate::search::analysis::{Morphology, Normalized, is_katakana, normalize_mapped};
 use crate::search::concepts::CONTENT_SECTIONS;
 use crate::search::schema::Section;
 
@@ -206,6 +208,17 @@ fn find(text: &str, needles: &Needles) -> (Vec<Range<usize>>, usize) {
         }
         map
     };
+    let chars: Vec<char> = normalized.text.chars().collect();
+    // Where katakana words begin and end inside runs of katakana, as offsets in `text`;
+    // computed only when a match touches a longer run of katakana.
+    let mut cuts: Option<Vec<usize>> = None;
+    let mut is_cut = |at: usize| -> bool {
+        let cuts = cuts.get_or_insert_with(|| match Morphology::shared() {
+            Ok(m) => m.katakana_cuts(text),
+            Err(_) => Vec::new(),
+        });
+        cuts.binary_search(&at).is_ok()
+    };
     let mut ranges = Vec::new();
     let mut found = vec![false; needles.groups];
     for needle in &needles.needles {
@@ -218,7 +231,30 @@ fn find(text: &str, needles: &Needles) -> (Vec<Range<usize>>, usize) {
                         .match_indices(form.as_str())
                         .map(|(b, m)| b..b + m.len())
                 })
+                .filter(|span| {
+                    // Inside a run of katakana, a katakana edge must be a word boundary.
+                    let first = char_at[span.start];
+                    let last = first + normalized.text[span.clone()].chars().count() - 1;
+                    let inside = |edge: usize, outside: Option<usize>| {
+                        is_katakana(chars[edge])
+                            && outside
+                                .and_then(|o| chars.get(o))
+                                .is_some_and(|&c| is_katakana(c))
+                    };
+                    let starts_inside = inside(first, first.checked_sub(1))
+                        && !normalized
+                            .origins
+                            .get(first)
+                            .is_some_and(|o| is_cut(o.start));
+                    let ends_inside = inside(last, Some(last + 1))
+                        && !normalized
+                            .origins
+                            .get(last + 1)
+                            .is_some_and(|next| is_cut(next.start));
+                    !starts_inside && !ends_inside
+                })
                 .collect(),
+            // A concept's spelling carries its own word boundaries.
             Kind::Spelling { pattern, .. } => pattern.find(text, &normalized),
         };
         for span in spans {

@@ -66,6 +66,7 @@ impl App {
                 limit: self.limit,
                 prefix: true,
                 literal: false,
+                prefix_fallback: false,
             }));
         }
         match self.focused() {

@@ -1254,6 +1254,7 @@ fn search_accepts_any_query() {
                 limit,
                 prefix,
                 literal: false,
+                prefix_fallback: prefix,
             };
             match query::search(&index, &request, None) {
                 Ok(results) => {

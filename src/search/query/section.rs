@@ -414,13 +414,14 @@ mod tests {
     use tantivy::{DocAddress, Index, IndexReader, TantivyDocument};
 
     use super::*;
-    use crate::search::analysis::{self, Morphology, Side};
+    use crate::search::analysis::{self, Morphology, Normal};
     use crate::search::query::positioned;
     use crate::search::schema::{Fields, Section};
 
     /// Pieces of text chosen so that phrases occur often, split by spaces and sentence ends,
-    /// inside katakana compounds and next to English words.
-    const PIECES: [&str; 22] = [
+    /// inside katakana compounds (and other katakana words: ログ in ブログ, joined by ・)
+    /// and next to English words.
+    const PIECES: [&str; 25] = [
         "可",
         "観測",
         "性",
@@ -443,6 +444,9 @@ mod tests {
         "オブザーバビリティツール",
         "監視ツール",
         "データの可観測性",
+        "ログ",
+        "ブログ",
+        "・",
     ];
 
     struct Corpus {
@@ -563,10 +567,11 @@ mod tests {
         /// shortcut, the scores are the same too.
         #[test]
         fn matches_what_the_two_phrases_match(query in proptest::collection::vec(0..PIECES.len(), 1..5)) {
-            let normalized = analysis::normalize(&text(&query));
+            let normal = Normal::new(&text(&query));
+            let normalized = normal.as_str();
             let morphology = Morphology::shared().expect("dictionary loads");
-            let words = morphology.tokens(&normalized);
-            let grams = analysis::grams(&normalized, Side::Query);
+            let words = morphology.tokens(&normal);
+            let grams = analysis::query_grams(normalized, false);
             prop_assume!(!grams.is_empty());
             let fields = &CORPUS.fields;
             let expected = scores(&two_phrases(fields, &words, &grams));
@@ -600,9 +605,9 @@ mod tests {
             ("オブザーバビリティ", 20),
             ("観測", 20),
         ] {
-            let query = &analysis::normalize(query);
-            let words = morphology.tokens(query);
-            let grams = analysis::grams(query, Side::Query);
+            let normal = Normal::new(query);
+            let words = morphology.tokens(&normal);
+            let grams = analysis::query_grams(normal.as_str(), false);
             let n = scores(&two_phrases(fields, &words, &grams)).len();
             assert!(n >= at_least, "{query}: {n}");
         }
@@ -610,8 +615,8 @@ mod tests {
         // And some talks must match by their bigrams only (測性 is inside 観測 性), or a
         // shortcut that skipped bigram-only matches would pass.
         let query = "測性";
-        let words = morphology.tokens(query);
-        let grams = analysis::grams(query, Side::Query);
+        let words = morphology.tokens(&Normal::new(query));
+        let grams = analysis::query_grams(query, false);
         let both = scores(&two_phrases(fields, &words, &grams)).len();
         let f = fields.section(Section::Takeaways);
         let words_only = PhraseQuery::new_with_offset(positioned(f.ja, &words));
@@ -632,8 +637,8 @@ mod tests {
         let corpus = corpus(bodies.iter().map(|b| b.to_string()), 2);
         let fields = &corpus.fields;
         let morphology = Morphology::shared().expect("dictionary loads");
-        let words = analysis::paired(&morphology.tokens("可観測性"));
-        let grams = analysis::grams("可観測性", Side::Query);
+        let words = analysis::paired(&morphology.tokens(&Normal::new("可観測性")));
+        let grams = analysis::query_grams("可観測性", false);
         let checked = scores_in(&corpus, &section_query(fields, &words, &grams, false));
         let shortcut = scores_in(&corpus, &section_query(fields, &words, &grams, true));
         assert_eq!(checked.len(), 5, "{checked:?}");

@@ -32,7 +32,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Ter
 use super::section::{Phrase, Run, run};
 use super::{JA_BOOST, positioned};
 use crate::concepts::{Expansion, Term as Spelled, is_latin, matcher};
-use crate::search::analysis::{self, Gram, Morphology, Side};
+use crate::search::analysis::{self, Gram, Morphology, Normal, Tokens};
 use crate::search::concepts::{CONTENT_SECTIONS, cased_words};
 use crate::search::schema::{Fields, Section};
 
@@ -453,9 +453,10 @@ impl Forms {
     /// `typed`: the spelling the user typed, which may match inside a camelCase identifier
     /// as any typed word does; the others match English as whole words.
     pub(crate) fn of(term: &Spelled, morphology: &Morphology, typed: bool) -> Forms {
-        let normal = analysis::normalize(&term.text);
+        let normal = Normal::new(&term.text);
         let ja = analysis::paired(&morphology.tokens(&normal));
-        let base = analysis::grams(&normal, Side::Query);
+        let base = analysis::query_grams(normal.as_str(), false);
+        let normal = normal.as_str();
         let flags = &term.flags;
         let mut forms = Forms {
             ja: vec![ja.clone()],
@@ -468,7 +469,7 @@ impl Forms {
             cased: Vec::new(),
         };
         if flags.case {
-            forms.cased = cased_words(&normal).map(str::to_owned).collect();
+            forms.cased = cased_words(normal).map(str::to_owned).collect();
         }
         // A short katakana spelling other than the typed one (ノード is ノド, コード is
         // コド once the prolonged sound mark is dropped) is too likely a piece of a longer
@@ -491,7 +492,7 @@ impl Forms {
                 forms.gate = Gate::Both;
                 if base.len() > 1 {
                     let joined: String = base.iter().map(|g| g.text.as_str()).collect();
-                    forms.ja.push(morphology.tokens(&joined));
+                    forms.ja.push(morphology.tokens(&Normal::new(&joined)));
                 }
             }
         } else {
@@ -499,10 +500,13 @@ impl Forms {
             forms.grams = vec![base.clone()];
         }
         for word in &flags.not_in {
-            let normal = analysis::normalize(word);
-            let offsets = offsets_in(&base, &analysis::grams(&normal, Side::Index));
+            let normal = Normal::new(word);
+            let mut indexed = Tokens::default();
+            let cuts = morphology.analyse(&normal).cuts;
+            analysis::index_grams_into(normal.as_str(), &cuts, &mut indexed);
+            let offsets = offsets_in(&base, &indexed.to_grams());
             if !offsets.is_empty() {
-                let phrase = analysis::grams(&normal, Side::Query);
+                let phrase = analysis::query_grams(normal.as_str(), false);
                 forms.not_in.push((phrase, offsets));
                 if forms.gate == Gate::Either {
                     forms.gate = Gate::Gram;
@@ -569,8 +573,8 @@ fn offsets_in(inner: &[Gram], word: &[Gram]) -> Vec<u32> {
     out
 }
 
-/// The query for a word that names a concept: the spelling as typed, in every section, and
-/// each other spelling in what talks are about, weighed by its source; every spelling
+/// The query for a word that names a concept: the spelling as typed, in `sections`, and
+/// each other spelling in those of them that say what talks are about, weighed by its source; every spelling
 /// scored with the typed one's idf, so that of two talks alike but for the spelling, the
 /// one with the typed spelling ranks first. `prefix`: the typed word is still being typed
 /// (the TUI), so it also matches as a prefix.
@@ -579,21 +583,28 @@ pub(crate) fn expansion_query(
     morphology: &Morphology,
     expansion: &Expansion,
     prefix: bool,
+    sections: &[Section],
 ) -> Option<Box<dyn Query>> {
     let typed = expansion.spellings.iter().find(|s| s.typed)?;
+    // Other spellings only where talks say what they are about.
+    let content: Vec<Section> = sections
+        .iter()
+        .copied()
+        .filter(|s| CONTENT_SECTIONS.contains(s))
+        .collect();
     let reference = Forms::of(&typed.spelling.term, morphology, true);
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if prefix {
         alternatives.extend(
-            super::text_query(fields, morphology, &expansion.word, true, &Section::ALL)
+            super::text_query(fields, morphology, &expansion.word, true, sections)
                 .map(|q| (Occur::Should, q)),
         );
     }
     for spelling in &expansion.spellings {
         let (weight, sections): (Score, &[Section]) = if spelling.typed {
-            (1.0, &Section::ALL)
+            (1.0, sections)
         } else {
-            (spelling.spelling.source.weight(), &CONTENT_SECTIONS)
+            (spelling.spelling.source.weight(), &content)
         };
         let forms = Forms::of(&spelling.spelling.term, morphology, spelling.typed);
         alternatives.extend(
@@ -627,9 +638,9 @@ fn spelling_query(
             let f = fields.section(section);
             let query = SpellingQuery {
                 ja: forms.ja.iter().map(|w| positioned(f.ja, w)).collect(),
-                ja_boost: section.boost() * JA_BOOST * weight,
+                ja_boost: section.weight().boost() * JA_BOOST * weight,
                 grams: forms.grams.iter().map(|g| positioned(f.gram, g)).collect(),
-                gram_boost: section.boost() * weight,
+                gram_boost: section.weight().boost() * weight,
                 gate: forms.gate,
                 implied: forms.implied,
                 not_in: forms
