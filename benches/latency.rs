@@ -3,9 +3,13 @@
 //! limit 10 on an up-to-date index, each timed on its own. Criterion reports means; this
 //! reports p50/p90/p99/max, overall and per query.
 //!
+//! Then the same for `support::CONCEPT_MIX` (single-concept queries that concept search
+//! expands, issue 13), and what the concept fields add to the index.
+//!
 //! `cargo bench --bench latency`; sizes from `TN_BENCH_NOTES` (default `1000,10000`), query
-//! count from `TN_BENCH_QUERIES`. The last line per size is machine-readable:
-//! `RESULT latency notes=N queries=Q p50_us=… p90_us=… p99_us=… max_us=… open_ms=…`.
+//! count from `TN_BENCH_QUERIES`. Machine-readable lines per size:
+//! `RESULT latency notes=N queries=Q p50_us=… p90_us=… p99_us=… max_us=… open_ms=…`,
+//! `RESULT concepts talks=N p50_us=… p99_us=…`, `RESULT index talks=N total_bytes=… concept_bytes=…`.
 
 mod support;
 
@@ -46,65 +50,15 @@ fn main() {
             "{report:?}"
         );
 
-        let requests: Vec<SearchRequest> = support::QUERY_MIX
-            .iter()
-            .map(|q| SearchRequest {
-                query: q.query.to_owned(),
-                limit: 10,
-                prefix: q.prefix,
-            })
-            .collect();
-        // Warm up: every query a few times (caches, lazily loaded dictionary).
-        for _ in 0..3 {
-            for r in &requests {
-                search(&index, r).expect("search");
-            }
-        }
-        let mut rng = support::Rng::new(42);
-        let mut all = Vec::with_capacity(queries);
-        let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); requests.len()];
-        let mut hits = vec![0usize; requests.len()];
-        for _ in 0..queries {
-            let i = rng.below(requests.len());
-            let started = Instant::now();
-            let results = search(&index, &requests[i]).expect("search");
-            let elapsed = started.elapsed();
-            hits[i] = results.hits.len();
-            all.push(elapsed);
-            per_query[i].push(elapsed);
-        }
-        all.sort();
-        println!(
-            "\nlatency/{} ({} talks, {queries} queries, limit 10)",
-            support::size_label(notes),
-            notes
+        let label = support::size_label(notes);
+        let all = run_mix(
+            &index,
+            support::QUERY_MIX,
+            queries,
+            &format!("latency/{label}"),
         );
         println!(
-            "  {:<20} {:>5} {:>5} {:>9} {:>9} {:>9}",
-            "query", "n", "hits", "p50 µs", "p99 µs", "max µs"
-        );
-        for (i, q) in support::QUERY_MIX.iter().enumerate() {
-            let mut d = per_query[i].clone();
-            d.sort();
-            println!(
-                "  {:<20} {:>5} {:>5} {:>9.0} {:>9.0} {:>9.0}",
-                q.label,
-                d.len(),
-                hits[i],
-                us(percentile(&d, 50.0)),
-                us(percentile(&d, 99.0)),
-                us(d.last().copied().unwrap_or_default())
-            );
-        }
-        println!(
-            "  {:<20} {:>5} {:>5} {:>9.0} {:>9.0} {:>9.0}   (p90 {:.0} µs; up-to-date SearchIndex::open {:.1} ms)",
-            "ALL",
-            all.len(),
-            "",
-            us(percentile(&all, 50.0)),
-            us(percentile(&all, 99.0)),
-            us(all.last().copied().unwrap_or_default()),
-            us(percentile(&all, 90.0)),
+            "  (up-to-date SearchIndex::open {:.1} ms)",
             open.as_secs_f64() * 1e3
         );
         println!(
@@ -115,5 +69,115 @@ fn main() {
             us(all.last().copied().unwrap_or_default()),
             open.as_secs_f64() * 1e3
         );
+        // Concept search (issue 13): single-concept queries that expand to other spellings.
+        let concepts = run_mix(
+            &index,
+            support::CONCEPT_MIX,
+            queries,
+            &format!("latency-concepts/{label}"),
+        );
+        println!(
+            "RESULT concepts talks={notes} p50_us={:.0} p99_us={:.0}",
+            us(percentile(&concepts, 50.0)),
+            us(percentile(&concepts, 99.0)),
+        );
+        // What the concept fields (`cased`, `pairs`) add to the index.
+        let usage = index.searcher().space_usage().expect("space usage");
+        let concept_bytes: u64 = usage
+            .segments()
+            .iter()
+            .flat_map(|segment| {
+                [
+                    segment.termdict(),
+                    segment.postings(),
+                    segment.positions(),
+                    segment.fieldnorms(),
+                    segment.fast_fields(),
+                ]
+            })
+            .flat_map(|part| part.fields())
+            .filter(|f| CONCEPT_FIELDS.contains(&f.field_name()))
+            .map(|f| f.total().get_bytes())
+            .sum();
+        let total = usage.total().get_bytes();
+        println!(
+            "  index {:.1} MB, of which the concept fields {:.2} MB (+{:.1}% over the rest)",
+            total as f64 / 1e6,
+            concept_bytes as f64 / 1e6,
+            100.0 * concept_bytes as f64 / (total - concept_bytes) as f64
+        );
+        println!("RESULT index talks={notes} total_bytes={total} concept_bytes={concept_bytes}");
     }
+}
+
+/// The index fields concept search added (`search::schema`).
+const CONCEPT_FIELDS: [&str; 2] = ["cased", "pairs"];
+
+/// Runs `queries` searches drawn from `mix` (deterministic shuffle), prints the table under
+/// `title`, and returns every latency, sorted.
+fn run_mix(
+    index: &SearchIndex,
+    mix: &[support::MixQuery],
+    queries: usize,
+    title: &str,
+) -> Vec<Duration> {
+    let requests: Vec<SearchRequest> = mix
+        .iter()
+        .map(|q| SearchRequest {
+            query: q.query.to_owned(),
+            limit: 10,
+            prefix: q.prefix,
+            literal: false,
+            prefix_fallback: false,
+        })
+        .collect();
+    // Warm up: every query a few times (caches, lazily loaded dictionary and concepts).
+    for _ in 0..3 {
+        for r in &requests {
+            search(index, r, None).expect("search");
+        }
+    }
+    let mut rng = support::Rng::new(42);
+    let mut all = Vec::with_capacity(queries);
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); requests.len()];
+    let mut hits = vec![0usize; requests.len()];
+    for _ in 0..queries {
+        let i = rng.below(requests.len());
+        let started = Instant::now();
+        let results = search(index, &requests[i], None).expect("search");
+        let elapsed = started.elapsed();
+        hits[i] = results.hits.len();
+        all.push(elapsed);
+        per_query[i].push(elapsed);
+    }
+    all.sort();
+    println!("\n{title} ({queries} queries, limit 10)");
+    println!(
+        "  {:<20} {:>5} {:>5} {:>9} {:>9} {:>9}",
+        "query", "n", "hits", "p50 µs", "p99 µs", "max µs"
+    );
+    for (i, q) in mix.iter().enumerate() {
+        let mut d = per_query[i].clone();
+        d.sort();
+        println!(
+            "  {:<20} {:>5} {:>5} {:>9.0} {:>9.0} {:>9.0}",
+            q.label,
+            d.len(),
+            hits[i],
+            us(percentile(&d, 50.0)),
+            us(percentile(&d, 99.0)),
+            us(d.last().copied().unwrap_or_default())
+        );
+    }
+    println!(
+        "  {:<20} {:>5} {:>5} {:>9.0} {:>9.0} {:>9.0}   (p90 {:.0} µs)",
+        "ALL",
+        all.len(),
+        "",
+        us(percentile(&all, 50.0)),
+        us(percentile(&all, 99.0)),
+        us(all.last().copied().unwrap_or_default()),
+        us(percentile(&all, 90.0)),
+    );
+    all
 }

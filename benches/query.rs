@@ -26,9 +26,11 @@ fn query(c: &mut Criterion) {
                 query: q.query.to_owned(),
                 limit: 10,
                 prefix: q.prefix,
+                literal: false,
+                prefix_fallback: false,
             };
             group.bench_with_input(BenchmarkId::from_parameter(q.label), &request, |b, r| {
-                b.iter(|| search(&index, r).expect("search"))
+                b.iter(|| search(&index, r, None).expect("search"))
             });
         }
         group.finish();

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use talknotes::search::analysis::{Morphology, Side, Tokens, grams_into, normalize};
+use talknotes::search::analysis::{Morphology, Normal, Tokens, index_grams_into};
 
 fn tokenize(c: &mut Criterion) {
     let morphology = Morphology::shared().expect("the embedded dictionary loads");
@@ -23,15 +23,14 @@ fn tokenize(c: &mut Criterion) {
             .sample_size(10)
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(if notes > 5_000 { 20 } else { 4 }));
-        // As the index build does it: one normalisation per text, tokens into a reused buffer.
+        // As the index build does it: one normalisation and one analysis (words, pairs and
+        // katakana cuts) per text, grams into a reused buffer.
         let mut buffer = Tokens::default();
         group.bench_function("ja", |b| {
             b.iter(|| {
                 let mut tokens = 0;
                 for text in &texts {
-                    buffer.clear();
-                    morphology.tokens_into(&normalize(text), &mut buffer);
-                    tokens += buffer.len();
+                    tokens += morphology.analyse(&Normal::new(text)).words.len();
                 }
                 black_box(tokens)
             })
@@ -40,11 +39,11 @@ fn tokenize(c: &mut Criterion) {
             b.iter(|| {
                 let mut tokens = 0;
                 for text in &texts {
-                    let normalized = normalize(text);
+                    let normal = Normal::new(text);
+                    let analysis = morphology.analyse(&normal);
                     buffer.clear();
-                    morphology.tokens_into(&normalized, &mut buffer);
-                    grams_into(&normalized, Side::Index, &mut buffer);
-                    tokens += buffer.len();
+                    index_grams_into(normal.as_str(), &analysis.cuts, &mut buffer);
+                    tokens += analysis.words.len() + buffer.len();
                 }
                 black_box(tokens)
             })

@@ -175,21 +175,27 @@ fn main() {
             "SearchIndex::open (all of the above, as tn search does)",
             || SearchIndex::open(&store).expect("open"),
         );
+        time(
+            "concepts: parse the shipped glossary and loanword table",
+            || talknotes::concepts::Shipped::get().glossary().len(),
+        );
         let request = SearchRequest {
             query: query.clone(),
             limit: 10,
             prefix: false,
+            literal: false,
+            prefix_fallback: false,
         };
         let results = time(
             "query::search (limit 10, with doc fetch + snippets)",
-            || search(&index, &request).expect("search"),
+            || search(&index, &request, None).expect("search"),
         );
         let request0 = SearchRequest {
             limit: 1,
             ..request.clone()
         };
         time("query::search (limit 1)", || {
-            search(&index, &request0).expect("search")
+            search(&index, &request0, None).expect("search")
         });
         println!("  ({} hits)", results.hits.len());
     }

@@ -16,7 +16,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use talknotes::search::analysis::{Morphology, Side, Tokens, grams_into, normalize};
+use talknotes::search::analysis::{Morphology, Normal, Tokens, index_grams_into};
 
 fn main() {
     let mut kb: Option<PathBuf> = None;
@@ -63,18 +63,19 @@ fn main() {
                 .map(|part| {
                     let morphology = &morphology;
                     s.spawn(move || {
-                        // As the index build does it: one normalisation per text, tokens
-                        // into a reused buffer.
+                        // As the index build does it: one normalisation and one analysis per
+                        // text, grams into a reused buffer.
                         let mut n = 0;
                         let mut tokens = Tokens::default();
                         for text in part {
-                            let normalized = normalize(text);
-                            tokens.clear();
-                            morphology.tokens_into(&normalized, &mut tokens);
+                            let normal = Normal::new(text);
+                            let analysis = morphology.analyse(&normal);
+                            n += analysis.words.len();
                             if with_grams {
-                                grams_into(&normalized, Side::Index, &mut tokens);
+                                tokens.clear();
+                                index_grams_into(normal.as_str(), &analysis.cuts, &mut tokens);
+                                n += tokens.len();
                             }
-                            n += tokens.len();
                         }
                         n
                     })

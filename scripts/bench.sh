@@ -221,6 +221,10 @@ for N in $SIZES; do
     R[p50,$N]=$(grep "notes=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p50_us" {printf "%.2f", $2/1000}')
     R[p99,$N]=$(grep "notes=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p99_us" {printf "%.2f", $2/1000}')
     R[open_ms,$N]=$(grep "notes=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="open_ms" {print $2}')
+    R[cp50,$N]=$(grep "^RESULT concepts talks=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p50_us" {printf "%.2f", $2/1000}')
+    R[cp99,$N]=$(grep "^RESULT concepts talks=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p99_us" {printf "%.2f", $2/1000}')
+    R[index_growth,$N]=$(grep "^RESULT index talks=$N " "$WORK/latency" | tr ' ' '\n' |
+        awk -F= '$1=="total_bytes" {t=$2} $1=="concept_bytes" {c=$2} END {printf "%.1f MB, +%.1f%%", t/1e6, 100*c/(t-c)}')
 done
 
 # --- report --------------------------------------------------------------------------------------
@@ -269,6 +273,9 @@ row() { # name, target, metric key, unit suffix
     row "rg / tn (×)" "≥ 5× at 10k and 100k" rg_ratio ""
     row "in-process query p50 (ms)" "" p50 ""
     row "in-process query p99 (ms)" "≤ 5 ms at 100k" p99 ""
+    row "in-process single-concept query with expansion p50 (ms)" "" cp50 ""
+    row "in-process single-concept query with expansion p99 (ms)" "≤ 5 ms at 100k" cp99 ""
+    row "index size; growth from the concept fields" "≤ +15%" index_growth ""
     row "in-process \`SearchIndex::open\`, nothing changed (ms, median)" "" open_unchanged ""
     row "refresh after one edit: \`tn search\` right after \`tn jot\` (ms)" "≤ 50 ms at 10k" refresh_total ""
     row "in-process \`SearchIndex::open\` right after one edit (ms, median)" "" open_edited ""

@@ -34,6 +34,7 @@ pub mod author;
 pub mod capture;
 pub mod cli;
 pub mod clock;
+pub mod concepts;
 pub mod display;
 pub mod editor;
 pub mod error;

@@ -607,6 +607,9 @@ pub enum DriverOutcome {
     /// A side has comments, which a merged note cannot keep; git's own line merge was clean
     /// and its result is a valid note, so it stands.
     TextMerged,
+    /// The user's concepts file (`notes/concepts.ron`, shared like the notes): git's line
+    /// merge was clean and its result is a valid concepts file.
+    ConceptsMerged,
 }
 
 /// Why `tn merge-driver` left a note to git: "ours" then holds git's usual conflict.
@@ -628,6 +631,28 @@ pub fn merge_driver(
     theirs: &Path,
     name: &Path,
 ) -> Result<DriverOutcome, DriverRefused> {
+    if is_concepts_file(name) {
+        // Not a note: a list of words, merged line by line as git would, then checked.
+        let valid = || {
+            read_bounded(ours).is_ok_and(|bytes| {
+                std::str::from_utf8(&bytes).is_ok_and(|text| {
+                    crate::concepts::user::parse(name, text, crate::concepts::Shipped::get())
+                        .is_ok()
+                })
+            })
+        };
+        return match text_merge(base, ours, theirs, name) {
+            Some(true) if valid() => Ok(DriverOutcome::ConceptsMerged),
+            Some(true) => Err(DriverRefused {
+                reason: "the concepts files merged line by line, but the result is not a valid concepts file".into(),
+                hint: Some("fix notes/concepts.ron by hand; `tn check` says what is wrong".into()),
+            }),
+            _ => Err(DriverRefused {
+                reason: "both sides changed the same lines of the concepts file".into(),
+                hint: Some("resolve the conflict in notes/concepts.ron by hand, then `tn check`".into()),
+            }),
+        };
+    }
     let refuse = |error: &Error| DriverRefused {
         reason: error.to_string(),
         hint: error.hint(),
@@ -662,6 +687,11 @@ pub fn merge_driver(
             }
         }
     }
+}
+
+/// Whether a path in the repository is the user's concepts file.
+fn is_concepts_file(name: &Path) -> bool {
+    name == Path::new(NOTES_DIR).join(crate::concepts::user::FILE_NAME)
 }
 
 /// git's line merge into `ours` (`git merge-file`); whether it was clean, `None` if it could

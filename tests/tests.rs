@@ -12,6 +12,10 @@ mod capture;
 mod check;
 #[path = "it/cli_basic.rs"]
 mod cli_basic;
+#[path = "it/concept_quality.rs"]
+mod concept_quality;
+#[path = "it/concepts.rs"]
+mod concepts;
 #[path = "it/concurrency.rs"]
 mod concurrency;
 #[path = "it/crash.rs"]

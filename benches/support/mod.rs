@@ -939,6 +939,52 @@ pub const QUERY_MIX: &[MixQuery] = &[
     },
 ];
 
+/// Single-concept queries that concept search expands to other spellings (issue 13): English
+/// typed for a concept the notes write in katakana or kanji, and the reverse, abbreviations
+/// included. Timed apart from [`QUERY_MIX`] (`benches/latency.rs`).
+pub const CONCEPT_MIX: &[MixQuery] = &[
+    MixQuery {
+        label: "en→katakana",
+        query: "observability",
+        prefix: false,
+    },
+    MixQuery {
+        label: "en→katakana-2",
+        query: "container",
+        prefix: false,
+    },
+    MixQuery {
+        label: "en→kanji",
+        query: "monitoring",
+        prefix: false,
+    },
+    MixQuery {
+        label: "abbreviation",
+        query: "k8s",
+        prefix: false,
+    },
+    MixQuery {
+        label: "numeronym",
+        query: "o11y",
+        prefix: false,
+    },
+    MixQuery {
+        label: "kanji→en",
+        query: "可観測性",
+        prefix: false,
+    },
+    MixQuery {
+        label: "katakana→en",
+        query: "セキュリティ",
+        prefix: false,
+    },
+    MixQuery {
+        label: "multiword",
+        query: "service mesh",
+        prefix: false,
+    },
+];
+
 /// Sizes to run, from `TN_BENCH_NOTES` (comma-separated), else `default`.
 pub fn sizes(default: &[usize]) -> Vec<usize> {
     match std::env::var("TN_BENCH_NOTES") {

@@ -14,8 +14,12 @@ pub struct Args {}
 
 impl Args {
     pub fn run(self, store: &Store) -> Result<ExitCode> {
-        let problems = store.check()?;
+        let mut problems = store.check()?;
         let (files, _) = store.list_files()?;
+        // The user's concepts file, beside the event directories.
+        if let Err(concepts) = crate::concepts::user::load(store) {
+            problems.extend(concepts);
+        }
         let mut out = anstream::stdout().lock();
         for problem in &problems {
             writeln!(out, "{}", escape(&relative(problem).with_hint_line(), true))?;

@@ -36,6 +36,7 @@ impl Args {
                 }
                 Ok(ExitCode::SUCCESS)
             }
+            Ok(DriverOutcome::ConceptsMerged) => Ok(ExitCode::SUCCESS),
             Ok(DriverOutcome::TextMerged) => {
                 anstream::eprintln!(
                     "tn: {} has comments, so git's line merge (clean) was kept",

@@ -12,6 +12,7 @@
 
 mod agenda;
 mod check;
+mod concepts;
 mod current;
 mod edit;
 mod event;
@@ -164,10 +165,17 @@ pub enum Notes {
     /// Full-text search (Japanese and English); terms are ANDed.
     #[command(
         after_help = "Query syntax: words are ANDed; \"a phrase\"; -word excludes; a OR b; \
-filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND year:2024 date:>=2024-01-01 lang:ja \
-status:planned|attended|to-watch|watched|skipped|none rating:>=4; order sort:rating sort:date"
+=word matches only as typed; filters event:ID speaker:NAME tool:NAME tag:TAG kind:KIND \
+year:2024 date:>=2024-01-01 lang:ja url:WORDS (any URL of the talk, e.g. url:speakerdeck) \
+status:planned|attended|to-watch|watched|skipped|none rating:>=4; order sort:rating sort:date. \
+A word that names a concept also matches its other spellings (container: コンテナ); \
+`tn concepts WORD` shows them. A talk's event name and track only narrow: a word found only \
+there ranks the talk below talks whose own text has it."
     )]
     Search(search::Args),
+    /// The equivalences concept search uses and where each comes from; with WORD, what a
+    /// search for it also matches.
+    Concepts(concepts::Args),
     /// Rebuild the search index from the notes.
     Reindex(reindex::Args),
     /// The tools linked from talks, with counts and URLs; with NAME, the talks that link it.
@@ -384,6 +392,7 @@ impl Notes {
             Notes::Current(args) => args.run(store),
             Notes::Check(args) => args.run(store),
             Notes::Search(args) => args.run(store),
+            Notes::Concepts(args) => args.run(store),
             Notes::Reindex(args) => args.run(store),
             Notes::Tools(args) => args.run(store, registry::Registry::Tools),
             Notes::Speakers(args) => args.run(store, registry::Registry::Speakers),

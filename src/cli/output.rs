@@ -18,13 +18,14 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::concepts::{Expansion, Spelling};
 use crate::display::{self, line};
 use crate::error::NoteError;
 use crate::interchange;
 use crate::note::{Event, Slug, Speaker, Talk, TalkRef, Tool};
 use crate::present;
 use crate::registry::Entry;
-use crate::search::{Engine, Hit, SearchResults};
+use crate::search::{Engine, Hit, QueryWord, SearchResults};
 use crate::store::Store;
 
 pub const ID: Style = AnsiColor::Cyan.on_default();
@@ -104,6 +105,15 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
+/// The warning for a user's concepts file that cannot be used: its first problem (`tn
+/// check` lists them all).
+pub fn unused_concepts(problem: &NoteError) -> String {
+    format!(
+        "{}; your concepts are not used until it is fixed (`tn check` lists every problem)",
+        relative(problem)
+    )
+}
+
 /// Opens the search engine, bringing the index up to date, and prints its notice (rebuilt,
 /// stale) if any.
 pub fn open_engine(store: &Store) -> Result<Engine> {
@@ -121,6 +131,9 @@ pub fn write_hits(results: &SearchResults, as_json: bool) -> Result<()> {
     }
     for text in &results.warnings {
         warning(text);
+    }
+    if let Some(first) = results.concepts_problems.first() {
+        warning(&unused_concepts(first));
     }
     if as_json {
         let rows: Vec<HitRow> = results.hits.iter().map(HitRow::from).collect();
@@ -145,6 +158,82 @@ pub fn write_hits(results: &SearchResults, as_json: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `tn search --explain`: what each word of the query matched, and why.
+pub fn write_explanation(words: &[QueryWord]) -> Result<()> {
+    let mut out = anstream::stdout().lock();
+    for word in words {
+        let sign = if word.negated { "-" } else { "" };
+        let shown = format!("{sign}{}", word.text);
+        match &word.expansion {
+            Some(expansion) => write_expansion(&mut out, &shown, expansion)?,
+            None if word.literal => writeln!(
+                out,
+                "{BOLD}{}{BOLD:#}  {DIM}as typed only (literal){DIM:#}",
+                line(&shown)
+            )?,
+            None => writeln!(
+                out,
+                "{BOLD}{}{BOLD:#}  {DIM}as typed: no known concept{DIM:#}",
+                line(&shown)
+            )?,
+        }
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A word's expansion: the concepts it names, then each spelling, where it comes from and
+/// how it matches. The typed spelling matches anywhere in a talk; the others in what the
+/// talk is about (title, abstract, takeaways, memo, tools, tags).
+pub fn write_expansion(out: &mut impl Write, shown: &str, expansion: &Expansion) -> io::Result<()> {
+    writeln!(
+        out,
+        "{BOLD}{}{BOLD:#}  {DIM}concept {}{DIM:#}",
+        line(shown),
+        line(&expansion.concepts.join(", "))
+    )?;
+    let rows: Vec<Vec<String>> = expansion
+        .spellings
+        .iter()
+        .map(|s| {
+            let what = if s.typed {
+                format!("as typed ({})", s.spelling.origin())
+            } else {
+                s.spelling.origin()
+            };
+            vec![
+                format!("  {}", line(&s.spelling.term.text)),
+                what,
+                how_it_matches(&s.spelling),
+            ]
+        })
+        .collect();
+    for row in display::table(&rows, terminal_width()) {
+        writeln!(out, "{}", row.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The flags of a spelling, for people: `whole word`, `this case only`, `not in ブログ, …`.
+fn how_it_matches(spelling: &Spelling) -> String {
+    let flags = &spelling.term.flags;
+    let mut how = Vec::new();
+    if flags.whole_word() {
+        how.push("whole word".to_owned());
+    }
+    if flags.case {
+        how.push("this case only".to_owned());
+    }
+    if !flags.not_in.is_empty() {
+        let mut words: Vec<&str> = flags.not_in.iter().map(String::as_str).take(3).collect();
+        if flags.not_in.len() > 3 {
+            words.push("…");
+        }
+        how.push(format!("not in {}", words.join(", ")));
+    }
+    line(&how.join("; ")).into_owned()
 }
 
 /// Text with its highlighted ranges styled; every piece is escaped separately, so the ranges
@@ -327,10 +416,13 @@ struct Rows {
     event: EventRow,
     tool: ToolRow,
     speaker: SpeakerRow,
+    expansion: Expansion,
+    equivalences: crate::search::concepts::Equivalences,
 }
 
 /// The JSON Schema `tn schema` prints: the interchange document at the top, and under `$defs`
-/// every row `--json` prints (`TalkRow`, `HitRow`, `EventRow`, `ToolRow`, `SpeakerRow`).
+/// every row `--json` prints (`TalkRow`, `HitRow`, `EventRow`, `ToolRow`, `SpeakerRow`, and
+/// `tn concepts`'s `Expansion` and `Equivalences`).
 pub fn json_schema() -> String {
     let mut generator = schemars::generate::SchemaSettings::default().into_generator();
     generator.subschema_for::<Rows>();

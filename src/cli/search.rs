@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::output::{open_engine, write_hits};
+use super::output::{notice, open_engine, write_explanation, write_hits};
 use crate::search::{SearchEngine, SearchRequest};
 use crate::store::Store;
 
@@ -17,7 +17,8 @@ pub struct Args {
     /// Most results to show.
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
-    /// Let the last word match as a prefix (`kube` finds Kubernetes).
+    /// Let the last word match as a prefix (`kube` finds Kubernetes). Without it, a word no
+    /// talk has as a whole word is matched as a prefix anyway, with a note.
     #[arg(long)]
     prefix: bool,
     /// Print a JSON array in rank order.
@@ -27,6 +28,14 @@ pub struct Args {
     /// `sort:rating` or `sort:date` in the query.
     #[arg(long, value_enum)]
     sort: Option<Sort>,
+    /// Match every word as typed: no other spellings of its concept (`=word` does this for
+    /// one word).
+    #[arg(long)]
+    literal: bool,
+    /// First print what each word matches: the other spellings of its concept and where
+    /// each comes from.
+    #[arg(long, conflicts_with = "json")]
+    explain: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,7 +58,19 @@ impl Args {
             query,
             limit: self.limit,
             prefix: self.prefix,
+            literal: self.literal,
+            prefix_fallback: true,
         })?;
+        if self.explain {
+            write_explanation(&results.words)?;
+        }
+        // On stderr, so that `--json` stays a pure array.
+        for text in [results.prefixed_notice(), results.context_notice()]
+            .into_iter()
+            .flatten()
+        {
+            notice(&text);
+        }
         write_hits(&results, self.json)?;
         if results.hits.is_empty() && !self.json {
             anstream::eprintln!("no talks match");

@@ -114,6 +114,8 @@ pub fn export(store: &Store, request: &Request) -> Result<Exported> {
             query: query.clone(),
             limit: total.max(1),
             prefix: false,
+            literal: false,
+            prefix_fallback: false,
         })?;
         exported.notices.extend(results.notice);
         exported.warnings = results.warnings;

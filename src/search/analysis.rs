@@ -16,25 +16,42 @@
 //! view sees them, so both treat them alike: lower-cased; stemmed in `ja` ("deploying" finds
 //! "deployment"); split at camelCase humps in `gram` ("argo" finds "ArgoCD").
 //!
-//! Both views see [`normalize`]d text: NFKC (full-width letters become ASCII), katakana
-//! prolonged sound marks dropped (サーバー = サーバ), iteration marks expanded (様々 = 様様).
+//! Both views see [`normalize`]d text: NFKC (full-width letters become ASCII), Latin letters
+//! without their accents (Nóva = Nova), katakana prolonged sound marks dropped (サーバー =
+//! サーバ), a middle dot or hyphen between katakana dropped (サービス・メッシュ = サービスメッシュ),
+//! iteration marks expanded (様々 = 様様). The dictionary itself reads the text with its
+//! prolonged sound marks ([`Normal`]): IPADIC knows サーバー, not サーバ, and cuts text written
+//! as it knows it into the words a reader sees.
 //!
-//! One file (about 900 lines with tests) because the two views must cut, normalise and
+//! **Katakana word boundaries.** A bigram run matches anywhere, so ログ would be found inside
+//! ブログ and プログラム. The gram view therefore also records where a katakana word may begin
+//! or end (a boundary term, see [`BOUNDARY`]): at every change between katakana and other
+//! characters, at a dropped middle dot, between two dictionary words, and inside a compound the
+//! dictionary does not know as a whole (サーキットブレーカー) where a known word begins or
+//! ends and no longer known word spans the cut (see [`compound_cuts`]). A query word that
+//! starts or ends with katakana asks for a boundary there, so it still matches inside
+//! compounds (メッシュ in サービスメッシュ) but never in the middle of another word.
+//!
+//! One file (about 1,300 lines with tests) because the two views must cut, normalise and
 //! position text identically; splitting them apart would invite them to drift.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
-use lindera::dictionary::{UserDictionary, load_dictionary};
+use lindera::dictionary::{Dictionary, UserDictionary, load_dictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer, TokenStream};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
 /// Bumped whenever indexed tokens would change; an index built by another version is rebuilt.
-pub const ANALYZER_VERSION: u32 = 3;
+/// 4: accents folded, katakana joiners dropped, the dictionary reads prolonged sound marks,
+/// katakana word boundaries in the gram view.
+pub const ANALYZER_VERSION: u32 = 4;
 
 /// URI of the IPADIC dictionary embedded by lindera's `embed-ipadic` feature.
 const EMBEDDED_IPADIC: &str = "embedded://ipadic";
@@ -43,6 +60,10 @@ const EMBEDDED_IPADIC: &str = "embedded://ipadic";
 /// entry is atomic (no entry is a prefix or part of another), because overlapping entries make
 /// segmentation depend on context again.
 const USER_DICTIONARY: &str = include_str!("analysis/user_dictionary.csv");
+
+/// The term the gram view indexes wherever a katakana word may begin or end (see the module
+/// docs). A control character never reaches a gram otherwise, so it cannot be mistaken for one.
+pub const BOUNDARY: &str = "\u{1e}";
 
 /// What kind of character a character is, for cutting text into runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,8 +98,53 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{20000}'..='\u{2fa1f}')
 }
 
-fn is_katakana(c: char) -> bool {
+pub fn is_katakana(c: char) -> bool {
     matches!(c, '\u{30a1}'..='\u{30fa}' | '\u{30fd}' | '\u{30fe}' | '\u{31f0}'..='\u{31ff}')
+}
+
+/// Katakana, full or half width (the half-width forms become full width when normalised).
+fn is_any_katakana(c: char) -> bool {
+    is_katakana(c) || matches!(c, '\u{ff66}'..='\u{ff9d}')
+}
+
+/// Characters that join the parts of one katakana word or name (サービス・メッシュ,
+/// ジャン=ポール, コンテナ-ランタイム), once NFKC made ･ a ・, ‑ a ‐ and － a -.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '・' | '-' | '‐' | '゠' | '=')
+}
+
+/// Letters of the Latin script (the blocks that hold letters with diacritics).
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || (c.is_alphabetic()
+            && matches!(c,
+                '\u{00c0}'..='\u{024f}'   // Latin-1 supplement, extended A and B
+                | '\u{1e00}'..='\u{1eff}' // Latin extended additional
+                | '\u{2c60}'..='\u{2c7f}' // Latin extended C
+                | '\u{a720}'..='\u{a7ff}' // Latin extended D
+                | '\u{ab30}'..='\u{ab6f}')) // Latin extended E
+}
+
+thread_local! {
+    /// tantivy's port of Lucene's ASCII folding table: ó → o, ø → o, ß → ss, æ → ae.
+    static FOLDING: RefCell<TextAnalyzer> = RefCell::new(
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+}
+
+/// A Latin letter with a diacritic (or a ligature) as plain ASCII letters; `None` when it has
+/// no such form.
+fn fold_latin(c: char) -> Option<String> {
+    let mut buffer = [0; 4];
+    let text: &str = c.encode_utf8(&mut buffer);
+    FOLDING.with(|folding| {
+        let mut folding = folding.try_borrow_mut().ok()?;
+        let mut stream = folding.token_stream(text);
+        let folded = stream.advance().then(|| stream.token().text.clone())?;
+        (folded != text && !folded.is_empty()).then_some(folded)
+    })
 }
 
 /// Text normalised for matching, with the origin of every character in the original text.
@@ -93,13 +159,13 @@ pub struct Normalized {
 /// camelCase can still be seen).
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    normalize_into(text, false, &mut out, None);
+    normalize_into(text, &mut Sink::default(), &mut out);
     out
 }
 
 /// The key names are compared by: tags, tools, speakers, titles and rooms match whatever
 /// their width, case, accents or surrounding space ("ArgoCD", "argocd", "ＡｒｇｏＣＤ" are one
-/// tool; "Nóva" is "nova").
+/// tool; "Kris Nóva" is "kris nova").
 pub fn name_key(name: &str) -> String {
     let key = normalize(name.trim()).to_lowercase();
     if key.is_ascii() {
@@ -116,18 +182,145 @@ pub fn name_key(name: &str) -> String {
 pub fn normalize_mapped(text: &str) -> Normalized {
     let mut out = String::with_capacity(text.len());
     let mut origins = Vec::with_capacity(text.len());
-    normalize_into(text, true, &mut out, Some(&mut origins));
+    normalize_into(
+        text,
+        &mut Sink {
+            lowercase: true,
+            origins: Some(&mut origins),
+            ..Sink::default()
+        },
+        &mut out,
+    );
     Normalized { text: out, origins }
 }
 
-/// The one implementation of both: `origins`, when wanted, gets the source range of every
-/// char pushed to `out` (indexing does not need them, and they cost as much as the text).
-fn normalize_into(
-    text: &str,
+/// Text as both views read it: [`normalize`]d, and also with its katakana prolonged sound
+/// marks, for the dictionary (see the module docs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normal {
+    /// Normalised, prolonged sound marks after katakana kept: what the dictionary reads.
+    kept: String,
+    /// Byte offsets in `kept` of the prolonged sound marks that [`normalize`] drops.
+    marks: Vec<usize>,
+    /// [`normalize`]d: what is indexed and matched.
+    text: String,
+    /// Byte offsets in `text` where a joiner between two katakana was dropped: a word boundary.
+    joins: Vec<usize>,
+}
+
+impl Normal {
+    pub fn new(text: &str) -> Normal {
+        Normal::build(text, None)
+    }
+
+    /// With, for each char of the normalised text, the byte range in `text` it came from.
+    fn mapped(text: &str) -> (Normal, Vec<std::ops::Range<usize>>) {
+        let mut origins = Vec::new();
+        let normal = Normal::build(text, Some(&mut origins));
+        (normal, origins)
+    }
+
+    fn build(text: &str, origins: Option<&mut Vec<std::ops::Range<usize>>>) -> Normal {
+        let mut kept = String::with_capacity(text.len());
+        let mut marks = Vec::new();
+        let mut kept_joins = Vec::new();
+        let mut kept_origins = Vec::new();
+        let wants_origins = origins.is_some();
+        normalize_into(
+            text,
+            &mut Sink {
+                origins: wants_origins.then_some(&mut kept_origins),
+                marks: Some(&mut marks),
+                joins: Some(&mut kept_joins),
+                ..Sink::default()
+            },
+            &mut kept,
+        );
+        let mut normal = Normal {
+            text: String::with_capacity(kept.len()),
+            kept,
+            marks,
+            joins: Vec::new(),
+        };
+        let mut text_origins = Vec::new();
+        let mut marks = normal.marks.iter().peekable();
+        for (i, (at, c)) in normal.kept.char_indices().enumerate() {
+            if marks.next_if(|&&m| m == at).is_none() {
+                normal.text.push(c);
+                if let Some(origin) = kept_origins.get(i) {
+                    text_origins.push(origin.clone());
+                }
+            } else if let (Some(last), Some(origin)) =
+                (text_origins.last_mut(), kept_origins.get(i))
+            {
+                // A dropped mark belongs to the character before it, as in `normalize_mapped`.
+                let last: &mut std::ops::Range<usize> = last;
+                last.end = origin.end;
+            }
+        }
+        normal.joins = kept_joins.iter().map(|&j| normal.text_offset(j)).collect();
+        if let Some(origins) = origins {
+            *origins = text_origins;
+        }
+        normal
+    }
+
+    /// The normalised text, as [`normalize`] returns it.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The offset in `text` of the place at byte `kept` of the text with marks.
+    fn text_offset(&self, kept: usize) -> usize {
+        kept - 'ー'.len_utf8() * self.marks.partition_point(|&m| m < kept)
+    }
+}
+
+/// Where one normalisation writes besides its output text.
+#[derive(Default)]
+struct Sink<'a> {
     lowercase: bool,
-    out: &mut String,
-    mut origins: Option<&mut Vec<std::ops::Range<usize>>>,
-) {
+    /// The source range of every char written.
+    origins: Option<&'a mut Vec<std::ops::Range<usize>>>,
+    /// When given, prolonged sound marks after katakana are written, and their offsets
+    /// recorded here, instead of being dropped.
+    marks: Option<&'a mut Vec<usize>>,
+    /// Output offsets where a joiner between two katakana was dropped.
+    joins: Option<&'a mut Vec<usize>>,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, out: &mut String, c: char, origin: &std::ops::Range<usize>) {
+        if self.lowercase && c.is_uppercase() {
+            for l in c.to_lowercase() {
+                out.push(l);
+                if let Some(o) = self.origins.as_mut() {
+                    o.push(origin.clone());
+                }
+            }
+        } else {
+            out.push(c);
+            if let Some(o) = self.origins.as_mut() {
+                o.push(origin.clone());
+            }
+        }
+    }
+
+    /// Makes the last char written also stand for `origin` (a mark folded into it).
+    fn extend_last(&mut self, origin: &std::ops::Range<usize>) {
+        if let Some(o) = self.origins.as_mut().and_then(|o| o.last_mut()) {
+            o.end = origin.end;
+        }
+    }
+}
+
+/// The one implementation of every normalisation; the sink says what else is wanted.
+fn normalize_into(text: &str, sink: &mut Sink, out: &mut String) {
+    // The last char written that is not a kept prolonged sound mark.
     let mut prev: Option<char> = None;
     for (start, c) in text.char_indices() {
         let origin = start..start + c.len_utf8();
@@ -150,21 +343,44 @@ fn normalize_into(
                 match (composed.next(), composed.next()) {
                     (Some(single), None) => {
                         out.push(single);
-                        if let Some(o) = origins.as_mut().and_then(|o| o.last_mut()) {
-                            o.end = origin.end;
-                        }
+                        sink.extend_last(&origin);
                         prev = Some(single);
                         continue;
                     }
                     _ => out.push(last),
                 }
             }
+            // An accent written apart from its letter (o + U+0301): the letter stands alone.
+            if prev.is_some_and(is_latin) && unicode_normalization::char::is_combining_mark(n) {
+                sink.extend_last(&origin);
+                continue;
+            }
+            // A middle dot or hyphen between katakana joins the parts of one word: dropped, and
+            // remembered as a word boundary. It gets no origin: a highlight across it still
+            // covers it, one of either part alone does not.
+            if is_joiner(n)
+                && prev.is_some_and(is_katakana)
+                && text[origin.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_any_katakana)
+            {
+                if let Some(joins) = sink.joins.as_mut() {
+                    joins.push(out.len());
+                }
+                continue;
+            }
             let n = match n {
                 // Prolonged sound mark after katakana: サーバー and サーバ are the same word.
-                // The mark is folded into the previous character's origin for highlighting.
+                // Dropped, its origin folded into the previous character's for highlighting;
+                // or kept for the dictionary, which knows words by their marks.
                 'ー' if prev.is_some_and(is_katakana) => {
-                    if let Some(o) = origins.as_mut().and_then(|o| o.last_mut()) {
-                        o.end = origin.end;
+                    match sink.marks.as_mut() {
+                        Some(marks) => {
+                            marks.push(out.len());
+                            sink.push(out, n, &origin);
+                        }
+                        None => sink.extend_last(&origin),
                     }
                     continue;
                 }
@@ -175,25 +391,23 @@ fn normalize_into(
                 },
                 n => n,
             };
-            prev = Some(n);
-            if lowercase && n.is_uppercase() {
-                for l in n.to_lowercase() {
-                    out.push(l);
-                    if let Some(o) = origins.as_mut() {
-                        o.push(origin.clone());
-                    }
+            // Latin letters lose their accents: "Nóva" is found by "nova".
+            if !n.is_ascii()
+                && is_latin(n)
+                && let Some(folded) = fold_latin(n)
+            {
+                for f in folded.chars() {
+                    sink.push(out, f, &origin);
+                    prev = Some(f);
                 }
-            } else {
-                out.push(n);
-                if let Some(o) = origins.as_mut() {
-                    o.push(origin.clone());
-                }
+                continue;
             }
+            prev = Some(n);
+            sink.push(out, n, &origin);
         }
     }
 }
 
-/// Cuts normalised text into runs of one class, skipping separators.
 /// Line breaks and sentence ends: no phrase or multi-gram word matches across them, so a
 /// word is never found in the end of one takeaway and the start of the next. (Not `.`, which
 /// sits inside versions and host names.)
@@ -205,8 +419,8 @@ fn ends_phrase(c: char) -> bool {
 /// a sparse query cover steps over (see [`Side::Query`]).
 const PHRASE_GAP: usize = 3;
 
-/// The script runs of `text`; other characters are left out, except runs holding a phrase
-/// end, returned as `Class::Other`.
+/// Cuts normalised text into runs of one class: the script runs of `text`; other characters
+/// are left out, except runs holding a phrase end, returned as `Class::Other`.
 fn runs(text: &str) -> impl Iterator<Item = (Class, &str)> {
     let mut rest = text;
     std::iter::from_fn(move || {
@@ -267,7 +481,7 @@ pub enum Side {
 
 /// The tokens of one text, their texts kept end to end in one buffer. Indexing makes
 /// millions of tokens, and a heap string per token cost a fifth of a build in the allocator.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Tokens {
     text: String,
     /// Byte range in `text` and position, per token.
@@ -328,25 +542,83 @@ fn lowercase_into(text: &str, out: &mut String) {
     }
 }
 
-/// The sub-word view of normalised text.
-pub fn grams(text: &str, side: Side) -> Vec<Gram> {
-    let mut tokens = Tokens::default();
-    grams_into(text, side, &mut tokens);
-    tokens.to_grams()
+/// Whether a word typed as a prefix can match more than the word: it ends with a letter or
+/// digit (a prefix of a longer word) or with katakana (the start of a longer katakana word).
+pub fn can_end_inside_a_word(word: &str) -> bool {
+    normalize(word.trim())
+        .chars()
+        .last()
+        .is_some_and(|c| is_katakana(c) || (c.is_alphanumeric() && !is_cjk(c)))
 }
 
-/// [`grams`] into a reusable token buffer.
-pub fn grams_into(text: &str, side: Side, out: &mut Tokens) {
+/// The sub-word view of a query word (normalised): its grams, and a [`BOUNDARY`] wherever a
+/// run of it starts or ends with katakana, so that it is not found inside another katakana
+/// word. With `open_end` (the word is a prefix still being typed), none after the last run.
+pub fn query_grams(text: &str, open_end: bool) -> Vec<Gram> {
+    let mut tokens = Tokens::default();
+    grams_into(text, Side::Query, &[], open_end, &mut tokens);
+    let mut grams = tokens.to_grams();
+    // A phrase is read from its first term: the run's end boundary was written before the
+    // run's grams.
+    grams.sort_by_key(|g| g.position);
+    grams
+}
+
+/// The sub-word view of normalised text as indexed: grams, and a [`BOUNDARY`] wherever a
+/// katakana word may begin or end. `cuts` are the offsets in `text`, between two katakana,
+/// where one word ends and the next begins ([`Analysis::cuts`]).
+pub fn index_grams_into(text: &str, cuts: &[usize], out: &mut Tokens) {
+    grams_into(text, Side::Index, cuts, false, out);
+}
+
+fn grams_into(text: &str, side: Side, cuts: &[usize], open_end: bool, out: &mut Tokens) {
     let mut position = 0;
     // Char boundaries of the current CJK run: bounds[i]..bounds[i + 1] is char i.
     let mut bounds: Vec<usize> = Vec::new();
-    for (kind, run) in runs(text) {
+    let mut katakana: Vec<bool> = Vec::new();
+    let mut last_boundary = None;
+    let mut boundary = |out: &mut Tokens, at: usize| {
+        if last_boundary != Some(at) {
+            out.push(BOUNDARY, at);
+            last_boundary = Some(at);
+        }
+    };
+    let mut runs = runs(text).peekable();
+    while let Some((kind, run)) = runs.next() {
         match kind {
             Class::Cjk => {
                 bounds.clear();
                 bounds.extend(run.char_indices().map(|(i, _)| i));
                 bounds.push(run.len());
+                katakana.clear();
+                katakana.extend(run.chars().map(is_katakana));
                 let chars = bounds.len() - 1;
+                match side {
+                    Side::Index => {
+                        let offset = run.as_ptr() as usize - text.as_ptr() as usize;
+                        for i in 0..=chars {
+                            let before = i > 0 && katakana[i - 1];
+                            let after = i < chars && katakana[i];
+                            let at = match (before, after) {
+                                (true, true) => cuts.binary_search(&(offset + bounds[i])).is_ok(),
+                                (false, false) => false,
+                                _ => true,
+                            };
+                            if at {
+                                boundary(out, position + i);
+                            }
+                        }
+                    }
+                    Side::Query => {
+                        if katakana[0] {
+                            boundary(out, position);
+                        }
+                        let open = open_end && runs.peek().is_none();
+                        if katakana[chars - 1] && !open {
+                            boundary(out, position + chars);
+                        }
+                    }
+                }
                 if chars == 1 {
                     out.push(run, position);
                     position += 1;
@@ -454,6 +726,98 @@ pub fn paired(words: &[Gram]) -> Vec<Gram> {
     phrase
 }
 
+/// Adds the pair terms of the words in `out` from `start` on (see [`pairs`]), each at its
+/// first word's position.
+fn add_pairs(out: &mut Tokens, start: usize) {
+    let words = out.len();
+    let mut pair = String::new();
+    for i in start..words.saturating_sub(1) {
+        let (Some(a), Some(b)) = (out.get(i), out.get(i + 1)) else {
+            continue;
+        };
+        if pairs(a, b) {
+            pair_term(a.0, b.0, &mut pair);
+            out.push(&pair, a.1);
+        }
+    }
+}
+
+/// Where a katakana compound that the dictionary does not know as a whole may be cut into
+/// words: `chars` (with prolonged sound marks) is an unknown word (サーキットブレーカー, which
+/// IPADIC keeps whole because ブレーカー is not in it) or a term of the user dictionary.
+/// Calls `cut` with each char index where one word may end and another begin:
+///
+/// - a word the dictionary knows (two characters or more) begins or ends there (サーキット|…);
+/// - both pieces have two characters or more, so ブ|ログ is no cut;
+/// - no known word of four characters or more spans it while being itself anchored, on
+///   both sides, at the compound's edges or at other known words of three characters or more:
+///   in インシデントレスポンス, インシデント spans インシデン|トレス…, so トレース is not found
+///   there, while in ハイカーディナリティ the chance word ハイカー is not anchored at its end.
+fn compound_cuts(dictionary: &Dictionary, chars: &[char], mut cut: impl FnMut(usize)) {
+    let n = chars.len();
+    if n < 4 {
+        return;
+    }
+    // The longest known word starting and ending at each place.
+    let mut starts = vec![0; n + 1];
+    let mut ends = vec![0; n + 1];
+    let mut spans = Vec::new();
+    for i in 0..n {
+        for (_, len) in dictionary
+            .prefix_dictionary
+            .common_prefix_search(&chars[i..])
+        {
+            starts[i] = starts[i].max(len);
+            ends[i + len] = ends[i + len].max(len);
+            if len >= 4 {
+                spans.push((i, i + len));
+            }
+        }
+    }
+    let mut spanned = vec![false; n + 1];
+    for (i, j) in spans {
+        if (i == 0 || ends[i] >= 3) && (j == n || starts[j] >= 3) {
+            spanned[i + 1..j].iter_mut().for_each(|s| *s = true);
+        }
+    }
+    for p in 2..=n - 2 {
+        if chars[p] != 'ー' && (starts[p] >= 2 || ends[p] >= 2) && !spanned[p] {
+            cut(p);
+        }
+    }
+}
+
+/// What the dictionary knows of a word it cut out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lexicon {
+    /// A word of IPADIC: its cuts are the dictionary's.
+    System,
+    /// A term of the user dictionary: a compound kept whole for ranking, cut like an unknown one.
+    User,
+    /// Not in any dictionary: lindera groups a run of katakana into one unknown word.
+    Unknown,
+    /// A single katakana char the dictionary cut off a katakana word, joined back to it: one
+    /// word, not to be cut (デフラグ, ログラス).
+    Joined,
+}
+
+/// A dictionary word of a CJK run: its byte range in the text it was cut from.
+struct Word {
+    range: std::ops::Range<usize>,
+    lexicon: Lexicon,
+}
+
+/// The morphological view of one text and where its katakana words may be cut, computed once
+/// for both views of a section when indexing.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// The morphological view as indexed: words, and the pair terms of adjacent words.
+    pub words: Tokens,
+    /// Sorted offsets in the normalised text where a word ends and the next begins (only
+    /// those between two katakana matter; see [`index_grams_into`]).
+    pub cuts: Vec<usize>,
+}
+
 /// lindera over the embedded IPADIC plus the user dictionary, loaded once per process.
 pub struct Morphology {
     segmenter: Segmenter,
@@ -480,37 +844,136 @@ impl Morphology {
             .map_err(Error::Analysis)
     }
 
-    /// Dictionary words of a CJK run, as lindera cuts them.
-    pub fn words<'a>(&self, run: &'a str) -> Vec<&'a str> {
-        match self.segmenter.segment(Cow::Borrowed(run)) {
-            Ok(tokens) => tokens
-                .iter()
-                .filter_map(|t| run.get(t.byte_start..t.byte_end))
-                .collect(),
+    /// Dictionary words of a CJK run of text with its prolonged sound marks, as lindera cuts
+    /// them (but for single katakana chars, see below), at `base` in that text.
+    fn segment(&self, run: &str, base: usize, out: &mut Vec<Word>) {
+        let tokens = match self.segmenter.segment(Cow::Borrowed(run)) {
+            Ok(tokens) => tokens,
             // Segmentation of valid UTF-8 does not fail; fall back to the whole run anyway.
-            Err(_) => vec![run],
+            Err(_) => {
+                out.push(Word {
+                    range: base..base + run.len(),
+                    lexicon: Lexicon::Unknown,
+                });
+                return;
+            }
+        };
+        let single_katakana = |text: &str| {
+            let mut chars = text.chars();
+            matches!((chars.next(), chars.next()), (Some(c), None) if is_katakana(c))
+        };
+        let first = out.len();
+        for token in &tokens {
+            let lexicon = if token.word_id.is_unknown() {
+                Lexicon::Unknown
+            } else if token.word_id.is_system() {
+                Lexicon::System
+            } else {
+                Lexicon::User
+            };
+            // A single katakana char cut off a katakana word is the dictionary guessing (デ|フラグ
+            // after と, ロ|グラス): one word instead, in both views.
+            if out.len() > first
+                && let Some(last) = out.last_mut()
+                && last.range.end == base + token.byte_start
+                && run[..token.byte_start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| is_katakana(c) || c == 'ー')
+                && run[token.byte_start..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_katakana)
+                && (single_katakana(&run[last.range.start - base..last.range.end - base])
+                    || single_katakana(&run[token.byte_start..token.byte_end]))
+            {
+                last.range.end = base + token.byte_end;
+                last.lexicon = Lexicon::Joined;
+                continue;
+            }
+            out.push(Word {
+                range: base + token.byte_start..base + token.byte_end,
+                lexicon,
+            });
         }
     }
 
     /// The morphological view of normalised text: CJK runs cut into dictionary words, other
     /// words lower-cased and stemmed.
-    pub fn tokens(&self, text: &str) -> Vec<Gram> {
+    pub fn tokens(&self, normal: &Normal) -> Vec<Gram> {
         let mut tokens = Tokens::default();
-        self.tokens_into(text, &mut tokens);
+        self.tokens_into(normal, &mut tokens);
         tokens.to_grams()
     }
 
     /// [`Morphology::tokens`] into a reusable token buffer.
-    pub fn tokens_into(&self, text: &str, out: &mut Tokens) {
+    pub fn tokens_into(&self, normal: &Normal, out: &mut Tokens) {
+        self.walk(normal, out, None);
+    }
+
+    /// The morphological view as indexed: [`Morphology::tokens_into`] plus the pair terms
+    /// of adjacent words (see [`pairs`]), each at its first word's position.
+    pub fn index_tokens_into(&self, normal: &Normal, out: &mut Tokens) {
+        let start = out.len();
+        self.walk(normal, out, None);
+        add_pairs(out, start);
+    }
+
+    /// What indexing needs of a text: its words as indexed and its katakana cuts.
+    pub fn analyse(&self, normal: &Normal) -> Analysis {
+        let mut analysis = Analysis::default();
+        self.walk(normal, &mut analysis.words, Some(&mut analysis.cuts));
+        add_pairs(&mut analysis.words, 0);
+        analysis.cuts.sort_unstable();
+        analysis.cuts.dedup();
+        analysis
+    }
+
+    /// Byte offsets in `text` as written where one katakana word ends and another begins
+    /// inside a run of katakana, as the gram view records them (see the module docs): what
+    /// snippets need to highlight a katakana word only where a search finds it.
+    pub fn katakana_cuts(&self, text: &str) -> Vec<usize> {
+        let (normal, origins) = Normal::mapped(text);
+        let cuts = self.analyse(&normal).cuts;
+        normal
+            .text
+            .char_indices()
+            .zip(&origins)
+            .filter(|((at, _), _)| cuts.binary_search(at).is_ok())
+            .map(|(_, origin)| origin.start)
+            .collect()
+    }
+
+    /// The words of the text, and with `cuts`, where its words begin and end.
+    fn walk(&self, normal: &Normal, out: &mut Tokens, mut cuts: Option<&mut Vec<usize>>) {
+        let kept = normal.kept.as_str();
         let mut position = 0;
         let mut lower = String::new();
-        for (kind, run) in runs(text) {
+        let mut words = Vec::new();
+        for (kind, run) in runs(kept) {
             match kind {
                 Class::Cjk => {
-                    for word in self.words(run) {
-                        if word.chars().any(|c| class(c) != Class::Other) {
-                            out.push(word, position);
+                    words.clear();
+                    self.segment(
+                        run,
+                        run.as_ptr() as usize - kept.as_ptr() as usize,
+                        &mut words,
+                    );
+                    for (i, word) in words.iter().enumerate() {
+                        // The word as matched: without its prolonged sound marks.
+                        let start = normal.text_offset(word.range.start);
+                        let text = &normal.text[start..normal.text_offset(word.range.end)];
+                        if text.chars().any(|c| class(c) != Class::Other) {
+                            out.push(text, position);
                             position += 1;
+                        }
+                        if let Some(cuts) = cuts.as_deref_mut() {
+                            if i > 0 {
+                                cuts.push(start);
+                            }
+                            if matches!(word.lexicon, Lexicon::Unknown | Lexicon::User) {
+                                self.compound_cuts(normal, word.range.clone(), cuts);
+                            }
                         }
                     }
                 }
@@ -527,24 +990,25 @@ impl Morphology {
                 Class::Other => position += PHRASE_GAP,
             }
         }
+        if let Some(cuts) = cuts {
+            cuts.extend_from_slice(&normal.joins);
+        }
     }
 
-    /// The morphological view as indexed: [`Morphology::tokens_into`] plus the pair terms
-    /// of adjacent words (see [`pairs`]), each at its first word's position.
-    pub fn index_tokens_into(&self, text: &str, out: &mut Tokens) {
-        let start = out.len();
-        self.tokens_into(text, out);
-        let words = out.len();
-        let mut pair = String::new();
-        for i in start..words.saturating_sub(1) {
-            let (Some(a), Some(b)) = (out.get(i), out.get(i + 1)) else {
-                continue;
-            };
-            if pairs(a, b) {
-                pair_term(a.0, b.0, &mut pair);
-                out.push(&pair, a.1);
-            }
+    /// The cuts inside a katakana word the dictionary does not know as a whole (see
+    /// [`compound_cuts`]), as offsets in the normalised text.
+    fn compound_cuts(&self, normal: &Normal, word: std::ops::Range<usize>, cuts: &mut Vec<usize>) {
+        let text = &normal.kept[word.clone()];
+        if !text.chars().all(|c| is_katakana(c) || c == 'ー') {
+            return;
         }
+        let (chars, offsets): (Vec<char>, Vec<usize>) = text
+            .char_indices()
+            .map(|(i, c)| (c, word.start + i))
+            .unzip();
+        compound_cuts(&self.segmenter.dictionary, &chars, |p| {
+            cuts.push(normal.text_offset(offsets[p]));
+        });
     }
 
     /// The words of `text`, as the morphological view indexes them, that say nothing about
@@ -568,14 +1032,16 @@ impl Morphology {
             "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of",
             "on", "or", "that", "the", "this", "to", "was", "we", "with", "you",
         ];
-        let normalized = normalize(text);
+        let normal = Normal::new(text);
+        let kept = normal.kept.as_str();
         let mut words = std::collections::BTreeSet::new();
-        for (kind, run) in runs(&normalized) {
+        for (kind, run) in runs(kept) {
             match kind {
                 Class::Cjk => {
                     let Ok(tokens) = self.segmenter.segment(Cow::Borrowed(run)) else {
                         continue;
                     };
+                    let run_at = run.as_ptr() as usize - kept.as_ptr() as usize;
                     for mut token in tokens {
                         let pos = token.get_detail(0).unwrap_or_default().to_owned();
                         let sub = token.get_detail(1).unwrap_or_default().to_owned();
@@ -592,7 +1058,10 @@ impl Morphology {
                             _ => false,
                         };
                         if !topical {
-                            words.insert(token.surface.into_owned());
+                            // As the morphological view has it: without prolonged sound marks.
+                            let start = normal.text_offset(run_at + token.byte_start);
+                            let end = normal.text_offset(run_at + token.byte_end);
+                            words.insert(normal.text[start..end].to_owned());
                         }
                     }
                 }
@@ -639,18 +1108,35 @@ impl Morphology {
 fn user_dictionary(
     metadata: &lindera_dictionary::dictionary::metadata::Metadata,
 ) -> Result<UserDictionary> {
-    // Entries are matched against normalised text, so they are normalised too.
-    let csv: String = USER_DICTIONARY
+    // Entries are matched against normalised text with its prolonged sound marks (what the
+    // dictionary reads), so they are normalised so too; and as people also write them
+    // without some marks (サーバレス for サーバーレス), each variant is an entry as well.
+    let mut csv = String::new();
+    for line in USER_DICTIONARY
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|line| {
-            let mut fields = line.splitn(3, ',');
-            let surface = normalize(fields.next().unwrap_or_default());
-            let pos = fields.next().unwrap_or("カスタム名詞");
-            let reading = fields.next().unwrap_or_default();
-            format!("{surface},{pos},{reading}\n")
-        })
-        .collect();
+    {
+        let mut fields = line.splitn(3, ',');
+        let normal = Normal::new(fields.next().unwrap_or_default());
+        let pos = fields.next().unwrap_or("カスタム名詞");
+        let reading = fields.next().unwrap_or_default();
+        let marks = &normal.marks[..normal.marks.len().min(4)];
+        let mut variants: Vec<String> = (0..1_usize << marks.len())
+            .map(|dropped| {
+                let mut variant = normal.kept.clone();
+                for (j, &at) in marks.iter().enumerate().rev() {
+                    if dropped & (1 << j) != 0 {
+                        variant.replace_range(at..at + 'ー'.len_utf8(), "");
+                    }
+                }
+                variant
+            })
+            .collect();
+        variants.dedup();
+        for surface in variants {
+            csv.push_str(&format!("{surface},{pos},{reading}\n"));
+        }
+    }
     lindera_dictionary::builder::DictionaryBuilder::new(metadata.clone())
         .build_user_dict_from_reader(csv.as_bytes())
         .map_err(|e| Error::Analysis(format!("building the user dictionary: {e}")))
@@ -669,6 +1155,19 @@ pub fn readings(text: &str) -> Vec<(String, Option<String>)> {
 mod tests {
     use super::*;
 
+    /// The grams of normalised text without boundary terms (their tests are below).
+    fn grams(text: &str, side: Side) -> Vec<Gram> {
+        let grams = match side {
+            Side::Index => {
+                let mut tokens = Tokens::default();
+                index_grams_into(text, &[], &mut tokens);
+                tokens.to_grams()
+            }
+            Side::Query => query_grams(text, false),
+        };
+        grams.into_iter().filter(|g| g.text != BOUNDARY).collect()
+    }
+
     fn texts(grams: &[Gram]) -> Vec<&str> {
         grams.iter().map(|g| g.text.as_str()).collect()
     }
@@ -685,6 +1184,155 @@ mod tests {
         assert_eq!(normalize("ｻｰﾊﾞｰ"), "サバ");
         // A prolonged mark after hiragana or alone is kept.
         assert_eq!(normalize("らーめん ー"), "らーめん ー");
+    }
+
+    #[test]
+    fn latin_letters_lose_their_accents() {
+        // Regression (issue 17): "Kris Nóva" was not found by "Nova".
+        assert_eq!(normalize("Kris Nóva"), "Kris Nova");
+        // Written with a combining accent, too.
+        assert_eq!(normalize("Kris No\u{301}va"), "Kris Nova");
+        assert_eq!(
+            normalize("Łukasz Søren Straße Æon"),
+            "Lukasz Soren Strasse AEon"
+        );
+        assert_eq!(name_key(" Kris NÓVA "), "kris nova");
+        // Kana voicing marks are not accents: ｶﾞ and か + U+3099 still compose.
+        assert_eq!(normalize("ｶﾞ か\u{3099}"), "ガ が");
+        // Other scripts keep their letters.
+        assert_eq!(normalize("Ελλάδα й"), "Ελλάδα й");
+        // Highlights land on the original accented letter.
+        let n = normalize_mapped("Nóva");
+        assert_eq!(n.text, "nova");
+        assert_eq!(&"Nóva"[n.origins[1].clone()], "ó");
+        let n = normalize_mapped("No\u{301}va");
+        assert_eq!(&"No\u{301}va"[n.origins[1].clone()], "o\u{301}");
+    }
+
+    #[test]
+    fn a_middle_dot_or_hyphen_between_katakana_joins() {
+        // Regression (issue 17): サービス・メッシュ found nothing in notes saying サービスメッシュ.
+        for (joined, plain) in [
+            ("サービス・メッシュ", "サービスメッシュ"),
+            ("マイクロ･サービス", "マイクロサービス"),
+            ("コンテナ‐ランタイム", "コンテナランタイム"),
+            ("コンテナ-ランタイム", "コンテナランタイム"),
+            ("ｻｰﾋﾞｽ･ﾒｯｼｭ", "サービスメッシュ"),
+            ("サーバー・レス", "サーバーレス"),
+        ] {
+            assert_eq!(normalize(joined), normalize(plain), "{joined}");
+        }
+        // Elsewhere they still separate.
+        for text in [
+            "田中・山田",
+            "A・B",
+            "v1-2",
+            "ログ・",
+            "・ログ",
+            "ログ - メトリクス",
+        ] {
+            assert_eq!(normalize(text), text, "{text}");
+        }
+        // The join is remembered as a word boundary.
+        let normal = Normal::new("ログ・メトリクス");
+        assert_eq!(normal.as_str(), "ログメトリクス");
+        assert_eq!(normal.joins, ["ログ".len()]);
+        let (normal, origins) = Normal::mapped("サーバー・レス");
+        assert_eq!(normal.as_str(), "サバレス");
+        assert_eq!(&"サーバー・レス"[origins[1].clone()], "バー");
+        assert_eq!(&"サーバー・レス"[origins[2].clone()], "レ");
+    }
+
+    /// Whether the gram view finds `query` in `text`, as a phrase query over the index would:
+    /// every query gram at its offset from the first, boundary terms included.
+    fn gram_match(query: &str, text: &str, open_end: bool) -> bool {
+        let m = Morphology::shared().expect("dictionary loads");
+        let normal = Normal::new(text);
+        let mut indexed = Tokens::default();
+        index_grams_into(normal.as_str(), &m.analyse(&normal).cuts, &mut indexed);
+        let indexed: std::collections::HashSet<(String, usize)> = indexed
+            .to_grams()
+            .into_iter()
+            .map(|g| (g.text, g.position))
+            .collect();
+        let query = query_grams(&normalize(query), open_end);
+        let first = query[0].position;
+        (0..=text.chars().count() + 4).any(|base| {
+            query
+                .iter()
+                .all(|g| indexed.contains(&(g.text.clone(), base + g.position - first)))
+        })
+    }
+
+    #[test]
+    fn a_katakana_word_is_not_found_inside_another() {
+        // Regression (issue 17): ログ matched inside ブログ and プログラム.
+        for text in [
+            "ブログを書いた",
+            "プログラムの話",
+            "カタログ",
+            "ログインできない",
+            "プログレッシブデリバリー",
+        ] {
+            assert!(!gram_match("ログ", text, false), "ログ in {text}");
+        }
+        for text in [
+            "ログを見る",
+            "ログ",
+            "アプリケーションログ",
+            "エラーログとブログ",
+            "ビルドログ",
+            "ログ・メトリクス・トレース",
+            "k8sのログ",
+        ] {
+            assert!(gram_match("ログ", text, false), "ログ in {text}");
+        }
+        // Nor where the dictionary cuts a single katakana char off a word, which it does by
+        // context (デ|フラグ after と).
+        assert!(!gram_match(
+            "フラグ",
+            "コンパクションとデフラグの仕組み",
+            false
+        ));
+        assert!(!gram_match("ログ", "ログラスの事例", false));
+        let m = Morphology::shared().expect("dictionary loads");
+        let words = m.tokens(&Normal::new("コンパクションとデフラグの仕組み"));
+        assert!(words.iter().all(|w| w.text != "フラグ"), "{words:?}");
+        for text in ["ストレスがない", "ステートレス", "インシデントレスポンス"]
+        {
+            assert!(!gram_match("トレース", text, false), "トレース in {text}");
+        }
+        assert!(gram_match("トレース", "分散トレースを", false));
+        // Compounds keep their words: the ones the dictionary cuts, and the ones it does not
+        // know (or knows from the user dictionary) cut where a known word begins or ends.
+        for (query, text) in [
+            ("メッシュ", "サービスメッシュ"),
+            ("メッシュ", "データメッシュの"),
+            ("コンテナ", "コンテナランタイム"),
+            ("ランタイム", "コンテナランタイム"),
+            ("ブレーカー", "サーキットブレーカー"),
+            ("バジェット", "エラーバジェット"),
+            ("テナンシー", "マルチテナンシー"),
+            ("カーディナリティ", "ハイカーディナリティ"),
+            ("フラグ", "フィーチャーフラグ"),
+            ("ノード", "ワーカーノード"),
+            ("サービスメッシュ", "サービス・メッシュ"),
+            ("サービス・メッシュ", "サービスメッシュ"),
+            ("サーバ", "サーバーレス"),
+        ] {
+            assert!(gram_match(query, text, false), "{query} in {text}");
+        }
+        // Not cut inside a word the dictionary knows, nor where a known word spans the cut.
+        assert!(!gram_match("ロール", "コントロールプレーン", false));
+        assert!(!gram_match("ロール", "アクセスコントロール", false));
+        assert!(!gram_match("メイン", "ドメイン", false));
+        // A word still being typed may end inside a longer one.
+        assert!(!gram_match("コンテ", "コンテナを", false));
+        assert!(gram_match("コンテ", "コンテナを", true));
+        assert!(!gram_match("ンテ", "コンテナを", true));
+        // One-character katakana words too: キー is not the キ of セキュリティ.
+        assert!(!gram_match("キー", "セキュリティ", false));
+        assert!(gram_match("キー", "API キーを", false));
     }
 
     #[test]
@@ -726,7 +1374,7 @@ mod tests {
             let wanted = query[1].position - query[0].position;
             assert!(gap > wanted, "{text:?}: {gap} vs {wanted}");
             let m = Morphology::shared().expect("dictionary loads");
-            let t = m.tokens(&normalize(text));
+            let t = m.tokens(&Normal::new(text));
             assert!(position(&t, "処理") - position(&t, "分散") > 1, "{text:?}");
         }
         // Spaces and other punctuation keep words adjacent: "cloud native" is a phrase.
@@ -740,7 +1388,7 @@ mod tests {
     fn one_character_words_are_looked_up_in_pairs() {
         let m = Morphology::shared().expect("dictionary loads");
         let phrase = |q: &str| -> Vec<(String, usize)> {
-            paired(&m.tokens(&normalize(q)))
+            paired(&m.tokens(&Normal::new(q)))
                 .into_iter()
                 .map(|g| (g.text.replace(PAIR_JOIN, "+"), g.position))
                 .collect()
@@ -760,7 +1408,7 @@ mod tests {
 
         // The index holds every pair a query looks up, at the first word's position.
         let mut indexed = Tokens::default();
-        m.index_tokens_into(&normalize("データの可観測性と自動化"), &mut indexed);
+        m.index_tokens_into(&Normal::new("データの可観測性と自動化"), &mut indexed);
         let indexed: Vec<(String, usize)> = indexed
             .to_grams()
             .into_iter()
@@ -774,7 +1422,7 @@ mod tests {
         assert_eq!(at("と+自動"), Some(at("と").expect("と is a word")));
         // Two words of two characters or more make no pair.
         let mut indexed = Tokens::default();
-        m.index_tokens_into("運用監視", &mut indexed);
+        m.index_tokens_into(&Normal::new("運用監視"), &mut indexed);
         assert_eq!(indexed.len(), 2);
     }
 
@@ -864,7 +1512,7 @@ mod tests {
     #[test]
     fn morphology_cuts_words_and_stems_english() {
         let m = Morphology::shared().expect("dictionary loads");
-        let tokens = m.tokens(&normalize("東京の最寄り駅でDeploying Services"));
+        let tokens = m.tokens(&Normal::new("東京の最寄り駅でDeploying Services"));
         let t = texts(&tokens);
         for expected in ["東京", "の", "最寄り駅", "で", "deploy", "servic"] {
             assert!(t.contains(&expected), "{expected} in {t:?}");
@@ -881,8 +1529,7 @@ mod tests {
             "オブザーバビリティ",
             "サービスメッシュ",
         ] {
-            let text = normalize(&format!("これは{term}の話です"));
-            let t = m.tokens(&text);
+            let t = m.tokens(&Normal::new(&format!("これは{term}の話です")));
             assert!(
                 t.iter().any(|g| g.text == normalize(term)),
                 "{term} not whole in {t:?}"

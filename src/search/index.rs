@@ -91,6 +91,9 @@ pub struct RefreshReport {
     pub removed: usize,
     /// Another process held the writer too long; results may miss the newest changes.
     pub stale: bool,
+    /// The user's concepts file (`notes/concepts.ron`) changed: results may differ though
+    /// no note did (set by `Engine::refresh`).
+    pub concepts_changed: bool,
 }
 
 impl RefreshReport {
@@ -471,6 +474,7 @@ impl SearchIndex {
             indexed,
             removed: removed.len(),
             stale: false,
+            concepts_changed: false,
         })
     }
 
@@ -1136,49 +1140,63 @@ fn talk_doc(
             doc.add_text(fields.speakers, json);
         }
     }
-    let speakers: Vec<String> = talk
+    // A speaker's name says who gave the talk; an affiliation or role only says what the
+    // speaker does, so they are a section of their own that ranks like body text.
+    let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+    let affiliations: Vec<&str> = talk
         .speakers
         .iter()
-        .map(|s| {
-            [Some(&s.name), s.affiliation.as_ref(), s.role.as_ref()]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .flat_map(|s| [s.affiliation.as_deref(), s.role.as_deref()])
+        .flatten()
         .collect();
     let tools: Vec<&str> = talk.tools.iter().map(|t| t.name.as_str()).collect();
     let takeaways: Vec<&str> = talk.takeaways.iter().map(|t| t.text.as_str()).collect();
-    let mut extra: Vec<&str> = Vec::new();
+    let links: Vec<&str> = talk
+        .links
+        .iter()
+        .filter_map(|l| l.title.as_deref())
+        .collect();
+    let mut context: Vec<&str> = Vec::new();
     if let Some(event) = event {
-        extra.push(&event.name);
+        context.push(&event.name);
     }
     if let Some(track) = &talk.track {
-        extra.push(track);
+        context.push(track);
     }
-    extra.extend(talk.links.iter().filter_map(|l| l.title.as_deref()));
-    let texts: [(Section, String); 8] = [
+    // URLs are found by `url:` only: as text, `event.cloudnativedays.jp` would make `cloud`
+    // and `native` match every talk of the event.
+    for url in talk
+        .url
+        .iter()
+        .chain(talk.links.iter().map(|l| &l.url))
+        .chain(talk.tools.iter().filter_map(|t| t.url.as_ref()))
+    {
+        doc.add_text(fields.urls, url);
+    }
+    let texts: [(Section, String); 10] = [
         (Section::Title, talk.title.clone()),
-        (Section::Speakers, speakers.join("\n")),
-        (Section::Tools, tools.join("\n")),
         (Section::Tags, talk.tags.join("\n")),
+        (Section::Speakers, names.join("\n")),
+        (Section::Tools, tools.join("\n")),
         (Section::Takeaways, takeaways.join("\n")),
         (
             Section::Abstract,
             talk.r#abstract.clone().unwrap_or_default(),
         ),
+        (Section::Affiliations, affiliations.join("\n")),
         (Section::Memo, talk.memo.clone().unwrap_or_default()),
-        (Section::Extra, extra.join("\n")),
+        (Section::Extra, links.join("\n")),
+        (Section::Context, context.join("\n")),
     ];
-    for (section, text) in texts {
+    for (section, text) in &texts {
         if text.is_empty() {
             continue;
         }
-        let f = fields.section(section);
-        doc.add_text(f.ja, &text);
-        doc.add_text(f.gram, &text);
+        let f = fields.section(*section);
+        doc.add_text(f.ja, text);
+        doc.add_text(f.gram, text);
     }
+    crate::search::concepts::add_to_doc(fields, &texts, &mut doc);
     doc
 }
 
@@ -1458,8 +1476,10 @@ mod tests {
             query: query.into(),
             limit: 100,
             prefix: false,
+            literal: false,
+            prefix_fallback: false,
         };
-        crate::search::query::search(index, &request)
+        crate::search::query::search(index, &request, None)
             .unwrap()
             .hits
             .into_iter()
@@ -1485,8 +1505,12 @@ mod tests {
                 query: "可観測性".into(),
                 limit,
                 prefix: false,
+                literal: false,
+                prefix_fallback: false,
             };
-            let hits = crate::search::query::search(&index, &request).unwrap().hits;
+            let hits = crate::search::query::search(&index, &request, None)
+                .unwrap()
+                .hits;
             assert_eq!(hits.len(), TALKS, "{limit}");
             let related = crate::search::query::related(&index, &"ev/t1".parse().unwrap(), limit)
                 .unwrap()

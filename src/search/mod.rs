@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod cache_dir;
+pub mod concepts;
 pub mod index;
 pub mod query;
 pub mod schema;
@@ -23,7 +24,7 @@ use crate::note::TalkRef;
 use crate::store::Store;
 
 pub use index::RefreshReport;
-pub use query::{Hit, SearchRequest, SearchResults};
+pub use query::{Hit, QueryWord, SearchRequest, SearchResults};
 pub use snippet::Snippet;
 
 use index::SearchIndex;
@@ -46,6 +47,8 @@ pub trait SearchEngine {
 pub struct Engine {
     store: Store,
     index: SearchIndex,
+    /// Modification time and size of the user's concepts file when last refreshed.
+    concepts_stamp: Option<(std::time::SystemTime, u64)>,
 }
 
 impl Engine {
@@ -66,6 +69,7 @@ impl Engine {
         Engine {
             store: store.clone(),
             index,
+            concepts_stamp: concepts_stamp(store),
         }
     }
 
@@ -73,13 +77,68 @@ impl Engine {
         &self.store
     }
 
+    /// What `word` matches besides itself, as a search would expand it now (`tn concepts
+    /// WORD`), and the problems of the user's concepts file if it cannot be used.
+    pub fn expand(
+        &mut self,
+        word: &str,
+    ) -> Result<(
+        Option<crate::concepts::Expansion>,
+        Vec<crate::error::NoteError>,
+    )> {
+        let (user, problems) = self.user_concepts();
+        let searcher = self.index.searcher();
+        let thesaurus =
+            crate::concepts::Thesaurus::new(crate::concepts::Shipped::get(), user.as_ref());
+        let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs);
+        Ok((thesaurus.expand(word, &learned), problems))
+    }
+
+    /// Every equivalence in force (`tn concepts`): the glossary's and the user's concepts
+    /// (the loanword pairs too with `loanwords`), the learned pairs, the user's vetoes.
+    pub fn equivalences(&mut self, loanwords: bool) -> Result<concepts::Equivalences> {
+        let (user, problems) = self.user_concepts();
+        let searcher = self.index.searcher();
+        let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs)
+            .all()
+            .map_err(|e| Error::Index {
+                path: std::path::PathBuf::from("index"),
+                message: e.to_string(),
+            })?;
+        let thesaurus =
+            crate::concepts::Thesaurus::new(crate::concepts::Shipped::get(), user.as_ref());
+        Ok(concepts::Equivalences {
+            concepts: thesaurus.all(loanwords),
+            learned: learned
+                .into_iter()
+                .filter(|(a, b, _)| !user.as_ref().is_some_and(|u| u.vetoes.splits(a, b)))
+                .map(|(a, b, talks)| concepts::LearnedPair { a, b, talks })
+                .collect(),
+            vetoes: user.map(|u| u.vetoes.list).unwrap_or_default(),
+            problems,
+        })
+    }
+
+    /// The user's concepts file, read now: `None` when there is none or it has problems.
+    fn user_concepts(
+        &self,
+    ) -> (
+        Option<crate::concepts::user::UserConcepts>,
+        Vec<crate::error::NoteError>,
+    ) {
+        match crate::concepts::user::load(&self.store) {
+            Ok(user) => (user, Vec::new()),
+            Err(problems) => (None, problems),
+        }
+    }
+
     /// Talks similar to `id`, or `None` when the index holds no valid talk under that id.
     pub fn related(&mut self, id: &TalkRef, limit: usize) -> Result<Option<SearchResults>> {
         let (hits, notice) = self.recovering(|index| query::related(index, id, limit))?;
         Ok(hits.map(|hits| SearchResults {
             hits,
-            warnings: Vec::new(),
             notice,
+            ..SearchResults::default()
         }))
     }
 
@@ -102,19 +161,36 @@ impl Engine {
 
 impl SearchEngine for Engine {
     fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
-        let (mut results, notice) = self.recovering(|index| query::search(index, request))?;
+        // The user's concepts are read for every search: a change is honoured at once.
+        let (user, problems) = self.user_concepts();
+        let (mut results, notice) =
+            self.recovering(|index| query::search(index, request, user.as_ref()))?;
         results.notice = notice;
+        results.concepts_problems = problems;
         Ok(results)
     }
 
     fn search_recent_first(&mut self, request: &SearchRequest) -> Result<SearchResults> {
-        let (mut results, notice) = self
-            .recovering(|index| query::search_ordered(index, request, query::Unranked::Changed))?;
+        let (user, problems) = self.user_concepts();
+        let (mut results, notice) = self.recovering(|index| {
+            query::search_ordered(index, request, user.as_ref(), query::Unranked::Changed)
+        })?;
         results.notice = notice;
+        results.concepts_problems = problems;
         Ok(results)
     }
 
     fn refresh(&mut self) -> Result<RefreshReport> {
-        self.index.refresh(&self.store)
+        let mut report = self.index.refresh(&self.store)?;
+        let stamp = concepts_stamp(&self.store);
+        report.concepts_changed = stamp != self.concepts_stamp;
+        self.concepts_stamp = stamp;
+        Ok(report)
     }
+}
+
+/// When and how large the user's concepts file is, if there is one.
+fn concepts_stamp(store: &Store) -> Option<(std::time::SystemTime, u64)> {
+    let meta = std::fs::symlink_metadata(crate::concepts::user::path(store)).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }

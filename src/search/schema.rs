@@ -2,10 +2,11 @@
 //!
 //! Every searchable part of a note is a *section* indexed twice, once per analysis view (see
 //! [`super::analysis`]): `<section>_ja` (dictionary words) and `<section>_gram` (bigrams).
-//! Sections carry the boosts that make a title match outrank a memo match. The remaining
-//! fields identify documents, detect changed files, and serve filters and sorting. Other
-//! modules reach fields through [`Fields`]; where tantivy wants a name (fast-field readers),
-//! they use the constants here.
+//! Sections carry the weights that make a title match outrank a memo match, and keep the
+//! event a talk belongs to as context only ([`Weight::Context`]). The remaining fields
+//! identify documents, detect changed files, and serve filters and sorting. Other modules
+//! reach fields through [`Fields`]; where tantivy wants a name (fast-field readers), they use
+//! the constants here.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -13,15 +14,20 @@ use std::sync::Arc;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
 
-use crate::search::analysis::{self, Morphology, Side, Tokens};
+use crate::search::analysis::{self, Analysis, Morphology, Normal, Tokens};
 
 /// Bumped whenever fields change; an index with another version is rebuilt.
 /// 2: speakers stored as JSON objects (name, affiliation, role), not display strings.
 /// 3: `lang` holds the detected language of talks that give none; tags fold accents.
-/// 4: a talk's status and rating, for `status:` and `rating:` filters and `sort:rating`.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 4: speakers' affiliations and roles, and the event's name and track, in sections of their
+/// own; every URL of a talk in `urls`, for `url:`.
+/// 5: `cased` and `pairs` for concept search (see `search::concepts`).
+/// 6: a talk's status and rating, for `status:` and `rating:` filters and `sort:rating`.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Names of the fields that are read by name (fast fields).
 pub const KEY: &str = "key";
@@ -52,56 +58,95 @@ impl DocType {
 
 pub const JA_TOKENIZER: &str = "tn_ja";
 pub const GRAM_TOKENIZER: &str = "tn_gram";
+pub const URL_TOKENIZER: &str = "tn_url";
 
 /// The searchable parts of a talk, from most to least telling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Title,
+    /// The user's own judgement of what the talk is about.
+    Tags,
+    /// Speakers' names.
     Speakers,
     Tools,
-    Tags,
     Takeaways,
     Abstract,
+    /// Speakers' affiliations and roles: what a talk is about only by chance (a speaker whose
+    /// role says "Specialist", a company called "Aqua Security").
+    Affiliations,
     Memo,
-    /// Event name, track, link titles.
+    /// Link titles.
     Extra,
+    /// The event's name and the talk's track: every talk of the event shares them.
+    Context,
 }
 
+/// How a match in a section counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Weight {
+    /// BM25, multiplied by this boost.
+    Ranked(f32),
+    /// A constant [`CONTEXT_SCORE`], like a filter: a word matched only there still finds the
+    /// talk (`kubecon ebpf`: the eBPF talks of a KubeCon), below every talk whose own text
+    /// has it.
+    Context,
+}
+
+impl Weight {
+    /// The boost of a BM25 match here (1 for the context, whose score is set apart).
+    pub fn boost(self) -> f32 {
+        match self {
+            Weight::Ranked(boost) => boost,
+            Weight::Context => 1.0,
+        }
+    }
+}
+
+/// What a word matched only in [`Section::Context`] adds to a score: less than any BM25 match
+/// of the talk's own text (a memo match of a word in every talk still scores about 0.01).
+pub const CONTEXT_SCORE: f32 = 0.001;
+
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 10] = [
         Section::Title,
+        Section::Tags,
         Section::Speakers,
         Section::Tools,
-        Section::Tags,
         Section::Takeaways,
         Section::Abstract,
+        Section::Affiliations,
         Section::Memo,
         Section::Extra,
+        Section::Context,
     ];
 
     fn name(self) -> &'static str {
         match self {
             Section::Title => "title",
+            Section::Tags => "tags",
             Section::Speakers => "speakers",
             Section::Tools => "tools",
-            Section::Tags => "tags",
             Section::Takeaways => "takeaways",
             Section::Abstract => "abstract",
+            Section::Affiliations => "affiliations",
             Section::Memo => "memo",
             Section::Extra => "extra",
+            Section::Context => "context",
         }
     }
 
-    /// BM25 boost: title > tools/tags/speakers > takeaways > abstract > memo.
-    pub fn boost(self) -> f32 {
-        match self {
-            Section::Title => 4.0,
-            Section::Speakers | Section::Tools | Section::Tags => 2.5,
+    /// Title and tags > tools and speakers' names > takeaways > abstract, affiliations and
+    /// roles > memo > link titles; the event only as context.
+    pub fn weight(self) -> Weight {
+        Weight::Ranked(match self {
+            Section::Title | Section::Tags => 4.0,
+            Section::Speakers | Section::Tools => 2.5,
             Section::Takeaways => 1.5,
-            Section::Abstract => 1.0,
+            Section::Abstract | Section::Affiliations => 1.0,
             Section::Memo => 0.7,
             Section::Extra => 0.5,
-        }
+            Section::Context => return Weight::Context,
+        })
     }
 }
 
@@ -136,6 +181,8 @@ pub struct Fields {
     pub status: Field,
     /// The talk's rating, 1 to 5, 0 when unrated: `rating:` filters and `sort:rating`.
     pub rating: Field,
+    /// Every URL of the talk (its own, its links', its tools'), for `url:` filters.
+    pub urls: Field,
     /// Stored for display.
     pub title: Field,
     pub url: Field,
@@ -143,6 +190,10 @@ pub struct Fields {
     /// One JSON object per speaker (`note::Speaker`), for display.
     pub speakers: Field,
     pub sections: Vec<SectionFields>,
+    /// Latin words with capitals, as written (concept spellings flagged `case`).
+    pub cased: Field,
+    /// The pairs of spellings the talk writes side by side (learned concepts).
+    pub pairs: Field,
 }
 
 impl Fields {
@@ -172,10 +223,21 @@ impl Fields {
         let tag = b.add_text_field("tag", STRING);
         let status = b.add_text_field("status", STRING | STORED);
         let rating = b.add_u64_field(RATING, INDEXED | FAST | STORED);
+        let urls = b.add_text_field("urls", text(URL_TOKENIZER, false));
         let title = b.add_text_field("title", STORED);
         let url = b.add_text_field("url", STORED);
         let event_name = b.add_text_field("event_name", STORED);
         let speakers = b.add_text_field("speakers", STORED);
+        // Only whether a talk holds the word: no frequencies, no positions.
+        let cased = b.add_text_field(
+            "cased",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(crate::search::concepts::CASED_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        );
+        let pairs = b.add_text_field("pairs", STRING);
         let sections = Section::ALL
             .iter()
             .map(|&section| SectionFields {
@@ -202,11 +264,14 @@ impl Fields {
             tag,
             status,
             rating,
+            urls,
             title,
             url,
             event_name,
             speakers,
             sections,
+            cased,
+            pairs,
         }
     }
 
@@ -224,16 +289,34 @@ impl Default for Fields {
 /// Registers both analysers on an index; done on every open, as tantivy does not persist them.
 pub fn register_tokenizers(index: &tantivy::Index) -> crate::error::Result<()> {
     let morphology = Morphology::shared()?;
-    index
-        .tokenizers()
-        .register(JA_TOKENIZER, TextAnalyzer::from(JaTokenizer { morphology }));
-    index
-        .tokenizers()
-        .register(GRAM_TOKENIZER, TextAnalyzer::from(GramTokenizer));
+    index.tokenizers().register(
+        JA_TOKENIZER,
+        TextAnalyzer::from(JaTokenizer {
+            morphology: morphology.clone(),
+        }),
+    );
+    index.tokenizers().register(
+        GRAM_TOKENIZER,
+        TextAnalyzer::from(GramTokenizer { morphology }),
+    );
+    index.tokenizers().register(URL_TOKENIZER, url_analyzer());
+    index.tokenizers().register(
+        crate::search::concepts::CASED_TOKENIZER,
+        TextAnalyzer::from(crate::search::concepts::CasedTokenizer),
+    );
     Ok(())
 }
 
-/// tantivy adapter over [`Morphology::index_tokens_into`].
+/// How URLs are indexed and `url:` values read: words of letters and digits, lower-cased
+/// (`https://event.cloudnativedays.jp/cnds2024` is https, event, cloudnativedays, jp, cnds2024).
+pub fn url_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(100))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// tantivy adapter over [`Morphology::analyse`]'s words.
 #[derive(Clone)]
 struct JaTokenizer {
     morphology: Arc<Morphology>,
@@ -243,48 +326,60 @@ impl Tokenizer for JaTokenizer {
     type TokenStream<'a> = TokensStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensStream {
-        let mut tokens = Tokens::default();
-        with_normalized(text, |n| self.morphology.index_tokens_into(n, &mut tokens));
+        let tokens = with_analysis(&self.morphology, text, |_, analysis| analysis.words.clone());
         TokensStream::new(tokens)
     }
 }
 
-/// tantivy adapter over [`analysis::grams`] (index side).
+/// tantivy adapter over [`analysis::index_grams_into`], with the cuts of
+/// [`Morphology::analyse`].
 #[derive(Clone)]
-struct GramTokenizer;
+struct GramTokenizer {
+    morphology: Arc<Morphology>,
+}
 
 impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = TokensStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensStream {
         let mut tokens = Tokens::default();
-        with_normalized(text, |n| analysis::grams_into(n, Side::Index, &mut tokens));
+        with_analysis(&self.morphology, text, |normal, analysis| {
+            analysis::index_grams_into(normal.as_str(), &analysis.cuts, &mut tokens)
+        });
         TokensStream::new(tokens)
     }
 }
 
 thread_local! {
-    /// The last text normalised by this indexing thread, and its normal form. Each section is
-    /// indexed by both views one right after the other (`<section>_ja`, then
-    /// `<section>_gram`), so the second view finds the first one's work here.
-    static LAST_NORMALIZED: RefCell<(String, String)> = const {
-        RefCell::new((String::new(), String::new()))
-    };
+    /// The last text analysed by this indexing thread, with its normal form and analysis.
+    /// Each section is indexed by both views one right after the other (`<section>_ja`, then
+    /// `<section>_gram`), so the second view finds the first one's work here: the dictionary
+    /// cuts each text once.
+    static LAST_ANALYSED: RefCell<(String, Normal, Analysis)> =
+        RefCell::new((String::new(), Normal::default(), Analysis::default()));
 }
 
-fn with_normalized<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
-    LAST_NORMALIZED.with(|last| match last.try_borrow_mut() {
+fn with_analysis<R>(
+    morphology: &Morphology,
+    text: &str,
+    f: impl FnOnce(&Normal, &Analysis) -> R,
+) -> R {
+    LAST_ANALYSED.with(|last| match last.try_borrow_mut() {
         Ok(mut last) => {
-            let (source, normal) = &mut *last;
+            let (source, normal, analysis) = &mut *last;
             if source != text {
-                *normal = analysis::normalize(text);
+                *normal = Normal::new(text);
+                *analysis = morphology.analyse(normal);
                 source.clear();
                 source.push_str(text);
             }
-            f(normal)
+            f(normal, analysis)
         }
-        // Not reentrant: a nested call (there is none today) just normalises again.
-        Err(_) => f(&analysis::normalize(text)),
+        // Not reentrant: a nested call (there is none today) just analyses again.
+        Err(_) => {
+            let normal = Normal::new(text);
+            f(&normal, &morphology.analyse(&normal))
+        }
     })
 }
 
@@ -345,28 +440,38 @@ mod tests {
 
     #[test]
     fn both_views_see_the_right_text_when_sections_alternate() {
-        // The normal form of the previous text is reused only for the same text.
+        // The analysis of the previous text is reused only for the same text.
         let morphology = Morphology::shared().expect("dictionary loads");
-        let mut ja = JaTokenizer { morphology };
-        let mut gram = GramTokenizer;
-        for text in ["ＫＵＢＥ監視", "サーバー", "サーバー", "ＫＵＢＥ監視", ""]
-        {
-            let normal = analysis::normalize(text);
-            let expected: Vec<(String, usize)> = analysis::grams(&normal, Side::Index)
-                .into_iter()
-                .map(|g| (g.text, g.position))
-                .collect();
-            assert_eq!(texts(gram.token_stream(text)), expected, "{text}");
-            let mut indexed = analysis::Tokens::default();
-            Morphology::shared()
-                .expect("dictionary loads")
-                .index_tokens_into(&normal, &mut indexed);
-            let expected: Vec<(String, usize)> = indexed
-                .to_grams()
-                .into_iter()
-                .map(|g| (g.text, g.position))
-                .collect();
-            assert_eq!(texts(ja.token_stream(text)), expected, "{text}");
+        let mut ja = JaTokenizer {
+            morphology: morphology.clone(),
+        };
+        let mut gram = GramTokenizer {
+            morphology: morphology.clone(),
+        };
+        for text in [
+            "ＫＵＢＥ監視",
+            "サーバー",
+            "サーバー",
+            "ブログのログ",
+            "ＫＵＢＥ監視",
+            "",
+        ] {
+            let normal = Normal::new(text);
+            let analysis = morphology.analyse(&normal);
+            let mut grams = Tokens::default();
+            analysis::index_grams_into(normal.as_str(), &analysis.cuts, &mut grams);
+            let pairs = |tokens: &Tokens| -> Vec<(String, usize)> {
+                tokens
+                    .to_grams()
+                    .into_iter()
+                    .map(|g| (g.text, g.position))
+                    .collect()
+            };
+            assert_eq!(texts(gram.token_stream(text)), pairs(&grams), "{text}");
+            let mut indexed = Tokens::default();
+            morphology.index_tokens_into(&normal, &mut indexed);
+            assert_eq!(pairs(&analysis.words), pairs(&indexed), "{text}");
+            assert_eq!(texts(ja.token_stream(text)), pairs(&indexed), "{text}");
         }
     }
 }

@@ -4,13 +4,19 @@
 //! give noisy or empty highlights. Instead the query words are normalised the way the index
 //! normalises text and searched in the normalised text; each match is mapped back to the
 //! original bytes, so highlights fall on whole characters of what the user wrote (full-width
-//! letters, サーバー vs サーバ and all).
+//! letters, サーバー vs サーバ and all). A word that starts or ends with katakana is marked
+//! only where the search finds it: not inside another katakana word (ログ in ブログ), by the
+//! word boundaries of `analysis`.
 
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::search::analysis::normalize_mapped;
+use crate::concepts::Expansion;
+use crate::concepts::matcher::Pattern;
+use crate::search::analysis::{Morphology, Normalized, is_katakana, normalize_mapped};
+use crate::search::concepts::CONTENT_SECTIONS;
+use crate::search::schema::Section;
 
 /// A piece of a note with the query's matches marked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -56,14 +62,141 @@ fn needle_forms(needles: &[String]) -> Vec<String> {
     forms
 }
 
-/// Byte ranges of `text` matching any needle.
-pub fn highlights(text: &str, needles: &[String]) -> Vec<Range<usize>> {
-    find(text, &needle_forms(needles)).0
+/// What to highlight: the query's words, each a group of needles. A plain word is looked
+/// for as its normal form (and stem); a word that names a concept as each of its spellings,
+/// with their flags (see [`crate::concepts::matcher`]), so the snippet shows the spelling
+/// that matched (コンテナ for `container`).
+#[derive(Debug, Default)]
+pub struct Needles {
+    needles: Vec<Needle>,
+    groups: usize,
 }
 
-/// (ranges, number of distinct needles found).
-fn find(text: &str, forms: &[String]) -> (Vec<Range<usize>>, usize) {
-    if forms.is_empty() || text.is_empty() {
+#[derive(Debug)]
+struct Needle {
+    group: usize,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// Normalised forms, found anywhere.
+    Plain(Vec<String>),
+    /// A concept's spelling; `typed` is looked for in every section, the others in what a
+    /// talk is about (as the search matches them).
+    Spelling {
+        pattern: Box<Pattern>,
+        text: String,
+        word: String,
+        typed: bool,
+    },
+}
+
+/// For one query word that names a concept: the spellings of it a talk writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Matched {
+    /// The word or phrase as typed.
+    pub word: String,
+    /// Its spellings found in the talk (the typed one as the data spells it).
+    pub spellings: Vec<String>,
+}
+
+impl Needles {
+    /// A word matched as typed.
+    pub fn add_word(&mut self, word: &str) {
+        let forms = needle_forms(&[word.to_owned()]);
+        self.needles.push(Needle {
+            group: self.groups,
+            kind: Kind::Plain(forms),
+        });
+        self.groups += 1;
+    }
+
+    /// A word that names a concept: every spelling it matches.
+    pub fn add_expansion(&mut self, expansion: &Expansion) {
+        for s in &expansion.spellings {
+            if let Some(pattern) = Pattern::new(&s.spelling.term) {
+                self.needles.push(Needle {
+                    group: self.groups,
+                    kind: Kind::Spelling {
+                        pattern: Box::new(pattern),
+                        text: s.spelling.term.text.clone(),
+                        word: expansion.word.clone(),
+                        typed: s.typed,
+                    },
+                });
+            }
+        }
+        self.groups += 1;
+    }
+
+    /// For each word that names a concept, the spellings found in a talk's sections.
+    pub fn matched(&self, sections: &[(Section, String)]) -> Vec<Matched> {
+        let mut out: Vec<Matched> = Vec::new();
+        let spellings: Vec<_> = self
+            .needles
+            .iter()
+            .filter_map(|n| match &n.kind {
+                Kind::Spelling {
+                    pattern,
+                    text,
+                    word,
+                    typed,
+                } => Some((pattern, text, word, *typed)),
+                Kind::Plain(_) => None,
+            })
+            .collect();
+        if spellings.is_empty() {
+            return out;
+        }
+        // Each section normalised once, for every spelling.
+        let normalized: Vec<(Section, &str, Normalized)> = sections
+            .iter()
+            .map(|(section, body)| (*section, body.as_str(), normalize_mapped(body)))
+            .collect();
+        for (pattern, text, word, typed) in spellings {
+            let found = normalized.iter().any(|(section, body, n)| {
+                (typed || CONTENT_SECTIONS.contains(section)) && !pattern.find(body, n).is_empty()
+            });
+            let entry = match out.iter_mut().position(|m| m.word == *word) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(Matched {
+                        word: word.clone(),
+                        spellings: Vec::new(),
+                    });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            if found && !entry.spellings.contains(text) {
+                entry.spellings.push(text.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Byte ranges of `text` matching any needle.
+pub fn highlights(text: &str, needles: &[String]) -> Vec<Range<usize>> {
+    highlights_of(text, &plain(needles))
+}
+
+/// Byte ranges of `text` matching any of `needles`.
+pub fn highlights_of(text: &str, needles: &Needles) -> Vec<Range<usize>> {
+    find(text, needles).0
+}
+
+fn plain(words: &[String]) -> Needles {
+    let mut needles = Needles::default();
+    for word in words {
+        needles.add_word(word);
+    }
+    needles
+}
+
+/// (ranges, number of distinct query words found).
+fn find(text: &str, needles: &Needles) -> (Vec<Range<usize>>, usize) {
+    if needles.needles.is_empty() || text.is_empty() {
         return (Vec::new(), 0);
     }
     let normalized = normalize_mapped(text);
@@ -75,23 +208,79 @@ fn find(text: &str, forms: &[String]) -> (Vec<Range<usize>>, usize) {
         }
         map
     };
+    let chars: Vec<char> = normalized.text.chars().collect();
+    // Where katakana words begin and end inside runs of katakana, as offsets in `text`;
+    // computed only when a match touches a longer run of katakana.
+    let mut cuts: Option<Vec<usize>> = None;
+    let mut is_cut = |at: usize| -> bool {
+        let cuts = cuts.get_or_insert_with(|| match Morphology::shared() {
+            Ok(m) => m.katakana_cuts(text),
+            Err(_) => Vec::new(),
+        });
+        cuts.binary_search(&at).is_ok()
+    };
     let mut ranges = Vec::new();
-    let mut distinct = 0;
-    for form in forms {
-        let mut found = false;
-        for (b, m) in normalized.text.match_indices(form.as_str()) {
-            let first = char_at[b];
-            let last = first + m.chars().count() - 1;
-            if let (Some(a), Some(z)) =
-                (normalized.origins.get(first), normalized.origins.get(last))
-            {
-                ranges.push(a.start..z.end);
-                found = true;
+    let mut found = vec![false; needles.groups];
+    for needle in &needles.needles {
+        let spans: Vec<Range<usize>> = match &needle.kind {
+            Kind::Plain(forms) => forms
+                .iter()
+                .flat_map(|form| {
+                    normalized
+                        .text
+                        .match_indices(form.as_str())
+                        .map(|(b, m)| b..b + m.len())
+                })
+                .filter(|span| {
+                    // Inside a run of katakana, a katakana edge must be a word boundary.
+                    let first = char_at[span.start];
+                    let last = first + normalized.text[span.clone()].chars().count() - 1;
+                    let inside = |edge: usize, outside: Option<usize>| {
+                        is_katakana(chars[edge])
+                            && outside
+                                .and_then(|o| chars.get(o))
+                                .is_some_and(|&c| is_katakana(c))
+                    };
+                    let starts_inside = inside(first, first.checked_sub(1))
+                        && !normalized
+                            .origins
+                            .get(first)
+                            .is_some_and(|o| is_cut(o.start));
+                    let ends_inside = inside(last, Some(last + 1))
+                        && !normalized
+                            .origins
+                            .get(last + 1)
+                            .is_some_and(|next| is_cut(next.start));
+                    !starts_inside && !ends_inside
+                })
+                .collect(),
+            // A concept's spelling carries its own word boundaries.
+            Kind::Spelling { pattern, .. } => pattern.find(text, &normalized),
+        };
+        for span in spans {
+            if let Some(original) = original_range(&normalized, &char_at, span) {
+                ranges.push(original);
+                found[needle.group] = true;
             }
         }
-        distinct += usize::from(found);
     }
-    (merge(ranges), distinct)
+    (merge(ranges), found.iter().filter(|f| **f).count())
+}
+
+/// The bytes of the original text a byte range of its normalised form came from.
+fn original_range(
+    normalized: &Normalized,
+    char_at: &[usize],
+    span: Range<usize>,
+) -> Option<Range<usize>> {
+    if span.is_empty() {
+        return None;
+    }
+    let first = *char_at.get(span.start)?;
+    let last = first + normalized.text.get(span)?.chars().count() - 1;
+    let a = normalized.origins.get(first)?;
+    let z = normalized.origins.get(last)?;
+    Some(a.start..z.end)
 }
 
 fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
@@ -109,11 +298,15 @@ fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
 /// The line of `texts` (in priority order) that matches the most distinct needles, cut to
 /// about `width` characters around its first match. Without any match, the first line.
 pub fn best(texts: &[&str], needles: &[String], width: usize) -> Snippet {
-    let forms = needle_forms(needles);
+    best_of(texts, &plain(needles), width)
+}
+
+/// [`best`] for the needles of a search.
+pub fn best_of(texts: &[&str], needles: &Needles, width: usize) -> Snippet {
     let mut best: Option<(usize, &str, Vec<Range<usize>>)> = None;
     for text in texts {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let (ranges, distinct) = find(line, &forms);
+            let (ranges, distinct) = find(line, needles);
             if best.as_ref().is_none_or(|(d, _, _)| distinct > *d) {
                 best = Some((distinct, line, ranges));
             }

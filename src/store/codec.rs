@@ -104,7 +104,7 @@ pub fn parse<T: NoteDoc>(
     }
     let value: T = options()
         .from_str(text)
-        .map_err(|e| vec![syntax_error::<T>(path, text, &e)])?;
+        .map_err(|e| vec![syntax_error(path, text, &e, T::WHAT)])?;
 
     let mut errors = Vec::new();
     if value.schema() > SCHEMA_VERSION {
@@ -185,10 +185,13 @@ fn end_position(prefix: &str) -> (usize, usize) {
     (line, column)
 }
 
-fn syntax_error<T: NoteDoc>(
+/// A RON error of a file holding one `what` (a talk, an event, the concepts file) as a
+/// problem at its line and column, with a hint where one helps; `text` is the file's text.
+pub fn syntax_error(
     path: &Path,
     text: &str,
     error: &ron::error::SpannedError,
+    what: &str,
 ) -> NoteError {
     use ron::error::Error as E;
     let position = Some((error.span.start.line, error.span.start.col));
@@ -218,7 +221,7 @@ fn syntax_error<T: NoteDoc>(
         ),
         E::ExpectedDifferentStructName { expected, found } => (
             format!("expected `{expected}(…)` but found `{found}(…)`"),
-            Some(format!("a {} file starts with `{expected}(`", T::WHAT)),
+            Some(format!("a {what} file starts with `{expected}(`")),
         ),
         E::Message(message) => (message.clone(), None),
         E::Eof => (

@@ -16,6 +16,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::capture::StatusChange;
+use crate::concepts::Expansion;
 use crate::error::Error;
 use crate::note::{Rating, Talk, TalkRef, TalkStatus};
 use crate::search::Hit;
@@ -212,6 +213,8 @@ pub struct App {
     pub(super) limit: usize,
     pub(super) hits: Vec<Hit>,
     pub(super) warnings: Vec<String>,
+    /// What the query's words matched besides themselves (concept search).
+    pub(super) expansions: Vec<Expansion>,
     pub(super) selected: usize,
     pub(super) offset: usize,
     pub(super) mode: Mode,
@@ -262,6 +265,7 @@ impl App {
             limit: PAGE,
             hits: Vec::new(),
             warnings: Vec::new(),
+            expansions: Vec::new(),
             selected: 0,
             offset: 0,
             mode: Mode::Query,
@@ -305,6 +309,32 @@ impl App {
 
     pub fn hits(&self) -> &[Hit] {
         &self.hits
+    }
+
+    /// The one line saying what the query's words also matched, for the status row:
+    /// `also: コンテナ` for one word, `also: container → コンテナ · 監視 → Monitoring, …`
+    /// for several. `None` when no word named a concept.
+    pub fn also(&self) -> Option<String> {
+        const MOST: usize = 4;
+        let others = |e: &Expansion| {
+            let texts: Vec<&str> = e.others().map(|s| s.spelling.term.text.as_str()).collect();
+            let mut shown = texts[..texts.len().min(MOST)].join(", ");
+            if texts.len() > MOST {
+                shown.push_str(&format!(", +{}", texts.len() - MOST));
+            }
+            shown
+        };
+        match self.expansions.as_slice() {
+            [] => None,
+            [one] => Some(format!("also: {}", others(one))),
+            many => Some(format!(
+                "also: {}",
+                many.iter()
+                    .map(|e| format!("{} → {}", e.word, others(e)))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            )),
+        }
     }
 
     pub fn selected(&self) -> usize {

@@ -317,14 +317,18 @@ impl NewTalkForm {
         self.value(Field::Kind).parse()
     }
 
+    /// Where the kind typed stands in [`TalkKind::ALL`] (the first when it names none).
+    fn kind_position(&self) -> usize {
+        self.kind()
+            .ok()
+            .and_then(|k| TalkKind::ALL.iter().position(|a| *a == k))
+            .unwrap_or(0)
+    }
+
     /// ← / →: the previous or next kind.
     pub fn cycle_kind(&mut self, by: isize) {
         let all = TalkKind::ALL;
-        let at = self
-            .kind()
-            .ok()
-            .and_then(|k| all.iter().position(|a| *a == k))
-            .unwrap_or(0);
+        let at = self.kind_position();
         let next = (at as isize + by).rem_euclid(all.len() as isize) as usize;
         self.inputs[Field::Kind.index()].set(all[next].as_str());
     }
@@ -332,11 +336,7 @@ impl NewTalkForm {
     /// A letter: the next kind that starts with it (`s` goes session, sponsor, session…).
     pub fn pick_kind(&mut self, letter: char) {
         let all = TalkKind::ALL;
-        let at = self
-            .kind()
-            .ok()
-            .and_then(|k| all.iter().position(|a| *a == k))
-            .unwrap_or(0);
+        let at = self.kind_position();
         let letter = letter.to_ascii_lowercase();
         let found = (1..=all.len())
             .map(|i| all[(at + i) % all.len()])

@@ -65,6 +65,8 @@ impl App {
                 query,
                 limit: self.limit,
                 prefix: true,
+                literal: false,
+                prefix_fallback: false,
             }));
         }
         match self.focused() {
@@ -207,8 +209,13 @@ impl App {
         let previous = self.hits.get(self.selected).map(|h| h.id.clone());
         match results {
             Ok(results) => {
+                self.expansions = results.expansions().cloned().collect();
                 self.hits = results.hits;
                 self.warnings = results.warnings;
+                self.warnings
+                    .extend(results.concepts_problems.first().map(|p| {
+                        format!("{p}; your concepts are not used until it is fixed (`tn check`)")
+                    }));
                 if let Some(notice) = results.notice {
                     self.set_status(notice, false);
                 }
@@ -286,7 +293,11 @@ impl App {
                 if let Some(notice) = report.notice() {
                     self.set_status(notice, report.stale);
                 }
-                if report.indexed > 0 || report.removed > 0 || report.rebuilt.is_some() {
+                if report.indexed > 0
+                    || report.removed > 0
+                    || report.rebuilt.is_some()
+                    || report.concepts_changed
+                {
                     self.changed_on_disk();
                 }
             }

@@ -767,6 +767,7 @@ fn fake_hit(id: &str, title: &str) -> crate::search::Hit {
         score: 1.0,
         snippet: Default::default(),
         title_highlights: Vec::new(),
+        matched: Vec::new(),
     }
 }
 

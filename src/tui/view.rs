@@ -409,6 +409,7 @@ fn status_lines(
     columns: usize,
     screen_rows: usize,
 ) -> Vec<Line<'static>> {
+    let also = app.also();
     let (text, style) = if let Some(status) = &app.status {
         let style = if status.error {
             theme.error()
@@ -418,6 +419,9 @@ fn status_lines(
         (status.text.as_str(), style)
     } else if let Some(warning) = app.warnings.first() {
         (warning.as_str(), theme.dim())
+    } else if let Some(also) = &also {
+        // Concept search: what the query's words also matched (`=word` turns it off).
+        (also.as_str(), theme.dim())
     } else {
         return vec![Line::default()];
     };

@@ -1317,8 +1317,10 @@ fn search_accepts_any_query() {
                 query,
                 limit,
                 prefix,
+                literal: false,
+                prefix_fallback: prefix,
             };
-            match query::search(&index, &request) {
+            match query::search(&index, &request, None) {
                 Ok(results) => {
                     for hit in &results.hits {
                         check_ranges(&hit.title, &hit.title_highlights);

@@ -530,13 +530,16 @@ fn filters_without_words_list_the_most_recent_first() {
 #[test]
 fn prefix_matches_the_last_word_only_when_asked() {
     let kb = corpus();
-    finds(&kb, &["kube"], &[]);
+    // Without --prefix, a word no talk has whole falls back to a prefix, with a note
+    // (see `a_partial_english_word_falls_back_to_a_prefix_with_a_note`); with it, silently.
+    finds(&kb, &["kube"], &["summit-2022/deploy"]);
+    assert_eq!(notices(&search(&kb, &["kube"])).len(), 1);
     finds(&kb, &["--prefix", "kube"], &["summit-2022/deploy"]);
+    assert!(notices(&search(&kb, &["--prefix", "kube"])).is_empty());
     finds(&kb, &["--prefix", "deploy pipel"], &["summit-2022/deploy"]);
-    // Only the last word is a prefix.
-    finds(&kb, &["--prefix", "pipel deploy"], &[]);
-    // A trailing space means the word is complete.
-    finds(&kb, &["--prefix", "kube "], &[]);
+    // Only the last word is a prefix: a word before it that matches whole is not widened.
+    finds(&kb, &["--prefix", "deploy cach"], &[]);
+    finds(&kb, &["--prefix", "cach deploy"], &[]);
     finds(
         &kb,
         &["--prefix", "terra"],
@@ -798,6 +801,331 @@ fn escape_sequences_in_notes_never_reach_the_terminal() {
             .unwrap()
             .contains("\u{1b}[31mred")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1b. Matching as a reader expects it, and what each part of a note weighs (issues 17 and 13)
+
+/// The highlighted pieces of a JSON hit's snippet.
+fn highlighted(hit: &Value) -> Vec<String> {
+    let snippet: Vec<char> = hit["snippet"]
+        .as_str()
+        .unwrap_or_default()
+        .chars()
+        .collect();
+    hit["highlights"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let (a, z) = (
+                r[0].as_u64().unwrap() as usize,
+                r[1].as_u64().unwrap() as usize,
+            );
+            snippet[a..z].iter().collect()
+        })
+        .collect()
+}
+
+/// A hit's score.
+fn score(hit: &Value) -> f64 {
+    hit["score"].as_f64().unwrap()
+}
+
+#[test]
+fn accents_are_ignored_for_matching_and_kept_for_display() {
+    // Regression (issue 17): "Kris Nóva" was found neither by `tn search Nova` nor by
+    // `tn speakers nova`.
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "kc", "name": "KubeCon EU 2020", "kind": "conference", "talks": [
+                {"id": "falco", "title": "Open Source Intrusion Detection for Containers",
+                 "speakers": [{"name": "Kris Nóva", "affiliation": "Sysdig"}],
+                 "takeaways": [{"text": "Nóva demoed Falco rules live"}]},
+                {"id": "other", "title": "Something else",
+                 "takeaways": [{"text": "nothing about her"}]}
+            ]}
+        ]}),
+    );
+    finds(&kb, &["Nova"], &["kc/falco"]);
+    finds(&kb, &["speaker:nova"], &["kc/falco"]);
+    finds(&kb, &["Nóva"], &["kc/falco"]);
+    let found = hits(&kb, &["nova"]);
+    assert_eq!(highlighted(&found[0]), ["Nóva"], "{found:?}");
+    assert_eq!(found[0]["speakers"][0]["name"], "Kris Nóva");
+    let out = kb.ok(&["speakers", "nova"]);
+    assert!(stdout(&out).starts_with("Kris Nóva"), "{}", stdout(&out));
+    let out = kb.ok(&["speakers", "NÓVA"]);
+    assert!(stdout(&out).starts_with("Kris Nóva"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_middle_dot_between_katakana_joins_the_word_both_ways() {
+    // Regression (issue 17): `サービス・メッシュ` and `マイクロ・サービス` found nothing although
+    // the notes said サービスメッシュ and マイクロサービス.
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "ev", "name": "Example", "kind": "conference", "talks": [
+                {"id": "mesh", "title": "サービスメッシュ入門"},
+                {"id": "micro", "title": "マイクロサービスの分割"},
+                {"id": "dotted", "title": "コンテナ・ランタイムの比較"},
+                {"id": "names", "title": "田中・山田対談"}
+            ]}
+        ]}),
+    );
+    finds(&kb, &["サービス・メッシュ"], &["ev/mesh"]);
+    finds(&kb, &["マイクロ・サービス"], &["ev/micro"]);
+    finds(&kb, &["マイクロ･サービス"], &["ev/micro"]);
+    finds(&kb, &["サービス-メッシュ"], &["ev/mesh"]);
+    // A note that writes the dot is found without it, and with it.
+    finds(&kb, &["コンテナランタイム"], &["ev/dotted"]);
+    finds(&kb, &["コンテナ・ランタイム"], &["ev/dotted"]);
+    finds(&kb, &["ランタイム"], &["ev/dotted"]);
+    // The whole compound is highlighted, dot included.
+    let found = hits(&kb, &["コンテナランタイム"]);
+    assert_eq!(found[0]["title"], "コンテナ・ランタイムの比較");
+    let out = search(&kb, &["コンテナランタイム"]);
+    assert!(
+        stdout(&out).contains("コンテナ・ランタイム"),
+        "{}",
+        stdout(&out)
+    );
+    // Between kanji a dot still separates names.
+    finds(&kb, &["山田"], &["ev/names"]);
+}
+
+#[test]
+fn a_katakana_word_is_not_found_inside_another_katakana_word() {
+    // Regression (issue 17): `ログ` matched inside ブログ and プログラム (3 of 4 hits false in
+    // the sample notes) and was highlighted inside ブログ.
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "ev", "name": "Example", "kind": "conference", "talks": [
+                {"id": "blog", "title": "公式ブログの手順", "takeaways": [{"text": "ブログに書いてある"}]},
+                {"id": "program", "title": "eBPF プログラムを書く"},
+                {"id": "login", "title": "ログイン画面の改善"},
+                {"id": "logs", "title": "障害調査", "takeaways": [
+                    {"text": "公式ブログの通りにログを集める"}]},
+                {"id": "mesh", "title": "サービスメッシュ入門"},
+                {"id": "runtime", "title": "コンテナランタイムの比較"},
+                {"id": "stress", "title": "ストレスのない運用"},
+                {"id": "trace", "title": "分散トレースの基本"}
+            ]}
+        ]}),
+    );
+    finds(&kb, &["ログ"], &["ev/logs"]);
+    let found = hits(&kb, &["ログ"]);
+    assert_eq!(
+        highlighted(&found[0]),
+        ["ログ"],
+        "not inside ブログ: {found:?}"
+    );
+    finds(&kb, &["トレース"], &["ev/trace"]);
+    // Compounds keep their words.
+    finds(&kb, &["メッシュ"], &["ev/mesh"]);
+    finds(&kb, &["コンテナ"], &["ev/runtime"]);
+    finds(&kb, &["ランタイム"], &["ev/runtime"]);
+    finds(&kb, &["ブログ"], &["ev/blog", "ev/logs"]);
+    // A phrase and a word followed by kanji are held to the same boundaries.
+    finds(&kb, &["ログを"], &["ev/logs"]);
+    finds(&kb, &["\"ログ 集める\""], &[]);
+}
+
+/// A KubeCon whose name is in every talk, and a CloudNative Days whose "next event" note names
+/// the next one.
+fn events_kb() -> Kb {
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "kc-eu-2024", "name": "KubeCon + CloudNativeCon Europe 2024", "kind": "conference",
+             "starts_on": "2024-03-19", "talks": [
+                {"id": "ebpf", "title": "eBPF deep dive", "takeaways": [{"text": "kprobes are cheap"}]},
+                {"id": "cost", "title": "Cost of idle clusters", "takeaways": [{"text": "turn them off"}]},
+                {"id": "recap", "title": "KubeCon recap",
+                 "takeaways": [{"text": "the KubeCon keynotes were about AI"}]},
+                {"id": "native", "title": "What cloud native means now",
+                 "takeaways": [{"text": "cloud native is a practice"}]}
+            ]},
+            {"id": "cnds-2024", "name": "CloudNative Days Summer 2024", "kind": "conference",
+             "starts_on": "2024-06-15", "talks": [
+                {"id": "wasm", "title": "Wasm の今と未来", "takeaways": [{"text": "コンポーネントモデル"}]},
+                {"id": "kube-tips", "title": "kube-proxy の置き換え", "track": "Track A"}
+            ]}
+        ]}),
+    );
+    kb
+}
+
+#[test]
+fn the_event_name_only_narrows_and_ranks_below_the_talks_own_text() {
+    // Regression (issue 17): `cloud native` returned every talk of events named Cloud Native…
+    // and ranked one that matched only through its event's name first; `kube` returned every
+    // talk of a KubeCon at one score.
+    let kb = events_kb();
+    finds(&kb, &["kubecon"], &["kc-eu-2024/recap"]);
+    finds(&kb, &["cloud native"], &["kc-eu-2024/native"]);
+    // (KubeCon in a talk's own title is its own text: `kube` finds it, as `argo` finds ArgoCD.)
+    finds(&kb, &["kube"], &["cnds-2024/kube-tips", "kc-eu-2024/recap"]);
+    assert!(notices(&search(&kb, &["kubecon"])).is_empty());
+    // As a filter: the eBPF talk of the KubeCon, ranked by its own text.
+    assert_eq!(ids_of(&hits(&kb, &["kubecon ebpf"])), ["kc-eu-2024/ebpf"]);
+    assert_eq!(ids_of(&hits(&kb, &["ebpf europe"])), ["kc-eu-2024/ebpf"]);
+    // A word no talk has in its own text finds the talks of the events named so, with a note,
+    // at a score far below any match of a talk's own text.
+    let out = search(&kb, &["--json", "europe"]);
+    let found: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(found.iter().all(|h| score(h) < 0.01), "{found:?}");
+    let lines = notices(&out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("event name or track"), "{lines:?}");
+    // The track is context too.
+    let found = hits(&kb, &["track"]);
+    assert_eq!(ids_of(&found), ["cnds-2024/kube-tips"]);
+    assert!(score(&found[0]) < 0.01, "{found:?}");
+    // And an excluded word excludes it there as well.
+    finds(&kb, &["ebpf -europe"], &[]);
+}
+
+fn ids_of(found: &[Value]) -> Vec<&str> {
+    found.iter().map(|h| h["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn tags_weigh_like_the_title_and_affiliations_like_body_text() {
+    // Regression (issue 17): a talk tagged `security` ranked below a talk that matched only
+    // through the affiliation "Aqua Security"; (issue 13) talks whose speaker's role says
+    // "Specialist" ranked above the one talk about the CKS exam.
+    let kb = Kb::new();
+    let tagged = |id: &str| {
+        json!({"id": id, "title": format!("Runtime detection {id}"),
+               "tags": ["security", "falco", "runtime", "ebpf", "cncf"],
+               "takeaways": [{"text": "rules are written in YAML and reviewed like code"}]})
+    };
+    let role = |id: &str| {
+        json!({"id": id, "title": format!("Platform talk {id}"),
+               "speakers": [{"name": format!("Speaker {id}"), "affiliation": "Example Corp",
+                             "role": "Specialist Solutions Architect"}],
+               "abstract": "How we run our internal developer platform on Kubernetes, with \
+                            the details of our build pipeline and the lessons of two years."})
+    };
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "ev", "name": "Example", "kind": "conference", "talks": [
+                tagged("t1"), tagged("t2"), tagged("t3"), tagged("t4"),
+                {"id": "aqua", "title": "Scanning images in CI",
+                 "speakers": [{"name": "Kim", "affiliation": "Aqua Security"}]},
+                role("r1"), role("r2"), role("r3"),
+                {"id": "cks", "title": "Passing the exam",
+                 "abstract": "What the Certified Kubernetes Security Specialist (CKS) exam asks, \
+                              how we prepared for it over three months, which parts of the \
+                              curriculum took the longest, and what we would do differently."}
+            ]}
+        ]}),
+    );
+    let found = hits(&kb, &["security"]);
+    let found = ids_of(&found);
+    let aqua = found
+        .iter()
+        .position(|id| *id == "ev/aqua")
+        .expect("still found");
+    for id in ["ev/t1", "ev/t2", "ev/t3", "ev/t4"] {
+        let at = found.iter().position(|f| *f == id).expect("found");
+        assert!(
+            at < aqua,
+            "{id} below the affiliation-only match: {found:?}"
+        );
+    }
+    assert_eq!(ids_of(&hits(&kb, &["specialist"]))[0], "ev/cks");
+    // `speaker:` still finds affiliations and roles.
+    finds(&kb, &["speaker:aqua"], &["ev/aqua"]);
+    finds(&kb, &["speaker:architect"], &["ev/r1", "ev/r2", "ev/r3"]);
+}
+
+#[test]
+fn urls_are_found_by_the_url_filter_not_as_words() {
+    // Issue 13: `native` and `cloud` matched every CloudNative Days talk through its URL or
+    // event; a URL is found with `url:`.
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "cnds", "name": "Example Days", "kind": "conference",
+             "url": "https://event.cloudnativedays.jp/cnds2024", "talks": [
+                {"id": "one", "title": "Wasm の今と未来",
+                 "url": "https://event.cloudnativedays.jp/cnds2024/talks/2301",
+                 "links": [{"url": "https://speakerdeck.com/someone/wasm-now", "title": "slides"}],
+                 "tools": [{"name": "Spin", "url": "https://github.com/fermyon/spin"}]},
+                {"id": "two", "title": "Native builds",
+                 "url": "https://example.com/native"}
+            ]}
+        ]}),
+    );
+    finds(&kb, &["cloudnativedays"], &[]);
+    finds(&kb, &["native"], &["cnds/two"]);
+    finds(&kb, &["url:cloudnativedays"], &["cnds/one"]);
+    finds(
+        &kb,
+        &["url:event.cloudnativedays.jp/cnds2024"],
+        &["cnds/one"],
+    );
+    finds(
+        &kb,
+        &["url:https://event.cloudnativedays.jp/cnds2024/talks/2301"],
+        &["cnds/one"],
+    );
+    // The last word is a prefix; links' and tools' URLs count.
+    finds(&kb, &["url:speaker"], &["cnds/one"]);
+    finds(&kb, &["url:github.com/fermyon"], &["cnds/one"]);
+    finds(&kb, &["url:example.com"], &["cnds/two"]);
+    finds(&kb, &["wasm -url:speakerdeck"], &[]);
+    finds(&kb, &["url:nowhere.example"], &[]);
+}
+
+#[test]
+fn a_partial_english_word_falls_back_to_a_prefix_with_a_note() {
+    // Regression (issue 17): `Kuber` and `Falc` found nothing without `--prefix`, while
+    // katakana matched inside words (now a katakana word must end at a word boundary too).
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "ev", "name": "Example", "kind": "conference", "talks": [
+                {"id": "k8s", "title": "Kubernetes upgrades"},
+                {"id": "falco", "title": "Falco rules", "tags": ["security"]},
+                {"id": "prom", "title": "プロメテウス入門"}
+            ]}
+        ]}),
+    );
+    kb.ok(&["reindex"]);
+    let out = search(&kb, &["--json", "Kuber"]);
+    let found: Value = serde_json::from_str(&stdout(&out)).expect("stdout stays a JSON array");
+    assert_eq!(found[0]["id"], "ev/k8s");
+    let lines = notices(&out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("note: ") && lines[0].contains("`Kuber`"),
+        "{lines:?}"
+    );
+    finds(&kb, &["Falc security"], &["ev/falco"]);
+    finds(&kb, &["プロメテ"], &["ev/prom"]);
+    assert_eq!(notices(&search(&kb, &["プロメテ"])).len(), 1);
+    // A whole-word match, or `--prefix`, needs no note.
+    assert!(notices(&search(&kb, &["Kubernetes"])).is_empty());
+    assert!(notices(&search(&kb, &["--prefix", "Kuber"])).is_empty());
+    // Nothing to fall back to: no note, nothing found.
+    let out = search(&kb, &["Kuberx"]);
+    assert_eq!(notices(&out), ["no talks match"]);
+    // An excluded word is never widened.
+    finds(&kb, &["Falco -Kuber"], &["ev/falco"]);
 }
 
 // ---------------------------------------------------------------------------------------------

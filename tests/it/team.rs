@@ -526,6 +526,44 @@ fn a_knowledge_base_in_a_subdirectory_of_a_repository_syncs_only_its_notes() {
 }
 
 #[test]
+fn the_concepts_file_is_shared_and_merged_line_by_line() {
+    let (team, alice) = team_with_a_talk();
+    let bob = team.clone("Bob");
+    let file = "notes/concepts.ron";
+    let base = "Concepts(\n    schema: 1,\n    concepts: [\n    ],\n    vetoes: [\n    ],\n)\n";
+    fs::write(alice.join(file), base).unwrap();
+    team.ok(&alice, &["sync"]);
+    team.ok(&bob, &["sync"]);
+    assert_eq!(
+        fs::read_to_string(bob.join(file)).unwrap(),
+        base,
+        "shared by tn sync"
+    );
+    // Alice adds a concept, Bob a veto: different lines, merged by the driver and checked.
+    let alice_text = base.replace(
+        "    concepts: [\n",
+        "    concepts: [\n        Concept(terms: [\"内製\", \"in-house development\"]),\n",
+    );
+    let bob_text = base.replace(
+        "    vetoes: [\n",
+        "    vetoes: [\n        Veto(term: \"Lambda\"),\n",
+    );
+    fs::write(alice.join(file), &alice_text).unwrap();
+    fs::write(bob.join(file), &bob_text).unwrap();
+    team.ok(&alice, &["sync"]);
+    team.ok(&bob, &["sync"]);
+    let merged = fs::read_to_string(bob.join(file)).unwrap();
+    assert!(
+        merged.contains("Concept(terms: [\"内製\", \"in-house development\"])")
+            && merged.contains("Veto(term: \"Lambda\")"),
+        "{merged}"
+    );
+    team.ok(&bob, &["check"]);
+    let out = stdout(&team.ok(&bob, &["concepts", "内製"]));
+    assert!(out.contains("in-house development"), "{out}");
+}
+
+#[test]
 fn a_library_error_inside_sync_keeps_its_hint_on_a_line_of_its_own() {
     // Regression: `tn sync` wraps the store's errors, and their hint was lost on the way
     // (only sync's own errors, which then wrote the hint into their message, showed one).

@@ -192,6 +192,33 @@ fn search_results_while_typing_japanese() {
 }
 
 #[test]
+fn the_status_row_says_what_else_a_word_matched() {
+    let (_dir, store) = kb();
+    // The index built first, so the status row holds no "rebuilt" notice.
+    drop(app(store.clone()));
+    let mut app = app(store);
+    // Concept search: the English word finds the talk that writes it in katakana, and the
+    // status row says so.
+    type_text(&mut app, "observability");
+    let titles: Vec<&str> = app.hits().iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(titles, ["eBPFで作るオブザーバビリティ基盤"]);
+    let text = screen(&render(&mut app, 110, 22));
+    let status = text.lines().nth(20).unwrap_or_default();
+    assert!(
+        status.starts_with("also: ")
+            && status.contains("オブザーバビリティ")
+            && status.contains("o11y"),
+        "{text}"
+    );
+    // `=` keeps a word to its spelling, in the TUI as in `tn search`.
+    app.update(Action::DeleteToStart);
+    type_text(&mut app, "=observability");
+    assert!(app.hits().is_empty());
+    let text = screen(&render(&mut app, 110, 22));
+    assert!(!text.contains("also:"), "{text}");
+}
+
+#[test]
 fn narrow_terminal_truncates_by_display_width() {
     let (_dir, store) = kb();
     let mut app = app(store);

@@ -12,23 +12,28 @@
 
 mod exclusion;
 mod section;
+mod spelling;
 
 use std::ops::Bound;
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
+use crate::concepts::user::UserConcepts;
+use crate::concepts::{Expansion, Shipped, Thesaurus};
 use crate::error::{Error, Result};
 use crate::note::{Date, Rating, Speaker, TalkKind, TalkRef, TalkStatus};
-use crate::search::analysis::{self, Morphology, Side};
+use crate::search::analysis::{self, Morphology, Normal};
+use crate::search::concepts;
 use crate::search::index::{SearchIndex, date_number, stored_text};
-use crate::search::schema::{self, DocType, Fields, Section};
-use crate::search::snippet::{self, Snippet};
+use crate::search::schema::{self, DocType, Fields, Section, Weight};
+use crate::search::snippet::{self, Matched, Needles, Snippet};
 use section::SectionQuery;
 
 /// Longest query text considered; the rest is ignored (a pasted page is not a query).
@@ -47,6 +52,12 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Let the last word match as a prefix (search as you type).
     pub prefix: bool,
+    /// Match every word as typed: no concept expansion (`tn search --literal`).
+    pub literal: bool,
+    /// When nothing matches, let each word that matches no talk as a whole word match as a
+    /// prefix (`Kuber` finds Kubernetes); [`SearchResults::prefixed`] says which did. The CLI
+    /// asks for it; the TUI already matches its last word as a prefix.
+    pub prefix_fallback: bool,
 }
 
 /// One ranked result, read back from the index's stored fields (the note file is not read).
@@ -73,16 +84,76 @@ pub struct Hit {
     /// Highlights within the title (byte ranges).
     #[serde(skip)]
     pub title_highlights: Vec<std::ops::Range<usize>>,
+    /// For each query word that names a concept, the spellings of it this talk writes.
+    pub matched: Vec<Matched>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     pub hits: Vec<Hit>,
+    /// The query's words and what each matched (`tn search --explain`, the TUI's `also:`).
+    pub words: Vec<QueryWord>,
     /// Parts of the query that were ignored, and why.
     pub warnings: Vec<String>,
+    /// Why the user's concepts file was not used (the search went on without it).
+    pub concepts_problems: Vec<crate::error::NoteError>,
     /// Set when the index was found damaged and rebuilt to answer (see
     /// [`crate::search::Engine`]): the one-line notice for the user.
     pub notice: Option<String>,
+    /// Words that matched no talk as whole words and were matched as prefixes instead (see
+    /// [`SearchRequest::prefix_fallback`]).
+    pub prefixed: Vec<String>,
+    /// No talk had the words in its own text: these hits have them in their event's name or
+    /// track only.
+    pub by_context: bool,
+}
+
+impl SearchResults {
+    /// The one line that tells the user about [`SearchResults::by_context`], if set.
+    pub fn context_notice(&self) -> Option<String> {
+        self.by_context.then(|| {
+            "no talk has these words in its own text; showing talks whose event name or track has them"
+                .to_owned()
+        })
+    }
+
+    /// The one line that tells the user about [`SearchResults::prefixed`], if any.
+    pub fn prefixed_notice(&self) -> Option<String> {
+        let words: Vec<String> = self.prefixed.iter().map(|w| format!("`{w}`")).collect();
+        match words.as_slice() {
+            [] => None,
+            [word] => Some(format!(
+                "no talk has the word {word}; showing talks with words that start with it"
+            )),
+            _ => Some(format!(
+                "no talk has the words {}; showing talks with words that start with them",
+                words.join(", ")
+            )),
+        }
+    }
+}
+
+impl SearchResults {
+    /// What the query's words matched besides themselves, in query order (excluded words
+    /// left out).
+    pub fn expansions(&self) -> impl Iterator<Item = &Expansion> {
+        self.words
+            .iter()
+            .filter(|w| !w.negated)
+            .filter_map(|w| w.expansion.as_ref())
+    }
+}
+
+/// A word (or phrase) of a query, as searched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryWord {
+    pub text: String,
+    /// Excluded (`-word`).
+    pub negated: bool,
+    /// Matched as typed only (`=word` or `--literal`).
+    pub literal: bool,
+    /// The other spellings it matched, when it names a concept.
+    pub expansion: Option<Expansion>,
 }
 
 /// A parsed query.
@@ -106,6 +177,15 @@ pub enum Sort {
     Date,
 }
 
+impl ParsedQuery {
+    /// Whether any word (not a filter) is looked for.
+    pub fn has_words(&self) -> bool {
+        self.clauses
+            .iter()
+            .any(|c| !c.negated && c.any_of.iter().any(|a| matches!(a, Atom::Text { .. })))
+    }
+}
+
 /// Alternatives joined by `OR`; a negated clause excludes what it matches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clause {
@@ -115,7 +195,13 @@ pub struct Clause {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Atom {
-    Text { text: String, prefix: bool },
+    /// A word or phrase; `literal` (`=word`) when it must not expand to a concept's other
+    /// spellings.
+    Text {
+        text: String,
+        prefix: bool,
+        literal: bool,
+    },
     Filter(Filter),
 }
 
@@ -132,6 +218,9 @@ pub enum Filter {
     /// A [`TalkStatus`] keyword, or `none`.
     Status(String),
     Rating(Bound<u64>, Bound<u64>),
+    /// Any URL of the talk (its own, its links', its tools') holds these words, the last one
+    /// as a prefix: `url:speakerdeck`, `url:event.cloudnativedays.jp/cnds2024`.
+    Url(String),
 }
 
 /// Splits input into words, honouring quotes (`"…"`, `“…”`, `「…」`); an unclosed quote runs
@@ -203,14 +292,23 @@ pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
             Some(_) => continue, // a lone `-` while typing
             None => (false, word.clone()),
         };
+        // `=word`: this word as typed, without its concept's other spellings.
+        let (literal, body) = match body.strip_prefix(['=', '＝']) {
+            Some(rest) if !rest.is_empty() || quoted => (true, rest.to_owned()),
+            Some(_) => continue, // a lone `=` while typing
+            None => (false, body),
+        };
         let mut sort = None;
         let found = atom(&body, quoted, &mut parsed.warnings, &mut sort);
         if let Some(sort) = sort {
             parsed.sort = sort;
         }
-        let Some(atom) = found else {
+        let Some(mut atom) = found else {
             continue;
         };
+        if let Atom::Text { literal: l, .. } = &mut atom {
+            *l = literal;
+        }
         match parsed.clauses.last_mut() {
             Some(last) if join_next && last.negated == negated => last.any_of.push(atom),
             _ => parsed.clauses.push(Clause {
@@ -226,7 +324,7 @@ pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
             .last_mut()
             .filter(|c| !c.negated)
             .and_then(|c| c.any_of.last_mut());
-        if let Some(Atom::Text { text, prefix }) = last
+        if let Some(Atom::Text { text, prefix, .. }) = last
             && !text.contains(' ')
         {
             *prefix = true;
@@ -246,6 +344,7 @@ fn atom(
         (!text.is_empty()).then(|| Atom::Text {
             text: text.to_owned(),
             prefix: false,
+            literal: false,
         })
     };
     // `field:value`, with the field name in any width or case.
@@ -272,6 +371,7 @@ fn atom(
             "tag" => Some(Filter::Tag(value.to_owned())),
             "kind" => Some(Filter::Kind(value.to_lowercase())),
             "lang" => Some(Filter::Lang(value.to_lowercase())),
+            "url" => Some(Filter::Url(value.to_owned())),
             "year" => match analysis::normalize(value).parse::<u64>() {
                 Ok(year) => Some(Filter::Year(year)),
                 Err(_) if value.is_empty() => None,
@@ -408,9 +508,14 @@ pub enum Unranked {
     Changed,
 }
 
-/// Runs a search on an up-to-date index.
-pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults> {
-    search_ordered(index, request, Unranked::Date)
+/// Runs a search on an up-to-date index; `user` is the knowledge base's own concepts file
+/// (see [`crate::concepts::user`]), if it has a valid one.
+pub fn search(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    user: Option<&UserConcepts>,
+) -> Result<SearchResults> {
+    search_ordered(index, request, user, Unranked::Date)
 }
 
 /// Runs a search on an up-to-date index, listing talks in `unranked` order when there are no
@@ -418,28 +523,174 @@ pub fn search(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResu
 pub fn search_ordered(
     index: &SearchIndex,
     request: &SearchRequest,
+    user: Option<&UserConcepts>,
     unranked: Unranked,
 ) -> Result<SearchResults> {
-    let parsed = parse(&request.query, request.prefix);
-    let fields = index.fields();
+    let mut parsed = parse(&request.query, request.prefix);
     let morphology = Morphology::shared()?;
+    let searcher = index.searcher();
+    let thesaurus = Thesaurus::new(Shipped::get(), user);
+    let learned = concepts::IndexLearned::new(&searcher, index.fields().pairs);
+    if !request.literal {
+        concepts::merge_phrases(&mut parsed.clauses, &thesaurus, &learned);
+    }
+    let terms = Terms {
+        morphology: &morphology,
+        thesaurus: (!request.literal).then_some((&thesaurus, &learned)),
+    };
+    let mut results = run_with_context(index, &terms, &parsed, request.limit, unranked)?;
+    if request.prefix_fallback && results.hits.is_empty() {
+        let prefixed = widen(index, &morphology, &mut parsed)?;
+        if !prefixed.is_empty() {
+            results = run_with_context(index, &terms, &parsed, request.limit, unranked)?;
+            results.prefixed = prefixed;
+        }
+    }
+    Ok(results)
+}
+
+/// How a query's words become index terms: the dictionary, and the concepts a word names
+/// (`None` for `--literal`).
+struct Terms<'a> {
+    morphology: &'a Morphology,
+    thesaurus: Option<(&'a Thesaurus<'a>, &'a concepts::IndexLearned<'a>)>,
+}
+
+impl Terms<'_> {
+    /// The other spellings `atom` matches, when it names a concept and may be expanded.
+    fn expand(&self, atom: &Atom) -> Option<Expansion> {
+        let (thesaurus, learned) = self.thesaurus?;
+        concepts::expand(atom, thesaurus, learned)
+    }
+
+    /// A word in `sections`: its concept's spellings when it names one, else as typed.
+    fn word(
+        &self,
+        fields: &Fields,
+        text: &str,
+        prefix: bool,
+        expansion: Option<&Expansion>,
+        sections: &[Section],
+    ) -> Option<Box<dyn Query>> {
+        match expansion {
+            Some(e) => spelling::expansion_query(fields, self.morphology, e, prefix, sections),
+            None => text_query(fields, self.morphology, text, prefix, sections),
+        }
+    }
+}
+
+/// Where a word may match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Every word in the talk's own text or its context (its event's name, its track), and
+    /// at least one word in its own text: the context only narrows (`kubecon ebpf`).
+    OwnText,
+    /// Every word in the talk's own text or its context: when nothing matches the talks' own
+    /// text, a word found only in event names (`kubecon`) finds the talks of those events.
+    Context,
+}
+
+/// Runs a parsed query on the talks' own text; when nothing matches there, on their context
+/// too ([`Reach`]).
+fn run_with_context(
+    index: &SearchIndex,
+    terms: &Terms,
+    parsed: &ParsedQuery,
+    limit: usize,
+    unranked: Unranked,
+) -> Result<SearchResults> {
+    let results = run(index, terms, parsed, limit, unranked, Reach::OwnText)?;
+    if !results.hits.is_empty() || !parsed.has_words() {
+        return Ok(results);
+    }
+    let mut results = run(index, terms, parsed, limit, unranked, Reach::Context)?;
+    results.by_context = !results.hits.is_empty();
+    Ok(results)
+}
+
+/// The sections of a talk's own text: all but its context.
+const OWN_TEXT: [Section; 9] = [
+    Section::Title,
+    Section::Tags,
+    Section::Speakers,
+    Section::Tools,
+    Section::Takeaways,
+    Section::Abstract,
+    Section::Affiliations,
+    Section::Memo,
+    Section::Extra,
+];
+
+/// Runs a parsed query.
+fn run(
+    index: &SearchIndex,
+    terms: &Terms,
+    parsed: &ParsedQuery,
+    limit: usize,
+    unranked: Unranked,
+    reach: Reach,
+) -> Result<SearchResults> {
+    let fields = index.fields();
+    let morphology = terms.morphology;
     let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, is_talk(fields))];
     let mut has_text = false;
-    let mut needles: Vec<String> = Vec::new();
+    let mut needles = Needles::default();
+    let mut words = Vec::new();
+    // Each word in the talk's own text; at least one of them must match (see `Reach`).
+    let mut own_text: Vec<Box<dyn Query>> = Vec::new();
+    let word_count = parsed
+        .clauses
+        .iter()
+        .filter(|c| !c.negated && c.any_of.iter().any(|a| matches!(a, Atom::Text { .. })))
+        .count();
     for clause in &parsed.clauses {
-        let alternatives: Vec<Box<dyn Query>> = clause
-            .any_of
-            .iter()
-            .filter_map(|atom| {
-                if let Atom::Text { text, .. } = atom
-                    && !clause.negated
-                {
-                    has_text = true;
-                    needles.push(text.clone());
-                }
-                atom_query(fields, &morphology, atom)
-            })
-            .collect();
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for atom in &clause.any_of {
+            let Atom::Text {
+                text,
+                prefix,
+                literal,
+            } = atom
+            else {
+                alternatives.extend(atom_query(fields, morphology, atom));
+                continue;
+            };
+            let expansion = terms.expand(atom);
+            words.push(QueryWord {
+                text: text.clone(),
+                negated: clause.negated,
+                literal: *literal || terms.thesaurus.is_none(),
+                expansion: expansion.clone(),
+            });
+            if clause.negated {
+                // An excluded word excludes every spelling of its concept, wherever it is.
+                alternatives.extend(terms.word(
+                    fields,
+                    text,
+                    *prefix,
+                    expansion.as_ref(),
+                    &Section::ALL,
+                ));
+                continue;
+            }
+            has_text = true;
+            match &expansion {
+                Some(e) => needles.add_expansion(e),
+                None => needles.add_word(text),
+            }
+            let own = terms.word(fields, text, *prefix, expansion.as_ref(), &OWN_TEXT);
+            // The context (event name, track) is matched as typed: it only narrows.
+            let context = text_query(fields, morphology, text, *prefix, &[Section::Context]);
+            if let Some(own) = own {
+                own_text.push(own.box_clone());
+                alternatives.push(own);
+            }
+            // One word alone that must match the talk's own text needs no context.
+            let alone = word_count == 1 && reach == Reach::OwnText;
+            if let Some(context) = context.filter(|_| !alone) {
+                alternatives.push(context);
+            }
+        }
         if alternatives.is_empty() {
             continue;
         }
@@ -462,18 +713,58 @@ pub fn search_ordered(
             must.push((Occur::Must, query));
         }
     }
+    if reach == Reach::OwnText && word_count > 1 && !own_text.is_empty() {
+        // Scores nothing: the words' scores are counted by their own clauses.
+        let any = BooleanQuery::new(own_text.into_iter().map(|q| (Occur::Should, q)).collect());
+        must.push((Occur::Must, boxed(ConstScoreQuery::new(boxed(any), 0.0))));
+    }
     let query = BooleanQuery::new(must);
     let order = HitOrder {
         has_text,
         sort: parsed.sort,
         unranked,
     };
-    let hits = collect_hits(index, &query, request.limit, order, &needles)?;
+    let hits = collect_hits(index, &query, limit, order, &needles)?;
     Ok(SearchResults {
         hits,
-        warnings: parsed.warnings,
-        notice: None,
+        words,
+        warnings: parsed.warnings.clone(),
+        ..SearchResults::default()
     })
+}
+
+/// Makes a prefix of each word of `parsed` that no talk has as a whole word but some talk has
+/// as the start of one (`Kuber`, `Falc`, `オブザ`); returns those words.
+fn widen(
+    index: &SearchIndex,
+    morphology: &Morphology,
+    parsed: &mut ParsedQuery,
+) -> Result<Vec<String>> {
+    let fields = index.fields();
+    let searcher = index.searcher();
+    let talks = |text: &str, prefix: bool| -> Result<usize> {
+        let Some(query) = text_query(fields, morphology, text, prefix, &Section::ALL) else {
+            return Ok(0);
+        };
+        let query = BooleanQuery::new(vec![(Occur::Must, is_talk(fields)), (Occur::Must, query)]);
+        read(|| searcher.search(&query, &tantivy::collector::Count))
+    };
+    let mut widened = Vec::new();
+    for clause in parsed.clauses.iter_mut().filter(|c| !c.negated) {
+        for atom in &mut clause.any_of {
+            if let Atom::Text { text, prefix, .. } = atom
+                && !*prefix
+                && !text.contains(' ')
+                && analysis::can_end_inside_a_word(text)
+                && talks(text, false)? == 0
+                && talks(text, true)? > 0
+            {
+                *prefix = true;
+                widened.push(text.clone());
+            }
+        }
+    }
+    Ok(widened)
 }
 
 /// How hits are ordered: by `sort` when one is asked for (`sort:rating`, `sort:date`), else
@@ -491,7 +782,7 @@ fn collect_hits(
     query: &BooleanQuery,
     limit: usize,
     order: HitOrder,
-    needles: &[String],
+    needles: &Needles,
 ) -> Result<Vec<Hit>> {
     let fields = index.fields();
     let searcher = index.searcher();
@@ -518,7 +809,14 @@ fn collect_hits(
         .map(|(_, addr)| (0.0, addr))
         .collect()
     } else {
-        read(|| searcher.search(query, &TopDocs::with_limit(limit).order_by_score()))?
+        let stats = spelling::CachedStats::new(&searcher);
+        read(|| {
+            searcher.search_with_statistics_provider(
+                query,
+                &TopDocs::with_limit(limit).order_by_score(),
+                &stats,
+            )
+        })?
     };
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
@@ -584,16 +882,18 @@ fn read<T>(f: impl FnOnce() -> tantivy::Result<T>) -> Result<T> {
     })
 }
 
-/// Only talk documents.
+/// Only talk documents; a filter, so it adds nothing to a score (as a scored term it added the
+/// same small number to every hit, lifting a talk matched only by context above its worth).
 fn is_talk(fields: &Fields) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
+    let term = TermQuery::new(
         Term::from_field_text(fields.doc_type, DocType::Talk.as_str()),
         IndexRecordOption::Basic,
-    ))
+    );
+    Box::new(ConstScoreQuery::new(Box::new(term), 0.0))
 }
 
 /// A talk document as a hit; `None` for a document that is not one (it has no valid key).
-fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -> Option<Hit> {
+fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &Needles) -> Option<Hit> {
     let text = |field| stored_text(doc, field);
     let id: TalkRef = text(fields.key)?.parse().ok()?;
     let title = text(fields.title).unwrap_or_default();
@@ -602,8 +902,13 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -
         .filter_map(|s| text(fields.section(*s).ja))
         .collect();
     let body_refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
-    let snippet = snippet::best(&body_refs, needles, 160);
-    let title_highlights = snippet::highlights(&title, needles);
+    let snippet = snippet::best_of(&body_refs, needles, 160);
+    let title_highlights = snippet::highlights_of(&title, needles);
+    let sections: Vec<(Section, String)> = Section::ALL
+        .iter()
+        .filter_map(|s| Some((*s, text(fields.section(*s).ja)?)))
+        .collect();
+    let matched = needles.matched(&sections);
     let speakers = doc
         .get_all(fields.speakers)
         .filter_map(|v| {
@@ -635,6 +940,7 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &[String]) -
         score,
         snippet,
         title_highlights,
+        matched,
     })
 }
 
@@ -653,7 +959,9 @@ fn boxed(query: impl Query) -> Box<dyn Query> {
 
 fn atom_query(fields: &Fields, morphology: &Morphology, atom: &Atom) -> Option<Box<dyn Query>> {
     match atom {
-        Atom::Text { text, prefix } => text_query(fields, morphology, text, *prefix, &Section::ALL),
+        Atom::Text { text, prefix, .. } => {
+            text_query(fields, morphology, text, *prefix, &Section::ALL)
+        }
         Atom::Filter(filter) => filter_query(fields, morphology, filter),
     }
 }
@@ -667,53 +975,63 @@ fn text_query(
     prefix: bool,
     sections: &[Section],
 ) -> Option<Box<dyn Query>> {
-    let normalized = analysis::normalize(text);
-    let ja = analysis::paired(&morphology.tokens(&normalized));
-    let grams = analysis::grams(&normalized, Side::Query);
+    let normal = Normal::new(text);
+    let normalized = normal.as_str();
+    let ja = analysis::paired(&morphology.tokens(&normal));
+    // A word that ends in katakana and is still being typed may end inside a longer word:
+    // its grams ask for no word boundary after it.
+    let grams = analysis::query_grams(normalized, prefix);
     if ja.is_empty() && grams.is_empty() {
         return None;
     }
-    // A prefix only makes sense for a last word of letters: CJK runs already match anywhere.
+    // A prefix of letters is a prefix of the word's last term; CJK runs already match inside
+    // words (see above for katakana).
     let prefix = prefix
-        && grams
-            .last()
-            .is_some_and(|g| g.text.chars().all(|c| !analysis::is_cjk(c)));
+        && grams.last().is_some_and(|g| {
+            g.text
+                .chars()
+                .all(|c| c.is_alphanumeric() && !analysis::is_cjk(c))
+        });
     // The dictionary words of a word that is one CJK run are the same characters as its
     // bigram run, so where they match the bigram run is not checked again (see `section`).
     let implied = !normalized.is_empty() && normalized.chars().all(analysis::is_cjk);
     let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for section in sections {
         let f = fields.section(*section);
+        let boost = section.weight().boost();
+        let mut parts: Vec<Box<dyn Query>> = Vec::new();
         if prefix {
             let query = PhrasePrefixQuery::new_with_offset(positioned(f.gram, &grams));
-            alternatives.push((
-                Occur::Should,
-                boxed(BoostQuery::new(boxed(query), section.boost())),
-            ));
+            parts.push(boxed(BoostQuery::new(boxed(query), boost)));
         } else if ja.len() <= 1 && grams.len() <= 1 {
             // Single terms: tantivy's own term scorers, which skip blocks that cannot reach
             // the top results.
-            for (tokens, field, boost) in [
-                (&ja, f.ja, section.boost() * JA_BOOST),
-                (&grams, f.gram, section.boost()),
-            ] {
+            for (tokens, field, boost) in [(&ja, f.ja, boost * JA_BOOST), (&grams, f.gram, boost)] {
                 if let Some(token) = tokens.first() {
                     let term = TermQuery::new(
                         Term::from_field_text(field, &token.text),
                         IndexRecordOption::WithFreqs,
                     );
-                    alternatives.push((Occur::Should, boxed(BoostQuery::new(boxed(term), boost))));
+                    parts.push(boxed(BoostQuery::new(boxed(term), boost)));
                 }
             }
         } else {
-            let query = boxed(SectionQuery {
+            parts.push(boxed(SectionQuery {
                 ja: positioned(f.ja, &ja),
                 gram: positioned(f.gram, &grams),
-                ja_boost: section.boost() * JA_BOOST,
-                gram_boost: section.boost(),
+                ja_boost: boost * JA_BOOST,
+                gram_boost: boost,
                 implied,
-            });
-            alternatives.push((Occur::Should, query));
+            }));
+        }
+        match section.weight() {
+            Weight::Ranked(_) => alternatives.extend(parts.into_iter().map(|q| (Occur::Should, q))),
+            Weight::Context => {
+                let any =
+                    BooleanQuery::new(parts.into_iter().map(|q| (Occur::Should, q)).collect());
+                let query = ConstScoreQuery::new(boxed(any), schema::CONTEXT_SCORE);
+                alternatives.push((Occur::Should, boxed(query)));
+            }
         }
     }
     Some(boxed(BooleanQuery::new(alternatives)))
@@ -748,7 +1066,26 @@ fn filter_query(
         Filter::Kind(kind) => exact(fields.kind, kind),
         Filter::Lang(lang) => exact(fields.lang, lang),
         Filter::Tag(tag) => exact(fields.tag, &analysis::name_key(tag)),
-        Filter::Speaker(name) => text_query(fields, morphology, name, false, &[Section::Speakers])?,
+        // Names, and affiliations and roles too: `speaker:サイボウズ` finds its people's talks.
+        Filter::Speaker(name) => text_query(
+            fields,
+            morphology,
+            name,
+            false,
+            &[Section::Speakers, Section::Affiliations],
+        )?,
+        Filter::Url(url) => {
+            let mut analyzer = schema::url_analyzer();
+            let mut stream = analyzer.token_stream(url);
+            let mut terms = Vec::new();
+            while let Some(token) = stream.next() {
+                terms.push((terms.len(), Term::from_field_text(fields.urls, &token.text)));
+            }
+            if terms.is_empty() {
+                return None;
+            }
+            boxed(PhrasePrefixQuery::new_with_offset(terms))
+        }
         Filter::Tool(name) => text_query(fields, morphology, name, false, &[Section::Tools])?,
         Filter::Year(year) => boxed(TermQuery::new(
             Term::from_field_u64(fields.year, *year),
@@ -809,7 +1146,8 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
     let morphology = Morphology::shared()?;
     let mut texts = Vec::new();
     let mut doc_fields = Vec::new();
-    for section in Section::ALL {
+    // Not the event's name or track: every talk of the event shares them.
+    for section in Section::ALL.into_iter().filter(|s| *s != Section::Context) {
         let field = fields.section(section).ja;
         let values: Vec<tantivy::schema::OwnedValue> = doc
             .get_all(field)
@@ -862,7 +1200,8 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
     if docs.is_empty() {
         docs = read(|| searcher.search(&like(1, usize::MAX), &top))?;
     }
-    let needles = vec![title];
+    let mut needles = Needles::default();
+    needles.add_word(&title);
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
         let doc: TantivyDocument = read(|| searcher.doc(address))?;
@@ -876,7 +1215,7 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
 /// rare terms, would crowd them out of the query.
 fn words_of(morphology: &Morphology, text: &str) -> tantivy::tokenizer::PreTokenizedString {
     let tokens = morphology
-        .tokens(&analysis::normalize(text))
+        .tokens(&Normal::new(text))
         .into_iter()
         .map(|word| tantivy::tokenizer::Token {
             text: word.text,
@@ -898,6 +1237,7 @@ mod tests {
         Atom::Text {
             text: t.into(),
             prefix: false,
+            literal: false,
         }
     }
 
@@ -960,11 +1300,30 @@ mod tests {
             q.clauses[1].any_of[0],
             Atom::Text {
                 text: "kube".into(),
-                prefix: true
+                prefix: true,
+                literal: false,
             }
         );
         let q = parse("ebpf kube ", true);
         assert_eq!(q.clauses[1].any_of[0], text("kube"));
+    }
+
+    #[test]
+    fn an_equals_sign_makes_a_word_literal() {
+        let q = parse(r#"=ログ -=Kubernetes ="service mesh" = tag:=x"#, false);
+        let atoms: Vec<&Atom> = q.clauses.iter().flat_map(|c| &c.any_of).collect();
+        let literal = |t: &str| Atom::Text {
+            text: t.into(),
+            prefix: false,
+            literal: true,
+        };
+        assert_eq!(atoms[0], &literal("ログ"));
+        assert!(q.clauses[1].negated);
+        assert_eq!(atoms[1], &literal("Kubernetes"));
+        assert_eq!(atoms[2], &literal("service mesh"));
+        // A lone `=` while typing is nothing; a filter value is taken as written.
+        assert_eq!(atoms[3], &Atom::Filter(Filter::Tag("=x".into())));
+        assert_eq!(atoms.len(), 4);
     }
 
     #[test]

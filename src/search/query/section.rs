@@ -79,43 +79,61 @@ struct Side {
 impl Side {
     /// The phrase's postings in one segment; `None` when a term does not occur there.
     fn run(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Option<Run>> {
-        let Some((_, first)) = self.phrase.first() else {
+        run(
+            reader,
+            &self.phrase,
+            self.bm25.as_ref().map(|w| w.boost_by(boost)),
+            false,
+        )
+    }
+}
+
+/// A phrase's postings in one segment, positioned on its first candidate; `None` when a
+/// term does not occur there. Positions are read for phrases, and for a single term only
+/// when `positions` asks for them (see [`Run::starts`]).
+pub(crate) fn run(
+    reader: &SegmentReader,
+    phrase: &Phrase,
+    bm25: Option<Bm25Weight>,
+    positions: bool,
+) -> tantivy::Result<Option<Run>> {
+    let Some((_, first)) = phrase.first() else {
+        return Ok(None);
+    };
+    let field = first.field();
+    let inverted = reader.inverted_index(field)?;
+    // A single term needs only its frequency; positions are read for phrases.
+    let option = if phrase.len() == 1 && !positions {
+        IndexRecordOption::WithFreqs
+    } else {
+        IndexRecordOption::WithFreqsAndPositions
+    };
+    let last = phrase.iter().map(|(o, _)| *o).max().unwrap_or(0);
+    let mut postings = Vec::with_capacity(phrase.len());
+    for (offset, term) in phrase {
+        let Some(p) = inverted.read_postings(term, option)? else {
             return Ok(None);
         };
-        let field = first.field();
-        let inverted = reader.inverted_index(field)?;
-        // A single term needs only its frequency; positions are read for phrases.
-        let option = if self.phrase.len() == 1 {
-            IndexRecordOption::WithFreqs
-        } else {
-            IndexRecordOption::WithFreqsAndPositions
-        };
-        let last = self.phrase.iter().map(|(o, _)| *o).max().unwrap_or(0);
-        let mut postings = Vec::with_capacity(self.phrase.len());
-        for (offset, term) in &self.phrase {
-            let Some(p) = inverted.read_postings(term, option)? else {
-                return Ok(None);
-            };
-            // Positions shifted so that all terms of one occurrence land on the same number.
-            postings.push(((last - offset) as u32, p));
-        }
-        // The rarest term leads the intersection.
-        postings.sort_by_key(|(_, p)| p.doc_freq());
-        let norms = match reader.fieldnorms_readers().get_field(field)? {
-            Some(norms) => norms,
-            None => FieldNormReader::constant(reader.max_doc(), 1),
-        };
-        let mut run = Run {
-            postings,
-            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
-            norms,
-            doc: 0,
-            left: Vec::new(),
-            right: Vec::new(),
-        };
-        run.align(0);
-        Ok(Some(run))
+        // Positions shifted so that all terms of one occurrence land on the same number.
+        postings.push(((last - offset) as u32, p));
     }
+    // The rarest term leads the intersection.
+    postings.sort_by_key(|(_, p)| p.doc_freq());
+    let norms = match reader.fieldnorms_readers().get_field(field)? {
+        Some(norms) => norms,
+        None => FieldNormReader::constant(reader.max_doc(), 1),
+    };
+    let mut run = Run {
+        postings,
+        bm25,
+        norms,
+        doc: 0,
+        left: Vec::new(),
+        right: Vec::new(),
+        last: last as u32,
+    };
+    run.align(0);
+    Ok(Some(run))
 }
 
 struct SectionWeight {
@@ -176,7 +194,7 @@ impl Weight for SectionWeight {
 }
 
 /// One side's postings in a segment, positioned on a document holding all its terms.
-struct Run {
+pub(crate) struct Run {
     /// (shift, postings), rarest first.
     postings: Vec<(u32, SegmentPostings)>,
     bm25: Option<Bm25Weight>,
@@ -185,9 +203,41 @@ struct Run {
     doc: DocId,
     left: Vec<u32>,
     right: Vec<u32>,
+    /// The largest offset in the phrase: positions are shifted by it (see [`run`]).
+    last: u32,
 }
 
 impl Run {
+    /// The document the run is on (`TERMINATED` at the end).
+    pub(crate) fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    /// Documents holding the rarest term: an upper bound of the phrase's matches.
+    pub(crate) fn candidates(&self) -> u32 {
+        self.postings.first().map_or(0, |(_, p)| p.doc_freq())
+    }
+
+    /// Terms in the phrase.
+    pub(crate) fn terms(&self) -> usize {
+        self.postings.len()
+    }
+
+    /// Where the phrase starts in the current document, in order (empty when its terms
+    /// are all there but not in a row). Needs positions (see [`run`]).
+    pub(crate) fn starts(&mut self) -> &[u32] {
+        if let [(shift, only)] = self.postings.as_mut_slice() {
+            only.positions_with_offset(*shift, &mut self.left);
+        } else {
+            self.count();
+        }
+        let last = self.last;
+        for p in &mut self.left {
+            *p -= last;
+        }
+        &self.left
+    }
+
     /// Moves to the first document at or after `target` holding every term.
     fn align(&mut self, mut target: DocId) -> DocId {
         'candidates: while target != TERMINATED {
@@ -208,7 +258,7 @@ impl Run {
     }
 
     /// Moves forward to `target` unless already there or past it.
-    fn at_least(&mut self, target: DocId) -> DocId {
+    pub(crate) fn at_least(&mut self, target: DocId) -> DocId {
         if self.doc < target {
             self.align(target)
         } else {
@@ -217,7 +267,7 @@ impl Run {
     }
 
     /// How often the phrase occurs in the current document.
-    fn count(&mut self) -> u32 {
+    pub(crate) fn count(&mut self) -> u32 {
         if let [(_, only)] = self.postings.as_slice() {
             return only.term_freq();
         }
@@ -242,7 +292,7 @@ impl Run {
         self.left.len() as u32
     }
 
-    fn score(&self, count: u32) -> Score {
+    pub(crate) fn score(&self, count: u32) -> Score {
         match &self.bm25 {
             Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.doc), count),
             None => 1.0,
@@ -364,13 +414,14 @@ mod tests {
     use tantivy::{DocAddress, Index, IndexReader, TantivyDocument};
 
     use super::*;
-    use crate::search::analysis::{self, Morphology, Side};
+    use crate::search::analysis::{self, Morphology, Normal};
     use crate::search::query::positioned;
     use crate::search::schema::{Fields, Section};
 
     /// Pieces of text chosen so that phrases occur often, split by spaces and sentence ends,
-    /// inside katakana compounds and next to English words.
-    const PIECES: [&str; 22] = [
+    /// inside katakana compounds (and other katakana words: ログ in ブログ, joined by ・)
+    /// and next to English words.
+    const PIECES: [&str; 25] = [
         "可",
         "観測",
         "性",
@@ -393,6 +444,9 @@ mod tests {
         "オブザーバビリティツール",
         "監視ツール",
         "データの可観測性",
+        "ログ",
+        "ブログ",
+        "・",
     ];
 
     struct Corpus {
@@ -513,10 +567,11 @@ mod tests {
         /// shortcut, the scores are the same too.
         #[test]
         fn matches_what_the_two_phrases_match(query in proptest::collection::vec(0..PIECES.len(), 1..5)) {
-            let normalized = analysis::normalize(&text(&query));
+            let normal = Normal::new(&text(&query));
+            let normalized = normal.as_str();
             let morphology = Morphology::shared().expect("dictionary loads");
-            let words = morphology.tokens(&normalized);
-            let grams = analysis::grams(&normalized, Side::Query);
+            let words = morphology.tokens(&normal);
+            let grams = analysis::query_grams(normalized, false);
             prop_assume!(!grams.is_empty());
             let fields = &CORPUS.fields;
             let expected = scores(&two_phrases(fields, &words, &grams));
@@ -550,9 +605,9 @@ mod tests {
             ("オブザーバビリティ", 20),
             ("観測", 20),
         ] {
-            let query = &analysis::normalize(query);
-            let words = morphology.tokens(query);
-            let grams = analysis::grams(query, Side::Query);
+            let normal = Normal::new(query);
+            let words = morphology.tokens(&normal);
+            let grams = analysis::query_grams(normal.as_str(), false);
             let n = scores(&two_phrases(fields, &words, &grams)).len();
             assert!(n >= at_least, "{query}: {n}");
         }
@@ -560,8 +615,8 @@ mod tests {
         // And some talks must match by their bigrams only (測性 is inside 観測 性), or a
         // shortcut that skipped bigram-only matches would pass.
         let query = "測性";
-        let words = morphology.tokens(query);
-        let grams = analysis::grams(query, Side::Query);
+        let words = morphology.tokens(&Normal::new(query));
+        let grams = analysis::query_grams(query, false);
         let both = scores(&two_phrases(fields, &words, &grams)).len();
         let f = fields.section(Section::Takeaways);
         let words_only = PhraseQuery::new_with_offset(positioned(f.ja, &words));
@@ -582,8 +637,8 @@ mod tests {
         let corpus = corpus(bodies.iter().map(|b| b.to_string()), 2);
         let fields = &corpus.fields;
         let morphology = Morphology::shared().expect("dictionary loads");
-        let words = analysis::paired(&morphology.tokens("可観測性"));
-        let grams = analysis::grams("可観測性", Side::Query);
+        let words = analysis::paired(&morphology.tokens(&Normal::new("可観測性")));
+        let grams = analysis::query_grams("可観測性", false);
         let checked = scores_in(&corpus, &section_query(fields, &words, &grams, false));
         let shortcut = scores_in(&corpus, &section_query(fields, &words, &grams, true));
         assert_eq!(checked.len(), 5, "{checked:?}");

@@ -1,0 +1,147 @@
+//! `tn concepts [WORD]`: the equivalences concept search uses, and where each comes from.
+//!
+//! With a word: what a search for it matches besides itself, exactly as `tn search` expands
+//! it now (the glossary, the loanword table, pairs learned from the notes, the user's
+//! `notes/concepts.ron`, vetoes applied). Without: every concept of the glossary and the
+//! user's file, the learned pairs and the vetoes; `--loanwords` adds UniDic's pairs.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::output::{
+    BOLD, DIM, open_engine, print_json, terminal_width, unused_concepts, warning, write_expansion,
+};
+use crate::concepts::learn::MIN_TALKS;
+use crate::concepts::{Source, shipped_counts, user};
+use crate::display::{self, line};
+use crate::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A word or phrase: what a search for it also matches.
+    word: Vec<String>,
+    /// Also list the loanword pairs (thousands of them).
+    #[arg(long)]
+    loanwords: bool,
+    /// Print JSON (`Expansion` for a word, else `Equivalences`; see `tn schema`).
+    #[arg(long)]
+    json: bool,
+}
+
+impl Args {
+    pub fn run(self, store: &Store) -> Result<ExitCode> {
+        let mut engine = open_engine(store)?;
+        if !self.word.is_empty() {
+            let word = self.word.join(" ");
+            let (expansion, problems) = engine.expand(&word)?;
+            warn_problems(&problems);
+            if self.json {
+                print_json(&expansion)?;
+            } else {
+                let mut out = anstream::stdout().lock();
+                match &expansion {
+                    Some(e) => write_expansion(&mut out, &word, e)?,
+                    None => writeln!(
+                        out,
+                        "{BOLD}{}{BOLD:#}  {DIM}no known concept: a search matches it as typed{DIM:#}",
+                        line(&word)
+                    )?,
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        let all = engine.equivalences(self.loanwords)?;
+        warn_problems(&all.problems);
+        if self.json {
+            print_json(&all)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut out = anstream::stdout().lock();
+        let rows: Vec<Vec<String>> = all
+            .concepts
+            .iter()
+            .map(|c| {
+                let spellings: Vec<&str> =
+                    c.spellings.iter().map(|s| s.term.text.as_str()).collect();
+                let mut sources: Vec<Source> = c.spellings.iter().map(|s| s.source).collect();
+                sources.sort();
+                sources.dedup();
+                let sources: Vec<String> = sources
+                    .iter()
+                    .map(|s| format!("{s:?}").to_lowercase())
+                    .collect();
+                vec![
+                    line(&c.id).into_owned(),
+                    line(&spellings.join(" · ")).into_owned(),
+                    sources.join(","),
+                ]
+            })
+            .collect();
+        for row in display::table(&rows, terminal_width()) {
+            writeln!(out, "{}", row.trim_end())?;
+        }
+        writeln!(
+            out,
+            "\n{BOLD}learned from your notes{BOLD:#} {DIM}(written side by side in {MIN_TALKS} talks or more){DIM:#}"
+        )?;
+        if all.learned.is_empty() {
+            writeln!(out, "  {DIM}none yet{DIM:#}")?;
+        }
+        for pair in &all.learned {
+            writeln!(
+                out,
+                "  {} = {}  {DIM}{} talks{DIM:#}",
+                line(&pair.a),
+                line(&pair.b),
+                pair.talks
+            )?;
+        }
+        let path = relative_path(store);
+        writeln!(out, "\n{BOLD}vetoes{BOLD:#} {DIM}({path}){DIM:#}")?;
+        if all.vetoes.is_empty() {
+            writeln!(out, "  {DIM}none{DIM:#}")?;
+        }
+        for veto in &all.vetoes {
+            let text = match veto {
+                user::Veto::Term {
+                    term,
+                    concept: Some(id),
+                    line: at,
+                } => format!("{term} is not a spelling of {id}  ({path}:{at})"),
+                user::Veto::Term { term, line: at, .. } => {
+                    format!("{term} is no concept's spelling  ({path}:{at})")
+                }
+                user::Veto::Pair { pair, line: at } => {
+                    format!(
+                        "{} and {} do not expand to each other  ({path}:{at})",
+                        pair.0, pair.1
+                    )
+                }
+            };
+            writeln!(out, "  {}", line(&text))?;
+        }
+        let counts = shipped_counts();
+        if !self.loanwords {
+            writeln!(
+                out,
+                "\n{DIM}{} glossary concepts listed; {} loanword concepts from UniDic are not (`--loanwords`, or `tn concepts WORD`){DIM:#}",
+                counts.get("glossary concepts").copied().unwrap_or(0),
+                counts.get("loanword concepts").copied().unwrap_or(0)
+            )?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn relative_path(store: &Store) -> String {
+    super::output::rel(&user::path(store)).display().to_string()
+}
+
+/// The user's file could not be used: say so (every problem is in `tn check`).
+fn warn_problems(problems: &[crate::error::NoteError]) {
+    if let Some(first) = problems.first() {
+        warning(&unused_concepts(first));
+    }
+}

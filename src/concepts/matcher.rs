@@ -1,0 +1,278 @@
+//! A spelling found in text with its flags: for highlighting the spelling a talk matched and
+//! for saying which one it was. The search index decides what matches (see
+//! `search::concepts`); this reads the same rules off the stored text:
+//!
+//! - Latin spellings match whole words (not inside a longer run of letters and digits), with
+//!   the regular inflections of their last word (`network` finds networks and networking,
+//!   `metrics` finds metric) unless they are whole-word abbreviations (plural only: SREs) or
+//!   case-sensitive (exact only); their words may be joined by spaces, hyphens, slashes or
+//!   nothing (`service mesh` = `service-mesh` = `ServiceMesh`);
+//! - CJK spellings match anywhere, except inside an occurrence of a `not_in` word;
+//! - a `case` spelling matches only where the original text has its letter case.
+
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::{Term, is_latin};
+use crate::search::analysis::{Normalized, normalize, normalize_mapped};
+
+/// A compiled spelling.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    regex: Regex,
+    latin_start: bool,
+    latin_end: bool,
+    not_in: Vec<String>,
+    /// The spelling's normal form with its case, when the case must match.
+    case: Option<String>,
+    /// A camelCase hump counts as a word boundary (`metrics` in VictoriaMetrics), as the
+    /// index's bigram view has it; not for whole-word spellings.
+    humps: bool,
+}
+
+/// The forms of an English word a spelling also matches, as in the reference matcher of
+/// the concept test set: a plural spelling's singular (metrics → metric), and for words of
+/// five letters or more the plural and the -ing and -ed forms (`upgrade`: upgrades,
+/// upgraded, upgrading). Returns the stem and the suffixes that may follow it.
+pub fn inflections(word: &str) -> (String, &'static [&'static str]) {
+    let inflect = word.len() > 4 && word.chars().all(|c| c.is_ascii_alphabetic());
+    if !inflect {
+        return (word.to_owned(), &["", "s", "es"]);
+    }
+    let base = match word.strip_suffix('s') {
+        Some(singular) if !word.ends_with("ss") => singular,
+        _ => word,
+    };
+    match base.strip_suffix('e') {
+        Some(stem) => (stem.to_owned(), &["e", "es", "ed", "ing"]),
+        None => (base.to_owned(), &["", "s", "es", "ing", "ed"]),
+    }
+}
+
+/// Whether `c` continues a Latin word.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+impl Pattern {
+    /// The pattern of `term`; `None` for a term with nothing to find.
+    pub fn new(term: &Term) -> Option<Pattern> {
+        let form = normalize_mapped(&term.text).text;
+        let words = words(&form);
+        let (last, head) = words.split_last()?;
+        let latin = is_latin(&term.text);
+        let mut pattern = String::new();
+        for word in head {
+            pattern.push_str(&regex::escape(word));
+            pattern.push_str(r"[\s\-_/.・]*");
+        }
+        let latin_end = last.chars().last().is_some_and(is_word_char);
+        if latin && latin_end && !term.flags.case {
+            let suffixes: &[&str] = if term.flags.whole_word() {
+                &["", "s", "es"]
+            } else {
+                inflections(last).1
+            };
+            let stem = if term.flags.whole_word() {
+                last.to_string()
+            } else {
+                inflections(last).0
+            };
+            pattern.push_str(&regex::escape(&stem));
+            // Longest first: the regex takes the first alternative that matches, and a
+            // shorter one would stop before the rest of the word (and fail the boundary).
+            let mut alternatives: Vec<String> = suffixes.iter().map(|s| regex::escape(s)).collect();
+            alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
+            pattern.push_str(&format!("(?:{})", alternatives.join("|")));
+        } else {
+            pattern.push_str(&regex::escape(last));
+        }
+        let regex = Regex::new(&pattern).ok()?;
+        Some(Pattern {
+            regex,
+            latin_start: form.chars().next().is_some_and(is_word_char),
+            latin_end,
+            not_in: term
+                .flags
+                .not_in
+                .iter()
+                .map(|w| normalize_mapped(w).text)
+                .collect(),
+            case: term.flags.case.then(|| normalize(&term.text)),
+            humps: latin && !term.flags.whole_word() && !term.flags.case,
+        })
+    }
+
+    /// Byte ranges of `text` (as [`normalize_mapped`] made it from `original`) where the
+    /// spelling occurs.
+    pub fn find(&self, original: &str, text: &Normalized) -> Vec<Range<usize>> {
+        let s = text.text.as_str();
+        let blocked: Vec<Range<usize>> = self
+            .not_in
+            .iter()
+            .flat_map(|w| s.match_indices(w.as_str()).map(|(at, m)| at..at + m.len()))
+            .collect();
+        let mut out = Vec::new();
+        // Overlapping starts matter (a rejected candidate may hide a good one right after).
+        let mut from = 0;
+        while let Some(m) = self.regex.find_at(s, from) {
+            from = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
+            let before = s[..m.start()].chars().next_back();
+            let after = s[m.end()..].chars().next();
+            let hump = |at: usize| self.humps && hump_at(original, text, at);
+            if self.latin_start && before.is_some_and(is_word_char) && !hump(m.start()) {
+                continue;
+            }
+            if self.latin_end && after.is_some_and(is_word_char) && !hump(m.end()) {
+                continue;
+            }
+            if blocked
+                .iter()
+                .any(|b| b.start <= m.start() && m.end() <= b.end)
+            {
+                continue;
+            }
+            if let Some(case) = &self.case
+                && !same_case(original, text, m.range(), case)
+            {
+                continue;
+            }
+            out.push(m.range());
+        }
+        out
+    }
+
+    /// Whether the spelling occurs in `original`.
+    pub fn occurs_in(&self, original: &str) -> bool {
+        !self.find(original, &normalize_mapped(original)).is_empty()
+    }
+}
+
+/// The words of a normal form: runs of letters, digits and CJK, cut where Latin meets CJK
+/// too (`生成ai` is `生成`, `ai`, found in `生成 AI`), as the index's views cut them.
+fn words(form: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut prev_cjk = false;
+    for (i, c) in form.char_indices() {
+        let cjk = crate::search::analysis::is_cjk(c);
+        let part = c.is_alphanumeric() || cjk || matches!(c, '+' | '#');
+        match start {
+            Some(s) if !part || cjk != prev_cjk => {
+                out.push(&form[s..i]);
+                start = part.then_some(i);
+            }
+            None if part => start = Some(i),
+            _ => {}
+        }
+        prev_cjk = cjk;
+    }
+    if let Some(s) = start {
+        out.push(&form[s..]);
+    }
+    out
+}
+
+/// Whether byte `at` of the normalised text falls on a camelCase hump of the original (a
+/// lower-case letter or digit, then a capital: `Victoria|Metrics`, `Argo|CD`).
+fn hump_at(original: &str, text: &Normalized, at: usize) -> bool {
+    let i = text.text[..at].chars().count();
+    let (Some(before), Some(after)) = (
+        i.checked_sub(1).and_then(|p| text.origins.get(p)),
+        text.origins.get(i),
+    ) else {
+        return false;
+    };
+    let last = original
+        .get(before.clone())
+        .and_then(|s| s.chars().next_back());
+    let first = original.get(after.clone()).and_then(|s| s.chars().next());
+    matches!((last, first), (Some(a), Some(b)) if (a.is_lowercase() || a.is_ascii_digit()) && b.is_uppercase())
+}
+
+/// Whether the original characters under `range` of the normalised text read `case` once
+/// normalised with their case kept.
+fn same_case(original: &str, text: &Normalized, range: Range<usize>, case: &str) -> bool {
+    let first = text.text[..range.start].chars().count();
+    let count = text.text[range].chars().count();
+    let (Some(a), Some(z)) = (
+        text.origins.get(first),
+        text.origins.get(first + count.saturating_sub(1)),
+    ) else {
+        return false;
+    };
+    original
+        .get(a.start..z.end)
+        .is_some_and(|slice| normalize(slice) == *case)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::concepts::Flags;
+
+    fn found(term: Term, text: &str) -> Vec<String> {
+        let pattern = Pattern::new(&term).unwrap();
+        let normalized = normalize_mapped(text);
+        pattern
+            .find(text, &normalized)
+            .into_iter()
+            .map(|r| normalized.text[r].to_owned())
+            .collect()
+    }
+
+    fn flagged(text: &str, set: impl FnOnce(&mut Flags)) -> Term {
+        let mut term = Term::plain(text);
+        set(&mut term.flags);
+        term
+    }
+
+    #[test]
+    fn latin_words_match_whole_with_their_inflections() {
+        let network = Term::plain("network");
+        assert_eq!(
+            found(network.clone(), "Networking and networks"),
+            ["networking", "networks"]
+        );
+        assert!(found(network, "subnetworks").is_empty());
+        assert_eq!(
+            found(Term::plain("metrics"), "a metric, two metrics"),
+            ["metric", "metrics"]
+        );
+        assert_eq!(
+            found(Term::plain("upgrade"), "upgraded / upgrading"),
+            ["upgraded", "upgrading"]
+        );
+        assert!(found(Term::plain("container"), "containerd contains").is_empty());
+        // camelCase humps are boundaries, as in the index; a whole-word spelling keeps out.
+        assert_eq!(
+            found(Term::plain("metrics"), "VictoriaMetrics"),
+            ["metrics"]
+        );
+        assert!(found(flagged("CD", |f| f.abbr = true), "ArgoCD").is_empty());
+        assert_eq!(found(Term::plain("生成AI"), "生成 AI の話"), ["生成 ai"]);
+        assert_eq!(
+            found(
+                Term::plain("service mesh"),
+                "Service-Mesh, ServiceMesh, service meshes"
+            ),
+            ["service-mesh", "servicemesh", "service meshes"]
+        );
+    }
+
+    #[test]
+    fn flags_are_honoured() {
+        let sre = flagged("SRE", |f| f.abbr = true);
+        assert_eq!(found(sre.clone(), "SREs and SRE"), ["sres", "sre"]);
+        assert!(found(sre, "presre").is_empty());
+        let ai = flagged("AI", |f| f.case = true);
+        assert_eq!(found(ai.clone(), "生成AIとＡＩ"), ["ai", "ai"]);
+        assert!(found(ai, "Ai Tanaka, ai").is_empty());
+        let log = flagged("ログ", |f| {
+            f.not_in = vec!["ブログ".into(), "ログイン".into()]
+        });
+        assert_eq!(found(log, "ブログにログを書く。ログイン"), ["ログ"]);
+        assert_eq!(found(Term::plain("サーバー"), "サーバの話"), ["サバ"]);
+    }
+}

@@ -1,0 +1,487 @@
+//! The user's own concepts: `notes/concepts.ron`, beside the event directories.
+//!
+//! It lives in `notes/` because that is what a knowledge base shares: `tn sync` commits it
+//! with the notes, so a team searches with the same vocabulary. The store lists only
+//! directories there as events, so the file is never taken for one. It adds equivalences the
+//! shipped data lacks and vetoes any equivalence, whatever its source:
+//!
+//! ```ron
+//! Concepts(
+//!     schema: 1,
+//!     concepts: [
+//!         Concept(terms: ["内製", "内製化", "in-house development"]),
+//!         Concept(id: "kubernetes", terms: ["キューベ"]),
+//!     ],
+//!     vetoes: [
+//!         Veto(term: "Lambda"),
+//!         Veto(term: "ランチャー", concept: "rancher"),
+//!         Veto(pair: ("Kubernetes", "EKS")),
+//!     ],
+//! )
+//! ```
+//!
+//! A `Concept` with the id of a known concept adds spellings to it; without one (or with a
+//! new id) it is a concept of its own and needs two spellings. A `Veto(term)` removes a
+//! spelling from every concept (or from `concept` only); a `Veto(pair)` keeps two spellings
+//! from ever expanding to each other, even when both stay in a concept. `tn check` reports
+//! problems as `path:line:column`; a search with a broken file goes on without it and says so.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+use serde::Deserialize;
+
+use super::{Concept, Shipped, Source, Spelling, Term, key};
+use crate::error::NoteError;
+use crate::store::Store;
+
+/// The file's name in `notes/`.
+pub const FILE_NAME: &str = "concepts.ron";
+
+/// Larger files are refused (it is a list of words, not a dictionary dump).
+const MAX_BYTES: u64 = 1 << 20;
+
+/// Where a knowledge base keeps the user's concepts.
+pub fn path(store: &Store) -> PathBuf {
+    store.notes_dir().join(FILE_NAME)
+}
+
+/// An empty file to start from, with the syntax explained.
+pub const TEMPLATE: &str = r#"// Your own concepts for `tn search` (see the README, "Search across scripts").
+Concepts(
+    schema: 1,
+    concepts: [
+        // Concept(terms: ["内製", "内製化", "in-house development"]),
+        // Concept(id: "kubernetes", terms: ["キューベ"]),   // more spellings of a known concept
+    ],
+    vetoes: [
+        // Veto(term: "Lambda"),                         // not a spelling of any concept
+        // Veto(term: "ランチャー", concept: "rancher"),  // not a spelling of this one
+        // Veto(pair: ("Kubernetes", "EKS")),            // never expand one to the other
+    ],
+)
+"#;
+
+#[derive(Deserialize)]
+#[serde(rename = "Concepts", deny_unknown_fields)]
+struct File {
+    schema: u32,
+    #[serde(default)]
+    concepts: Vec<Entry>,
+    #[serde(default)]
+    vetoes: Vec<VetoEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Concept", deny_unknown_fields)]
+struct Entry {
+    #[serde(default)]
+    id: Option<String>,
+    terms: Vec<Term>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Veto", deny_unknown_fields)]
+struct VetoEntry {
+    #[serde(default)]
+    term: Option<String>,
+    #[serde(default)]
+    concept: Option<String>,
+    #[serde(default)]
+    pair: Option<(String, String)>,
+}
+
+/// One veto, as written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Veto {
+    /// The spelling belongs to no concept (`concept: None`) or not to this one.
+    Term {
+        term: String,
+        concept: Option<String>,
+        line: usize,
+    },
+    /// The two never expand to each other.
+    Pair { pair: (String, String), line: usize },
+}
+
+/// The vetoes of the file, by key.
+#[derive(Debug, Default)]
+pub struct Vetoes {
+    everywhere: HashSet<String>,
+    in_concept: HashSet<(String, String)>,
+    pairs: HashSet<(String, String)>,
+    /// As written, for `tn concepts`.
+    pub list: Vec<Veto>,
+}
+
+impl Vetoes {
+    /// Whether the spelling `k` is vetoed in concept `id`.
+    pub fn removes(&self, id: &str, k: &str) -> bool {
+        self.everywhere.contains(k) || self.in_concept.contains(&(id.to_owned(), k.to_owned()))
+    }
+
+    /// Whether the spelling `k` is vetoed in every concept.
+    pub fn removes_everywhere(&self, k: &str) -> bool {
+        self.everywhere.contains(k)
+    }
+
+    /// Whether `a` and `b` must not expand to each other.
+    pub fn splits(&self, a: &str, b: &str) -> bool {
+        self.pairs.contains(&(a.to_owned(), b.to_owned()))
+    }
+}
+
+/// The user's concepts and vetoes, read and checked.
+#[derive(Debug)]
+pub struct UserConcepts {
+    pub path: PathBuf,
+    pub concepts: Vec<Concept>,
+    by_id: HashMap<String, usize>,
+    by_key: HashMap<String, Vec<(usize, usize)>>,
+    pub vetoes: Vetoes,
+}
+
+impl UserConcepts {
+    pub fn concept(&self, id: &str) -> Option<&Concept> {
+        self.by_id.get(id).map(|&i| &self.concepts[i])
+    }
+
+    pub(super) fn lookup(&self, k: &str) -> impl Iterator<Item = (&Concept, &Spelling)> {
+        self.by_key.get(k).into_iter().flatten().map(|&(c, s)| {
+            let concept = &self.concepts[c];
+            (concept, &concept.spellings[s])
+        })
+    }
+}
+
+/// Reads the knowledge base's file: `Ok(None)` when there is none, every problem found when
+/// it cannot be used.
+pub fn load(store: &Store) -> Result<Option<UserConcepts>, Vec<NoteError>> {
+    let path = path(store);
+    let bytes = match crate::regular_file::read_small(&path, MAX_BYTES) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(vec![e.to_note_error(&path)]),
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        vec![
+            NoteError::new(
+                &path,
+                format!(
+                    "the file is not valid UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+            )
+            .hint("save it as UTF-8"),
+        ]
+    })?;
+    parse(
+        &path,
+        crate::store::codec::without_bom(text),
+        Shipped::get(),
+    )
+    .map(Some)
+}
+
+/// Parses the file's text; problems name `path`, line and column.
+pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts, Vec<NoteError>> {
+    let file: File = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .map_err(|e| {
+            vec![crate::store::codec::syntax_error(
+                path, text, &e, "concepts",
+            )]
+        })?;
+    let problem = |message: String, at: Option<(usize, usize)>, hint: &str| {
+        NoteError::new(path, message).at(at).hint(hint)
+    };
+    let mut problems = Vec::new();
+    if file.schema != 1 {
+        problems.push(problem(
+            format!("schema {} is not one this tn reads", file.schema),
+            crate::store::codec::field_position(text, "schema"),
+            "write `schema: 1,`",
+        ));
+    }
+    let mut concepts: Vec<Concept> = Vec::new();
+    for entry in file.concepts {
+        let first = entry
+            .terms
+            .first()
+            .map(|t| t.text.clone())
+            .unwrap_or_default();
+        let at = entry
+            .id
+            .as_deref()
+            .and_then(|id| literal_position(text, id))
+            .or_else(|| literal_position(text, &first))
+            .or_else(|| crate::store::codec::field_position(text, "terms"));
+        if let Some(id) = &entry.id
+            && !is_slug(id)
+        {
+            problems.push(problem(
+                format!("concept id `{id}` is not an id"),
+                at,
+                "ids are lower-case letters, digits and `-` (`tn concepts WORD` shows a concept's id)",
+            ));
+            continue;
+        }
+        let known = entry.id.as_deref().is_some_and(|id| shipped.has(id));
+        if !known && entry.terms.len() < 2 {
+            let message = match &entry.id {
+                Some(id) => format!(
+                    "no shipped concept has the id `{id}`, and a new concept needs two spellings"
+                ),
+                None => "a new concept needs at least two spellings".to_owned(),
+            };
+            problems.push(problem(
+                message,
+                at,
+                "list every spelling of the concept in `terms`, or give the id of a known concept to add to it",
+            ));
+            continue;
+        }
+        let id = entry.id.unwrap_or_else(|| format!("user:{}", key(&first)));
+        let spellings = entry.terms.into_iter().map(|term| {
+            let line = literal_position(text, &term.text).map(|(line, _)| line);
+            Spelling {
+                line,
+                ..Spelling::new(term, Source::User)
+            }
+        });
+        match concepts.iter_mut().find(|c| c.id == id) {
+            Some(c) => c.spellings.extend(spellings),
+            None => concepts.push(Concept {
+                id,
+                spellings: spellings.collect(),
+                note: None,
+            }),
+        }
+    }
+    let mut vetoes = Vetoes::default();
+    for entry in file.vetoes {
+        let subject = entry
+            .term
+            .as_deref()
+            .or(entry.pair.as_ref().map(|p| p.0.as_str()))
+            .unwrap_or_default();
+        let at = literal_position(text, subject)
+            .or_else(|| crate::store::codec::field_position(text, "vetoes"));
+        let line = at.map_or(0, |(line, _)| line);
+        match (entry.term, entry.pair, entry.concept) {
+            (Some(term), None, concept) => {
+                let k = key(&term);
+                if k.is_empty() {
+                    problems.push(problem(
+                        format!("`{term}` is not a spelling"),
+                        at,
+                        "write the spelling to veto",
+                    ));
+                    continue;
+                }
+                match &concept {
+                    Some(id) if !shipped.has(id) && !concepts.iter().any(|c| c.id == *id) => {
+                        problems.push(problem(
+                            format!("no concept has the id `{id}`"),
+                            literal_position(text, id).or(at),
+                            "`tn concepts WORD` shows the ids of a word's concepts; or leave `concept` out to veto the spelling everywhere",
+                        ));
+                        continue;
+                    }
+                    Some(id) => {
+                        vetoes.in_concept.insert((id.clone(), k));
+                    }
+                    None => {
+                        vetoes.everywhere.insert(k);
+                    }
+                }
+                vetoes.list.push(Veto::Term {
+                    term,
+                    concept,
+                    line,
+                });
+            }
+            (None, Some((a, b)), None) => {
+                let (ka, kb) = (key(&a), key(&b));
+                if ka.is_empty() || kb.is_empty() || ka == kb {
+                    problems.push(problem(
+                        format!("`(\"{a}\", \"{b}\")` is not a pair of two spellings"),
+                        at,
+                        "name two different spellings: Veto(pair: (\"Kubernetes\", \"EKS\"))",
+                    ));
+                    continue;
+                }
+                vetoes.pairs.insert((ka.clone(), kb.clone()));
+                vetoes.pairs.insert((kb, ka));
+                vetoes.list.push(Veto::Pair { pair: (a, b), line });
+            }
+            _ => problems.push(problem(
+                "a veto names either a `term` (and maybe its `concept`) or a `pair`".to_owned(),
+                at,
+                "write Veto(term: \"…\"), Veto(term: \"…\", concept: \"id\") or Veto(pair: (\"…\", \"…\"))",
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut by_id = HashMap::new();
+    let mut by_key: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for (c, concept) in concepts.iter().enumerate() {
+        by_id.insert(concept.id.clone(), c);
+        for (s, spelling) in concept.spellings.iter().enumerate() {
+            let k = key(&spelling.term.text);
+            if let Some(joined) = super::joined_key(&k) {
+                by_key.entry(joined).or_default().push((c, s));
+            }
+            by_key.entry(k).or_default().push((c, s));
+        }
+    }
+    Ok(UserConcepts {
+        path: path.to_owned(),
+        concepts,
+        by_id,
+        by_key,
+        vetoes,
+    })
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Line and column (1-based, in characters) of the first string literal `"value"` in `text`.
+fn literal_position(text: &str, value: &str) -> Option<(usize, usize)> {
+    if value.is_empty() {
+        return None;
+    }
+    let at = text.find(&format!("\"{value}\""))?;
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::concepts::{NothingLearned, Thesaurus};
+
+    fn parsed(text: &str) -> Result<UserConcepts, Vec<NoteError>> {
+        parse(Path::new("notes/concepts.ron"), text, Shipped::get())
+    }
+
+    fn lines(problems: &[NoteError]) -> Vec<String> {
+        problems.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn the_template_is_a_valid_empty_file() {
+        let user = parsed(TEMPLATE).expect("template parses");
+        assert!(user.concepts.is_empty() && user.vetoes.list.is_empty());
+    }
+
+    #[test]
+    fn concepts_add_and_vetoes_remove() {
+        let user = parsed(
+            r#"Concepts(
+    schema: 1,
+    concepts: [
+        Concept(terms: ["内製", "in-house development"]),
+        Concept(id: "kubernetes", terms: ["キューベ"]),
+    ],
+    vetoes: [
+        Veto(term: "k8s"),
+        Veto(term: "監視", concept: "monitoring"),
+        Veto(pair: ("Observability", "可観測性")),
+    ],
+)"#,
+        )
+        .expect("valid");
+        assert_eq!(user.concepts[0].id, "user:内製");
+        assert_eq!(user.concepts[0].spellings[0].line, Some(4));
+        let t = Thesaurus::new(Shipped::get(), Some(&user));
+        let texts = |word: &str| -> Vec<String> {
+            t.expand(word, &NothingLearned)
+                .map(|e| e.others().map(|s| s.spelling.term.text.clone()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(texts("内製"), ["in-house development"]);
+        assert!(texts("kubernetes").contains(&"キューベ".to_owned()));
+        assert!(!texts("kubernetes").contains(&"k8s".to_owned()));
+        assert!(
+            texts("k8s").is_empty(),
+            "a vetoed spelling names no concept"
+        );
+        assert!(!texts("monitoring").contains(&"監視".to_owned()));
+        assert!(texts("monitoring").contains(&"モニタリング".to_owned()));
+        // The pair is split, but both keep the rest of their concept.
+        assert!(!texts("observability").contains(&"可観測性".to_owned()));
+        assert!(texts("observability").contains(&"オブザーバビリティ".to_owned()));
+        assert!(texts("可観測性").contains(&"o11y".to_owned()));
+        let e = t.expand("内製", &NothingLearned).unwrap();
+        assert_eq!(
+            e.spellings[1].spelling.origin(),
+            "your notes/concepts.ron:4"
+        );
+    }
+
+    #[test]
+    fn problems_point_at_their_place() {
+        let problems = parsed(
+            r#"Concepts(
+    schema: 1,
+    concepts: [
+        Concept(terms: ["ひとつ"]),
+        Concept(id: "kubernets", terms: ["キューベ"]),
+    ],
+    vetoes: [
+        Veto(term: "Lambda", concept: "lambda-x"),
+        Veto(pair: ("a", "A")),
+        Veto(term: "x", pair: ("a", "b")),
+    ],
+)"#,
+        )
+        .unwrap_err();
+        let found = lines(&problems);
+        assert_eq!(found.len(), 5, "{found:#?}");
+        assert!(
+            found[0].starts_with("notes/concepts.ron:4:25: a new concept needs at least two"),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1]
+                .starts_with("notes/concepts.ron:5:21: no shipped concept has the id `kubernets`"),
+            "{}",
+            found[1]
+        );
+        assert!(
+            found[2].starts_with("notes/concepts.ron:8:39: no concept has the id `lambda-x`"),
+            "{}",
+            found[2]
+        );
+        assert!(
+            found[3].contains("not a pair of two spellings"),
+            "{}",
+            found[3]
+        );
+        assert!(found[4].contains("either a `term`"), "{}", found[4]);
+
+        let syntax = lines(&parsed("Concepts(schema: 1, concepts: [Concept(terms: [\"a\", (text: \"ログ\", not_in: [\"カタ\"])])])").unwrap_err());
+        assert!(syntax[0].starts_with("notes/concepts.ron:1:"), "{syntax:?}");
+        assert!(
+            syntax[0].contains("does not contain the term"),
+            "{syntax:?}"
+        );
+        let unknown = lines(&parsed("Concepts(schema: 1, colour: [])").unwrap_err());
+        assert!(unknown[0].contains("unknown field `colour`"), "{unknown:?}");
+    }
+}

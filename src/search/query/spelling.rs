@@ -1,0 +1,676 @@
+//! One spelling of a concept in one section, matched with its flags.
+//!
+//! A plain query word matches when its dictionary words (`ja`) or its bigram run (`gram`)
+//! occur ([`super::section`]). A concept's spelling needs more than that, and this scorer
+//! adds it on the same postings:
+//!
+//! - **alternatives**: the `gram` side may be several phrases, any of which counts (the
+//!   inflections of an English word, `network`, `networks`, `networking`, and its words
+//!   joined, `servicemesh`), instead of the stemmed dictionary word, which joins `operations`
+//!   with `operator` and `observability` with `observe`;
+//! - **gate**: the dictionary words only add to the score of a match the `gram` side made
+//!   (for English spellings, whose stem is looser than the word; for spellings with `not_in`);
+//! - **not_in**: an occurrence inside one of the given longer words is not one (ログ in
+//!   ブログ): each such word's run is read too, and an occurrence of the spelling counts only
+//!   where no occurrence of the longer word covers it (compared by position, so a talk that
+//!   writes both ブログ and ログ still matches);
+//! - **scale**: every side's BM25 weight is multiplied by the ratio of a reference idf (the
+//!   spelling as typed, in the same field) to its own, so all spellings of a concept weigh
+//!   as the typed one does and only their source's weight orders them; otherwise a rare
+//!   katakana spelling's long bigram run would outrank the word the user typed.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, ConstScoreQuery, EmptyScorer, EnableScoring,
+    Explanation, Occur, Query, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+use super::section::{Phrase, Run, run};
+use super::{JA_BOOST, positioned};
+use crate::concepts::{Expansion, Term as Spelled, is_latin, matcher};
+use crate::search::analysis::{self, Gram, Morphology, Normal, Tokens};
+use crate::search::concepts::{CONTENT_SECTIONS, cased_words};
+use crate::search::schema::{Fields, Section};
+
+/// Which side must match for a document to match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// Either side (a plain CJK spelling: its words, or its run inside a compound).
+    Either,
+    /// The bigram view; the dictionary words only add to the score (an English spelling
+    /// as typed, which may sit in a camelCase identifier; a spelling with `not_in`).
+    Gram,
+    /// Both, in the same talk: exact form and whole word (an English spelling that is not
+    /// the typed one: `telemetry` is not found inside OpenTelemetry).
+    Both,
+}
+
+/// A spelling in one section.
+#[derive(Clone, Debug)]
+pub(crate) struct SpellingQuery {
+    /// Dictionary-word phrases, any of which counts (possibly none).
+    pub ja: Vec<Phrase>,
+    pub ja_boost: Score,
+    /// Bigram-view phrases, any of which counts (possibly none).
+    pub grams: Vec<Phrase>,
+    pub gram_boost: Score,
+    pub gate: Gate,
+    /// A `ja` match implies one of `grams[0]` (a spelling that is one CJK run, no `not_in`).
+    pub implied: bool,
+    /// Longer words whose occurrences do not count as the spelling's: each word's bigram
+    /// phrase and the offsets at which the spelling sits inside it.
+    pub not_in: Vec<(Phrase, Vec<u32>)>,
+    /// The reference idf's terms, per side: (`ja`, `gram`) of the spelling as typed.
+    pub reference: Option<(Vec<Term>, Vec<Term>)>,
+}
+
+/// BM25's idf, as tantivy computes it.
+fn idf(doc_freq: u64, docs: u64) -> Score {
+    let x = (docs.saturating_sub(doc_freq) as Score + 0.5) / (doc_freq as Score + 0.5);
+    (1.0 + x).ln()
+}
+
+/// The idf of a phrase: the sum of its terms' (as [`Bm25Weight::for_terms`] counts it).
+fn phrase_idf(stats: &dyn Bm25StatisticsProvider, terms: &[Term]) -> tantivy::Result<Score> {
+    let docs = stats.total_num_docs()?;
+    let mut sum = 0.0;
+    for term in terms {
+        sum += idf(stats.doc_freq(term)?, docs);
+    }
+    Ok(sum)
+}
+
+fn terms(phrase: &Phrase) -> Vec<Term> {
+    phrase.iter().map(|(_, t)| t.clone()).collect()
+}
+
+/// A phrase and its BM25 weight (`None` without scoring).
+type Weighed = (Phrase, Option<Bm25Weight>);
+
+impl SpellingQuery {
+    /// The phrase with its BM25 weight, boosted and scaled to the reference; `None` when a
+    /// term of it is nowhere in the index, so it cannot match (with many spellings, most
+    /// do not occur: their postings are then never read).
+    fn weigh(
+        &self,
+        stats: Option<&dyn Bm25StatisticsProvider>,
+        phrase: &Phrase,
+        boost: Score,
+        reference: Option<&[Term]>,
+    ) -> tantivy::Result<Option<Weighed>> {
+        let Some(stats) = stats else {
+            return Ok(Some((phrase.clone(), None)));
+        };
+        let terms = terms(phrase);
+        for term in &terms {
+            if stats.doc_freq(term)? == 0 {
+                return Ok(None);
+            }
+        }
+        let mut scale = 1.0;
+        if let Some(reference) = reference.filter(|r| !r.is_empty()) {
+            let own = phrase_idf(stats, &terms)?;
+            if own > 0.0 {
+                scale = phrase_idf(stats, reference)? / own;
+            }
+        }
+        let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
+        Ok(Some((phrase.clone(), Some(weight))))
+    }
+}
+
+impl Query for SpellingQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let stats = match enable_scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(statistics_provider),
+            EnableScoring::Disabled { .. } => None,
+        };
+        let reference = self.reference.as_ref();
+        let mut ja = Vec::with_capacity(self.ja.len());
+        for phrase in &self.ja {
+            let r = reference.map(|r| r.0.as_slice());
+            ja.extend(self.weigh(stats, phrase, self.ja_boost, r)?);
+        }
+        let mut grams = Vec::with_capacity(self.grams.len());
+        for phrase in &self.grams {
+            let r = reference.map(|r| r.1.as_slice());
+            grams.extend(self.weigh(stats, phrase, self.gram_boost, r)?);
+        }
+        Ok(Box::new(SpellingWeight {
+            // Only a single phrase of words stands for a CJK run's bigrams.
+            implied: self.implied && grams.len() == self.grams.len() && ja.len() == 1,
+            ja,
+            grams,
+            gate: self.gate,
+            not_in: self.not_in.clone(),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (_, term) in self.ja.iter().chain(&self.grams).flatten() {
+            visitor(term, true);
+        }
+    }
+}
+
+/// Statistics for scoring, each asked of the index once per search: a concept's spellings
+/// in every section ask for the same fields' sizes and often the same terms.
+pub(crate) struct CachedStats<'a> {
+    searcher: &'a tantivy::Searcher,
+    doc_freq: RefCell<HashMap<Term, u64>>,
+    tokens: RefCell<HashMap<Field, u64>>,
+}
+
+impl<'a> CachedStats<'a> {
+    pub(crate) fn new(searcher: &'a tantivy::Searcher) -> CachedStats<'a> {
+        CachedStats {
+            searcher,
+            doc_freq: RefCell::default(),
+            tokens: RefCell::default(),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for CachedStats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        if let Some(n) = self.tokens.borrow().get(&field) {
+            return Ok(*n);
+        }
+        let n = Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?;
+        self.tokens.borrow_mut().insert(field, n);
+        Ok(n)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::total_num_docs(self.searcher)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(n) = self.doc_freq.borrow().get(term) {
+            return Ok(*n);
+        }
+        let n = Bm25StatisticsProvider::doc_freq(self.searcher, term)?;
+        self.doc_freq.borrow_mut().insert(term.clone(), n);
+        Ok(n)
+    }
+}
+
+struct SpellingWeight {
+    ja: Vec<Weighed>,
+    grams: Vec<Weighed>,
+    gate: Gate,
+    implied: bool,
+    not_in: Vec<(Phrase, Vec<u32>)>,
+}
+
+impl SpellingWeight {
+    fn spelling_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<SpellingScorer>> {
+        let positions = !self.not_in.is_empty();
+        let boosted = |w: &Option<Bm25Weight>| w.as_ref().map(|w| w.boost_by(boost));
+        let mut ja = Vec::with_capacity(self.ja.len());
+        for (phrase, w) in &self.ja {
+            ja.push(run(reader, phrase, boosted(w), false)?);
+        }
+        let mut grams = Vec::with_capacity(self.grams.len());
+        for (phrase, w) in &self.grams {
+            grams.push(run(reader, phrase, boosted(w), positions)?);
+        }
+        let some = |runs: &[Option<Run>]| runs.iter().any(Option::is_some);
+        let can_match = match self.gate {
+            Gate::Either => some(&ja) || some(&grams),
+            Gate::Gram => some(&grams),
+            Gate::Both => some(&ja) && some(&grams),
+        };
+        if !can_match {
+            return Ok(None);
+        }
+        let mut not_in = Vec::with_capacity(self.not_in.len());
+        for (phrase, offsets) in &self.not_in {
+            if let Some(r) = run(reader, phrase, None, true)? {
+                not_in.push((r, offsets.clone()));
+            }
+        }
+        let mut scorer = SpellingScorer {
+            ja,
+            grams,
+            gate: self.gate,
+            implied: self.implied,
+            not_in,
+            covered: Vec::new(),
+            doc: 0,
+            score: 0.0,
+        };
+        scorer.find(0);
+        Ok(Some(scorer))
+    }
+}
+
+impl Weight for SpellingWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(match self.spelling_scorer(reader, boost)? {
+            Some(scorer) => Box::new(scorer),
+            None => Box::new(EmptyScorer),
+        })
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.spelling_scorer(reader, 1.0)?;
+        match scorer.as_mut().map(|s| s.seek(doc)) {
+            Some(found) if found == doc => {
+                let score = scorer.map_or(0.0, |mut s| s.score());
+                Ok(Explanation::new("a spelling of a concept", score))
+            }
+            _ => Err(TantivyError::InvalidArgument(format!(
+                "document #{doc} does not match"
+            ))),
+        }
+    }
+}
+
+struct SpellingScorer {
+    ja: Vec<Option<Run>>,
+    grams: Vec<Option<Run>>,
+    gate: Gate,
+    implied: bool,
+    not_in: Vec<(Run, Vec<u32>)>,
+    /// Starts of the longer words' occurrences shifted onto the spelling's (scratch).
+    covered: Vec<u32>,
+    doc: DocId,
+    score: Score,
+}
+
+impl SpellingScorer {
+    /// How often the spelling occurs outside the `not_in` words in the current document,
+    /// given its run positioned there.
+    fn uncovered(&mut self, alternative: usize, doc: DocId) -> u32 {
+        self.covered.clear();
+        for (r, offsets) in &mut self.not_in {
+            if r.at_least(doc) != doc {
+                continue;
+            }
+            for &start in r.starts() {
+                self.covered.extend(offsets.iter().map(|k| start + k));
+            }
+        }
+        let Some(run) = self.grams[alternative].as_mut() else {
+            return 0;
+        };
+        if self.covered.is_empty() {
+            return run.count();
+        }
+        self.covered.sort_unstable();
+        let covered = &self.covered;
+        run.starts()
+            .iter()
+            .filter(|p| covered.binary_search(p).is_err())
+            .count() as u32
+    }
+
+    /// Moves to the first matching document at or after `target` and scores it.
+    fn find(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let first = |runs: &mut [Option<Run>], target: DocId| {
+                runs.iter_mut()
+                    .flatten()
+                    .map(|r| r.at_least(target))
+                    .min()
+                    .unwrap_or(TERMINATED)
+            };
+            let gram_doc = first(&mut self.grams, target);
+            let ja_doc = first(&mut self.ja, target);
+            let doc = match self.gate {
+                Gate::Either => gram_doc.min(ja_doc),
+                Gate::Gram => gram_doc,
+                Gate::Both if gram_doc != ja_doc && gram_doc.max(ja_doc) != TERMINATED => {
+                    // Leapfrog to where both sides may be.
+                    target = gram_doc.max(ja_doc);
+                    continue;
+                }
+                Gate::Both if gram_doc != ja_doc => TERMINATED,
+                Gate::Both => gram_doc,
+            };
+            if doc == TERMINATED {
+                self.doc = TERMINATED;
+                self.score = 0.0;
+                return TERMINATED;
+            }
+            let mut ja_count = 0;
+            let mut ja_score = 0.0;
+            for r in self.ja.iter_mut().flatten().filter(|r| r.doc() == doc) {
+                let count = r.count();
+                if count > 0 {
+                    ja_count += count;
+                    ja_score += r.score(count);
+                }
+            }
+            let mut gram_count = 0;
+            let mut score = 0.0;
+            for i in 0..self.grams.len() {
+                let on_doc = self.grams[i].as_ref().is_some_and(|r| r.doc() == doc);
+                let count = if !on_doc {
+                    0
+                } else if self.implied && i == 0 && ja_count > 0 {
+                    ja_count
+                } else if self.not_in.is_empty() {
+                    self.grams[i].as_mut().map_or(0, Run::count)
+                } else {
+                    self.uncovered(i, doc)
+                };
+                if count > 0 {
+                    gram_count += count;
+                    score += self.grams[i].as_ref().map_or(0.0, |r| r.score(count));
+                }
+            }
+            let matched = match self.gate {
+                Gate::Either => ja_count > 0 || gram_count > 0,
+                Gate::Gram => gram_count > 0,
+                Gate::Both => ja_count > 0 && gram_count > 0,
+            };
+            if matched {
+                self.doc = doc;
+                self.score = score + ja_score;
+                return doc;
+            }
+            target = doc + 1;
+        }
+    }
+}
+
+impl DocSet for SpellingScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.find(self.doc + 1)
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if target <= self.doc {
+            return self.doc;
+        }
+        self.find(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        let sum = |runs: &[Option<Run>]| runs.iter().flatten().map(Run::candidates).sum::<u32>();
+        match self.gate {
+            Gate::Either => sum(&self.grams).max(sum(&self.ja)),
+            Gate::Gram => sum(&self.grams),
+            Gate::Both => sum(&self.grams).min(sum(&self.ja)),
+        }
+    }
+
+    /// As [`super::section`] counts it: a term costs its documents, a phrase ten times its
+    /// terms for each candidate.
+    fn cost(&self) -> u64 {
+        let cost = |r: &Run| match r.terms() {
+            1 => r.candidates() as u64,
+            n => r.candidates() as u64 * 10 * n as u64,
+        };
+        self.grams.iter().chain(&self.ja).flatten().map(cost).sum()
+    }
+}
+
+impl Scorer for SpellingScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+/// How a spelling is looked up in the two views of the index.
+#[derive(Debug, Clone)]
+pub(crate) struct Forms {
+    /// Dictionary-word phrases (pairs as the index holds them), any of which counts.
+    ja: Vec<Vec<Gram>>,
+    /// Bigram-view phrases, any of which counts (none for a whole-word spelling).
+    grams: Vec<Vec<Gram>>,
+    /// The spelling's own phrases in the two views: the reference when it is typed.
+    base_ja: Vec<Gram>,
+    base: Vec<Gram>,
+    gate: Gate,
+    implied: bool,
+    not_in: Vec<(Vec<Gram>, Vec<u32>)>,
+    /// Words that must occur with these capitals (`case`).
+    cased: Vec<String>,
+}
+
+impl Forms {
+    /// `typed`: the spelling the user typed, which may match inside a camelCase identifier
+    /// as any typed word does; the others match English as whole words.
+    pub(crate) fn of(term: &Spelled, morphology: &Morphology, typed: bool) -> Forms {
+        let normal = Normal::new(&term.text);
+        let ja = analysis::paired(&morphology.tokens(&normal));
+        let base = analysis::query_grams(normal.as_str(), false);
+        let normal = normal.as_str();
+        let flags = &term.flags;
+        let mut forms = Forms {
+            ja: vec![ja.clone()],
+            grams: Vec::new(),
+            base_ja: ja,
+            base: base.clone(),
+            gate: Gate::Either,
+            implied: false,
+            not_in: Vec::new(),
+            cased: Vec::new(),
+        };
+        if flags.case {
+            forms.cased = cased_words(normal).map(str::to_owned).collect();
+        }
+        // A short katakana spelling other than the typed one (ノード is ノド, コード is
+        // コド once the prolonged sound mark is dropped) is too likely a piece of a longer
+        // word (ダウンロード): it matches as a dictionary word only, like a whole word.
+        let short_katakana = !typed
+            && normal.chars().count() <= 2
+            && normal.chars().all(|c| matches!(c, '\u{30a1}'..='\u{30fa}'));
+        if flags.whole_word() || short_katakana {
+            // Whole dictionary words only: the bigram view also holds camelCase humps
+            // (`cd` in ArgoCD) and runs inside longer words.
+            return forms;
+        }
+        if is_latin(&term.text) {
+            // Exact words and their inflections: the stem alone would join operations with
+            // operator. As typed, the stem only adds to the score; otherwise it also says
+            // the words are whole (not a camelCase hump: telemetry is not in OpenTelemetry).
+            forms.grams = inflected(&base);
+            forms.gate = Gate::Gram;
+            if !typed {
+                forms.gate = Gate::Both;
+                if base.len() > 1 {
+                    let joined: String = base.iter().map(|g| g.text.as_str()).collect();
+                    forms.ja.push(morphology.tokens(&Normal::new(&joined)));
+                }
+            }
+        } else {
+            forms.implied = flags.not_in.is_empty() && normal.chars().all(analysis::is_cjk);
+            forms.grams = vec![base.clone()];
+        }
+        for word in &flags.not_in {
+            let normal = Normal::new(word);
+            let mut indexed = Tokens::default();
+            let cuts = morphology.analyse(&normal).cuts;
+            analysis::index_grams_into(normal.as_str(), &cuts, &mut indexed);
+            let offsets = offsets_in(&base, &indexed.to_grams());
+            if !offsets.is_empty() {
+                let phrase = analysis::query_grams(normal.as_str(), false);
+                forms.not_in.push((phrase, offsets));
+                if forms.gate == Gate::Either {
+                    forms.gate = Gate::Gram;
+                }
+            }
+        }
+        forms
+    }
+}
+
+/// The phrases an English spelling matches: its last word in each regular form (see
+/// [`crate::concepts::matcher::inflections`]), and its words joined into one (`ServiceMesh`).
+fn inflected(base: &[Gram]) -> Vec<Vec<Gram>> {
+    let Some((last, head)) = base.split_last() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let alphabetic = last.text.chars().all(|c| c.is_ascii_alphabetic());
+    let (stem, suffixes) = if alphabetic {
+        matcher::inflections(&last.text)
+    } else {
+        (last.text.clone(), &[""][..])
+    };
+    for suffix in suffixes {
+        let mut phrase = head.to_vec();
+        phrase.push(Gram {
+            text: format!("{stem}{suffix}"),
+            position: last.position,
+        });
+        out.push(phrase);
+    }
+    if !head.is_empty() {
+        let joined: String = base.iter().map(|g| g.text.as_str()).collect();
+        for suffix in ["", "s"] {
+            out.push(vec![Gram {
+                text: format!("{joined}{suffix}"),
+                position: 0,
+            }]);
+        }
+    }
+    out
+}
+
+/// Where the query phrase `inner` sits inside the index tokens of a longer word: each offset
+/// `k` at which every token of `inner` occurs `k` positions further on.
+fn offsets_in(inner: &[Gram], word: &[Gram]) -> Vec<u32> {
+    let Some(first) = inner.first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<u32> = word
+        .iter()
+        .filter(|w| w.text == first.text && w.position >= first.position)
+        .map(|w| w.position - first.position)
+        .filter(|&k| {
+            inner.iter().all(|g| {
+                word.iter()
+                    .any(|w| w.text == g.text && w.position == g.position + k)
+            })
+        })
+        .map(|k| k as u32)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The query for a word that names a concept: the spelling as typed, in `sections`, and
+/// each other spelling in those of them that say what talks are about, weighed by its source; every spelling
+/// scored with the typed one's idf, so that of two talks alike but for the spelling, the
+/// one with the typed spelling ranks first. `prefix`: the typed word is still being typed
+/// (the TUI), so it also matches as a prefix.
+pub(crate) fn expansion_query(
+    fields: &Fields,
+    morphology: &Morphology,
+    expansion: &Expansion,
+    prefix: bool,
+    sections: &[Section],
+) -> Option<Box<dyn Query>> {
+    let typed = expansion.spellings.iter().find(|s| s.typed)?;
+    // Other spellings only where talks say what they are about.
+    let content: Vec<Section> = sections
+        .iter()
+        .copied()
+        .filter(|s| CONTENT_SECTIONS.contains(s))
+        .collect();
+    let reference = Forms::of(&typed.spelling.term, morphology, true);
+    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if prefix {
+        alternatives.extend(
+            super::text_query(fields, morphology, &expansion.word, true, sections)
+                .map(|q| (Occur::Should, q)),
+        );
+    }
+    for spelling in &expansion.spellings {
+        let (weight, sections): (Score, &[Section]) = if spelling.typed {
+            (1.0, sections)
+        } else {
+            (spelling.spelling.source.weight(), &content)
+        };
+        let forms = Forms::of(&spelling.spelling.term, morphology, spelling.typed);
+        alternatives.extend(
+            spelling_query(fields, &forms, &reference, weight, sections)
+                .map(|q| (Occur::Should, q)),
+        );
+    }
+    (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+}
+
+/// One spelling in `sections`, with its case checked when it has one.
+fn spelling_query(
+    fields: &Fields,
+    forms: &Forms,
+    reference: &Forms,
+    weight: Score,
+    sections: &[Section],
+) -> Option<Box<dyn Query>> {
+    if forms.base_ja.is_empty() && forms.grams.is_empty() {
+        return None;
+    }
+    let terms = |field, tokens: &[Gram]| -> Vec<Term> {
+        positioned(field, tokens)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    };
+    let per_section: Vec<(Occur, Box<dyn Query>)> = sections
+        .iter()
+        .map(|&section| {
+            let f = fields.section(section);
+            let query = SpellingQuery {
+                ja: forms.ja.iter().map(|w| positioned(f.ja, w)).collect(),
+                ja_boost: section.weight().boost() * JA_BOOST * weight,
+                grams: forms.grams.iter().map(|g| positioned(f.gram, g)).collect(),
+                gram_boost: section.weight().boost() * weight,
+                gate: forms.gate,
+                implied: forms.implied,
+                not_in: forms
+                    .not_in
+                    .iter()
+                    .map(|(word, offsets)| (positioned(f.gram, word), offsets.clone()))
+                    .collect(),
+                reference: Some((
+                    terms(f.ja, &reference.base_ja),
+                    terms(f.gram, &reference.base),
+                )),
+            };
+            (Occur::Should, Box::new(query) as Box<dyn Query>)
+        })
+        .collect();
+    let any_section: Box<dyn Query> = Box::new(BooleanQuery::new(per_section));
+    if forms.cased.is_empty() {
+        return Some(any_section);
+    }
+    // Capitals are checked per talk: the words must be written so somewhere in it.
+    let mut clauses = vec![(Occur::Must, any_section)];
+    for word in &forms.cased {
+        let term = TermQuery::new(
+            Term::from_field_text(fields.cased, word),
+            IndexRecordOption::Basic,
+        );
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}

@@ -1,0 +1,326 @@
+//! Concept search through the real binary: a word finds the talks that write any spelling
+//! of its concept, from each source (the glossary, the loanword table, pairs learned from the
+//! notes, the user's `notes/concepts.ron`), with the flags, vetoes, `=word`, `--literal`,
+//! `--explain`, `tn concepts` and `tn check`.
+
+use serde_json::{Value, json};
+
+use crate::common::{Kb, stderr, stdout};
+
+/// A knowledge base with event `ev` and the given talks: (id, title, abstract).
+fn kb_with(talks: &[(&str, &str, &str)]) -> Kb {
+    let kb = Kb::new();
+    import(&kb, talks);
+    kb
+}
+
+/// Adds talks to event `ev` (created if needed) through `tn import`.
+fn import(kb: &Kb, talks: &[(&str, &str, &str)]) {
+    let talks: Vec<Value> = talks
+        .iter()
+        .map(|(id, title, text)| {
+            json!({"id": id, "kind": "session", "title": title, "abstract": text, "date": "2024-06-01"})
+        })
+        .collect();
+    let doc = json!({"talknotes": 1, "events": [
+        {"id": "ev", "name": "Example Conf", "kind": "conference", "starts_on": "2024-06-01", "talks": talks}
+    ]});
+    let path = kb.base.join("import.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    kb.ok(&["import", "--update", path.to_str().unwrap()]);
+}
+
+/// `tn search --json -n 50 -- QUERY…`: the hits.
+fn hits(kb: &Kb, query: &[&str]) -> Vec<Value> {
+    let mut args = vec!["search", "--json", "-n", "50", "--"];
+    args.extend(query);
+    let out = kb.ok(&args);
+    match serde_json::from_str(&stdout(&out)).unwrap() {
+        Value::Array(hits) => hits,
+        other => panic!("{other}"),
+    }
+}
+
+fn ids(kb: &Kb, query: &[&str]) -> Vec<String> {
+    hits(kb, query)
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The line of `--explain` output that lists `spelling`.
+fn row<'a>(out: &'a str, spelling: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.trim_start().starts_with(&format!("{spelling} ")))
+        .unwrap_or_else(|| panic!("no row for {spelling} in\n{out}"))
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn owned(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn a_word_finds_the_talks_that_write_its_concept_another_way() {
+    let kb = kb_with(&[
+        ("ja", "コンテナの運用", "本番でコンテナイメージを小さく保つ"),
+        ("en", "Running containers", "Container images, kept small"),
+        ("other", "データベースの移行", "分散データベースへ"),
+    ]);
+    // The glossary: container = コンテナ, whichever is typed.
+    assert_eq!(sorted(ids(&kb, &["container"])), owned(&["ev/en", "ev/ja"]));
+    assert_eq!(sorted(ids(&kb, &["コンテナ"])), owned(&["ev/en", "ev/ja"]));
+    // The hit says which spelling it matched, and the snippet highlights that one.
+    let found = hits(&kb, &["container"]);
+    let ja = found.iter().find(|h| h["id"] == "ev/ja").unwrap();
+    assert_eq!(
+        ja["matched"],
+        json!([{"word": "container", "spellings": ["コンテナ"]}])
+    );
+    let snippet = ja["snippet"].as_str().unwrap();
+    let [start, end] = [
+        ja["highlights"][0][0].as_u64().unwrap(),
+        ja["highlights"][0][1].as_u64().unwrap(),
+    ];
+    let marked: String = snippet
+        .chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect();
+    assert_eq!(marked, "コンテナ", "{snippet}");
+    // Words typed one after another that name a concept together are one term.
+    let kb = kb_with(&[
+        ("iac", "IaCで始めるインフラ管理", "Terraform を使う"),
+        ("ja", "コードとしてのインフラ入門", "宣言的に書く"),
+        ("words", "Code review as a habit", "infrastructure teams"),
+    ]);
+    assert_eq!(
+        sorted(ids(&kb, &["Infrastructure", "as", "Code"])),
+        owned(&["ev/iac", "ev/ja"]),
+        "the talk with the three words apart is not about the concept"
+    );
+}
+
+#[test]
+fn the_spelling_as_typed_ranks_first_everything_else_equal() {
+    let kb = kb_with(&[
+        ("en", "Container の話", "同じ長さの本文"),
+        ("ja", "コンテナ の話", "同じ長さの本文"),
+    ]);
+    assert_eq!(ids(&kb, &["container"]), owned(&["ev/en", "ev/ja"]));
+    assert_eq!(ids(&kb, &["コンテナ"]), owned(&["ev/ja", "ev/en"]));
+}
+
+#[test]
+fn the_loanword_table_crosses_scripts_below_the_glossary() {
+    let kb = kb_with(&[
+        ("ja", "クラスタのアップグレード", "無停止で進める"),
+        ("en", "Upgrading clusters", "without downtime"),
+    ]);
+    // Not in the glossary; UniDic records アップグレード as upgrade.
+    assert_eq!(sorted(ids(&kb, &["upgrade"])), owned(&["ev/en", "ev/ja"]));
+    let out = stdout(&kb.ok(&["search", "--explain", "upgrade"]));
+    assert!(
+        row(&out, "アップグレード").contains("loanword (UniDic)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn pairs_written_side_by_side_in_two_talks_become_equivalent_and_follow_edits() {
+    let kb = kb_with(&[
+        (
+            "one",
+            "内製の話",
+            "私たちは内製化（in-house development）を進めた",
+        ),
+        (
+            "english",
+            "In-house development at scale",
+            "what we learned",
+        ),
+    ]);
+    // Written so in one talk only: not yet an equivalence.
+    assert_eq!(ids(&kb, &["内製化"]), owned(&["ev/one"]));
+    import(
+        &kb,
+        &[(
+            "two",
+            "内製チームの作り方",
+            "内製化 (in-house development) の始め方",
+        )],
+    );
+    assert_eq!(
+        sorted(ids(&kb, &["内製化"])),
+        owned(&["ev/english", "ev/one", "ev/two"])
+    );
+    let out = stdout(&kb.ok(&["concepts", "内製化"]));
+    assert!(
+        out.contains("in house development") && out.contains("learned from your notes (2 talks)"),
+        "{out}"
+    );
+    let all: Value = serde_json::from_str(&stdout(&kb.ok(&["concepts", "--json"]))).unwrap();
+    assert!(
+        all["learned"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["a"] == "in house development" && p["b"] == "内製化" && p["talks"] == 2),
+        "{all}"
+    );
+    // One of the two talks rewritten without the pair: the next search counts one talk
+    // (a replaced note's old document is not counted, though the index still holds it).
+    import(&kb, &[("two", "内製チームの作り方", "内製化の始め方")]);
+    assert_eq!(sorted(ids(&kb, &["内製化"])), owned(&["ev/one", "ev/two"]));
+}
+
+#[test]
+fn the_users_file_adds_and_vetoes_and_the_next_search_honours_it() {
+    let kb = kb_with(&[
+        ("ja", "ハンズオンで学ぶ", "コンテナを動かす"),
+        ("en", "A hands-on workshop", "Containers for everyone"),
+        ("lambda", "Lambdaで作るAPI", "サーバーレス"),
+    ]);
+    assert_eq!(ids(&kb, &["ハンズオン"]), owned(&["ev/ja"]));
+    kb.write(
+        "notes/concepts.ron",
+        r#"Concepts(
+    schema: 1,
+    concepts: [
+        Concept(terms: ["ハンズオン", "hands-on"]),
+    ],
+)
+"#,
+    );
+    assert_eq!(
+        sorted(ids(&kb, &["ハンズオン"])),
+        owned(&["ev/en", "ev/ja"])
+    );
+    let out = stdout(&kb.ok(&["search", "--explain", "ハンズオン"]));
+    assert!(
+        row(&out, "hands-on").contains("your notes/concepts.ron:4"),
+        "{out}"
+    );
+    // A veto splits a glossary pair (container and コンテナ stay concepts of their own).
+    assert_eq!(sorted(ids(&kb, &["container"])), owned(&["ev/en", "ev/ja"]));
+    kb.write(
+        "notes/concepts.ron",
+        r#"Concepts(
+    schema: 1,
+    concepts: [Concept(terms: ["ハンズオン", "hands-on"])],
+    vetoes: [
+        Veto(pair: ("container", "コンテナ")),
+        Veto(term: "サーバーレス"),
+    ],
+)
+"#,
+    );
+    assert_eq!(ids(&kb, &["container"]), owned(&["ev/en"]));
+    assert_eq!(ids(&kb, &["コンテナ"]), owned(&["ev/ja"]));
+    assert_eq!(ids(&kb, &["serverless"]), Vec::<String>::new());
+    let out = stdout(&kb.ok(&["concepts"]));
+    assert!(
+        out.contains("container and コンテナ do not expand to each other  (notes/concepts.ron:5)"),
+        "{out}"
+    );
+    // A broken file: tn check points at it, searches go on without it and say so.
+    kb.write(
+        "notes/concepts.ron",
+        "Concepts(\n    schema: 1,\n    concepts: [\n        Concept(terms: [\"ひとつ\"]),\n    ],\n)\n",
+    );
+    let out = kb.fails(&["check"]);
+    assert!(
+        stdout(&out)
+            .starts_with("notes/concepts.ron:4:25: a new concept needs at least two spellings"),
+        "{}",
+        stdout(&out)
+    );
+    let out = kb.ok(&["search", "container"]);
+    assert!(
+        stderr(&out).contains(
+            "warning: notes/concepts.ron:4:25: a new concept needs at least two spellings"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // Without the file, the veto is gone too: the glossary pair is back.
+    let text = stdout(&out);
+    assert!(
+        text.contains("A hands-on workshop") && text.contains("ハンズオンで学ぶ"),
+        "{text}"
+    );
+    // The file is not an event: the store lists no problem for it.
+    std::fs::remove_file(kb.root.join("notes/concepts.ron")).unwrap();
+    kb.ok(&["check"]);
+}
+
+#[test]
+fn equals_and_literal_turn_expansion_off_and_filters_stay_literal() {
+    let kb = kb_with(&[
+        ("ja", "コンテナの運用", "本番で"),
+        ("en", "Running containers", "in production"),
+    ]);
+    assert_eq!(ids(&kb, &["=container"]), owned(&["ev/en"]));
+    assert_eq!(ids(&kb, &["=コンテナ"]), owned(&["ev/ja"]));
+    let out = stdout(&kb.ok(&["search", "--json", "--literal", "container"]));
+    let literal: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(literal.len(), 1);
+    assert_eq!(literal[0]["matched"], json!([]));
+    // Excluding a word excludes its concept; `=` keeps it to the spelling.
+    assert_eq!(ids(&kb, &["運用", "-container"]), Vec::<String>::new());
+    assert_eq!(ids(&kb, &["運用", "-=container"]), owned(&["ev/ja"]));
+    // Filters are literal.
+    kb.ok(&["tag", "--talk", "ev/ja", "コンテナ"]);
+    assert_eq!(ids(&kb, &["tag:container"]), Vec::<String>::new());
+    assert_eq!(ids(&kb, &["tag:コンテナ"]), owned(&["ev/ja"]));
+    let out = stdout(&kb.ok(&["search", "--explain", "--", "=container", "運用"]));
+    assert!(out.contains("container  as typed only (literal)"), "{out}");
+    assert!(out.contains("運用  concept operations"), "{out}");
+}
+
+#[test]
+fn flags_keep_expansions_precise() {
+    let kb = kb_with(&[
+        ("blog", "ブログを書こう", "技術ブログの続け方"),
+        ("log", "ログ基盤の作り方", "構造化ログ"),
+        ("argo", "ArgoCDの運用", "GitOps"),
+        ("cicd", "CI/CDの改善", "パイプライン"),
+        ("ai", "AI活用", "生成AIの話"),
+        ("name", "Ai さんの発表", "ai ではない話"),
+    ]);
+    // not_in: ログ inside ブログ is not ログ, typed or expanded to.
+    assert_eq!(ids(&kb, &["ログ"]), owned(&["ev/log"]));
+    assert_eq!(ids(&kb, &["logging"]), owned(&["ev/log"]));
+    // As typed too: a katakana word never matches inside another (issue 17 item 5).
+    assert_eq!(ids(&kb, &["=ログ"]), owned(&["ev/log"]));
+    // abbr: CD (continuous delivery) is a whole word, not the end of ArgoCD.
+    assert_eq!(ids(&kb, &["continuous", "delivery"]), owned(&["ev/cicd"]));
+    // case: AI in capitals only (Ai is a given name), found from 人工知能.
+    assert_eq!(ids(&kb, &["人工知能"]), owned(&["ev/ai"]));
+}
+
+#[test]
+fn concepts_lists_the_equivalences_in_force() {
+    let kb = Kb::new();
+    let out = stdout(&kb.ok(&["concepts", "o11y"]));
+    assert!(out.starts_with("o11y  concept observability"), "{out}");
+    assert!(out.contains("可観測性") && out.contains("glossary (CNCF Cloud Native Glossary)"));
+    let e: Value = serde_json::from_str(&stdout(&kb.ok(&["concepts", "--json", "o11y"]))).unwrap();
+    assert_eq!(e["word"], "o11y");
+    assert_eq!(e["spellings"][0]["typed"], true);
+    assert_eq!(e["spellings"][0]["abbr"], true);
+    let out = stdout(&kb.ok(&["concepts", "忖度"]));
+    assert!(out.contains("no known concept"), "{out}");
+    let out = stdout(&kb.ok(&["concepts"]));
+    assert!(out.contains("kubernetes") && out.contains("k8s"), "{out}");
+    assert!(out.contains("loanword concepts from UniDic"), "{out}");
+    // The JSON shapes are those `tn schema` describes.
+    let schema: Value = serde_json::from_str(&stdout(&kb.ok(&["schema"]))).unwrap();
+    for def in ["Expansion", "Equivalences", "Matched"] {
+        assert!(schema["$defs"][def].is_object(), "{def}");
+    }
+}
