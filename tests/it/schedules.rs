@@ -30,7 +30,7 @@ const SCHED: &str = "sched-kubecon.ics";
 const SCHED_UPDATED: &str = "sched-kubecon-updated.ics";
 const EBPF: &str = "ebpf-de-miru-kubernetes-nettowaku-no-uragawa-8e2a7b41c0d9";
 const PROMETHEUS: &str = "scaling-prometheus-remote-write-to-50m-series-a91b2c3d4e5f";
-const PLATFORM: &str = "purattofuomu-enjiniaringu-no-shippaidan-b5c6d7e8f9a0";
+const PLATFORM: &str = "purattofuomuenjiniaringu-no-shippaidan-backstage-b5c6d7e8f9a0";
 const SUPPLY: &str = "supply-chain-security-for-the-rest-of-us-c7d8e9f0a1b2";
 const KEYNOTE: &str = "keynote-welcome-opening-remarks-3c1f6a0e9b2d";
 
