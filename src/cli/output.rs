@@ -53,6 +53,17 @@ pub fn warn_skipped(problems: &[NoteError]) {
 }
 
 /// A notice (`note:`) or warning for the user, on standard error.
+/// Says that `count` notes could not be read, so results and counts leave them out.
+pub fn warn_unreadable(count: usize) {
+    match count {
+        0 => {}
+        1 => warning("1 note cannot be read and is left out of search; run `tn check`"),
+        n => warning(&format!(
+            "{n} notes cannot be read and are left out of search; run `tn check`"
+        )),
+    }
+}
+
 pub fn notice(text: &str) {
     anstream::eprintln!("{WARN}note{WARN:#}: {}", line(text));
 }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use super::output::warn_unreadable;
 use crate::search::Engine;
 use crate::store::Store;
 
@@ -12,8 +13,9 @@ pub struct Args {}
 
 impl Args {
     pub fn run(self, store: &Store) -> Result<ExitCode> {
-        let (_, report) = Engine::reindex(store)?;
+        let (engine, report) = Engine::reindex(store)?;
         anstream::eprintln!("search index rebuilt: {} talks indexed", report.indexed);
+        warn_unreadable(engine.unreadable()?);
         Ok(ExitCode::SUCCESS)
     }
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::output::{notice, open_engine, write_explanation, write_hits};
+use super::output::{notice, open_engine, warn_unreadable, write_explanation, write_hits};
 use crate::search::{SearchEngine, SearchRequest};
 use crate::store::Store;
 
@@ -64,6 +64,8 @@ impl Args {
         if self.explain {
             write_explanation(&results.words)?;
         }
+        // On stderr, like every warning: `--json` stays a pure array.
+        warn_unreadable(engine.unreadable()?);
         // On stderr, so that `--json` stays a pure array.
         for text in [results.prefixed_notice(), results.context_notice()]
             .into_iter()

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::schedule::{self, Schedule, ScheduledEvent, ScheduledTalk};
 use super::{Incoming, Options, Source};
-use crate::error::{Error, Result};
+use crate::error::{Error, NoteError, Result};
 use crate::interchange::EventBundle;
 use crate::note::{Event, Slug, Talk, TalkRef};
 use crate::search::analysis::name_key;
@@ -315,8 +315,25 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
         options,
     )?;
 
-    // Notes of this event already on disk; an invalid one is found when it is read.
+    // Notes of this event already on disk. One that cannot be read may be a session's note:
+    // planning without it would create that session again, so the import stops.
     let scan = store.scan()?;
+    let dir = store.event_dir(&event_id);
+    let unreadable: Vec<NoteError> = scan
+        .problems
+        .iter()
+        .filter(|p| p.path.starts_with(&dir))
+        .cloned()
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(Error::Unreadable {
+            doing: format!("cannot import into {event_id}"),
+            hint: "fix it (`tn check` lists every problem) and import again: a session whose \
+                   note cannot be read would get a second note"
+                .into(),
+            problems: unreadable,
+        });
+    }
     let existing: Vec<&Talk> = scan
         .talks
         .iter()
@@ -334,7 +351,7 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
         ))
     });
     for sched_talk in sorted {
-        let target = find_target(store, &event_id, &existing, &sched_talk, &claimed);
+        let target = find_target(store, &event_id, &existing, &sched_talk, &claimed)?;
         claimed.insert(target.clone());
         let key = NoteKey::Talk(TalkRef {
             event: event_id.clone(),
@@ -368,7 +385,7 @@ fn find_target(
     existing: &[&Talk],
     sched_talk: &ScheduledTalk,
     claimed: &BTreeSet<Slug>,
-) -> Slug {
+) -> Result<Slug> {
     let free = |t: &&&Talk| !claimed.contains(&t.id);
     let unique = |found: Vec<&&Talk>| match found.as_slice() {
         [one] => Some(one.id.clone()),
@@ -381,8 +398,18 @@ fn find_target(
             .filter(|t| t.source.as_ref() == Some(source))
             .filter(free)
             .collect();
+        if let [first, second, ..] = found.as_slice() {
+            // A copied note kept the source: which one is the session's is the user's call.
+            return Err(Error::input(
+                format!(
+                    "notes {event}/{} and {event}/{} both record session `{}` of this schedule",
+                    first.id, second.id, source.id
+                ),
+                "keep the source on one of them (`tn edit`, delete the other's `source:` line), then import again",
+            ));
+        }
         if let Some(id) = unique(found) {
-            return id;
+            return Ok(id);
         }
     }
     let suffix = format!("-{}", sched_talk.key);
@@ -394,7 +421,7 @@ fn find_target(
         .filter(free)
         .collect();
     if let Some(id) = unique(legacy) {
-        return id;
+        return Ok(id);
     }
     let title = name_key(&incoming.title);
     let by_title: Vec<&&Talk> = existing
@@ -403,17 +430,17 @@ fn find_target(
         .filter(free)
         .collect();
     if let Some(id) = unique(by_title) {
-        return id;
+        return Ok(id);
     }
     // A different note already uses the derived id: count up, as `tn new` does.
     let derived = incoming.id.clone();
-    crate::slug::unique(&derived, |c| {
+    Ok(crate::slug::unique(&derived, |c| {
         claimed.contains(c)
             || store.talk_exists(&TalkRef {
                 event: event.clone(),
                 talk: c.clone(),
             })
-    })
+    }))
 }
 
 /// Whether a note without a source is plausibly an earlier import of `incoming`: it shares

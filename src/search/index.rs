@@ -271,8 +271,18 @@ impl SearchIndex {
 
     /// How many valid talks the index holds.
     fn talks(&self) -> Result<usize> {
+        self.count(DocType::Talk)
+    }
+
+    /// How many note files could not be read when they were indexed (each is recorded, so
+    /// that searches can say some notes are missing from their results).
+    pub fn unreadable(&self) -> Result<usize> {
+        self.count(DocType::Invalid)
+    }
+
+    fn count(&self, doc_type: DocType) -> Result<usize> {
         let query = tantivy::query::TermQuery::new(
-            Term::from_field_text(self.fields.doc_type, "talk"),
+            Term::from_field_text(self.fields.doc_type, doc_type.as_str()),
             tantivy::schema::IndexRecordOption::Basic,
         );
         self.searcher()

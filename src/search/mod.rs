@@ -77,6 +77,11 @@ impl Engine {
         &self.store
     }
 
+    /// How many note files the index could not read: missing from every result until fixed.
+    pub fn unreadable(&self) -> Result<usize> {
+        self.index.unreadable()
+    }
+
     /// What `word` matches besides itself, as a search would expand it now (`tn concepts
     /// WORD`), and the problems of the user's concepts file if it cannot be used.
     pub fn expand(

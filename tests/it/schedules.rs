@@ -842,3 +842,74 @@ fn pretalx_attachments_and_links_and_sessionize_recordings_arrive_as_typed_links
     assert_eq!(links[0].url, "https://youtu.be/PGOinProd01");
     assert_eq!(links[0].kind, Some(LinkKind::Video));
 }
+
+#[test]
+fn a_re_import_stops_on_a_note_it_cannot_read_instead_of_making_a_second_one() {
+    // Regression (a new user's trial): with one session's note broken by hand, the update
+    // created `…-2` for that session, and every later import another one.
+    let kb = Kb::new();
+    kb.ok(&["import", &fixture_path(SCHED)]);
+    let rel = format!("notes/kccncjp2026/{SUPPLY}.ron");
+    let broken = kb.read(&rel).replacen("\",\n", "\"\n", 1);
+    kb.write(&rel, &broken);
+    let before = kb.snapshot();
+    let out = kb.fails(&["import", &fixture_path(SCHED_UPDATED)]);
+    let err = stderr(&out);
+    assert!(err.contains("cannot import into kccncjp2026"), "{err}");
+    assert!(err.contains(&format!("{SUPPLY}.ron:")), "{err}");
+    assert_eq!(kb.snapshot(), before, "nothing was written");
+    // Fixed, the same import updates the session's one note.
+    kb.write(&rel, kb.read(&rel).replacen("\"\n", "\",\n", 1));
+    kb.ok(&["import", &fixture_path(SCHED_UPDATED)]);
+    assert!(
+        talk_files(&kb, "kccncjp2026")
+            .iter()
+            .all(|n| !n.starts_with(&format!("{SUPPLY}-"))),
+        "{:?}",
+        talk_files(&kb, "kccncjp2026")
+    );
+}
+
+#[test]
+fn two_notes_that_record_one_session_stop_the_import_and_name_both() {
+    let kb = Kb::new();
+    kb.ok(&["import", &fixture_path(SCHED)]);
+    let original = kb.read(&format!("notes/kccncjp2026/{SUPPLY}.ron"));
+    let copy = original.replace(&format!("id: \"{SUPPLY}\""), "id: \"supply-copy\"");
+    assert_ne!(copy, original);
+    kb.write("notes/kccncjp2026/supply-copy.ron", &copy);
+    let before = kb.snapshot();
+    let out = kb.fails(&["import", &fixture_path(SCHED_UPDATED)]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("kccncjp2026/{SUPPLY}")) && err.contains("kccncjp2026/supply-copy"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: keep the source on one of them"),
+        "{err}"
+    );
+    assert_eq!(kb.snapshot(), before, "nothing was written");
+}
+
+#[test]
+fn a_hatena_recap_is_dated_in_the_event_zone_and_categorised_by_its_talks() {
+    // Regression (a new user's trial): the Date was in the computer's zone (UTC on a server)
+    // and Category was missing when the event itself had no tags.
+    let kb = Kb::new();
+    kb.ok(&["import", &fixture_path(SCHED)]);
+    let out = kb.ok(&["export", "kccncjp2026", "--for", "hatena"]);
+    let text = stdout(&out);
+    let front = text.split("---").nth(1).unwrap();
+    let date = front.lines().find(|l| l.starts_with("Date: ")).unwrap();
+    assert!(date.ends_with("+09:00"), "{front}");
+    assert!(front.contains("Category:\n- "), "{front}");
+    for platform in ["hugo", "jekyll"] {
+        let out = kb.ok(&["export", "kccncjp2026", "--for", platform]);
+        assert!(
+            !stdout(&out).contains("tags: []"),
+            "{platform}: {}",
+            stdout(&out)
+        );
+    }
+}

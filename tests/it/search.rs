@@ -2232,3 +2232,44 @@ fn lookups_match_names_without_spaces_and_affiliations_and_fail_when_nothing_mat
     kb.fails(&["show", "ev/nope"]);
     kb.fails(&["related", "ev/nope"]);
 }
+
+#[test]
+fn search_and_reindex_say_when_a_note_cannot_be_read() {
+    // Regression (a new user's trial): a broken note vanished from results and from the
+    // reindex count without a word, though other commands warn.
+    let kb = Kb::with_event();
+    kb.ok(&[
+        "new",
+        "Backstage catalog design",
+        "--id",
+        "catalog",
+        "--no-edit",
+    ]);
+    kb.ok(&["new", "Backstage plugins", "--id", "plugins", "--no-edit"]);
+    let out = kb.ok(&["search", "backstage"]);
+    assert!(!stderr(&out).contains("cannot be read"), "{}", stderr(&out));
+    let rel = "notes/ev/plugins.ron";
+    let broken = kb.read(rel).replacen("\",\n", "\"\n", 1);
+    kb.write(rel, &broken);
+    for args in [
+        &["search", "backstage"][..],
+        &["search", "--json", "backstage"],
+        &["reindex"],
+    ] {
+        let out = kb.ok(args);
+        assert!(
+            stderr(&out).contains(
+                "warning: 1 note cannot be read and is left out of search; run `tn check`"
+            ),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = kb.ok(&["search", "--json", "backstage"]);
+    let hits: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        hits.len(),
+        1,
+        "stdout stays a JSON array of what was searched"
+    );
+}

@@ -22,7 +22,10 @@ use crate::search::analysis::name_key;
 /// topics of at most 18 characters without ASCII symbols or spaces.
 pub const ZENN_TITLE_MAX: usize = 70;
 const ZENN_TOPIC_MAX: usize = 18;
-/// Zenn and Qiita take at most five topics or tags.
+/// Most tags a Hugo or Jekyll post gets.
+const MAX_SITE_TAGS: usize = 10;
+
+/// Zenn and Qiita take at most five topics or tags; Hatena gets as many categories.
 const MAX_TAGS: usize = 5;
 
 /// The front matter of `recap` for its platform, with its `---` lines; `None` for plain
@@ -67,7 +70,7 @@ pub(crate) fn front_matter(recap: &Recap, options: &RecapOptions) -> Option<Stri
         ),
         // blogsync's header: URL and EditURL are Hatena's to give when the entry is posted.
         Platform::Hatena => {
-            let categories = dedup(recap.tags.iter().cloned(), usize::MAX);
+            let categories = dedup(candidates(recap), MAX_TAGS);
             let mut text = format!("Title: {title}\n");
             if !categories.is_empty() {
                 text.push_str("Category:");
@@ -77,7 +80,10 @@ pub(crate) fn front_matter(recap: &Recap, options: &RecapOptions) -> Option<Stri
                 text.push('\n');
             }
             if let Some(day) = recap.date {
-                let zone = options.time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
+                // The events' own zone when they agree on one: the day is theirs.
+                let zone = events_zone(recap)
+                    .or_else(|| options.time_zone.clone())
+                    .unwrap_or(jiff::tz::TimeZone::UTC);
                 if let Ok(zoned) = day.0.to_zoned(zone) {
                     text.push_str(&format!(
                         "Date: {}\n",
@@ -90,11 +96,11 @@ pub(crate) fn front_matter(recap: &Recap, options: &RecapOptions) -> Option<Stri
         }
         Platform::Hugo => format!(
             "title: {title}\n{date}tags: {}\ndraft: true\n",
-            list(&recap.tags)
+            list(&site_tags(recap))
         ),
         Platform::Jekyll => format!(
             "layout: post\ntitle: {title}\n{date}tags: {}\n",
-            list(&recap.tags)
+            list(&site_tags(recap))
         ),
     };
     Some(format!("---\n{body}---"))
@@ -128,6 +134,19 @@ fn quoted(s: &str) -> String {
     crate::display::json_safe(
         serde_json::to_string(s).unwrap_or_else(|e| unreachable!("a string serializes: {e}")),
     )
+}
+
+/// A site's tags (Hugo, Jekyll): the events' and the talks' most used, as written; a site
+/// has no limit, but a post with dozens of tags helps no reader.
+fn site_tags(recap: &Recap) -> Vec<String> {
+    dedup(candidates(recap), MAX_SITE_TAGS)
+}
+
+/// The zone every event of the recap gives, if they give one and agree.
+fn events_zone(recap: &Recap) -> Option<jiff::tz::TimeZone> {
+    let mut zones = recap.events.iter().map(|e| e.event.timezone.as_ref());
+    let first = zones.next()??;
+    zones.all(|z| z == Some(first)).then(|| first.zone())
 }
 
 /// The events' tags, then the talks' most used ones.
