@@ -492,10 +492,14 @@ fn front_matter_is_the_yaml_each_platform_reads() {
             keys(&hatena),
             ["Title", "Category", "Date", "EditURL", "Draft"]
         );
+        // The event's tags first, then the talks' most used, five in all.
+        let categories = strings(&hatena["Category"]);
+        let event_tags = kb.event(event).tags;
+        assert!(categories.len() <= 5, "{categories:?}");
         assert_eq!(
-            strings(&hatena["Category"]),
-            kb.event(event).tags,
-            "the event's tags"
+            categories[..event_tags.len().min(5)],
+            event_tags[..event_tags.len().min(5)],
+            "the event's tags first"
         );
         let date = hatena["Date"].as_str().unwrap();
         date.parse::<jiff::Timestamp>()
