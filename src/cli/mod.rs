@@ -184,8 +184,9 @@ there ranks the talk below talks whose own text has it."
     Speakers(registry::Args),
     /// Talks similar to EVENT/TALK.
     Related(related::Args),
-    /// Merge a file into the knowledge base: interchange JSON, a frab/pretalx or Sessionize
-    /// schedule, or a Markdown recap written by `tn export --format md`.
+    /// Merge files or URLs into the knowledge base: a schedule (Sched iCalendar, CloudNative
+    /// Days Dreamkast, frab/pretalx, Sessionize), interchange JSON, or a Markdown recap written
+    /// by `tn export --format md`.
     Import(import::Args),
     /// Export events as interchange JSON, or as a Markdown or HTML recap ready to publish.
     #[command(
