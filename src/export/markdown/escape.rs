@@ -25,6 +25,9 @@
 //! knows which to drop).
 
 use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::export::Platform;
 
@@ -435,24 +438,9 @@ pub(crate) fn code_line(line: &str, platform: Platform) -> String {
         .map(|c| if is_unsafe(c) { '\u{fffd}' } else { c })
         .collect();
     match platform {
-        Platform::Jekyll => {
-            let mut out = String::with_capacity(line.len());
-            let mut rest = line.as_str();
-            while !rest.is_empty() {
-                if let Some(after) = rest.strip_prefix("{{") {
-                    out.push_str(JEKYLL_OPEN_OUTPUT);
-                    rest = after;
-                } else if let Some(after) = rest.strip_prefix("{%") {
-                    out.push_str(JEKYLL_OPEN_TAG);
-                    rest = after;
-                } else {
-                    let c = rest.chars().next().unwrap_or_default();
-                    out.push(c);
-                    rest = &rest[c.len_utf8()..];
-                }
-            }
-            out
-        }
+        Platform::Jekyll => jekyll_code()
+            .0
+            .replace_all(&line, &[JEKYLL_OPEN_OUTPUT, JEKYLL_OPEN_TAG]),
         Platform::Hugo => {
             let mut out = String::with_capacity(line.len());
             let mut rest = line.as_str();
@@ -480,27 +468,28 @@ pub(crate) fn code_line(line: &str, platform: Platform) -> String {
 const JEKYLL_OPEN_OUTPUT: &str = "{{ '{{' }}";
 const JEKYLL_OPEN_TAG: &str = "{{ '{%' }}";
 
+/// Finders of Liquid's openers (`{{`, `{%`) and of their escapes, leftmost first: one scan
+/// of a code line each way ([`code_line`], [`unescape_code`]).
+fn jekyll_code() -> &'static (AhoCorasick, AhoCorasick) {
+    static FINDERS: LazyLock<(AhoCorasick, AhoCorasick)> = LazyLock::new(|| {
+        let finder = |patterns: &[&str]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(patterns)
+                .expect("two short literal patterns")
+        };
+        (
+            finder(&["{{", "{%"]),
+            finder(&[JEKYLL_OPEN_OUTPUT, JEKYLL_OPEN_TAG]),
+        )
+    });
+    &FINDERS
+}
+
 /// Reverses [`code_line`] for the platform the recap was written for.
 pub(crate) fn unescape_code(line: &str, platform: Platform) -> String {
     match platform {
-        Platform::Jekyll => {
-            let mut out = String::with_capacity(line.len());
-            let mut rest = line;
-            while !rest.is_empty() {
-                if let Some(after) = rest.strip_prefix(JEKYLL_OPEN_OUTPUT) {
-                    out.push_str("{{");
-                    rest = after;
-                } else if let Some(after) = rest.strip_prefix(JEKYLL_OPEN_TAG) {
-                    out.push_str("{%");
-                    rest = after;
-                } else {
-                    let c = rest.chars().next().unwrap_or_default();
-                    out.push(c);
-                    rest = &rest[c.len_utf8()..];
-                }
-            }
-            out
-        }
+        Platform::Jekyll => jekyll_code().1.replace_all(line, &["{{", "{%"]),
         Platform::Hugo => {
             let mut out = String::with_capacity(line.len());
             let mut rest = line;
