@@ -79,7 +79,7 @@ const SECRETS: &[&str] = &[
     "INCLUDE-FILE-SECRET",
 ];
 
-const CODE: &str = "{{% param \"x\" %}} {{< param \"apiKey\" >}} {% include secret.txt %} {{ site.secret }} {% endraw %} {{< unbalanced";
+const CODE: &str = "{{% param \"x\" %}} {{< param \"apiKey\" >}} {% include secret.txt %} {{ site.secret }} {% endraw %} {{{< param \"secret\" >}} {{< unbalanced";
 const TALK_URL: &str = "https://example.com/talks/1";
 const DECK: &str = "https://speakerdeck.com/player/0123456789abcdef0123456789abcdef";
 const VIDEO_ID: &str = "jjfa1cVJLwc";

@@ -441,28 +441,43 @@ pub(crate) fn code_line(line: &str, platform: Platform) -> String {
         Platform::Jekyll => jekyll_code()
             .0
             .replace_all(&line, &[JEKYLL_OPEN_OUTPUT, JEKYLL_OPEN_TAG]),
-        Platform::Hugo => {
-            let mut out = String::with_capacity(line.len());
-            let mut rest = line.as_str();
-            while !rest.is_empty() {
-                if let Some(after) = rest.strip_prefix("{{") {
-                    out.push_str("{{");
-                    let joiners = after.chars().take_while(|c| *c == WORD_JOINER).count();
-                    let tail = &after[joiners * WORD_JOINER.len_utf8()..];
-                    if tail.starts_with(['<', '%']) {
-                        out.push(WORD_JOINER);
-                    }
-                    rest = after;
-                } else {
-                    let c = rest.chars().next().unwrap_or_default();
-                    out.push(c);
-                    rest = &rest[c.len_utf8()..];
-                }
-            }
-            out
-        }
+        Platform::Hugo => hugo_openers(&line, Joiner::Add),
         _ => line,
     }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Joiner {
+    Add,
+    Remove,
+}
+
+/// Adds (or takes back) one WORD JOINER between each `{{` and the `<` or `%` after it (after
+/// any joiners already there): Hugo's shortcode openers in a code line. Every `{{` is
+/// looked at, overlapping ones too: in `{{{<` the opener starts at the second brace.
+fn hugo_openers(line: &str, joiner: Joiner) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("{{") {
+            let joiners = after.chars().take_while(|c| *c == WORD_JOINER).count();
+            let tail = &after[joiners * WORD_JOINER.len_utf8()..];
+            if tail.starts_with(['<', '%']) && (joiner == Joiner::Add || joiners > 0) {
+                out.push_str("{{");
+                match joiner {
+                    Joiner::Add => {
+                        out.push(WORD_JOINER);
+                        rest = after;
+                    }
+                    Joiner::Remove => rest = &after[WORD_JOINER.len_utf8()..],
+                }
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 const JEKYLL_OPEN_OUTPUT: &str = "{{ '{{' }}";
@@ -490,27 +505,7 @@ fn jekyll_code() -> &'static (AhoCorasick, AhoCorasick) {
 pub(crate) fn unescape_code(line: &str, platform: Platform) -> String {
     match platform {
         Platform::Jekyll => jekyll_code().1.replace_all(line, &["{{", "{%"]),
-        Platform::Hugo => {
-            let mut out = String::with_capacity(line.len());
-            let mut rest = line;
-            while !rest.is_empty() {
-                if let Some(after) = rest.strip_prefix("{{") {
-                    out.push_str("{{");
-                    let joiners = after.chars().take_while(|c| *c == WORD_JOINER).count();
-                    let tail = &after[joiners * WORD_JOINER.len_utf8()..];
-                    if joiners > 0 && tail.starts_with(['<', '%']) {
-                        rest = &after[WORD_JOINER.len_utf8()..];
-                    } else {
-                        rest = after;
-                    }
-                } else {
-                    let c = rest.chars().next().unwrap_or_default();
-                    out.push(c);
-                    rest = &rest[c.len_utf8()..];
-                }
-            }
-            out
-        }
+        Platform::Hugo => hugo_openers(line, Joiner::Remove),
         _ => line.to_owned(),
     }
 }
