@@ -11,6 +11,7 @@
 //! section is [`section`], the exclusion wrapper [`exclusion`].
 
 mod exclusion;
+mod pruned;
 mod section;
 mod spelling;
 
@@ -34,6 +35,7 @@ use crate::search::concepts;
 use crate::search::index::{SearchIndex, date_number, stored_text};
 use crate::search::schema::{self, DocType, Fields, Section, Weight};
 use crate::search::snippet::{self, Matched, Needles, Snippet};
+use pruned::{Leaf, Pruned};
 use section::SectionQuery;
 
 /// Longest query text considered; the rest is ignored (a pasted page is not a query).
@@ -571,10 +573,10 @@ impl Terms<'_> {
         prefix: bool,
         expansion: Option<&Expansion>,
         sections: &[Section],
-    ) -> Option<Box<dyn Query>> {
+    ) -> Vec<Leaf> {
         match expansion {
-            Some(e) => spelling::expansion_query(fields, self.morphology, e, prefix, sections),
-            None => text_query(fields, self.morphology, text, prefix, sections),
+            Some(e) => spelling::expansion_leaves(fields, self.morphology, e, prefix, sections),
+            None => text_leaves(fields, self.morphology, text, prefix, sections),
         }
     }
 }
@@ -638,13 +640,19 @@ fn run(
     let mut words = Vec::new();
     // Each word in the talk's own text; at least one of them must match (see `Reach`).
     let mut own_text: Vec<Box<dyn Query>> = Vec::new();
+    // What a query of one word, filters and exclusions is made of: see `Pruned`.
+    let mut required: Vec<Box<dyn Query>> = vec![is_talk(fields)];
+    let mut excluded: Vec<Box<dyn Query>> = Vec::new();
+    let mut scored: Vec<Vec<Leaf>> = Vec::new();
+    let mut mixed = false;
     let word_count = parsed
         .clauses
         .iter()
         .filter(|c| !c.negated && c.any_of.iter().any(|a| matches!(a, Atom::Text { .. })))
         .count();
     for clause in &parsed.clauses {
-        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut leaves: Vec<Leaf> = Vec::new();
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
         for atom in &clause.any_of {
             let Atom::Text {
                 text,
@@ -652,7 +660,7 @@ fn run(
                 literal,
             } = atom
             else {
-                alternatives.extend(atom_query(fields, morphology, atom));
+                filters.extend(atom_query(fields, morphology, atom));
                 continue;
             };
             let expansion = terms.expand(atom);
@@ -664,13 +672,7 @@ fn run(
             });
             if clause.negated {
                 // An excluded word excludes every spelling of its concept, wherever it is.
-                alternatives.extend(terms.word(
-                    fields,
-                    text,
-                    *prefix,
-                    expansion.as_ref(),
-                    &Section::ALL,
-                ));
+                leaves.extend(terms.word(fields, text, *prefix, expansion.as_ref(), &Section::ALL));
                 continue;
             }
             has_text = true;
@@ -679,20 +681,29 @@ fn run(
                 None => needles.add_word(text),
             }
             let own = terms.word(fields, text, *prefix, expansion.as_ref(), &OWN_TEXT);
-            // The context (event name, track) is matched as typed: it only narrows.
-            let context = text_query(fields, morphology, text, *prefix, &[Section::Context]);
-            if let Some(own) = own {
-                own_text.push(own.box_clone());
-                alternatives.push(own);
+            if !own.is_empty() {
+                own_text.push(boxed(pruned::union(&own)));
+                leaves.extend(own);
             }
             // One word alone that must match the talk's own text needs no context.
             let alone = word_count == 1 && reach == Reach::OwnText;
-            if let Some(context) = context.filter(|_| !alone) {
-                alternatives.push(context);
+            if !alone {
+                // The context (event name, track) is matched as typed: it only narrows.
+                leaves.extend(text_leaves(
+                    fields,
+                    morphology,
+                    text,
+                    *prefix,
+                    &[Section::Context],
+                ));
             }
         }
-        if alternatives.is_empty() {
+        if leaves.is_empty() && filters.is_empty() {
             continue;
+        }
+        let mut alternatives: Vec<Box<dyn Query>> = filters.iter().map(|q| q.box_clone()).collect();
+        if !leaves.is_empty() {
+            alternatives.push(boxed(pruned::union(&leaves)));
         }
         let query: Box<dyn Query> = if alternatives.len() == 1 {
             alternatives
@@ -708,8 +719,15 @@ fn run(
             ))
         };
         if clause.negated {
-            must.push((Occur::MustNot, Box::new(exclusion::SeekSafe(query))));
+            let query = exclusion::SeekSafe(query);
+            excluded.push(Box::new(query.clone()));
+            must.push((Occur::MustNot, Box::new(query)));
         } else {
+            match (leaves.is_empty(), filters.is_empty()) {
+                (true, _) => required.push(query.box_clone()),
+                (false, true) => scored.push(leaves),
+                (false, false) => mixed = true,
+            }
             must.push((Occur::Must, query));
         }
     }
@@ -718,13 +736,23 @@ fn run(
         let any = BooleanQuery::new(own_text.into_iter().map(|q| (Occur::Should, q)).collect());
         must.push((Occur::Must, boxed(ConstScoreQuery::new(boxed(any), 0.0))));
     }
-    let query = BooleanQuery::new(must);
+    // One word (with filters and exclusions) skips talks that cannot make the top hits.
+    let query: Box<dyn Query> = if scored.len() == 1 && !mixed {
+        let leaves = scored.pop().unwrap_or_default();
+        boxed(Pruned {
+            required,
+            excluded,
+            leaves,
+        })
+    } else {
+        boxed(BooleanQuery::new(must))
+    };
     let order = HitOrder {
         has_text,
         sort: parsed.sort,
         unranked,
     };
-    let hits = collect_hits(index, &query, limit, order, &needles)?;
+    let hits = collect_hits(index, query.as_ref(), limit, order, &needles)?;
     Ok(SearchResults {
         hits,
         words,
@@ -779,7 +807,7 @@ struct HitOrder {
 /// Runs the query and turns the top documents into hits, in `order`.
 fn collect_hits(
     index: &SearchIndex,
-    query: &BooleanQuery,
+    query: &dyn Query,
     limit: usize,
     order: HitOrder,
     needles: &Needles,
@@ -811,11 +839,7 @@ fn collect_hits(
     } else {
         let stats = spelling::CachedStats::new(&searcher);
         read(|| {
-            searcher.search_with_statistics_provider(
-                query,
-                &TopDocs::with_limit(limit).order_by_score(),
-                &stats,
-            )
+            searcher.search_with_statistics_provider(query, &pruned::TopHits::new(limit), &stats)
         })?
     };
     let mut hits = Vec::with_capacity(docs.len());
@@ -962,7 +986,10 @@ fn atom_query(fields: &Fields, morphology: &Morphology, atom: &Atom) -> Option<B
         Atom::Text { text, prefix, .. } => {
             text_query(fields, morphology, text, *prefix, &Section::ALL)
         }
-        Atom::Filter(filter) => filter_query(fields, morphology, filter),
+        // A filter narrows; it adds nothing to a score.
+        Atom::Filter(filter) => {
+            filter_query(fields, morphology, filter).map(|q| boxed(ConstScoreQuery::new(q, 0.0)))
+        }
     }
 }
 
@@ -975,6 +1002,18 @@ fn text_query(
     prefix: bool,
     sections: &[Section],
 ) -> Option<Box<dyn Query>> {
+    let leaves = text_leaves(fields, morphology, text, prefix, sections);
+    (!leaves.is_empty()).then(|| boxed(pruned::union(&leaves)))
+}
+
+/// The leaves of [`text_query`]: the word in each section, in each view.
+fn text_leaves(
+    fields: &Fields,
+    morphology: &Morphology,
+    text: &str,
+    prefix: bool,
+    sections: &[Section],
+) -> Vec<Leaf> {
     let normal = Normal::new(text);
     let normalized = normal.as_str();
     let ja = analysis::paired(&morphology.tokens(&normal));
@@ -982,7 +1021,7 @@ fn text_query(
     // its grams ask for no word boundary after it.
     let grams = analysis::query_grams(normalized, prefix);
     if ja.is_empty() && grams.is_empty() {
-        return None;
+        return Vec::new();
     }
     // A prefix of letters is a prefix of the word's last term; CJK runs already match inside
     // words (see above for katakana).
@@ -995,28 +1034,25 @@ fn text_query(
     // The dictionary words of a word that is one CJK run are the same characters as its
     // bigram run, so where they match the bigram run is not checked again (see `section`).
     let implied = !normalized.is_empty() && normalized.chars().all(analysis::is_cjk);
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut leaves = Vec::new();
     for section in sections {
         let f = fields.section(*section);
         let boost = section.weight().boost();
-        let mut parts: Vec<Box<dyn Query>> = Vec::new();
+        let mut parts: Vec<Leaf> = Vec::new();
         if prefix {
             let query = PhrasePrefixQuery::new_with_offset(positioned(f.gram, &grams));
-            parts.push(boxed(BoostQuery::new(boxed(query), boost)));
+            parts.push(Leaf::Unbounded(boxed(BoostQuery::new(boxed(query), boost))));
         } else if ja.len() <= 1 && grams.len() <= 1 {
             // Single terms: tantivy's own term scorers, which skip blocks that cannot reach
             // the top results.
             for (tokens, field, boost) in [(&ja, f.ja, boost * JA_BOOST), (&grams, f.gram, boost)] {
                 if let Some(token) = tokens.first() {
-                    let term = TermQuery::new(
-                        Term::from_field_text(field, &token.text),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    parts.push(boxed(BoostQuery::new(boxed(term), boost)));
+                    let term = Term::from_field_text(field, &token.text);
+                    parts.push(Leaf::Term { term, boost });
                 }
             }
         } else {
-            parts.push(boxed(SectionQuery {
+            parts.push(Leaf::Section(SectionQuery {
                 ja: positioned(f.ja, &ja),
                 gram: positioned(f.gram, &grams),
                 ja_boost: boost * JA_BOOST,
@@ -1025,16 +1061,14 @@ fn text_query(
             }));
         }
         match section.weight() {
-            Weight::Ranked(_) => alternatives.extend(parts.into_iter().map(|q| (Occur::Should, q))),
-            Weight::Context => {
-                let any =
-                    BooleanQuery::new(parts.into_iter().map(|q| (Occur::Should, q)).collect());
-                let query = ConstScoreQuery::new(boxed(any), schema::CONTEXT_SCORE);
-                alternatives.push((Occur::Should, boxed(query)));
-            }
+            Weight::Ranked(_) => leaves.extend(parts),
+            Weight::Context => leaves.push(Leaf::Fixed {
+                query: boxed(pruned::union(&parts)),
+                score: schema::CONTEXT_SCORE,
+            }),
         }
     }
-    Some(boxed(BooleanQuery::new(alternatives)))
+    leaves
 }
 
 /// Tokens as the terms of a phrase in `field`, with their offsets from the first one.

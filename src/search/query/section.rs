@@ -22,6 +22,8 @@ use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
+use super::pruned::Bounding;
+
 /// Terms with their offsets in the phrase (a single term is a phrase of one).
 pub(crate) type Phrase = Vec<(usize, Term)>;
 
@@ -36,8 +38,41 @@ pub(crate) struct SectionQuery {
     pub implied: bool,
 }
 
+impl SectionQuery {
+    /// What bounds its score (see [`super::pruned`]).
+    pub(crate) fn bounding(
+        &self,
+        stats: &dyn tantivy::query::Bm25StatisticsProvider,
+    ) -> tantivy::Result<Bounding> {
+        let mut bounding = Bounding::default();
+        for (phrase, boost) in [(&self.ja, self.ja_boost), (&self.gram, self.gram_boost)] {
+            if !phrase.is_empty() {
+                let terms: Vec<Term> = phrase.iter().map(|(_, t)| t.clone()).collect();
+                let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost);
+                bounding.push(stats, &weight, phrase)?;
+            }
+        }
+        Ok(bounding)
+    }
+}
+
 impl Query for SectionQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.section_weight(enable_scoring)?))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (_, term) in self.ja.iter().chain(&self.gram) {
+            visitor(term, true);
+        }
+    }
+}
+
+impl SectionQuery {
+    pub(crate) fn section_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<SectionWeight> {
         let side = |phrase: &Phrase, boost: Score| -> tantivy::Result<Option<Side>> {
             if phrase.is_empty() {
                 return Ok(None);
@@ -57,17 +92,11 @@ impl Query for SectionQuery {
                 bm25,
             }))
         };
-        Ok(Box::new(SectionWeight {
+        Ok(SectionWeight {
             ja: side(&self.ja, self.ja_boost)?,
             gram: side(&self.gram, self.gram_boost)?,
             implied: self.implied,
-        }))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term) in self.ja.iter().chain(&self.gram) {
-            visitor(term, true);
-        }
+        })
     }
 }
 
@@ -136,14 +165,41 @@ pub(crate) fn run(
     Ok(Some(run))
 }
 
-struct SectionWeight {
+pub(crate) struct SectionWeight {
     ja: Option<Side>,
     gram: Option<Side>,
     implied: bool,
 }
 
 impl SectionWeight {
+    /// The scorer, on its first match; `None` when nothing can match in this segment.
     fn section_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<SectionScorer>> {
+        let mut scorer = self.unpositioned(reader, boost)?;
+        if let Some(scorer) = &mut scorer {
+            scorer.find(0);
+        }
+        Ok(scorer)
+    }
+
+    /// The scorer on its first candidate, to be checked by [`SectionScorer::verify`]
+    /// (see [`super::pruned`]).
+    pub(crate) fn candidates(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<SectionScorer>> {
+        let mut scorer = self.unpositioned(reader, boost)?;
+        if let Some(scorer) = &mut scorer {
+            scorer.candidate(0);
+        }
+        Ok(scorer)
+    }
+
+    fn unpositioned(
         &self,
         reader: &SegmentReader,
         boost: Score,
@@ -159,15 +215,13 @@ impl SectionWeight {
         if ja.is_none() && gram.is_none() {
             return Ok(None);
         }
-        let mut scorer = SectionScorer {
+        Ok(Some(SectionScorer {
             ja,
             gram,
             implied: self.implied,
             doc: 0,
             score: 0.0,
-        };
-        scorer.find(0);
-        Ok(Some(scorer))
+        }))
     }
 }
 
@@ -300,7 +354,7 @@ impl Run {
     }
 }
 
-struct SectionScorer {
+pub(crate) struct SectionScorer {
     ja: Option<Run>,
     gram: Option<Run>,
     implied: bool,
@@ -309,42 +363,50 @@ struct SectionScorer {
 }
 
 impl SectionScorer {
+    /// Moves to the first document at or after `target` holding every term of a side (a
+    /// candidate: its terms may not be in a row).
+    pub(crate) fn candidate(&mut self, target: DocId) -> DocId {
+        let ja_doc = self.ja.as_mut().map_or(TERMINATED, |r| r.at_least(target));
+        let gram_doc = self
+            .gram
+            .as_mut()
+            .map_or(TERMINATED, |r| r.at_least(target));
+        self.doc = ja_doc.min(gram_doc);
+        self.score = 0.0;
+        self.doc
+    }
+
+    /// Whether the candidate matches, scoring it if so.
+    pub(crate) fn verify(&mut self) -> bool {
+        let doc = self.doc;
+        let mut score = 0.0;
+        let mut ja_count = 0;
+        if let Some(ja) = self.ja.as_mut().filter(|r| r.doc == doc) {
+            ja_count = ja.count();
+            if ja_count > 0 {
+                score += ja.score(ja_count);
+            }
+        }
+        let mut gram_count = 0;
+        if let Some(gram) = self.gram.as_mut().filter(|r| r.doc == doc) {
+            gram_count = if self.implied && ja_count > 0 {
+                ja_count
+            } else {
+                gram.count()
+            };
+            if gram_count > 0 {
+                score += gram.score(gram_count);
+            }
+        }
+        self.score = score;
+        ja_count > 0 || gram_count > 0
+    }
+
     /// Moves to the first matching document at or after `target` and scores it.
     fn find(&mut self, mut target: DocId) -> DocId {
         loop {
-            let ja_doc = self.ja.as_mut().map_or(TERMINATED, |r| r.at_least(target));
-            let gram_doc = self
-                .gram
-                .as_mut()
-                .map_or(TERMINATED, |r| r.at_least(target));
-            let doc = ja_doc.min(gram_doc);
-            if doc == TERMINATED {
-                self.doc = TERMINATED;
-                self.score = 0.0;
-                return TERMINATED;
-            }
-            let mut score = 0.0;
-            let mut ja_count = 0;
-            if let Some(ja) = self.ja.as_mut().filter(|r| r.doc == doc) {
-                ja_count = ja.count();
-                if ja_count > 0 {
-                    score += ja.score(ja_count);
-                }
-            }
-            let mut gram_count = 0;
-            if let Some(gram) = self.gram.as_mut().filter(|r| r.doc == doc) {
-                gram_count = if self.implied && ja_count > 0 {
-                    ja_count
-                } else {
-                    gram.count()
-                };
-                if gram_count > 0 {
-                    score += gram.score(gram_count);
-                }
-            }
-            if ja_count > 0 || gram_count > 0 {
-                self.doc = doc;
-                self.score = score;
+            let doc = self.candidate(target);
+            if doc == TERMINATED || self.verify() {
                 return doc;
             }
             target = doc + 1;

@@ -23,12 +23,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, ConstScoreQuery, EmptyScorer, EnableScoring,
-    Explanation, Occur, Query, Scorer, TermQuery, Weight,
+    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
+    Weight,
 };
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
+use super::pruned::{Bounding, Leaf};
 use super::section::{Phrase, Run, run};
 use super::{JA_BOOST, positioned};
 use crate::concepts::{Expansion, Term as Spelled, is_latin, matcher};
@@ -115,7 +116,10 @@ impl SpellingQuery {
         if let Some(reference) = reference.filter(|r| !r.is_empty()) {
             let own = phrase_idf(stats, &terms)?;
             if own > 0.0 {
-                scale = phrase_idf(stats, reference)? / own;
+                // Never up: a katakana spelling's bigram run sums the idf of every bigram,
+                // and an English word raised to it outranked the typed word itself (a tag
+                // `identity` above アイデンティティ in a title).
+                scale = (phrase_idf(stats, reference)? / own).min(1.0);
             }
         }
         let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
@@ -123,8 +127,44 @@ impl SpellingQuery {
     }
 }
 
+impl SpellingQuery {
+    /// What bounds its score: every phrase matching at once (see [`super::pruned`]).
+    pub(crate) fn bounding(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Bounding> {
+        let reference = self.reference.as_ref();
+        let mut bounding = Bounding::default();
+        for phrase in &self.ja {
+            let r = reference.map(|r| r.0.as_slice());
+            if let Some((_, Some(w))) = self.weigh(Some(stats), phrase, self.ja_boost, r)? {
+                bounding.push(stats, &w, phrase)?;
+            }
+        }
+        for phrase in &self.grams {
+            let r = reference.map(|r| r.1.as_slice());
+            if let Some((_, Some(w))) = self.weigh(Some(stats), phrase, self.gram_boost, r)? {
+                bounding.push(stats, &w, phrase)?;
+            }
+        }
+        Ok(bounding)
+    }
+}
+
 impl Query for SpellingQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.spelling_weight(enable_scoring)?))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (_, term) in self.ja.iter().chain(&self.grams).flatten() {
+            visitor(term, true);
+        }
+    }
+}
+
+impl SpellingQuery {
+    pub(crate) fn spelling_weight(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+    ) -> tantivy::Result<SpellingWeight> {
         let stats = match enable_scoring {
             EnableScoring::Enabled {
                 statistics_provider,
@@ -143,20 +183,14 @@ impl Query for SpellingQuery {
             let r = reference.map(|r| r.1.as_slice());
             grams.extend(self.weigh(stats, phrase, self.gram_boost, r)?);
         }
-        Ok(Box::new(SpellingWeight {
+        Ok(SpellingWeight {
             // Only a single phrase of words stands for a CJK run's bigrams.
             implied: self.implied && grams.len() == self.grams.len() && ja.len() == 1,
             ja,
             grams,
             gate: self.gate,
             not_in: self.not_in.clone(),
-        }))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term) in self.ja.iter().chain(&self.grams).flatten() {
-            visitor(term, true);
-        }
+        })
     }
 }
 
@@ -202,7 +236,7 @@ impl Bm25StatisticsProvider for CachedStats<'_> {
     }
 }
 
-struct SpellingWeight {
+pub(crate) struct SpellingWeight {
     ja: Vec<Weighed>,
     grams: Vec<Weighed>,
     gate: Gate,
@@ -211,7 +245,34 @@ struct SpellingWeight {
 }
 
 impl SpellingWeight {
+    /// The scorer, on its first match; `None` when nothing can match in this segment.
     fn spelling_scorer(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<SpellingScorer>> {
+        let mut scorer = self.unpositioned(reader, boost)?;
+        if let Some(scorer) = &mut scorer {
+            scorer.find(0);
+        }
+        Ok(scorer)
+    }
+
+    /// The scorer on its first candidate, to be checked by [`SpellingScorer::verify`]
+    /// (see [`super::pruned`]).
+    pub(crate) fn candidates(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<SpellingScorer>> {
+        let mut scorer = self.unpositioned(reader, boost)?;
+        if let Some(scorer) = &mut scorer {
+            scorer.candidate(0);
+        }
+        Ok(scorer)
+    }
+
+    fn unpositioned(
         &self,
         reader: &SegmentReader,
         boost: Score,
@@ -241,7 +302,7 @@ impl SpellingWeight {
                 not_in.push((r, offsets.clone()));
             }
         }
-        let mut scorer = SpellingScorer {
+        Ok(Some(SpellingScorer {
             ja,
             grams,
             gate: self.gate,
@@ -250,9 +311,7 @@ impl SpellingWeight {
             covered: Vec::new(),
             doc: 0,
             score: 0.0,
-        };
-        scorer.find(0);
-        Ok(Some(scorer))
+        }))
     }
 }
 
@@ -278,7 +337,7 @@ impl Weight for SpellingWeight {
     }
 }
 
-struct SpellingScorer {
+pub(crate) struct SpellingScorer {
     ja: Vec<Option<Run>>,
     grams: Vec<Option<Run>>,
     gate: Gate,
@@ -317,19 +376,21 @@ impl SpellingScorer {
             .count() as u32
     }
 
-    /// Moves to the first matching document at or after `target` and scores it.
-    fn find(&mut self, mut target: DocId) -> DocId {
-        loop {
-            let first = |runs: &mut [Option<Run>], target: DocId| {
-                runs.iter_mut()
-                    .flatten()
-                    .map(|r| r.at_least(target))
-                    .min()
-                    .unwrap_or(TERMINATED)
-            };
+    /// Moves to the first document at or after `target` where the gate's sides hold every
+    /// term of a phrase (a candidate: the terms may not be in a row).
+    pub(crate) fn candidate(&mut self, mut target: DocId) -> DocId {
+        let first = |runs: &mut [Option<Run>], target: DocId| {
+            runs.iter_mut()
+                .flatten()
+                .map(|r| r.at_least(target))
+                .min()
+                .unwrap_or(TERMINATED)
+        };
+        self.score = 0.0;
+        self.doc = loop {
             let gram_doc = first(&mut self.grams, target);
             let ja_doc = first(&mut self.ja, target);
-            let doc = match self.gate {
+            break match self.gate {
                 Gate::Either => gram_doc.min(ja_doc),
                 Gate::Gram => gram_doc,
                 Gate::Both if gram_doc != ja_doc && gram_doc.max(ja_doc) != TERMINATED => {
@@ -340,46 +401,54 @@ impl SpellingScorer {
                 Gate::Both if gram_doc != ja_doc => TERMINATED,
                 Gate::Both => gram_doc,
             };
-            if doc == TERMINATED {
-                self.doc = TERMINATED;
-                self.score = 0.0;
-                return TERMINATED;
+        };
+        self.doc
+    }
+
+    /// Whether the candidate matches, scoring it if so.
+    pub(crate) fn verify(&mut self) -> bool {
+        let doc = self.doc;
+        let mut ja_count = 0;
+        let mut ja_score = 0.0;
+        for r in self.ja.iter_mut().flatten().filter(|r| r.doc() == doc) {
+            let count = r.count();
+            if count > 0 {
+                ja_count += count;
+                ja_score += r.score(count);
             }
-            let mut ja_count = 0;
-            let mut ja_score = 0.0;
-            for r in self.ja.iter_mut().flatten().filter(|r| r.doc() == doc) {
-                let count = r.count();
-                if count > 0 {
-                    ja_count += count;
-                    ja_score += r.score(count);
-                }
-            }
-            let mut gram_count = 0;
-            let mut score = 0.0;
-            for i in 0..self.grams.len() {
-                let on_doc = self.grams[i].as_ref().is_some_and(|r| r.doc() == doc);
-                let count = if !on_doc {
-                    0
-                } else if self.implied && i == 0 && ja_count > 0 {
-                    ja_count
-                } else if self.not_in.is_empty() {
-                    self.grams[i].as_mut().map_or(0, Run::count)
-                } else {
-                    self.uncovered(i, doc)
-                };
-                if count > 0 {
-                    gram_count += count;
-                    score += self.grams[i].as_ref().map_or(0.0, |r| r.score(count));
-                }
-            }
-            let matched = match self.gate {
-                Gate::Either => ja_count > 0 || gram_count > 0,
-                Gate::Gram => gram_count > 0,
-                Gate::Both => ja_count > 0 && gram_count > 0,
+        }
+        let mut gram_count = 0;
+        let mut score = 0.0;
+        for i in 0..self.grams.len() {
+            let on_doc = self.grams[i].as_ref().is_some_and(|r| r.doc() == doc);
+            let count = if !on_doc {
+                0
+            } else if self.implied && i == 0 && ja_count > 0 {
+                ja_count
+            } else if self.not_in.is_empty() {
+                self.grams[i].as_mut().map_or(0, Run::count)
+            } else {
+                self.uncovered(i, doc)
             };
-            if matched {
-                self.doc = doc;
-                self.score = score + ja_score;
+            if count > 0 {
+                gram_count += count;
+                score += self.grams[i].as_ref().map_or(0.0, |r| r.score(count));
+            }
+        }
+        let matched = match self.gate {
+            Gate::Either => ja_count > 0 || gram_count > 0,
+            Gate::Gram => gram_count > 0,
+            Gate::Both => ja_count > 0 && gram_count > 0,
+        };
+        self.score = if matched { score + ja_score } else { 0.0 };
+        matched
+    }
+
+    /// Moves to the first matching document at or after `target` and scores it.
+    fn find(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let doc = self.candidate(target);
+            if doc == TERMINATED || self.verify() {
                 return doc;
             }
             target = doc + 1;
@@ -573,19 +642,21 @@ fn offsets_in(inner: &[Gram], word: &[Gram]) -> Vec<u32> {
     out
 }
 
-/// The query for a word that names a concept: the spelling as typed, in `sections`, and
+/// The leaves of a word that names a concept: the spelling as typed, in `sections`, and
 /// each other spelling in those of them that say what talks are about, weighed by its source; every spelling
 /// scored with the typed one's idf, so that of two talks alike but for the spelling, the
 /// one with the typed spelling ranks first. `prefix`: the typed word is still being typed
 /// (the TUI), so it also matches as a prefix.
-pub(crate) fn expansion_query(
+pub(crate) fn expansion_leaves(
     fields: &Fields,
     morphology: &Morphology,
     expansion: &Expansion,
     prefix: bool,
     sections: &[Section],
-) -> Option<Box<dyn Query>> {
-    let typed = expansion.spellings.iter().find(|s| s.typed)?;
+) -> Vec<Leaf> {
+    let Some(typed) = expansion.spellings.iter().find(|s| s.typed) else {
+        return Vec::new();
+    };
     // Other spellings only where talks say what they are about.
     let content: Vec<Section> = sections
         .iter()
@@ -593,12 +664,15 @@ pub(crate) fn expansion_query(
         .filter(|s| CONTENT_SECTIONS.contains(s))
         .collect();
     let reference = Forms::of(&typed.spelling.term, morphology, true);
-    let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut leaves = Vec::new();
     if prefix {
-        alternatives.extend(
-            super::text_query(fields, morphology, &expansion.word, true, sections)
-                .map(|q| (Occur::Should, q)),
-        );
+        leaves.extend(super::text_leaves(
+            fields,
+            morphology,
+            &expansion.word,
+            true,
+            sections,
+        ));
     }
     for spelling in &expansion.spellings {
         let (weight, sections): (Score, &[Section]) = if spelling.typed {
@@ -607,24 +681,22 @@ pub(crate) fn expansion_query(
             (spelling.spelling.source.weight(), &content)
         };
         let forms = Forms::of(&spelling.spelling.term, morphology, spelling.typed);
-        alternatives.extend(
-            spelling_query(fields, &forms, &reference, weight, sections)
-                .map(|q| (Occur::Should, q)),
-        );
+        spelling_leaves(fields, &forms, &reference, weight, sections, &mut leaves);
     }
-    (!alternatives.is_empty()).then(|| Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>)
+    leaves
 }
 
-/// One spelling in `sections`, with its case checked when it has one.
-fn spelling_query(
+/// One spelling in each of `sections`, with its case checked when it has one.
+fn spelling_leaves(
     fields: &Fields,
     forms: &Forms,
     reference: &Forms,
     weight: Score,
     sections: &[Section],
-) -> Option<Box<dyn Query>> {
+    leaves: &mut Vec<Leaf>,
+) {
     if forms.base_ja.is_empty() && forms.grams.is_empty() {
-        return None;
+        return;
     }
     let terms = |field, tokens: &[Gram]| -> Vec<Term> {
         positioned(field, tokens)
@@ -632,45 +704,33 @@ fn spelling_query(
             .map(|(_, t)| t)
             .collect()
     };
-    let per_section: Vec<(Occur, Box<dyn Query>)> = sections
+    let cased: Vec<Term> = forms
+        .cased
         .iter()
-        .map(|&section| {
-            let f = fields.section(section);
-            let query = SpellingQuery {
-                ja: forms.ja.iter().map(|w| positioned(f.ja, w)).collect(),
-                ja_boost: section.weight().boost() * JA_BOOST * weight,
-                grams: forms.grams.iter().map(|g| positioned(f.gram, g)).collect(),
-                gram_boost: section.weight().boost() * weight,
-                gate: forms.gate,
-                implied: forms.implied,
-                not_in: forms
-                    .not_in
-                    .iter()
-                    .map(|(word, offsets)| (positioned(f.gram, word), offsets.clone()))
-                    .collect(),
-                reference: Some((
-                    terms(f.ja, &reference.base_ja),
-                    terms(f.gram, &reference.base),
-                )),
-            };
-            (Occur::Should, Box::new(query) as Box<dyn Query>)
-        })
+        .map(|word| Term::from_field_text(fields.cased, word))
         .collect();
-    let any_section: Box<dyn Query> = Box::new(BooleanQuery::new(per_section));
-    if forms.cased.is_empty() {
-        return Some(any_section);
+    for &section in sections {
+        let f = fields.section(section);
+        let query = SpellingQuery {
+            ja: forms.ja.iter().map(|w| positioned(f.ja, w)).collect(),
+            ja_boost: section.weight().boost() * JA_BOOST * weight,
+            grams: forms.grams.iter().map(|g| positioned(f.gram, g)).collect(),
+            gram_boost: section.weight().boost() * weight,
+            gate: forms.gate,
+            implied: forms.implied,
+            not_in: forms
+                .not_in
+                .iter()
+                .map(|(word, offsets)| (positioned(f.gram, word), offsets.clone()))
+                .collect(),
+            reference: Some((
+                terms(f.ja, &reference.base_ja),
+                terms(f.gram, &reference.base),
+            )),
+        };
+        leaves.push(Leaf::Spelling {
+            query,
+            cased: cased.clone(),
+        });
     }
-    // Capitals are checked per talk: the words must be written so somewhere in it.
-    let mut clauses = vec![(Occur::Must, any_section)];
-    for word in &forms.cased {
-        let term = TermQuery::new(
-            Term::from_field_text(fields.cased, word),
-            IndexRecordOption::Basic,
-        );
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
-        ));
-    }
-    Some(Box::new(BooleanQuery::new(clauses)))
 }

@@ -1,0 +1,820 @@
+//! The top hits of one word's many scorers, without scoring every talk that matches it.
+//!
+//! A word is a union of scorers: one per section and view, and for a concept, one per
+//! spelling and section (`observability` is some thirty). tantivy skips talks that cannot
+//! reach the top hits only for a union of plain term scorers that nothing else is required
+//! beside (block-WAND); ours are phrase and spelling scorers beside the required "is a talk"
+//! filter, so every talk matching any of them was visited and scored by all of them, which
+//! made a concept word several times slower than the same word taken literally.
+//!
+//! [`Pruned`] runs WAND (Broder et al., 2003) instead, which needs of each scorer only an
+//! upper bound of its score ([`Bounding`]). Once the k-th best score so far is above what
+//! the scorers on a talk could add up to, the talk is skipped without being scored, and the
+//! scorers behind jump ahead to where enough of them could meet. Phrase scorers are two-phase
+//! ([`LeafScorer`]): they move over talks holding all their terms and read positions only
+//! for a talk that is scored. [`TopHits`] shares the k-th best score between segments. The
+//! hits and their scores are those of the plain boolean query it stands for (tested below
+//! against it), which still serves counting and explaining.
+//!
+//! tantivy's own block-WAND also uses the best score of each block of 128 postings, which it
+//! stores in the index; that needs `TermScorer`, which tantivy 0.27 does not export, so
+//! these bounds hold for the whole index.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::sync::Mutex;
+
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring,
+    Explanation, Occur, Query, Scorer, TermQuery, Weight,
+};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED, Term};
+
+use super::section::{SectionQuery, SectionScorer, SectionWeight};
+use super::spelling::{SpellingQuery, SpellingScorer, SpellingWeight};
+
+/// One scorer of a word's union, as a query whose score has a known upper bound.
+#[derive(Debug)]
+pub(crate) enum Leaf {
+    /// A single term, boosted (tantivy's own term scorer).
+    Term { term: Term, boost: Score },
+    /// A word in one section (dictionary words or bigram run).
+    Section(SectionQuery),
+    /// A concept's spelling in one section, counted only in talks that write each of
+    /// `cased` with its capitals.
+    Spelling {
+        query: SpellingQuery,
+        cased: Vec<Term>,
+    },
+    /// A query that scores a constant when it matches (a word found only in the context).
+    Fixed { query: Box<dyn Query>, score: Score },
+    /// A query with no known bound (a prefix still being typed): it is never skipped.
+    Unbounded(Box<dyn Query>),
+}
+
+impl Clone for Leaf {
+    fn clone(&self) -> Leaf {
+        match self {
+            Leaf::Term { term, boost } => Leaf::Term {
+                term: term.clone(),
+                boost: *boost,
+            },
+            Leaf::Section(q) => Leaf::Section(q.clone()),
+            Leaf::Spelling { query, cased } => Leaf::Spelling {
+                query: query.clone(),
+                cased: cased.clone(),
+            },
+            Leaf::Fixed { query, score } => Leaf::Fixed {
+                query: query.box_clone(),
+                score: *score,
+            },
+            Leaf::Unbounded(q) => Leaf::Unbounded(q.box_clone()),
+        }
+    }
+}
+
+impl Leaf {
+    /// The leaf as a tantivy query.
+    fn query(&self) -> Box<dyn Query> {
+        match self {
+            Leaf::Term { term, boost } => {
+                let term = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                Box::new(BoostQuery::new(Box::new(term), *boost))
+            }
+            Leaf::Section(q) => Box::new(q.clone()),
+            Leaf::Spelling { query, cased } if cased.is_empty() => Box::new(query.clone()),
+            Leaf::Spelling { query, cased } => {
+                // Capitals are checked per talk: the words must be written so somewhere in it.
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                    vec![(Occur::Must, Box::new(query.clone()))];
+                for word in cased {
+                    let term = TermQuery::new(word.clone(), IndexRecordOption::Basic);
+                    let filter = ConstScoreQuery::new(Box::new(term), 0.0);
+                    clauses.push((Occur::Must, Box::new(filter)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Leaf::Fixed { query, score } => {
+                Box::new(ConstScoreQuery::new(query.box_clone(), *score))
+            }
+            Leaf::Unbounded(q) => q.box_clone(),
+        }
+    }
+
+    /// The leaf's weight, with its own scorer where it has one that can skip checking a
+    /// candidate (see [`LeafScorer`]).
+    fn leaf_weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<LeafWeight> {
+        Ok(match self {
+            Leaf::Section(q) => LeafWeight::Section(q.section_weight(enable_scoring)?),
+            Leaf::Spelling { query, cased } if cased.is_empty() => {
+                LeafWeight::Spelling(query.spelling_weight(enable_scoring)?)
+            }
+            _ => LeafWeight::Exact(self.query().weight(enable_scoring)?),
+        })
+    }
+
+    /// What bounds the leaf's score.
+    fn bounding(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Bounding> {
+        Ok(match self {
+            Leaf::Term { term, boost } => {
+                let weight =
+                    Bm25Weight::for_terms(stats, std::slice::from_ref(term))?.boost_by(*boost);
+                let mut bounding = Bounding::default();
+                bounding.push(stats, &weight, &[(0, term.clone())])?;
+                bounding
+            }
+            Leaf::Section(q) => q.bounding(stats)?,
+            Leaf::Spelling { query, .. } => query.bounding(stats)?,
+            Leaf::Fixed { score, .. } => Bounding {
+                fixed: *score,
+                phrases: 0.0,
+            },
+            Leaf::Unbounded(_) => Bounding {
+                fixed: Score::INFINITY,
+                phrases: 0.0,
+            },
+        })
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        match self {
+            Leaf::Term { term, .. } => visitor(term, false),
+            Leaf::Section(q) => q.query_terms(visitor),
+            Leaf::Spelling { query, cased } => {
+                query.query_terms(visitor);
+                for term in cased {
+                    visitor(term, false);
+                }
+            }
+            Leaf::Fixed { query, .. } => query.query_terms(visitor),
+            Leaf::Unbounded(q) => q.query_terms(visitor),
+        }
+    }
+}
+
+/// What bounds a leaf's score: a constant, plus for each of its phrases (all of which may
+/// match at once) the most its BM25 weight can give.
+///
+/// BM25's limit as the term frequency grows is the weight itself, about twice what a
+/// phrase that occurs once earns, which is too loose to skip much. But a phrase with `n`
+/// terms it holds once, occurring `tf` times, takes at least `n × tf` tokens of the field,
+/// so the field's length grows with `tf`, and the limit is `1 / (1 + k1 · b · n / avgdl)`
+/// of the weight. tantivy stores lengths rounded down, by at most 11% beyond 40 tokens; `n`
+/// is taken as 85% of itself for that.
+#[derive(Default)]
+pub(crate) struct Bounding {
+    fixed: Score,
+    phrases: Score,
+}
+
+/// BM25's parameters, as tantivy's.
+const K1: Score = 1.2;
+const B: Score = 0.75;
+
+impl Bounding {
+    /// A phrase (a single term is one too) scored with `weight`.
+    pub(crate) fn push(
+        &mut self,
+        stats: &dyn Bm25StatisticsProvider,
+        weight: &Bm25Weight,
+        phrase: &[(usize, Term)],
+    ) -> tantivy::Result<()> {
+        let Some((_, first)) = phrase.first() else {
+            return Ok(());
+        };
+        let docs = stats.total_num_docs()?.max(1) as Score;
+        let average = stats.total_num_tokens(first.field())? as Score / docs;
+        // A term the phrase holds once is a token of its own in each occurrence; a repeated
+        // one (the word-boundary mark at both ends) may be shared by two occurrences.
+        let once = phrase
+            .iter()
+            .filter(|(_, t)| phrase.iter().filter(|(_, u)| u == t).count() == 1)
+            .count()
+            .max(1);
+        let n = once as Score * 0.85;
+        let limit = if average > 0.0 {
+            1.0 / (1.0 + K1 * B * n / average)
+        } else {
+            1.0
+        };
+        self.phrases += weight.max_score() * limit;
+        Ok(())
+    }
+
+    /// The most the leaf can score in any talk.
+    fn max(&self) -> Score {
+        self.fixed + self.phrases
+    }
+}
+
+/// The sum of the scores of the leaves that match, any of which will do.
+pub(crate) fn union(leaves: &[Leaf]) -> BooleanQuery {
+    BooleanQuery::new(leaves.iter().map(|l| (Occur::Should, l.query())).collect())
+}
+
+/// A union of leaves, in talks that match every `required` query (scored 0: filters) and
+/// none of the `excluded` ones: the query of a single word with filters and exclusions.
+#[derive(Debug)]
+pub(crate) struct Pruned {
+    pub required: Vec<Box<dyn Query>>,
+    pub excluded: Vec<Box<dyn Query>>,
+    pub leaves: Vec<Leaf>,
+}
+
+impl Clone for Pruned {
+    fn clone(&self) -> Pruned {
+        Pruned {
+            required: self.required.iter().map(|q| q.box_clone()).collect(),
+            excluded: self.excluded.iter().map(|q| q.box_clone()).collect(),
+            leaves: self.leaves.clone(),
+        }
+    }
+}
+
+impl Pruned {
+    /// The boolean query with the same hits and scores.
+    fn plain(&self) -> BooleanQuery {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for q in &self.required {
+            let filter = ConstScoreQuery::new(q.box_clone(), 0.0);
+            clauses.push((Occur::Must, Box::new(filter)));
+        }
+        for q in &self.excluded {
+            clauses.push((Occur::MustNot, q.box_clone()));
+        }
+        clauses.push((Occur::Must, Box::new(union(&self.leaves))));
+        BooleanQuery::new(clauses)
+    }
+}
+
+impl Query for Pruned {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let plain = self.plain().weight(enable_scoring)?;
+        let EnableScoring::Enabled {
+            searcher,
+            statistics_provider,
+        } = enable_scoring
+        else {
+            return Ok(Box::new(PrunedWeight { plain, parts: None }));
+        };
+        let mut leaves = Vec::with_capacity(self.leaves.len());
+        for leaf in &self.leaves {
+            // A little above: scores summed in another order may round upwards.
+            let bound = leaf.bounding(statistics_provider)?.max() * SLACK;
+            leaves.push((leaf.leaf_weight(enable_scoring)?, bound));
+        }
+        // Filters only say whether a talk may be a hit.
+        let filter = EnableScoring::disabled_from_searcher(searcher);
+        let weights = |queries: &[Box<dyn Query>]| -> tantivy::Result<Vec<Box<dyn Weight>>> {
+            queries.iter().map(|q| q.weight(filter)).collect()
+        };
+        let parts = Parts {
+            required: weights(&self.required)?,
+            excluded: weights(&self.excluded)?,
+            leaves,
+        };
+        Ok(Box::new(PrunedWeight {
+            plain,
+            parts: Some(parts),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for q in self.required.iter().chain(&self.excluded) {
+            q.query_terms(visitor);
+        }
+        for leaf in &self.leaves {
+            leaf.query_terms(visitor);
+        }
+    }
+}
+
+/// The weights WAND walks, with their bounds.
+struct Parts {
+    required: Vec<Box<dyn Weight>>,
+    excluded: Vec<Box<dyn Weight>>,
+    leaves: Vec<(LeafWeight, Score)>,
+}
+
+enum LeafWeight {
+    Exact(Box<dyn Weight>),
+    Section(SectionWeight),
+    Spelling(SpellingWeight),
+}
+
+impl LeafWeight {
+    /// The leaf's scorer on its first candidate; `None` when it matches nothing here.
+    fn scorer(&self, reader: &SegmentReader) -> tantivy::Result<Option<LeafScorer>> {
+        let scorer = match self {
+            LeafWeight::Exact(w) => Some(LeafScorer::Exact(w.scorer(reader, 1.0)?)),
+            LeafWeight::Section(w) => w
+                .candidates(reader, 1.0)?
+                .map(|s| LeafScorer::Section(Box::new(s))),
+            LeafWeight::Spelling(w) => w.candidates(reader, 1.0)?.map(LeafScorer::Spelling),
+        };
+        Ok(scorer.filter(|s| s.doc() != TERMINATED))
+    }
+}
+
+/// A leaf's scorer, two-phase (as Lucene's `TwoPhaseIterator`): it moves over candidates,
+/// talks that hold every term of a phrase, and reads positions to check one only when asked
+/// ([`LeafScorer::matched`]). Skipping a talk, the usual fate of a candidate here, then
+/// costs no positions.
+enum LeafScorer {
+    /// Every document it is on matches.
+    Exact(Box<dyn Scorer>),
+    Section(Box<SectionScorer>),
+    Spelling(SpellingScorer),
+}
+
+impl LeafScorer {
+    fn doc(&self) -> DocId {
+        match self {
+            LeafScorer::Exact(s) => s.doc(),
+            LeafScorer::Section(s) => s.doc(),
+            LeafScorer::Spelling(s) => s.doc(),
+        }
+    }
+
+    /// Moves to the first candidate at or after `target`, unless already there or past it.
+    fn seek(&mut self, target: DocId) -> DocId {
+        let doc = self.doc();
+        if doc >= target {
+            return doc;
+        }
+        match self {
+            LeafScorer::Exact(s) => s.seek(target),
+            LeafScorer::Section(s) => s.candidate(target),
+            LeafScorer::Spelling(s) => s.candidate(target),
+        }
+    }
+
+    fn advance(&mut self) -> DocId {
+        let doc = self.doc();
+        if doc == TERMINATED {
+            return TERMINATED;
+        }
+        match self {
+            LeafScorer::Exact(s) => s.advance(),
+            LeafScorer::Section(s) => s.candidate(doc + 1),
+            LeafScorer::Spelling(s) => s.candidate(doc + 1),
+        }
+    }
+
+    /// The score of the candidate it is on, if it matches.
+    fn matched(&mut self) -> Option<Score> {
+        match self {
+            LeafScorer::Exact(s) => Some(s.score()),
+            LeafScorer::Section(s) => s.verify().then(|| s.score()),
+            LeafScorer::Spelling(s) => s.verify().then(|| s.score()),
+        }
+    }
+}
+
+struct PrunedWeight {
+    plain: Box<dyn Weight>,
+    /// `None` without scoring.
+    parts: Option<Parts>,
+}
+
+/// Bounds are raised by this much: the same scores summed in another order may round
+/// upwards.
+const SLACK: Score = 1.0001;
+
+/// Whether `scorer` holds `doc`, moving it forward to `doc` if it is behind.
+fn holds(scorer: &mut dyn Scorer, doc: DocId) -> bool {
+    let at = scorer.doc();
+    let at = if at < doc { scorer.seek(doc) } else { at };
+    at == doc
+}
+
+impl Weight for PrunedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.plain.scorer(reader, boost)
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.plain.explain(reader, doc)
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        self.plain.count(reader)
+    }
+
+    fn for_each_pruning(
+        &self,
+        mut threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        let Some(parts) = &self.parts else {
+            return self.plain.for_each_pruning(threshold, reader, callback);
+        };
+        let mut required = Vec::with_capacity(parts.required.len());
+        for w in &parts.required {
+            required.push(w.scorer(reader, 1.0)?);
+        }
+        let mut excluded = Vec::with_capacity(parts.excluded.len());
+        for w in &parts.excluded {
+            excluded.push(w.scorer(reader, 1.0)?);
+        }
+        let mut leaves: Vec<LeafScorer> = Vec::with_capacity(parts.leaves.len());
+        let mut bounds: Vec<Score> = Vec::with_capacity(parts.leaves.len());
+        for (w, bound) in &parts.leaves {
+            if let Some(scorer) = w.scorer(reader)? {
+                leaves.push(scorer);
+                bounds.push(*bound);
+            }
+        }
+        // WAND (Broder et al., 2003): leaves in the order of the talk each is on. The pivot
+        // is the first talk at which the leaves up to it could together score above the
+        // k-th best; leaves before it jump there, skipping every talk that only they could
+        // have matched.
+        // Each leaf's talk, kept beside it, and the leaves in that order.
+        let mut docs: Vec<DocId> = leaves.iter().map(LeafScorer::doc).collect();
+        let mut order: Vec<usize> = (0..leaves.len()).collect();
+        order.sort_by_key(|&i| docs[i]);
+        let mut matched: Vec<(usize, Score)> = Vec::with_capacity(leaves.len());
+        loop {
+            let mut sum: Score = 0.0;
+            let Some(mut pivot) = order.iter().position(|&i| {
+                sum += bounds[i];
+                sum > threshold
+            }) else {
+                break;
+            };
+            let doc = docs[order[pivot]];
+            if doc == TERMINATED {
+                break;
+            }
+            while pivot + 1 < order.len() && docs[order[pivot + 1]] == doc {
+                pivot += 1;
+            }
+            let moved = if docs[order[0]] < doc {
+                for &i in &order[..pivot] {
+                    docs[i] = leaves[i].seek(doc);
+                }
+                pivot
+            } else {
+                // Every leaf up to the pivot is on `doc`.
+                let allowed = required.iter_mut().all(|s| holds(s.as_mut(), doc))
+                    && !excluded.iter_mut().any(|s| holds(s.as_mut(), doc));
+                matched.clear();
+                for &i in &order[..=pivot] {
+                    if allowed && let Some(score) = leaves[i].matched() {
+                        matched.push((i, score));
+                    }
+                    docs[i] = leaves[i].advance();
+                }
+                // A candidate that no leaf matched (its terms were not in a row) is no hit.
+                if allowed && !matched.is_empty() {
+                    // Summed in one order, so that talks alike score alike to the last bit.
+                    matched.sort_unstable_by_key(|(i, _)| *i);
+                    let score: Score = matched.iter().map(|(_, s)| s).sum();
+                    if score > threshold {
+                        threshold = callback(doc, score);
+                    }
+                }
+                pivot + 1
+            };
+            // Only the first `moved` leaves moved: each slides to its place in the rest.
+            for k in (0..moved).rev() {
+                let mut j = k;
+                while j + 1 < order.len() && docs[order[j + 1]] < docs[order[j]] {
+                    order.swap(j, j + 1);
+                    j += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `limit` best-scored documents, as `TopDocs::with_limit(limit).order_by_score()`
+/// finds them, but with the k-th best score so far shared between segments: tantivy starts
+/// each segment's pruning from nothing, and with six segments most of the pruning was lost.
+/// Equal scores are ordered by address, whichever segment was searched first.
+pub(crate) struct TopHits {
+    limit: usize,
+    /// The best scores found so far in all segments, best first, at most `limit`.
+    best: Mutex<Vec<Score>>,
+}
+
+impl TopHits {
+    pub(crate) fn new(limit: usize) -> TopHits {
+        TopHits {
+            limit,
+            best: Mutex::new(Vec::with_capacity(limit)),
+        }
+    }
+
+    /// Below the k-th best score of all segments so far: a document that scores no more
+    /// cannot be a hit; one that scores as much may, by its address.
+    fn shared(&self) -> Score {
+        let best = self.best.lock().unwrap_or_else(|e| e.into_inner());
+        match best.get(self.limit.saturating_sub(1)) {
+            Some(kth) if best.len() == self.limit => kth.next_down(),
+            _ => Score::MIN,
+        }
+    }
+
+    fn publish(&self, scores: impl Iterator<Item = Score>) {
+        let mut best = self.best.lock().unwrap_or_else(|e| e.into_inner());
+        best.extend(scores);
+        best.sort_by(|a, b| b.total_cmp(a));
+        best.truncate(self.limit);
+    }
+}
+
+/// A document in a segment's heap: the worst on top, a later one worse among equals.
+#[derive(PartialEq)]
+struct Entry {
+    score: Score,
+    doc: DocId,
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Entry) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Entry) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then_with(|| other.doc.cmp(&self.doc))
+    }
+}
+
+/// One segment's best documents.
+pub(crate) struct SegmentHits {
+    segment: SegmentOrdinal,
+    limit: usize,
+    heap: BinaryHeap<Reverse<Entry>>,
+}
+
+impl SegmentHits {
+    /// Keeps the document if it is among the best; returns the score to beat (documents
+    /// come in order, so an equal score later loses).
+    fn push(&mut self, doc: DocId, score: Score) -> Score {
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(Entry { score, doc }));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && score > worst.0.score
+        {
+            *worst = Reverse(Entry { score, doc });
+        }
+        match self.heap.peek() {
+            Some(Reverse(worst)) if self.heap.len() == self.limit => worst.score,
+            _ => Score::MIN,
+        }
+    }
+}
+
+impl SegmentCollector for SegmentHits {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.push(doc, score);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
+        self.heap
+            .into_iter()
+            .map(|Reverse(e)| (e.score, DocAddress::new(segment, e.doc)))
+            .collect()
+    }
+}
+
+impl Collector for TopHits {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = SegmentHits;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentHits> {
+        Ok(SegmentHits {
+            segment,
+            limit: self.limit,
+            heap: BinaryHeap::with_capacity(self.limit),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        all.truncate(self.limit);
+        Ok(all)
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut hits = self.for_segment(segment, reader)?;
+        let alive = reader.alive_bitset();
+        let mut threshold = self.shared();
+        weight.for_each_pruning(threshold, reader, &mut |doc, score| {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                threshold = hits.push(doc, score).max(self.shared());
+            }
+            threshold
+        })?;
+        self.publish(hits.heap.iter().map(|Reverse(e)| e.score));
+        Ok(hits.harvest())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::{Index, IndexReader, TantivyDocument};
+
+    use super::*;
+    use crate::concepts::{NothingLearned, Thesaurus};
+    use crate::search::analysis::Morphology;
+    use crate::search::query::spelling::expansion_leaves;
+    use crate::search::query::text_leaves;
+    use crate::search::schema::{Fields, Section};
+
+    /// Words and concept spellings that share characters (ログ in ブログ, 可観測性 and its
+    /// pieces), so that phrases, bigram runs and other spellings all match somewhere.
+    const WORDS: [&str; 16] = [
+        "可観測性",
+        "オブザーバビリティ",
+        "observability",
+        "o11y",
+        "監視",
+        "モニタリング",
+        "monitoring",
+        "運用の自動化",
+        "自動化",
+        "ログ",
+        "ブログ",
+        "コンテナ",
+        "container",
+        "containers",
+        "Kubernetes",
+        "の",
+    ];
+    const SECTIONS: [Section; 3] = [Section::Title, Section::Takeaways, Section::Abstract];
+
+    struct Corpus {
+        fields: Fields,
+        reader: IndexReader,
+    }
+
+    /// 400 talks whose title, takeaways and abstract are a few of [`WORDS`], in 4 segments.
+    static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
+        let fields = Fields::new();
+        let index = Index::create_in_ram(fields.schema.clone());
+        crate::search::schema::register_tokenizers(&index).expect("dictionary loads");
+        let mut writer: tantivy::IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            // xorshift: deterministic, good enough to pick words.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for i in 0..400 {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.key, format!("e/t{i}"));
+            for (section, most) in SECTIONS.into_iter().zip([3, 12, 20]) {
+                let words: Vec<&str> = (0..next(most + 1)).map(|_| WORDS[next(16)]).collect();
+                let text = words.join(if next(2) == 0 { " " } else { "" });
+                let f = fields.section(section);
+                doc.add_text(f.ja, &text);
+                doc.add_text(f.gram, &text);
+            }
+            writer.add_document(doc).expect("add");
+            if i % 100 == 99 {
+                writer.commit().expect("commit");
+            }
+        }
+        writer.commit().expect("commit");
+        let reader = index.reader().expect("reader");
+        Corpus { fields, reader }
+    });
+
+    /// The leaves of `word` in the corpus's sections: its concept's spellings when it names
+    /// one, else as typed.
+    fn leaves(word: &str) -> Vec<Leaf> {
+        let fields = &CORPUS.fields;
+        let morphology = Morphology::shared().expect("dictionary loads");
+        let thesaurus = Thesaurus::shipped();
+        match thesaurus.expand(word, &NothingLearned) {
+            Some(e) => expansion_leaves(fields, &morphology, &e, false, &SECTIONS),
+            None => text_leaves(fields, &morphology, word, false, &SECTIONS),
+        }
+    }
+
+    /// Every matching talk, best first, as the plain boolean query scores it.
+    fn exhaustive(query: &Pruned) -> Vec<(Score, DocAddress)> {
+        let searcher = CORPUS.reader.searcher();
+        let mut all = searcher
+            .search(&query.plain(), &TopDocs::with_limit(1_000).order_by_score())
+            .expect("search");
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        all
+    }
+
+    fn close(a: Score, b: Score) -> bool {
+        (a - b).abs() <= 1e-4 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        /// The pruned search finds the top `k` of the exhaustive one: the same scores in the
+        /// same order, and each talk with the score the plain query gives it (which talk of
+        /// several with one score is kept may differ: the order they were added in does).
+        /// With `k` above the matches, all of them, and nothing else.
+        #[test]
+        fn pruning_keeps_the_top_hits(
+            words in prop::collection::vec(0..WORDS.len(), 1..4),
+            required in prop::option::of(0..WORDS.len()),
+            excluded in prop::option::of(0..WORDS.len()),
+            context in any::<bool>(),
+            k in prop_oneof![1usize..15, Just(1_000)],
+        ) {
+            let fields = &CORPUS.fields;
+            let morphology = Morphology::shared().expect("dictionary loads");
+            let mut all: Vec<Leaf> = words.iter().flat_map(|&w| leaves(WORDS[w])).collect();
+            if context {
+                // A constant leaf, as a word found only in the context adds.
+                all.extend(text_leaves(fields, &morphology, WORDS[words[0]], false, &[Section::Title])
+                    .into_iter()
+                    .map(|l| Leaf::Fixed { query: l.query(), score: 0.001 }));
+            }
+            let union_of = |w: usize| -> Vec<Box<dyn Query>> {
+                vec![Box::new(union(&text_leaves(fields, &morphology, WORDS[w], false, &SECTIONS)))]
+            };
+            let query = Pruned {
+                required: required.map(union_of).unwrap_or_default(),
+                excluded: excluded.map(union_of).unwrap_or_default(),
+                leaves: all,
+            };
+            let expected = exhaustive(&query);
+            let searcher = CORPUS.reader.searcher();
+            let found = searcher.search(&query, &TopHits::new(k)).expect("search");
+            prop_assert_eq!(found.len(), expected.len().min(k));
+            let by_doc: std::collections::HashMap<DocAddress, Score> =
+                expected.iter().map(|(s, d)| (*d, *s)).collect();
+            for (i, (score, doc)) in found.iter().enumerate() {
+                prop_assert!(close(*score, expected[i].0), "#{i}: {score} vs {}", expected[i].0);
+                let plain = by_doc.get(doc).copied();
+                prop_assert!(plain.is_some_and(|p| close(p, *score)), "{doc:?}: {score} vs {plain:?}");
+            }
+        }
+    }
+
+    /// The shared collector over a query tantivy prunes itself (several words) finds what
+    /// `TopDocs` finds.
+    #[test]
+    fn top_hits_match_top_docs() {
+        let searcher = CORPUS.reader.searcher();
+        let words = [pruned_union("監視"), pruned_union("ログ")];
+        let query = BooleanQuery::new(
+            words
+                .into_iter()
+                .map(|q| (Occur::Must, Box::new(q) as Box<dyn Query>))
+                .collect(),
+        );
+        for k in [1, 5, 20] {
+            let expected = searcher
+                .search(&query, &TopDocs::with_limit(k).order_by_score())
+                .expect("search");
+            let found = searcher.search(&query, &TopHits::new(k)).expect("search");
+            assert_eq!(found.len(), expected.len());
+            for ((a, _), (b, _)) in found.iter().zip(&expected) {
+                assert!(close(*a, *b), "{a} vs {b}");
+            }
+        }
+    }
+
+    fn pruned_union(word: &str) -> BooleanQuery {
+        union(&leaves(word))
+    }
+}
