@@ -165,7 +165,9 @@ fn command(context: Context, key: &KeyEvent, alt: bool) -> Option<Action> {
         KeyCode::Char('s') => Action::ToggleStar,
         KeyCode::Char('w') => Action::ToggleWatchLater,
         KeyCode::Char('W') => Action::ToggleWatched,
-        KeyCode::Char(c @ '0'..='5') => Action::Rate(c as u8 - b'0'),
+        // Only where one talk is shown: in the list, digits start a search (a year) and do
+        // not rate whichever talk happens to be selected.
+        KeyCode::Char(c @ '0'..='5') if context == Context::Detail => Action::Rate(c as u8 - b'0'),
         KeyCode::Char('c') => Action::NowNext,
         // Any other text starts a search with it (Japanese from an IME, a letter no command
         // uses): the app moves the focus to the query line.
@@ -221,7 +223,6 @@ const LIST_HINTS: &[Hint] = &[
     hint("c", "now & next", 4),
     hint("?", "help", 1),
     hint("q", "quit", 0),
-    hint("1-5", "rate", 5),
     hint("o", "open URL", 6),
     hint("y", "copy URL", 6),
 ];
@@ -341,7 +342,7 @@ pub const HELP: &[(&str, &[(&str, &str)])] = &[
         &[
             ("s", "star the talk (planned), or take the star away"),
             ("w  W", "to watch later / watched, or back to no status"),
-            ("1-5  0", "rate the talk / clear the rating"),
+            ("1-5  0", "rate the talk / clear the rating (TALK)"),
             ("c", "now and next of the current event; Enter picks"),
         ],
     ),

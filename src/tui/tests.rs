@@ -875,16 +875,22 @@ fn screen(app: &mut App, columns: u16, rows: u16) -> String {
 }
 
 #[test]
-fn status_and_rating_keys_map_in_the_list_and_the_detail_view_only() {
+fn status_keys_map_in_the_list_and_the_detail_view_and_rating_keys_in_the_detail_view_only() {
     for context in [Context::List, Context::Detail] {
         let act = |code| input::action(context, &key(code));
         assert_eq!(act(KeyCode::Char('s')), Some(Action::ToggleStar));
         assert_eq!(act(KeyCode::Char('w')), Some(Action::ToggleWatchLater));
         assert_eq!(act(KeyCode::Char('W')), Some(Action::ToggleWatched));
-        assert_eq!(act(KeyCode::Char('4')), Some(Action::Rate(4)));
-        assert_eq!(act(KeyCode::Char('0')), Some(Action::Rate(0)));
         assert_eq!(act(KeyCode::Char('c')), Some(Action::NowNext));
     }
+    // Digits rate the talk shown; in the list they start a search (a year), so typing
+    // `2024` there rates nothing.
+    let detail = |code| input::action(Context::Detail, &key(code));
+    assert_eq!(detail(KeyCode::Char('4')), Some(Action::Rate(4)));
+    assert_eq!(detail(KeyCode::Char('0')), Some(Action::Rate(0)));
+    let list = |code| input::action(Context::List, &key(code));
+    assert_eq!(list(KeyCode::Char('2')), Some(Action::Insert('2')));
+    assert_eq!(list(KeyCode::Char('0')), Some(Action::Insert('0')));
     // While typing they are text.
     assert_eq!(
         input::action(Context::Typing, &key(KeyCode::Char('s'))),

@@ -144,9 +144,17 @@ fn status_and_rating_filter_and_sort_searches_and_lists() {
         [SECRET, OAC]
     );
     assert_eq!(search("sort:rating -status:planned"), [VPA, TENANT]);
+    // A typo matches nothing (it used to be dropped, listing every talk), and says why.
     let out = kb.ok(&["search", "status:maybe", "Kubernetes"]);
     assert!(
-        stderr(&out).contains("ignored `status:maybe`"),
+        stderr(&out).contains("no talk matches `status:maybe`: write planned"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&out), "", "no talk listed");
+    let out = kb.ok(&["search", "rating:9"]);
+    assert!(
+        stderr(&out).contains("no talk matches `rating:9`"),
         "{}",
         stderr(&out)
     );

@@ -398,7 +398,13 @@ fn dreamkast_talks_speakers_events_and_tracks_import_together() {
     assert_eq!(vpa.track.as_deref(), Some("A"));
     assert_eq!(
         vpa.speakers[0].to_string(),
-        "Kaito Suzuki (株式会社クラウドワークス研究所)"
+        "鈴木 海斗 / Kaito Suzuki (株式会社クラウドワークス研究所)",
+        "the name in kanji is kept beside the romanised one"
+    );
+    let found = stdout(&kb.ok(&["search", "--json", "speaker:鈴木"]));
+    assert!(
+        found.contains(VPA),
+        "a Japanese name finds the talk: {found}"
     );
     assert_eq!(vpa.speakers[0].role.as_deref(), Some("SRE"));
     assert_eq!(vpa.tags, ["Platform Engineering", "中級者", "現地登壇"]);

@@ -870,8 +870,9 @@ fn end_to_end_in_tmux() {
     }
 }
 
-/// Star and rate from the list, then "now and next": the starred talk on now comes first,
-/// Enter makes it the current talk, and `a` jots into it (the real binary, in tmux).
+/// Star from the list and rate in the talk's view, then "now and next": the starred talk on
+/// now comes first, Enter makes it the current talk, and `a` jots into it (the real binary,
+/// in tmux).
 #[test]
 fn star_rate_and_pick_from_now_and_next_in_a_terminal() {
     // A talk running all day today (UTC, as tmux runs tn with TZ=UTC); at 23:59 nothing runs.
@@ -923,15 +924,19 @@ fn star_rate_and_pick_from_now_and_next_in_a_terminal() {
     let quick = Duration::from_secs(15);
     tmux.wait_for("Recent talks", slow);
 
-    // Star and rate Beta from the list.
+    // Star Beta from the list, and rate it in its own view (in the list, digits search).
     tmux.literal("Beta");
     tmux.wait_for("1 talk", quick);
     tmux.keys(&["Escape"]);
     tmux.wait_for("j/k move", quick);
     tmux.keys(&["s"]);
     tmux.wait_for("★ Beta talk all day", quick);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("q back", quick);
     tmux.keys(&["4"]);
     tmux.wait_for("planned ★★★★☆", quick);
+    tmux.keys(&["q"]);
+    tmux.wait_for("j/k move", quick);
 
     // Now and next: Beta, starred, comes first; Enter makes it current; `a` jots into it.
     tmux.keys(&["c"]);

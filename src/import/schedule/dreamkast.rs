@@ -135,6 +135,8 @@ struct DkTalkSpeaker {
     id: Option<u64>,
     #[serde(default)]
     name: Option<String>,
+    #[serde(default, rename = "nameKanji")]
+    name_kanji: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +148,8 @@ struct DkSpeaker {
     id: u64,
     #[serde(default)]
     name: Option<String>,
+    #[serde(default)]
+    name_kanji: Option<String>,
     #[serde(default)]
     company: Option<String>,
     #[serde(default)]
@@ -373,14 +377,14 @@ fn dreamkast_talk(
     talk.r#abstract = given(&row.summary).map(|a| a.replace("\r\n", "\n"));
     for (j, s) in row.speakers.iter().enumerate() {
         let known = s.id.and_then(|id| speakers.get(&id));
-        let name = given(&s.name)
-            .or_else(|| known.and_then(|k| given(&k.name)))
-            .ok_or_else(|| {
-                ctx.fail(
-                    &format!("{place}.speakers[{j}].name"),
-                    "the speaker has no name",
-                )
-            })?;
+        let name = given(&s.name).or_else(|| known.and_then(|k| given(&k.name)));
+        let kanji = given(&s.name_kanji).or_else(|| known.and_then(|k| given(&k.name_kanji)));
+        let name = both_names(kanji, name).ok_or_else(|| {
+            ctx.fail(
+                &format!("{place}.speakers[{j}].name"),
+                "the speaker has no name",
+            )
+        })?;
         talk.speakers.push(Speaker {
             name,
             affiliation: known.and_then(|k| given(&k.company)),
@@ -445,10 +449,43 @@ fn dreamkast_talk(
     Ok(scheduled)
 }
 
+/// A speaker's name with both of Dreamkast's spellings, `鈴木 海斗 / Kaito Suzuki`, so that
+/// either finds the talk (the romanised one alone left a Japanese name unsearchable); one of
+/// them when the other is missing or the same.
+fn both_names(kanji: Option<String>, name: Option<String>) -> Option<String> {
+    let key = |s: &str| s.split_whitespace().collect::<String>().to_lowercase();
+    match (kanji, name) {
+        (Some(k), Some(n)) if key(&k) != key(&n) => Some(format!("{k} / {n}")),
+        (Some(k), _) => Some(k),
+        (None, n) => n,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_speaker_keeps_both_spellings_of_the_name() {
+        let both = |k: Option<&str>, n: Option<&str>| {
+            both_names(k.map(str::to_owned), n.map(str::to_owned))
+        };
+        assert_eq!(
+            both(Some("鈴木 海斗"), Some("Kaito Suzuki")).as_deref(),
+            Some("鈴木 海斗 / Kaito Suzuki")
+        );
+        assert_eq!(
+            both(Some("Jane Doe"), Some("jane  doe")).as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(both(Some("鈴木 海斗"), None).as_deref(), Some("鈴木 海斗"));
+        assert_eq!(
+            both(None, Some("Kaito Suzuki")).as_deref(),
+            Some("Kaito Suzuki")
+        );
+        assert_eq!(both(None, None), None);
+    }
 
     #[test]
     fn parts_are_told_apart_by_their_fields() {

@@ -20,8 +20,8 @@ use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhrasePrefixQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhrasePrefixQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -223,6 +223,8 @@ pub enum Filter {
     /// Any URL of the talk (its own, its links', its tools') holds these words, the last one
     /// as a prefix: `url:speakerdeck`, `url:event.cloudnativedays.jp/cnds2024`.
     Url(String),
+    /// A value that does not read (`status:wathced`): no talk.
+    Nothing,
 }
 
 /// Splits input into words, honouring quotes (`"…"`, `“…”`, `「…」`); an unclosed quote runs
@@ -374,46 +376,34 @@ fn atom(
             "kind" => Some(Filter::Kind(value.to_lowercase())),
             "lang" => Some(Filter::Lang(value.to_lowercase())),
             "url" => Some(Filter::Url(value.to_owned())),
-            "year" => match analysis::normalize(value).parse::<u64>() {
-                Ok(year) => Some(Filter::Year(year)),
-                Err(_) if value.is_empty() => None,
-                Err(_) => {
-                    warnings.push(format!(
-                        "ignored `year:{value}`: a year is a number like 2024"
-                    ));
-                    return None;
-                }
-            },
-            "status" => match status_value(value) {
-                Some(status) => Some(Filter::Status(status.to_owned())),
-                None if value.is_empty() => None,
-                None => {
-                    warnings.push(format!(
-                        "ignored `status:{value}`: write planned, attended, to-watch, watched, skipped or none"
-                    ));
-                    return None;
-                }
-            },
-            "rating" => match rating_filter(value) {
-                Some(filter) => Some(filter),
-                None if value.is_empty() => None,
-                None => {
-                    warnings.push(format!(
-                        "ignored `rating:{value}`: write rating:4, rating:>=4 or rating:<3 (1 to 5)"
-                    ));
-                    return None;
-                }
-            },
-            "date" => match date_filter(value) {
-                Some(filter) => Some(filter),
-                None if value.is_empty() => None,
-                None => {
-                    warnings.push(format!(
-                        "ignored `date:{value}`: write date:2024-06-15, date:>=2024-01-01 or date:<2025-01-01"
-                    ));
-                    return None;
-                }
-            },
+            "year" => checked(
+                &name,
+                value,
+                "a year is a number like 2024",
+                warnings,
+                |v| analysis::normalize(v).parse::<u64>().ok().map(Filter::Year),
+            ),
+            "status" => checked(
+                &name,
+                value,
+                "write planned, attended, to-watch, watched, skipped or none",
+                warnings,
+                |v| status_value(v).map(|s| Filter::Status(s.to_owned())),
+            ),
+            "rating" => checked(
+                &name,
+                value,
+                "write rating:4, rating:>=4 or rating:<3 (1 to 5)",
+                warnings,
+                rating_filter,
+            ),
+            "date" => checked(
+                &name,
+                value,
+                "write date:2024-06-15, date:>=2024-01-01 or date:<2025-01-01",
+                warnings,
+                date_filter,
+            ),
             // Not a filter name: search the text as typed (`C++:`, `http://…`).
             _ => return text_atom(word),
         };
@@ -425,6 +415,25 @@ fn atom(
     }
     let _ = quoted;
     text_atom(word)
+}
+
+/// The filter `name:value` stands for, read by `parse`; nothing while the value is still
+/// empty (being typed). A value that does not read matches no talk, with a warning that says
+/// what to write: dropping it instead listed every talk, as if they all matched a typo.
+fn checked(
+    name: &str,
+    value: &str,
+    hint: &str,
+    warnings: &mut Vec<String>,
+    parse: impl FnOnce(&str) -> Option<Filter>,
+) -> Option<Filter> {
+    if value.is_empty() {
+        return None;
+    }
+    Some(parse(value).unwrap_or_else(|| {
+        warnings.push(format!("no talk matches `{name}:{value}`: {hint}"));
+        Filter::Nothing
+    }))
 }
 
 /// The status a `status:` value names: a keyword, an alias (`starred`, `later`) or the
@@ -1133,6 +1142,7 @@ fn filter_query(
             ))
         }
         Filter::Status(status) => exact(fields.status, status),
+        Filter::Nothing => boxed(EmptyQuery),
         Filter::Rating(lo, hi) => {
             let term = |n: &u64| Term::from_field_u64(fields.rating, *n);
             boxed(RangeQuery::new(
