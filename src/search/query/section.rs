@@ -171,33 +171,8 @@ pub(crate) struct SectionWeight {
     implied: bool,
 }
 
-impl SectionWeight {
-    /// The scorer, on its first match; `None` when nothing can match in this segment.
-    fn section_scorer(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<Option<SectionScorer>> {
-        let mut scorer = self.unpositioned(reader, boost)?;
-        if let Some(scorer) = &mut scorer {
-            scorer.find(0);
-        }
-        Ok(scorer)
-    }
-
-    /// The scorer on its first candidate, to be checked by [`SectionScorer::verify`]
-    /// (see [`super::pruned`]).
-    pub(crate) fn candidates(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<Option<SectionScorer>> {
-        let mut scorer = self.unpositioned(reader, boost)?;
-        if let Some(scorer) = &mut scorer {
-            scorer.candidate(0);
-        }
-        Ok(scorer)
-    }
+impl TwoPhaseWeight for SectionWeight {
+    type Scorer = SectionScorer;
 
     fn unpositioned(
         &self,
@@ -227,23 +202,117 @@ impl SectionWeight {
 
 impl Weight for SectionWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(match self.section_scorer(reader, boost)? {
-            Some(scorer) => Box::new(scorer),
-            None => Box::new(EmptyScorer),
-        })
+        boxed_scorer(self, reader, boost)
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.section_scorer(reader, 1.0)?;
-        match scorer.as_mut().map(|s| s.seek(doc)) {
-            Some(found) if found == doc => {
-                let score = scorer.map_or(0.0, |mut s| s.score());
-                Ok(Explanation::new("dictionary words or bigram run", score))
+        explain_match(self, reader, doc, "dictionary words or bigram run")
+    }
+}
+
+/// A scorer that moves over candidates (documents holding every term of a phrase) and
+/// checks one only when asked, as Lucene's `TwoPhaseIterator`: reading positions is what a
+/// phrase costs, and [`super::pruned`] skips most candidates unchecked. As a [`DocSet`] it
+/// is on matches only ([`TwoPhase::find`]).
+pub(crate) trait TwoPhase: Scorer {
+    /// Moves to the first candidate at or after `target`.
+    fn candidate(&mut self, target: DocId) -> DocId;
+
+    /// Whether the candidate it is on matches, scoring it if so.
+    fn verify(&mut self) -> bool;
+
+    /// Moves to the first match at or after `target` and scores it.
+    fn find(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let doc = self.candidate(target);
+            if doc == TERMINATED || self.verify() {
+                return doc;
             }
-            _ => Err(TantivyError::InvalidArgument(format!(
-                "document #{doc} does not match"
-            ))),
+            target = doc + 1;
         }
+    }
+
+    /// [`DocSet::advance`] over matches.
+    fn next_match(&mut self) -> DocId {
+        match self.doc() {
+            TERMINATED => TERMINATED,
+            doc => self.find(doc + 1),
+        }
+    }
+
+    /// [`DocSet::seek`] over matches.
+    fn seek_match(&mut self, target: DocId) -> DocId {
+        match self.doc() {
+            doc if target <= doc => doc,
+            _ => self.find(target),
+        }
+    }
+}
+
+/// A weight whose scorer is [`TwoPhase`].
+pub(crate) trait TwoPhaseWeight {
+    type Scorer: TwoPhase + 'static;
+
+    /// The scorer, not yet on any document; `None` when nothing can match in this segment.
+    fn unpositioned(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<Self::Scorer>>;
+
+    /// The scorer on its first match.
+    fn matching(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<Self::Scorer>> {
+        Ok(self.unpositioned(reader, boost)?.map(|mut s| {
+            s.find(0);
+            s
+        }))
+    }
+
+    /// The scorer on its first candidate (see [`super::pruned`]).
+    fn candidates(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<Self::Scorer>> {
+        Ok(self.unpositioned(reader, boost)?.map(|mut s| {
+            s.candidate(0);
+            s
+        }))
+    }
+}
+
+/// [`Weight::scorer`] of a [`TwoPhaseWeight`].
+pub(crate) fn boxed_scorer<W: TwoPhaseWeight>(
+    weight: &W,
+    reader: &SegmentReader,
+    boost: Score,
+) -> tantivy::Result<Box<dyn Scorer>> {
+    Ok(match weight.matching(reader, boost)? {
+        Some(scorer) => Box::new(scorer),
+        None => Box::new(EmptyScorer),
+    })
+}
+
+/// [`Weight::explain`] of a [`TwoPhaseWeight`]: the score, said to be `what`.
+pub(crate) fn explain_match<W: TwoPhaseWeight>(
+    weight: &W,
+    reader: &SegmentReader,
+    doc: DocId,
+    what: &'static str,
+) -> tantivy::Result<Explanation> {
+    let mut scorer = weight.matching(reader, 1.0)?;
+    match scorer.as_mut().map(|s| s.seek_match(doc)) {
+        Some(found) if found == doc => {
+            let score = scorer.map_or(0.0, |mut s| s.score());
+            Ok(Explanation::new(what, score))
+        }
+        _ => Err(TantivyError::InvalidArgument(format!(
+            "document #{doc} does not match"
+        ))),
     }
 }
 
@@ -362,10 +431,10 @@ pub(crate) struct SectionScorer {
     score: Score,
 }
 
-impl SectionScorer {
+impl TwoPhase for SectionScorer {
     /// Moves to the first document at or after `target` holding every term of a side (a
     /// candidate: its terms may not be in a row).
-    pub(crate) fn candidate(&mut self, target: DocId) -> DocId {
+    fn candidate(&mut self, target: DocId) -> DocId {
         let ja_doc = self.ja.as_mut().map_or(TERMINATED, |r| r.at_least(target));
         let gram_doc = self
             .gram
@@ -377,7 +446,7 @@ impl SectionScorer {
     }
 
     /// Whether the candidate matches, scoring it if so.
-    pub(crate) fn verify(&mut self) -> bool {
+    fn verify(&mut self) -> bool {
         let doc = self.doc;
         let mut score = 0.0;
         let mut ja_count = 0;
@@ -401,32 +470,15 @@ impl SectionScorer {
         self.score = score;
         ja_count > 0 || gram_count > 0
     }
-
-    /// Moves to the first matching document at or after `target` and scores it.
-    fn find(&mut self, mut target: DocId) -> DocId {
-        loop {
-            let doc = self.candidate(target);
-            if doc == TERMINATED || self.verify() {
-                return doc;
-            }
-            target = doc + 1;
-        }
-    }
 }
 
 impl DocSet for SectionScorer {
     fn advance(&mut self) -> DocId {
-        if self.doc == TERMINATED {
-            return TERMINATED;
-        }
-        self.find(self.doc + 1)
+        self.next_match()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if target <= self.doc {
-            return self.doc;
-        }
-        self.find(target)
+        self.seek_match(target)
     }
 
     fn doc(&self) -> DocId {
@@ -462,6 +514,18 @@ impl DocSet for SectionScorer {
 impl Scorer for SectionScorer {
     fn score(&mut self) -> Score {
         self.score
+    }
+}
+
+/// Picks numbers below `n`, deterministically from `seed` (xorshift: good enough to build
+/// test corpora).
+#[cfg(test)]
+pub(crate) fn picker(mut state: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
     }
 }
 
@@ -547,14 +611,7 @@ mod tests {
 
     /// 300 takeaways made of 3 to 14 pieces, in a few segments.
     static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            // xorshift: deterministic, good enough to pick pieces.
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = picker(0x2545_f491_4f6c_dd1d);
         let bodies: Vec<String> = (0..300)
             .map(|_| {
                 let len = 3 + next(12);

@@ -23,14 +23,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
-    Weight,
+    Bm25StatisticsProvider, Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight,
 };
 use tantivy::schema::Field;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use super::pruned::{Bounding, Leaf};
-use super::section::{Phrase, Run, run};
+use super::section::{Phrase, Run, TwoPhase, TwoPhaseWeight, boxed_scorer, explain_match, run};
 use super::{JA_BOOST, positioned};
 use crate::concepts::{Expansion, Term as Spelled, is_latin, matcher};
 use crate::search::analysis::{self, Gram, Morphology, Normal, Tokens};
@@ -244,33 +243,8 @@ pub(crate) struct SpellingWeight {
     not_in: Vec<(Phrase, Vec<u32>)>,
 }
 
-impl SpellingWeight {
-    /// The scorer, on its first match; `None` when nothing can match in this segment.
-    fn spelling_scorer(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<Option<SpellingScorer>> {
-        let mut scorer = self.unpositioned(reader, boost)?;
-        if let Some(scorer) = &mut scorer {
-            scorer.find(0);
-        }
-        Ok(scorer)
-    }
-
-    /// The scorer on its first candidate, to be checked by [`SpellingScorer::verify`]
-    /// (see [`super::pruned`]).
-    pub(crate) fn candidates(
-        &self,
-        reader: &SegmentReader,
-        boost: Score,
-    ) -> tantivy::Result<Option<SpellingScorer>> {
-        let mut scorer = self.unpositioned(reader, boost)?;
-        if let Some(scorer) = &mut scorer {
-            scorer.candidate(0);
-        }
-        Ok(scorer)
-    }
+impl TwoPhaseWeight for SpellingWeight {
+    type Scorer = SpellingScorer;
 
     fn unpositioned(
         &self,
@@ -317,23 +291,11 @@ impl SpellingWeight {
 
 impl Weight for SpellingWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(match self.spelling_scorer(reader, boost)? {
-            Some(scorer) => Box::new(scorer),
-            None => Box::new(EmptyScorer),
-        })
+        boxed_scorer(self, reader, boost)
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.spelling_scorer(reader, 1.0)?;
-        match scorer.as_mut().map(|s| s.seek(doc)) {
-            Some(found) if found == doc => {
-                let score = scorer.map_or(0.0, |mut s| s.score());
-                Ok(Explanation::new("a spelling of a concept", score))
-            }
-            _ => Err(TantivyError::InvalidArgument(format!(
-                "document #{doc} does not match"
-            ))),
-        }
+        explain_match(self, reader, doc, "a spelling of a concept")
     }
 }
 
@@ -375,10 +337,12 @@ impl SpellingScorer {
             .filter(|p| covered.binary_search(p).is_err())
             .count() as u32
     }
+}
 
+impl TwoPhase for SpellingScorer {
     /// Moves to the first document at or after `target` where the gate's sides hold every
     /// term of a phrase (a candidate: the terms may not be in a row).
-    pub(crate) fn candidate(&mut self, mut target: DocId) -> DocId {
+    fn candidate(&mut self, mut target: DocId) -> DocId {
         let first = |runs: &mut [Option<Run>], target: DocId| {
             runs.iter_mut()
                 .flatten()
@@ -406,7 +370,7 @@ impl SpellingScorer {
     }
 
     /// Whether the candidate matches, scoring it if so.
-    pub(crate) fn verify(&mut self) -> bool {
+    fn verify(&mut self) -> bool {
         let doc = self.doc;
         let mut ja_count = 0;
         let mut ja_score = 0.0;
@@ -443,32 +407,15 @@ impl SpellingScorer {
         self.score = if matched { score + ja_score } else { 0.0 };
         matched
     }
-
-    /// Moves to the first matching document at or after `target` and scores it.
-    fn find(&mut self, mut target: DocId) -> DocId {
-        loop {
-            let doc = self.candidate(target);
-            if doc == TERMINATED || self.verify() {
-                return doc;
-            }
-            target = doc + 1;
-        }
-    }
 }
 
 impl DocSet for SpellingScorer {
     fn advance(&mut self) -> DocId {
-        if self.doc == TERMINATED {
-            return TERMINATED;
-        }
-        self.find(self.doc + 1)
+        self.next_match()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        if target <= self.doc {
-            return self.doc;
-        }
-        self.find(target)
+        self.seek_match(target)
     }
 
     fn doc(&self) -> DocId {
