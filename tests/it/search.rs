@@ -992,6 +992,15 @@ fn the_event_name_only_narrows_and_ranks_below_the_talks_own_text() {
     assert!(score(&found[0]) < 0.01, "{found:?}");
     // And an excluded word excludes it there as well.
     finds(&kb, &["ebpf -europe"], &[]);
+    // Regression: a word that makes no terms (`&`) still counts as a word, and the one
+    // that does must still be in the talk's own text (the pruned search of one word had
+    // dropped that rule and listed every talk of the KubeCon).
+    finds(&kb, &["kubecon &"], &["kc-eu-2024/recap"]);
+    let lines = notices(&search(&kb, &["--json", "europe &"]));
+    assert!(
+        lines.len() == 1 && lines[0].contains("event name or track"),
+        "{lines:?}"
+    );
 }
 
 fn ids_of(found: &[Value]) -> Vec<&str> {

@@ -741,9 +741,13 @@ fn run(
         }
     }
     if reach == Reach::OwnText && word_count > 1 && !own_text.is_empty() {
-        // Scores nothing: the words' scores are counted by their own clauses.
+        // Scores nothing: the words' scores are counted by their own clauses. A required
+        // filter of the pruned query too: a word that makes no terms (`&`) still counts in
+        // `word_count`, which lets the context in.
         let any = BooleanQuery::new(own_text.into_iter().map(|q| (Occur::Should, q)).collect());
-        must.push((Occur::Must, boxed(ConstScoreQuery::new(boxed(any), 0.0))));
+        let any = boxed(ConstScoreQuery::new(boxed(any), 0.0));
+        required.push(any.box_clone());
+        must.push((Occur::Must, any));
     }
     // One word (with filters and exclusions) skips talks that cannot make the top hits.
     let query: Box<dyn Query> = if scored.len() == 1 && !mixed {
@@ -1052,8 +1056,8 @@ fn text_leaves(
             let query = PhrasePrefixQuery::new_with_offset(positioned(f.gram, &grams));
             parts.push(Leaf::Unbounded(boxed(BoostQuery::new(boxed(query), boost))));
         } else if ja.len() <= 1 && grams.len() <= 1 {
-            // Single terms: tantivy's own term scorers, which skip blocks that cannot reach
-            // the top results.
+            // Single terms: tantivy's own term scorers (which, in a query of several words,
+            // skip blocks that cannot reach the top results).
             for (tokens, field, boost) in [(&ja, f.ja, boost * JA_BOOST), (&grams, f.gram, boost)] {
                 if let Some(token) = tokens.first() {
                     let term = Term::from_field_text(field, &token.text);

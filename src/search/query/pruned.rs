@@ -13,8 +13,8 @@
 //! scorers behind jump ahead to where enough of them could meet. Phrase scorers are two-phase
 //! ([`LeafScorer`]): they move over talks holding all their terms and read positions only
 //! for a talk that is scored. [`TopHits`] shares the k-th best score between segments. The
-//! hits and their scores are those of the plain boolean query it stands for (tested below
-//! against it), which still serves counting and explaining.
+//! hits and their scores are those of the plain boolean query it stands for, up to rounding
+//! (tested below against it), which still serves counting and explaining.
 //!
 //! These bounds hold for the whole index. tantivy's own block-WAND also uses the best score
 //! of each block of 128 postings, stored in the index (`BlockSegmentPostings::block_max_score`);
@@ -159,8 +159,8 @@ impl Leaf {
 /// What bounds a leaf's score: a constant, plus for each of its phrases (all of which may
 /// match at once) the most its BM25 weight can give.
 ///
-/// BM25's limit as the term frequency grows is the weight itself, about twice what a
-/// phrase that occurs once earns, which is too loose to skip much. But a phrase with `n`
+/// BM25's limit as the term frequency grows (in the shortest field) is the weight itself,
+/// about twice what a phrase that occurs once earns, which is too loose to skip much. But a phrase with `n`
 /// terms it holds once, occurring `tf` times, takes at least `n × tf` tokens of the field,
 /// so the field's length grows with `tf`, and the limit is `1 / (1 + k1 · b · n / avgdl)`
 /// of the weight. tantivy stores lengths rounded down, by at most 11% beyond 40 tokens; `n`
@@ -201,7 +201,11 @@ impl Bounding {
         } else {
             1.0
         };
-        self.phrases += weight.max_score() * limit;
+        // The weight itself: the score as the term frequency grows in the shortest field.
+        // (`Bm25Weight::max_score` is taken at the longest field length, which is lower: in
+        // a section most talks leave empty it is a fraction of what a one-word tag scores.)
+        let weight = weight.score(0, u32::MAX);
+        self.phrases += weight * limit;
         Ok(())
     }
 
@@ -705,14 +709,20 @@ mod tests {
         "Kubernetes",
         "の",
     ];
-    const SECTIONS: [Section; 3] = [Section::Title, Section::Takeaways, Section::Abstract];
+    const SECTIONS: [Section; 4] = [
+        Section::Title,
+        Section::Tags,
+        Section::Takeaways,
+        Section::Abstract,
+    ];
 
     struct Corpus {
         fields: Fields,
         reader: IndexReader,
     }
 
-    /// 400 talks whose title, takeaways and abstract are a few of [`WORDS`], in 4 segments.
+    /// 400 talks whose title, tags, takeaways and abstract are a few of [`WORDS`], in 4
+    /// segments.
     static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
         let fields = Fields::new();
         let index = Index::create_in_ram(fields.schema.clone());
@@ -724,7 +734,16 @@ mod tests {
         for i in 0..400 {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.key, format!("e/t{i}"));
-            for (section, most) in SECTIONS.into_iter().zip([3, 12, 20]) {
+            // (most words, one talk in how many has any): tags are short and rare, so their
+            // average length is well below one token, as in real notes.
+            for (section, (most, share)) in
+                SECTIONS
+                    .into_iter()
+                    .zip([(3, 1), (1, 10), (12, 1), (20, 1)])
+            {
+                if next(share) != 0 {
+                    continue;
+                }
                 let words: Vec<&str> = (0..next(most + 1)).map(|_| WORDS[next(16)]).collect();
                 let text = words.join(if next(2) == 0 { " " } else { "" });
                 let f = fields.section(section);
@@ -741,15 +760,15 @@ mod tests {
         Corpus { fields, reader }
     });
 
-    /// The leaves of `word` in the corpus's sections: its concept's spellings when it names
-    /// one, else as typed.
-    fn leaves(word: &str) -> Vec<Leaf> {
+    /// The leaves of `word` in `sections`: its concept's spellings when it names one, else
+    /// as typed.
+    fn leaves(word: &str, sections: &[Section]) -> Vec<Leaf> {
         let fields = &CORPUS.fields;
         let morphology = Morphology::shared().expect("dictionary loads");
         let thesaurus = Thesaurus::shipped();
         match thesaurus.expand(word, &NothingLearned) {
-            Some(e) => expansion_leaves(fields, &morphology, &e, false, &SECTIONS),
-            None => text_leaves(fields, &morphology, word, false, &SECTIONS),
+            Some(e) => expansion_leaves(fields, &morphology, &e, false, sections),
+            None => text_leaves(fields, &morphology, word, false, sections),
         }
     }
 
@@ -780,11 +799,15 @@ mod tests {
             required in prop::option::of(0..WORDS.len()),
             excluded in prop::option::of(0..WORDS.len()),
             context in any::<bool>(),
+            only_tags in any::<bool>(),
             k in prop_oneof![1usize..15, Just(1_000)],
         ) {
             let fields = &CORPUS.fields;
             let morphology = Morphology::shared().expect("dictionary loads");
-            let mut all: Vec<Leaf> = words.iter().flat_map(|&w| leaves(WORDS[w])).collect();
+            // Tags alone: a section whose average length is far below one token.
+            let sections: &[Section] = if only_tags { &[Section::Tags] } else { &SECTIONS };
+            let mut all: Vec<Leaf> =
+                words.iter().flat_map(|&w| leaves(WORDS[w], sections)).collect();
             if context {
                 // A constant leaf, as a word found only in the context adds.
                 all.extend(text_leaves(fields, &morphology, WORDS[words[0]], false, &[Section::Title])
@@ -838,6 +861,6 @@ mod tests {
     }
 
     fn pruned_union(word: &str) -> BooleanQuery {
-        union(&leaves(word))
+        union(&leaves(word, &SECTIONS))
     }
 }
