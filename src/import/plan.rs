@@ -334,6 +334,36 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
             problems: unreadable,
         });
     }
+    // The same sessions (same source, same title) already notes of another event: the
+    // schedule was imported there before, and importing it here would copy every one.
+    let elsewhere: Vec<&TalkRef> = scan
+        .talks
+        .iter()
+        .filter(|(id, t)| {
+            id.event != event_id
+                && t.value.source.is_some()
+                && sched.talks.iter().any(|s| {
+                    s.talk.source == t.value.source
+                        && name_key(&s.talk.title) == name_key(&t.value.title)
+                })
+        })
+        .map(|(id, _)| id)
+        .collect();
+    if let Some(first) = elsewhere.first() {
+        let events: BTreeSet<String> = elsewhere.iter().map(|id| id.event.to_string()).collect();
+        let events: Vec<String> = events.into_iter().collect();
+        return Err(Error::input(
+            format!(
+                "{} of these sessions are already notes of {} (such as {first}): importing them into {event_id} would copy them",
+                elsewhere.len(),
+                events.join(", "),
+            ),
+            format!(
+                "import into {} (`--event {}`) to update those notes",
+                events[0], events[0]
+            ),
+        ));
+    }
     let existing: Vec<&Talk> = scan
         .talks
         .iter()

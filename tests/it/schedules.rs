@@ -355,6 +355,29 @@ fn dreamkast_files() -> [String; 4] {
     [DK_TALKS, DK_SPEAKERS, DK_EVENTS, DK_TRACKS].map(fixture_path)
 }
 
+/// Regression (new user's trial): the same Dreamkast talks imported again under another
+/// `--event` id became a second copy of every session. The import now stops, names the
+/// event that has them, and writes nothing.
+#[test]
+fn a_schedule_already_imported_under_another_event_is_not_copied() {
+    let kb = Kb::new();
+    let [talks, speakers, events, tracks] = dreamkast_files();
+    kb.ok(&["import", &talks, &speakers, &events, &tracks]);
+    let before = kb.snapshot();
+    let out = kb.fails(&["import", "--event", "mine", &talks, &speakers]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("4 of these sessions are already notes of cnds2026")
+            && err.contains("--event cnds2026"),
+        "{err}"
+    );
+    assert_eq!(kb.snapshot(), before, "nothing written");
+    assert!(!kb.path("notes/mine").exists());
+    // Into the event that has them, the same import updates them as before.
+    let out = kb.ok(&["import", "--event", "cnds2026", &talks, &speakers]);
+    assert!(stderr(&out).contains("0 created"), "{}", stderr(&out));
+}
+
 #[test]
 fn dreamkast_talks_speakers_events_and_tracks_import_together() {
     let kb = Kb::new();
