@@ -52,7 +52,6 @@ pub fn warn_skipped(problems: &[NoteError]) {
     );
 }
 
-/// A notice (`note:`) or warning for the user, on standard error.
 /// Says that `count` notes could not be read, so results and counts leave them out.
 pub fn warn_unreadable(count: usize) {
     match count {
@@ -64,6 +63,7 @@ pub fn warn_unreadable(count: usize) {
     }
 }
 
+/// A notice (`note:`) or warning for the user, on standard error.
 pub fn notice(text: &str) {
     anstream::eprintln!("{WARN}note{WARN:#}: {}", line(text));
 }

@@ -64,9 +64,8 @@ impl Args {
         if self.explain {
             write_explanation(&results.words)?;
         }
-        // On stderr, like every warning: `--json` stays a pure array.
+        // Warnings and notices go to stderr, so that `--json` stays a pure array.
         warn_unreadable(engine.unreadable()?);
-        // On stderr, so that `--json` stays a pure array.
         for text in [results.prefixed_notice(), results.context_notice()]
             .into_iter()
             .flatten()

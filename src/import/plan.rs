@@ -7,7 +7,7 @@
 //! [`apply`] re-applies each merge to the note as it is on disk at that moment, under the
 //! writer lock, so a `tn jot` made between plan and write is kept.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,7 +16,7 @@ use super::schedule::{self, Schedule, ScheduledEvent, ScheduledTalk};
 use super::{Incoming, Options, Source};
 use crate::error::{Error, NoteError, Result};
 use crate::interchange::EventBundle;
-use crate::note::{Event, Slug, Talk, TalkRef};
+use crate::note::{Event, Slug, Source as NoteSource, Talk, TalkRef};
 use crate::search::analysis::name_key;
 use crate::store::codec::NoteDoc;
 use crate::store::reconcile::Rebase;
@@ -336,19 +336,22 @@ fn plan_schedule(plan: &mut Plan, store: &Store, sched: Schedule, options: &Opti
     }
     // The same sessions (same source, same title) already notes of another event: the
     // schedule was imported there before, and importing it here would copy every one.
-    let elsewhere: Vec<&TalkRef> = scan
+    let incoming: HashSet<(&NoteSource, String)> = sched
         .talks
         .iter()
-        .filter(|(id, t)| {
-            id.event != event_id
-                && t.value.source.is_some()
-                && sched.talks.iter().any(|s| {
-                    s.talk.source == t.value.source
-                        && name_key(&s.talk.title) == name_key(&t.value.title)
-                })
-        })
-        .map(|(id, _)| id)
+        .filter_map(|s| Some((s.talk.source.as_ref()?, name_key(&s.talk.title))))
         .collect();
+    let elsewhere: Vec<&TalkRef> =
+        scan.talks
+            .iter()
+            .filter(|(id, t)| {
+                id.event != event_id
+                    && t.value.source.as_ref().is_some_and(|source| {
+                        incoming.contains(&(source, name_key(&t.value.title)))
+                    })
+            })
+            .map(|(id, _)| id)
+            .collect();
     if let Some(first) = elsewhere.first() {
         let events: BTreeSet<String> = elsewhere.iter().map(|id| id.event.to_string()).collect();
         let events: Vec<String> = events.into_iter().collect();

@@ -663,14 +663,20 @@ fn run(
         let mut leaves: Vec<Leaf> = Vec::new();
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         for atom in &clause.any_of {
-            let Atom::Text {
-                text,
-                prefix,
-                literal,
-            } = atom
-            else {
-                filters.extend(atom_query(fields, morphology, atom));
-                continue;
+            let (text, prefix, literal) = match atom {
+                Atom::Text {
+                    text,
+                    prefix,
+                    literal,
+                } => (text, prefix, literal),
+                // A filter narrows; it adds nothing to a score.
+                Atom::Filter(filter) => {
+                    filters.extend(
+                        filter_query(fields, morphology, filter)
+                            .map(|q| boxed(ConstScoreQuery::new(q, 0.0))),
+                    );
+                    continue;
+                }
             };
             let expansion = terms.expand(atom);
             words.push(QueryWord {
@@ -710,8 +716,10 @@ fn run(
         if leaves.is_empty() && filters.is_empty() {
             continue;
         }
-        let mut alternatives: Vec<Box<dyn Query>> = filters.iter().map(|q| q.box_clone()).collect();
-        if !leaves.is_empty() {
+        // What the clause is made of, for the pruned query (see below).
+        let (has_leaves, has_filters) = (!leaves.is_empty(), !filters.is_empty());
+        let mut alternatives = filters;
+        if has_leaves {
             alternatives.push(boxed(pruned::union(&leaves)));
         }
         let query: Box<dyn Query> = if alternatives.len() == 1 {
@@ -732,10 +740,10 @@ fn run(
             excluded.push(Box::new(query.clone()));
             must.push((Occur::MustNot, Box::new(query)));
         } else {
-            match (leaves.is_empty(), filters.is_empty()) {
-                (true, _) => required.push(query.box_clone()),
-                (false, true) => scored.push(leaves),
-                (false, false) => mixed = true,
+            match (has_leaves, has_filters) {
+                (false, _) => required.push(query.box_clone()),
+                (true, false) => scored.push(leaves),
+                (true, true) => mixed = true,
             }
             must.push((Occur::Must, query));
         }
@@ -992,18 +1000,6 @@ fn date_of_number(n: u64) -> Option<Date> {
 
 fn boxed(query: impl Query) -> Box<dyn Query> {
     Box::new(query)
-}
-
-fn atom_query(fields: &Fields, morphology: &Morphology, atom: &Atom) -> Option<Box<dyn Query>> {
-    match atom {
-        Atom::Text { text, prefix, .. } => {
-            text_query(fields, morphology, text, *prefix, &Section::ALL)
-        }
-        // A filter narrows; it adds nothing to a score.
-        Atom::Filter(filter) => {
-            filter_query(fields, morphology, filter).map(|q| boxed(ConstScoreQuery::new(q, 0.0)))
-        }
-    }
 }
 
 /// A term or phrase in the given sections: dictionary words as a phrase, or bigrams as a

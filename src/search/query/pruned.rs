@@ -8,7 +8,7 @@
 //! made a concept word several times slower than the same word taken literally.
 //!
 //! [`Pruned`] runs WAND (Broder et al., 2003) instead, which needs of each scorer only an
-//! upper bound of its score ([`Bounding`]). Once the k-th best score so far is above what
+//! upper bound of its score ([`phrase_bound`]). Once the k-th best score so far is above what
 //! the scorers on a talk could add up to, the talk is skipped without being scored, and the
 //! scorers behind jump ahead to where enough of them could meet. Phrase scorers are two-phase
 //! ([`LeafScorer`]): they move over talks holding all their terms and read positions only
@@ -106,37 +106,42 @@ impl Leaf {
     }
 
     /// The leaf's weight, with its own scorer where it has one that can skip checking a
-    /// candidate (see [`LeafScorer`]).
-    fn leaf_weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<LeafWeight> {
+    /// candidate (see [`LeafScorer`]), and the most it can score in any talk, from the same
+    /// BM25 weights.
+    fn weighed(
+        &self,
+        enable_scoring: EnableScoring<'_>,
+        stats: &dyn Bm25StatisticsProvider,
+    ) -> tantivy::Result<(LeafWeight, Score)> {
+        let exact = || -> tantivy::Result<LeafWeight> {
+            Ok(LeafWeight::Exact(self.query().weight(enable_scoring)?))
+        };
         Ok(match self {
-            Leaf::Section(q) => LeafWeight::Section(q.section_weight(enable_scoring)?),
-            Leaf::Spelling { query, cased } if cased.is_empty() => {
-                LeafWeight::Spelling(query.spelling_weight(enable_scoring)?)
+            Leaf::Section(q) => {
+                let weight = q.section_weight(enable_scoring)?;
+                let bound = weight.bound(stats)?;
+                (LeafWeight::Section(weight), bound)
             }
-            _ => LeafWeight::Exact(self.query().weight(enable_scoring)?),
-        })
-    }
-
-    /// What bounds the leaf's score.
-    fn bounding(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Bounding> {
-        Ok(match self {
+            Leaf::Spelling { query, cased } if cased.is_empty() => {
+                let weight = query.spelling_weight(enable_scoring)?;
+                let bound = weight.bound(stats)?;
+                (LeafWeight::Spelling(weight), bound)
+            }
+            // Rare (a spelling with capitals): its own weights once more, for the bound.
+            Leaf::Spelling { query, .. } => {
+                let bound = query.spelling_weight(enable_scoring)?.bound(stats)?;
+                (exact()?, bound)
+            }
             Leaf::Term { term, boost } => {
                 let weight =
                     Bm25Weight::for_terms(stats, std::slice::from_ref(term))?.boost_by(*boost);
-                let mut bounding = Bounding::default();
-                bounding.push(stats, &weight, &[(0, term.clone())])?;
-                bounding
+                (
+                    exact()?,
+                    phrase_bound(stats, &weight, &[(0, term.clone())])?,
+                )
             }
-            Leaf::Section(q) => q.bounding(stats)?,
-            Leaf::Spelling { query, .. } => query.bounding(stats)?,
-            Leaf::Fixed { score, .. } => Bounding {
-                fixed: *score,
-                phrases: 0.0,
-            },
-            Leaf::Unbounded(_) => Bounding {
-                fixed: Score::INFINITY,
-                phrases: 0.0,
-            },
+            Leaf::Fixed { score, .. } => (exact()?, *score),
+            Leaf::Unbounded(_) => (exact()?, Score::INFINITY),
         })
     }
 
@@ -156,63 +161,45 @@ impl Leaf {
     }
 }
 
-/// What bounds a leaf's score: a constant, plus for each of its phrases (all of which may
-/// match at once) the most its BM25 weight can give.
-///
-/// BM25's limit as the term frequency grows (in the shortest field) is the weight itself,
-/// about twice what a phrase that occurs once earns, which is too loose to skip much. But a phrase with `n`
-/// terms it holds once, occurring `tf` times, takes at least `n × tf` tokens of the field,
-/// so the field's length grows with `tf`, and the limit is `1 / (1 + k1 · b · n / avgdl)`
-/// of the weight. tantivy stores lengths rounded down, by at most 11% beyond 40 tokens; `n`
-/// is taken as 85% of itself for that.
-#[derive(Default)]
-pub(crate) struct Bounding {
-    fixed: Score,
-    phrases: Score,
-}
-
 /// BM25's parameters, as tantivy's.
 const K1: Score = 1.2;
 const B: Score = 0.75;
 
-impl Bounding {
-    /// A phrase (a single term is one too) scored with `weight`.
-    pub(crate) fn push(
-        &mut self,
-        stats: &dyn Bm25StatisticsProvider,
-        weight: &Bm25Weight,
-        phrase: &[(usize, Term)],
-    ) -> tantivy::Result<()> {
-        let Some((_, first)) = phrase.first() else {
-            return Ok(());
-        };
-        let docs = stats.total_num_docs()?.max(1) as Score;
-        let average = stats.total_num_tokens(first.field())? as Score / docs;
-        // A term the phrase holds once is a token of its own in each occurrence; a repeated
-        // one (the word-boundary mark at both ends) may be shared by two occurrences.
-        let once = phrase
-            .iter()
-            .filter(|(_, t)| phrase.iter().filter(|(_, u)| u == t).count() == 1)
-            .count()
-            .max(1);
-        let n = once as Score * 0.85;
-        let limit = if average > 0.0 {
-            1.0 / (1.0 + K1 * B * n / average)
-        } else {
-            1.0
-        };
-        // The weight itself: the score as the term frequency grows in the shortest field.
-        // (`Bm25Weight::max_score` is taken at the longest field length, which is lower: in
-        // a section most talks leave empty it is a fraction of what a one-word tag scores.)
-        let weight = weight.score(0, u32::MAX);
-        self.phrases += weight * limit;
-        Ok(())
-    }
-
-    /// The most the leaf can score in any talk.
-    fn max(&self) -> Score {
-        self.fixed + self.phrases
-    }
+/// The most a phrase (a single term is one too) scored with `weight` can score in any talk.
+///
+/// BM25's limit as the term frequency grows (in the shortest field) is the weight itself,
+/// about twice what a phrase that occurs once earns, which is too loose to skip much. But a
+/// phrase with `n` terms it holds once, occurring `tf` times, takes at least `n × tf` tokens
+/// of the field, so the field's length grows with `tf`, and the limit is
+/// `1 / (1 + k1 · b · n / avgdl)` of the weight. tantivy stores lengths rounded down, by at
+/// most 11% beyond 40 tokens; `n` is taken as 85% of itself for that.
+pub(crate) fn phrase_bound(
+    stats: &dyn Bm25StatisticsProvider,
+    weight: &Bm25Weight,
+    phrase: &[(usize, Term)],
+) -> tantivy::Result<Score> {
+    let Some((_, first)) = phrase.first() else {
+        return Ok(0.0);
+    };
+    let docs = stats.total_num_docs()?.max(1) as Score;
+    let average = stats.total_num_tokens(first.field())? as Score / docs;
+    // A term the phrase holds once is a token of its own in each occurrence; a repeated
+    // one (the word-boundary mark at both ends) may be shared by two occurrences.
+    let once = phrase
+        .iter()
+        .filter(|(_, t)| phrase.iter().filter(|(_, u)| u == t).count() == 1)
+        .count()
+        .max(1);
+    let n = once as Score * 0.85;
+    let limit = if average > 0.0 {
+        1.0 / (1.0 + K1 * B * n / average)
+    } else {
+        1.0
+    };
+    // The weight itself: the score as the term frequency grows in the shortest field.
+    // (`Bm25Weight::max_score` is taken at the longest field length, which is lower: in a
+    // section most talks leave empty it is a fraction of what a one-word tag scores.)
+    Ok(weight.score(0, u32::MAX) * limit)
 }
 
 /// The sum of the scores of the leaves that match, any of which will do.
@@ -267,9 +254,9 @@ impl Query for Pruned {
         };
         let mut leaves = Vec::with_capacity(self.leaves.len());
         for leaf in &self.leaves {
+            let (weight, bound) = leaf.weighed(enable_scoring, statistics_provider)?;
             // A little above: scores summed in another order may round upwards.
-            let bound = leaf.bounding(statistics_provider)?.max() * SLACK;
-            leaves.push((leaf.leaf_weight(enable_scoring)?, bound));
+            leaves.push((weight, bound * SLACK));
         }
         // Filters only say whether a talk may be a hit.
         let filter = EnableScoring::disabled_from_searcher(searcher);

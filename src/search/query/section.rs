@@ -22,7 +22,7 @@ use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
-use super::pruned::Bounding;
+use super::pruned::phrase_bound;
 
 /// Terms with their offsets in the phrase (a single term is a phrase of one).
 pub(crate) type Phrase = Vec<(usize, Term)>;
@@ -38,24 +38,6 @@ pub(crate) struct SectionQuery {
     pub implied: bool,
 }
 
-impl SectionQuery {
-    /// What bounds its score (see [`super::pruned`]).
-    pub(crate) fn bounding(
-        &self,
-        stats: &dyn tantivy::query::Bm25StatisticsProvider,
-    ) -> tantivy::Result<Bounding> {
-        let mut bounding = Bounding::default();
-        for (phrase, boost) in [(&self.ja, self.ja_boost), (&self.gram, self.gram_boost)] {
-            if !phrase.is_empty() {
-                let terms: Vec<Term> = phrase.iter().map(|(_, t)| t.clone()).collect();
-                let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost);
-                bounding.push(stats, &weight, phrase)?;
-            }
-        }
-        Ok(bounding)
-    }
-}
-
 impl Query for SectionQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(self.section_weight(enable_scoring)?))
@@ -69,6 +51,7 @@ impl Query for SectionQuery {
 }
 
 impl SectionQuery {
+    /// The weight as its own type, which the pruned search also asks for its bound.
     pub(crate) fn section_weight(
         &self,
         enable_scoring: EnableScoring<'_>,
@@ -169,6 +152,23 @@ pub(crate) struct SectionWeight {
     ja: Option<Side>,
     gram: Option<Side>,
     implied: bool,
+}
+
+impl SectionWeight {
+    /// The most it can score in any talk: both sides at their bound (see
+    /// [`super::pruned`]).
+    pub(crate) fn bound(
+        &self,
+        stats: &dyn tantivy::query::Bm25StatisticsProvider,
+    ) -> tantivy::Result<Score> {
+        let mut sum = 0.0;
+        for side in self.ja.iter().chain(&self.gram) {
+            if let Some(bm25) = &side.bm25 {
+                sum += phrase_bound(stats, bm25, &side.phrase)?;
+            }
+        }
+        Ok(sum)
+    }
 }
 
 impl TwoPhaseWeight for SectionWeight {

@@ -28,7 +28,7 @@ use tantivy::query::{
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use super::pruned::{Bounding, Leaf};
+use super::pruned::{Leaf, phrase_bound};
 use super::section::{Phrase, Run, TwoPhase, TwoPhaseWeight, boxed_scorer, explain_match, run};
 use super::{JA_BOOST, positioned};
 use crate::concepts::{Expansion, Term as Spelled, is_latin, matcher};
@@ -124,42 +124,8 @@ impl SpellingQuery {
         let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
         Ok(Some((phrase.clone(), Some(weight))))
     }
-}
 
-impl SpellingQuery {
-    /// What bounds its score: every phrase matching at once (see [`super::pruned`]).
-    pub(crate) fn bounding(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Bounding> {
-        let reference = self.reference.as_ref();
-        let mut bounding = Bounding::default();
-        for phrase in &self.ja {
-            let r = reference.map(|r| r.0.as_slice());
-            if let Some((_, Some(w))) = self.weigh(Some(stats), phrase, self.ja_boost, r)? {
-                bounding.push(stats, &w, phrase)?;
-            }
-        }
-        for phrase in &self.grams {
-            let r = reference.map(|r| r.1.as_slice());
-            if let Some((_, Some(w))) = self.weigh(Some(stats), phrase, self.gram_boost, r)? {
-                bounding.push(stats, &w, phrase)?;
-            }
-        }
-        Ok(bounding)
-    }
-}
-
-impl Query for SpellingQuery {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.spelling_weight(enable_scoring)?))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, term) in self.ja.iter().chain(&self.grams).flatten() {
-            visitor(term, true);
-        }
-    }
-}
-
-impl SpellingQuery {
+    /// The weight as its own type, which the pruned search also asks for its bound.
     pub(crate) fn spelling_weight(
         &self,
         enable_scoring: EnableScoring<'_>,
@@ -190,6 +156,18 @@ impl SpellingQuery {
             gate: self.gate,
             not_in: self.not_in.clone(),
         })
+    }
+}
+
+impl Query for SpellingQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.spelling_weight(enable_scoring)?))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (_, term) in self.ja.iter().chain(&self.grams).flatten() {
+            visitor(term, true);
+        }
     }
 }
 
@@ -241,6 +219,20 @@ pub(crate) struct SpellingWeight {
     gate: Gate,
     implied: bool,
     not_in: Vec<(Phrase, Vec<u32>)>,
+}
+
+impl SpellingWeight {
+    /// The most it can score in any talk: every phrase matching at once, each at its bound
+    /// (see [`super::pruned`]).
+    pub(crate) fn bound(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
+        let mut sum = 0.0;
+        for (phrase, weight) in self.ja.iter().chain(&self.grams) {
+            if let Some(weight) = weight {
+                sum += phrase_bound(stats, weight, phrase)?;
+            }
+        }
+        Ok(sum)
+    }
 }
 
 impl TwoPhaseWeight for SpellingWeight {
