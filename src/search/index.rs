@@ -38,13 +38,14 @@
 //! state machine over the same directory and locks, and are kept together so their races can
 //! be read in one place.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::directory::error::LockError;
 use tantivy::index::{SegmentComponent, SegmentId};
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
@@ -121,7 +122,7 @@ pub struct SearchIndex {
     fields: Fields,
     /// What the index holds for each note file, kept current by `refresh`, so a refresh with
     /// nothing changed reads no index data at all.
-    recorded: HashMap<String, Stamp>,
+    recorded: FxHashMap<String, Stamp>,
     /// Which build this is (the name of its directory; empty in memory), so a process that
     /// found it damaged can tell whether someone has rebuilt it since.
     build: String,
@@ -421,37 +422,50 @@ impl SearchIndex {
         let (files, _) = store.list_files()?;
         let mut changed_events = BTreeSet::new();
         let mut to_index: Vec<&NoteFile> = Vec::new();
-        let mut present: HashSet<String> = HashSet::with_capacity(files.len());
-        let mut keys: Vec<String> = Vec::with_capacity(files.len());
+        // Files whose key the index has: when that is all the index has, nothing was removed
+        // and no set of keys need be built (the usual case, on every search).
+        let mut known = 0;
+        let mut key = String::new();
         for file in &files {
-            let key = file.key.to_string();
-            if self.recorded.get(&key) != Some(&stamp(file)) {
+            file.key.write_into(&mut key);
+            let changed = match self.recorded.get(&key) {
+                Some(recorded) => {
+                    known += 1;
+                    *recorded != stamp(file)
+                }
+                None => true,
+            };
+            if changed {
                 if let NoteKey::Event(id) = &file.key {
                     changed_events.insert(id.clone());
                 }
                 to_index.push(file);
             }
-            keys.push(key);
         }
         // A talk document carries its event's name and date, so an event change re-indexes
         // its talks too.
         if !changed_events.is_empty() {
-            for (file, key) in files.iter().zip(&keys) {
+            for file in &files {
                 if let NoteKey::Talk(id) = &file.key
                     && changed_events.contains(&id.event)
-                    && self.recorded.get(key) == Some(&stamp(file))
                 {
-                    to_index.push(file);
+                    file.key.write_into(&mut key);
+                    if self.recorded.get(&key) == Some(&stamp(file)) {
+                        to_index.push(file);
+                    }
                 }
             }
         }
-        present.extend(keys);
-        let removed: Vec<String> = self
-            .recorded
-            .keys()
-            .filter(|k| !present.contains(*k))
-            .cloned()
-            .collect();
+        let removed: Vec<String> = if known == self.recorded.len() {
+            Vec::new()
+        } else {
+            let present: FxHashSet<String> = files.iter().map(|f| f.key.to_string()).collect();
+            self.recorded
+                .keys()
+                .filter(|k| !present.contains(*k))
+                .cloned()
+                .collect()
+        };
         if to_index.is_empty() && removed.is_empty() {
             return Ok(RefreshReport::default());
         }
@@ -510,13 +524,17 @@ impl SearchIndex {
 /// The file stamps the index recorded, by key, read from fast fields (no stored-doc reads).
 /// Each segment's key dictionary is streamed once: looking keys up one by one would
 /// decompress a dictionary block per document.
-fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
+fn recorded(searcher: &tantivy::Searcher) -> Result<FxHashMap<String, Stamp>> {
     let fail = tantivy_error(Path::new("index"));
     let io_fail = |e: std::io::Error| Error::Index {
         path: "index".into(),
         message: e.to_string(),
     };
-    let mut recorded = HashMap::new();
+    let docs = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.num_docs() as usize);
+    let mut recorded = FxHashMap::with_capacity_and_hasher(docs.sum(), Default::default());
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
         let Some(keys) = fast.str(schema::KEY).map_err(&fail)? else {
@@ -530,15 +548,18 @@ fn recorded(searcher: &tantivy::Searcher) -> Result<HashMap<String, Stamp>> {
         let mtimes = fast.u64(schema::MTIME).map_err(&fail)?;
         let sizes = fast.u64(schema::SIZE).map_err(&fail)?;
         for doc in segment.doc_ids_alive() {
+            // Each key is one live document's: moved out, not copied.
             let Some(name) = keys
                 .term_ords(doc)
                 .next()
-                .and_then(|ord| names.get(ord as usize))
+                .and_then(|ord| names.get_mut(ord as usize))
+                .map(std::mem::take)
+                .filter(|name| !name.is_empty())
             else {
                 continue;
             };
             recorded.insert(
-                name.clone(),
+                name,
                 Stamp {
                     mtime: mtimes.first(doc).unwrap_or_default(),
                     size: sizes.first(doc).unwrap_or_default(),
