@@ -484,7 +484,8 @@ fn front_matter_is_the_yaml_each_platform_reads() {
         assert_eq!(qiita["updated_at"].as_str(), Some(""));
         assert!(qiita["id"].is_null() && qiita["organization_url_name"].is_null());
         assert_eq!(qiita["slide"], Yaml::Bool(false));
-        assert_eq!(qiita["ignorePublish"], Yaml::Bool(false));
+        // A draft for `qiita publish --all`; `qiita publish NAME` still posts it.
+        assert_eq!(qiita["ignorePublish"], Yaml::Bool(true));
 
         // blogsync: Title, Category, Date (RFC 3339), EditURL, Draft; the file starts `---\n`.
         let hatena = fm("hatena");

@@ -942,3 +942,53 @@ fn a_hatena_recap_is_dated_in_the_event_zone_and_categorised_by_its_talks() {
         );
     }
 }
+
+/// Regression (new user's trial): a CloudNative Days import tags every talk with its
+/// difficulty and how it was given (`初級者`, `現地登壇`), so those were the talks' most used
+/// tags and filled Zenn's five topics. They stay tags, for `tag:` searches, but no platform
+/// gets them as topics.
+#[test]
+fn difficulty_and_presentation_tags_are_no_platform_topics() {
+    let kb = Kb::new();
+    let [talks, speakers, events, tracks] = dreamkast_files();
+    kb.ok(&["import", &talks, &speakers, &events, &tracks]);
+    let facets = [
+        "初級者",
+        "中級者",
+        "上級者",
+        "現地登壇",
+        "オンライン登壇",
+        "事前収録",
+    ];
+    let notes: String = std::fs::read_dir(kb.path("notes/cnds2026"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        facets
+            .iter()
+            .filter(|f| notes.contains(&format!("\"{f}\"")))
+            .count()
+            >= 4,
+        "the fixture's talks carry these tags:\n{notes}"
+    );
+    let search = stdout(&kb.ok(&["search", "--json", "tag:現地登壇"]));
+    assert!(
+        search.contains("\"id\""),
+        "still a tag to search by: {search}"
+    );
+    for platform in ["zenn", "qiita", "hatena", "hugo"] {
+        let md = stdout(&kb.ok(&["export", "cnds2026", "--for", platform]));
+        let front = md.split("\n---\n").next().unwrap_or_default();
+        assert!(
+            !facets.iter().any(|f| front.contains(f)),
+            "{platform}:\n{front}"
+        );
+    }
+    let zenn = stdout(&kb.ok(&["export", "cnds2026", "--for", "zenn"]));
+    let topics = zenn
+        .lines()
+        .find(|l| l.starts_with("topics: "))
+        .unwrap_or_default();
+    assert_ne!(topics, "topics: []", "subjects still make topics:\n{zenn}");
+}

@@ -60,9 +60,11 @@ pub(crate) fn front_matter(recap: &Recap, options: &RecapOptions) -> Option<Stri
             )
         }
         // Qiita CLI's own keys, in its order; `id: null` makes `qiita publish` create the
-        // article.
+        // article. `ignorePublish: true` is the nearest Qiita has to a draft, as every other
+        // platform here gets: `qiita publish --all` skips the recap, `qiita publish NAME` posts
+        // it (a recap of one's notes should be read before it goes public).
         Platform::Qiita => format!(
-            "title: {title}\ntags:{}\nprivate: false\nupdated_at: \"\"\nid: null\norganization_url_name: null\nslide: false\nignorePublish: false\n",
+            "title: {title}\ntags:{}\nprivate: false\nupdated_at: \"\"\nid: null\norganization_url_name: null\nslide: false\nignorePublish: true\n",
             match qiita_tags(recap) {
                 tags if tags.is_empty() => " []".to_owned(),
                 tags => block_list(&tags),
@@ -149,9 +151,39 @@ fn events_zone(recap: &Recap) -> Option<jiff::tz::TimeZone> {
     zones.all(|z| z == Some(first)).then(|| first.zone())
 }
 
-/// The events' tags, then the talks' most used ones.
+/// The events' tags, then the talks' most used ones, but for [`FACETS`].
 fn candidates(recap: &Recap) -> impl Iterator<Item = String> + '_ {
-    recap.tags.iter().chain(&recap.talk_tags).cloned()
+    recap
+        .tags
+        .iter()
+        .chain(&recap.talk_tags)
+        .filter(|tag| !is_facet(tag))
+        .cloned()
+}
+
+/// Tags that say whom a talk is for or how it was given, not what it is about: Dreamkast's
+/// `talkDifficulty` and `presentationMethod` values (a CloudNative Days import tags every
+/// talk with one of each) and the usual experience levels. Most talks carry one, so they were
+/// the most used tags and took a platform's few topics from the subjects.
+const FACETS: &[&str] = &[
+    "初級者",
+    "中級者",
+    "上級者",
+    "初級",
+    "中級",
+    "上級",
+    "初心者",
+    "現地登壇",
+    "オンライン登壇",
+    "事前収録",
+    "beginner",
+    "intermediate",
+    "advanced",
+];
+
+fn is_facet(tag: &str) -> bool {
+    let key = name_key(tag);
+    FACETS.iter().any(|facet| name_key(facet) == key)
 }
 
 /// Zenn topics: lower case, letters and digits only (`cloud-native` → `cloudnative`).
