@@ -49,6 +49,31 @@ impl Args {
                         line(&word)
                     )?,
                 }
+                let hidden = engine.hidden_by_vetoes(&word);
+                if !hidden.is_empty() {
+                    writeln!(out, "{BOLD}hidden by your vetoes{BOLD:#}")?;
+                    let path = relative_path(store);
+                    // One row per veto, with every spelling it hides.
+                    let mut by_veto: Vec<(&user::Veto, Vec<&str>)> = Vec::new();
+                    for (spelling, veto) in &hidden {
+                        match by_veto.iter_mut().find(|(v, _)| *v == veto) {
+                            Some((_, spellings)) => spellings.push(spelling),
+                            None => by_veto.push((veto, vec![spelling])),
+                        }
+                    }
+                    let rows: Vec<Vec<String>> = by_veto
+                        .iter()
+                        .map(|(veto, spellings)| {
+                            vec![
+                                format!("  {}", line(&spellings.join(" · "))),
+                                line(&veto_text(veto, &path)).into_owned(),
+                            ]
+                        })
+                        .collect();
+                    for row in display::table(&rows, terminal_width()) {
+                        writeln!(out, "{}", row.trim_end())?;
+                    }
+                }
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -104,23 +129,7 @@ impl Args {
             writeln!(out, "  {DIM}none{DIM:#}")?;
         }
         for veto in &all.vetoes {
-            let text = match veto {
-                user::Veto::Term {
-                    term,
-                    concept: Some(id),
-                    line: at,
-                } => format!("{term} is not a spelling of {id}  ({path}:{at})"),
-                user::Veto::Term { term, line: at, .. } => {
-                    format!("{term} is no concept's spelling  ({path}:{at})")
-                }
-                user::Veto::Pair { pair, line: at } => {
-                    format!(
-                        "{} and {} do not expand to each other  ({path}:{at})",
-                        pair.0, pair.1
-                    )
-                }
-            };
-            writeln!(out, "  {}", line(&text))?;
+            writeln!(out, "  {}", line(&veto_text(veto, &path)))?;
         }
         let counts = shipped_counts();
         if !self.loanwords {
@@ -132,6 +141,24 @@ impl Args {
             )?;
         }
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// A veto for people, with the line of the user's file that says it.
+fn veto_text(veto: &user::Veto, path: &str) -> String {
+    match veto {
+        user::Veto::Term {
+            term,
+            concept: Some(id),
+            line: at,
+        } => format!("{term} is not a spelling of {id}  ({path}:{at})"),
+        user::Veto::Term { term, line: at, .. } => {
+            format!("{term} is no concept's spelling  ({path}:{at})")
+        }
+        user::Veto::Pair { pair, line: at } => format!(
+            "{} and {} do not expand to each other  ({path}:{at})",
+            pair.0, pair.1
+        ),
     }
 }
 

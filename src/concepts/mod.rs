@@ -368,6 +368,40 @@ pub trait Learned {
     fn partners(&self, key: &str) -> Vec<(String, u64)>;
 }
 
+/// The spellings of `word`'s concepts that the user's vetoes keep it from matching, each with
+/// the veto that does (`tn concepts WORD`): `word` expanded with the file's vetoes and
+/// without them, compared.
+pub fn hidden_by_vetoes(
+    shipped: &Shipped,
+    user: &mut user::UserConcepts,
+    word: &str,
+    learned: &dyn Learned,
+) -> Vec<(String, user::Veto)> {
+    let vetoes = std::mem::take(&mut user.vetoes);
+    let without = Thesaurus::new(shipped, Some(user)).expand(word, learned);
+    user.vetoes = vetoes;
+    let Some(without) = without else {
+        return Vec::new();
+    };
+    let with = Thesaurus::new(shipped, Some(user)).expand(word, learned);
+    let kept: HashSet<String> = with
+        .iter()
+        .flat_map(|e| e.spellings.iter().map(|s| key(&s.spelling.term.text)))
+        .collect();
+    let word_key = key(word);
+    without
+        .others()
+        .filter_map(|s| {
+            let k = key(&s.spelling.term.text);
+            if kept.contains(&k) {
+                return None;
+            }
+            let veto = user.vetoes.hiding(&word_key, &k, &without.concepts)?;
+            Some((s.spelling.term.text.clone(), veto.clone()))
+        })
+        .collect()
+}
+
 /// No learned pairs (tests, and a thesaurus without an index).
 pub struct NothingLearned;
 

@@ -131,6 +131,23 @@ impl Vetoes {
     pub fn splits(&self, a: &str, b: &str) -> bool {
         self.pairs.contains(&(a.to_owned(), b.to_owned()))
     }
+
+    /// The veto, as written, that keeps the word `word` (a key) from matching the spelling
+    /// `spelling` (a key) of one of `concepts`: the spelling's own veto, the word's (a vetoed
+    /// word names no concept), or the pair of the two.
+    pub fn hiding(&self, word: &str, spelling: &str, concepts: &[String]) -> Option<&Veto> {
+        self.list.iter().find(|veto| match veto {
+            Veto::Term { term, concept, .. } => {
+                let k = key(term);
+                (k == spelling || k == word)
+                    && concept.as_ref().is_none_or(|id| concepts.contains(id))
+            }
+            Veto::Pair { pair, .. } => {
+                let (a, b) = (key(&pair.0), key(&pair.1));
+                (a == word && b == spelling) || (a == spelling && b == word)
+            }
+        })
+    }
 }
 
 /// The user's concepts and vetoes, read and checked.

@@ -112,6 +112,22 @@ impl Engine {
         Ok((thesaurus.expand(word, &learned), problems))
     }
 
+    /// The spellings of `word`'s concepts that a veto of the user's file hides, each with the
+    /// veto (see [`crate::concepts::hidden_by_vetoes`]); none without a usable file.
+    pub fn hidden_by_vetoes(&mut self, word: &str) -> Vec<(String, crate::concepts::user::Veto)> {
+        let (Some(mut user), _) = self.user_concepts() else {
+            return Vec::new();
+        };
+        let searcher = self.index.searcher();
+        let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs);
+        crate::concepts::hidden_by_vetoes(
+            crate::concepts::Shipped::get(),
+            &mut user,
+            word,
+            &learned,
+        )
+    }
+
     /// Every equivalence in force (`tn concepts`): the glossary's and the user's concepts
     /// (the loanword pairs too with `loanwords`), the learned pairs, the user's vetoes.
     pub fn equivalences(&mut self, loanwords: bool) -> Result<concepts::Equivalences> {

@@ -227,6 +227,24 @@ fn the_users_file_adds_and_vetoes_and_the_next_search_honours_it() {
         out.contains("container and コンテナ do not expand to each other  (notes/concepts.ron:5)"),
         "{out}"
     );
+    // `tn concepts WORD` says which spellings a veto hides, and which line hides them
+    // (new user's trial: the word's row was just gone).
+    let out = stdout(&kb.ok(&["concepts", "container"]));
+    let hidden = out
+        .split_once("hidden by your vetoes")
+        .unwrap_or_else(|| panic!("{out}"))
+        .1;
+    assert!(
+        row(hidden, "コンテナ").contains("(notes/concepts.ron:5)"),
+        "{out}"
+    );
+    let out = stdout(&kb.ok(&["concepts", "serverless"]));
+    assert!(
+        row(&out, "サーバーレス").contains("is no concept's spelling  (notes/concepts.ron:6)"),
+        "{out}"
+    );
+    let out = stdout(&kb.ok(&["concepts", "kubernetes"]));
+    assert!(!out.contains("hidden by your vetoes"), "{out}");
     // A broken file: tn check points at it, searches go on without it and say so.
     kb.write(
         "notes/concepts.ron",
