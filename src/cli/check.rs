@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::output::relative;
+use super::output::{relative, warning};
 use crate::display::escape;
+use crate::error::NoteError;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -17,8 +18,25 @@ impl Args {
         let mut problems = store.check()?;
         let (files, _) = store.list_files()?;
         // The user's concepts file, beside the event directories.
-        if let Err(concepts) = crate::concepts::user::load(store) {
-            problems.extend(concepts);
+        let mut idle = Vec::new();
+        match crate::concepts::user::load(store) {
+            Err(concepts) => problems.extend(concepts),
+            Ok(Some(mut user)) => {
+                let text = std::fs::read_to_string(&user.path).unwrap_or_default();
+                for veto in crate::concepts::idle_vetoes(crate::concepts::Shipped::get(), &mut user)
+                {
+                    let at = crate::concepts::user::veto_position(&text, &veto);
+                    idle.push(
+                        NoteError::new(&user.path, "this veto hides nothing: no concept of the glossary, the loanword table or this file has these spellings together; check the spelling (pairs learned from your notes are not known here: `tn concepts WORD` shows them)")
+                            .at(at),
+                    );
+                }
+            }
+            Ok(None) => {}
+        }
+        // Warnings, not problems: the file is valid, and a veto of a learned pair is not idle.
+        for veto in &idle {
+            warning(&relative(veto).to_string());
         }
         let mut out = anstream::stdout().lock();
         for problem in &problems {

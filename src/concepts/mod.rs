@@ -402,6 +402,36 @@ pub fn hidden_by_vetoes(
         .collect()
 }
 
+/// The user's vetoes that hide nothing from the glossary, the loanword table or the user's
+/// own concepts: a misspelt term, a concept that lacks the spelling, a pair that never
+/// expands to each other (`tn check` warns of them). Pairs learned from the notes are left
+/// out, since only the index knows them: a veto of one of those is listed here too.
+pub fn idle_vetoes(shipped: &Shipped, user: &mut user::UserConcepts) -> Vec<user::Veto> {
+    let vetoes = std::mem::take(&mut user.vetoes);
+    let thesaurus = Thesaurus::new(shipped, Some(user));
+    let names = |word: &str, other: &str| {
+        thesaurus
+            .expand(word, &NothingLearned)
+            .is_some_and(|e| e.others().any(|s| key(&s.spelling.term.text) == key(other)))
+    };
+    let idle = vetoes
+        .list
+        .iter()
+        .filter(|veto| match veto {
+            user::Veto::Term { term, concept, .. } => {
+                match thesaurus.expand(term, &NothingLearned) {
+                    None => true,
+                    Some(e) => concept.as_ref().is_some_and(|id| !e.concepts.contains(id)),
+                }
+            }
+            user::Veto::Pair { pair: (a, b), .. } => !names(a, b) && !names(b, a),
+        })
+        .cloned()
+        .collect();
+    user.vetoes = vetoes;
+    idle
+}
+
 /// No learned pairs (tests, and a thesaurus without an index).
 pub struct NothingLearned;
 

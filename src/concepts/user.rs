@@ -279,14 +279,30 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
         }
     }
     let mut vetoes = Vetoes::default();
+    // Each veto's subject is looked for after the previous one's: two vetoes of one word
+    // (`Veto(pair: ("container", …))` twice) each get their own line.
+    let mut searched_from = text.find("vetoes").unwrap_or(0);
     for entry in file.vetoes {
         let subject = entry
             .term
             .as_deref()
             .or(entry.pair.as_ref().map(|p| p.0.as_str()))
             .unwrap_or_default();
-        let at = literal_position(text, subject)
-            .or_else(|| crate::store::codec::field_position(text, "vetoes"));
+        let found = (!subject.is_empty())
+            .then(|| text.get(searched_from..)?.find(&format!("\"{subject}\"")))
+            .flatten()
+            .map(|offset| searched_from + offset);
+        let at = match found {
+            Some(offset) => {
+                searched_from = offset + subject.len() + 2;
+                let before = &text[..offset];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                Some((line, column))
+            }
+            None => literal_position(text, subject),
+        }
+        .or_else(|| crate::store::codec::field_position(text, "vetoes"));
         let line = at.map_or(0, |(line, _)| line);
         match (entry.term, entry.pair, entry.concept) {
             (Some(term), None, concept) => {
@@ -375,6 +391,21 @@ fn is_slug(id: &str) -> bool {
 }
 
 /// Line and column (1-based, in characters) of the first string literal `"value"` in `text`.
+/// Where `veto` is written in the file's `text`: its term (or the pair's first), on its line.
+pub fn veto_position(text: &str, veto: &Veto) -> Option<(usize, usize)> {
+    let (value, line) = match veto {
+        Veto::Term { term, line, .. } => (term, *line),
+        Veto::Pair { pair, line } => (&pair.0, *line),
+    };
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let on_line = text.get(start..)?.lines().next()?;
+    literal_position(on_line, value).map(|(_, column)| (line, column))
+}
+
 fn literal_position(text: &str, value: &str) -> Option<(usize, usize)> {
     if value.is_empty() {
         return None;

@@ -342,3 +342,44 @@ fn concepts_lists_the_equivalences_in_force() {
         assert!(schema["$defs"][def].is_object(), "{def}");
     }
 }
+
+/// Regressions (new user's trial): a veto that hides nothing (a misspelt term, a pair that
+/// never expands) passed `tn check` silently; and two vetoes of one word were both said to
+/// be on the first one's line.
+#[test]
+fn check_warns_of_a_veto_that_hides_nothing_at_its_own_line() {
+    let kb = Kb::new();
+    kb.write(
+        "notes/concepts.ron",
+        r#"Concepts(
+    schema: 1,
+    vetoes: [
+        Veto(pair: ("container", "コンテナ")),
+        Veto(term: "Kubernets"),
+        Veto(pair: ("container", "監視")),
+        Veto(term: "k8s"),
+    ],
+)
+"#,
+    );
+    let err = stderr(&kb.ok(&["check"]));
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(|l| l.split(": this veto").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: notes/concepts.ron:5:20",
+            "warning: notes/concepts.ron:6:21"
+        ],
+        "{err}"
+    );
+    assert!(err.contains("this veto hides nothing"), "{err}");
+    let out = stdout(&kb.ok(&["concepts"]));
+    assert!(
+        out.contains("container and 監視 do not expand to each other  (notes/concepts.ron:6)"),
+        "{out}"
+    );
+}
