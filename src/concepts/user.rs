@@ -288,16 +288,9 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             .as_deref()
             .or(entry.pair.as_ref().map(|p| p.0.as_str()))
             .unwrap_or_default();
-        let found = (!subject.is_empty())
-            .then(|| text.get(searched_from..)?.find(&format!("\"{subject}\"")))
-            .flatten()
-            .map(|offset| searched_from + offset);
-        let at = match found {
-            Some(offset) => {
-                searched_from = offset + subject.len() + 2;
-                let before = &text[..offset];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let at = match literal_position_from(text, subject, searched_from) {
+            Some((line, column, end)) => {
+                searched_from = end;
                 Some((line, column))
             }
             None => literal_position(text, subject),
@@ -390,7 +383,6 @@ fn is_slug(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// Line and column (1-based, in characters) of the first string literal `"value"` in `text`.
 /// Where `veto` is written in the file's `text`: its term (or the pair's first), on its line.
 pub fn veto_position(text: &str, veto: &Veto) -> Option<(usize, usize)> {
     let (value, line) = match veto {
@@ -406,15 +398,22 @@ pub fn veto_position(text: &str, veto: &Veto) -> Option<(usize, usize)> {
     literal_position(on_line, value).map(|(_, column)| (line, column))
 }
 
+/// Line and column (1-based, in characters) of the first string literal `"value"` in `text`.
 fn literal_position(text: &str, value: &str) -> Option<(usize, usize)> {
+    literal_position_from(text, value, 0).map(|(line, column, _)| (line, column))
+}
+
+/// Line and column of the first `"value"` at or after byte `from`, and the byte after it.
+fn literal_position_from(text: &str, value: &str, from: usize) -> Option<(usize, usize, usize)> {
     if value.is_empty() {
         return None;
     }
-    let at = text.find(&format!("\"{value}\""))?;
+    let literal = format!("\"{value}\"");
+    let at = from + text.get(from..)?.find(&literal)?;
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Some((line, column))
+    Some((line, column, at + literal.len()))
 }
 
 #[cfg(test)]
