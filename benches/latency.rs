@@ -4,12 +4,14 @@
 //! reports p50/p90/p99/max, overall and per query.
 //!
 //! Then the same for `support::CONCEPT_MIX` (single-concept queries that concept search
-//! expands, issue 13), and what the concept fields add to the index.
+//! expands, issue 13), what the concept fields add to the index, and the concept mix once
+//! more on imported schedules of real talk text (`support::imported`).
 //!
 //! `cargo bench --bench latency`; sizes from `TN_BENCH_NOTES` (default `1000,10000`), query
 //! count from `TN_BENCH_QUERIES`. Machine-readable lines per size:
 //! `RESULT latency notes=N queries=Q p50_us=… p90_us=… p99_us=… max_us=… open_ms=…`,
-//! `RESULT concepts talks=N p50_us=… p99_us=…`, `RESULT index talks=N total_bytes=… concept_bytes=…`.
+//! `RESULT concepts talks=N p50_us=… p99_us=…`, `RESULT index talks=N total_bytes=… concept_bytes=…`,
+//! `RESULT imported talks=N p50_us=… p99_us=…`.
 
 mod support;
 
@@ -107,6 +109,25 @@ fn main() {
             100.0 * concept_bytes as f64 / (total - concept_bytes) as f64
         );
         println!("RESULT index talks={notes} total_bytes={total} concept_bytes={concept_bytes}");
+        drop(index);
+
+        // The same concept words on imported schedules of real talk text (`support::imported`),
+        // where a concept word is in as many talks as real text puts it.
+        let root = support::imported::kb(notes);
+        let store = Store::open(&root).expect("knowledge base");
+        SearchIndex::open(&store).expect("index");
+        let (index, _) = SearchIndex::open(&store).expect("index");
+        let imported = run_mix(
+            &index,
+            support::CONCEPT_MIX,
+            queries,
+            &format!("latency-concepts-imported/{label}"),
+        );
+        println!(
+            "RESULT imported talks={notes} p50_us={:.0} p99_us={:.0}",
+            us(percentile(&imported, 50.0)),
+            us(percentile(&imported, 99.0)),
+        );
     }
 }
 

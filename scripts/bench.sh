@@ -15,7 +15,8 @@
 #     thread and on every core, and both views on every core);
 #   - cold `tn search` (a new process per query, index up to date, page cache warm): hyperfine
 #     median (warmup 3) for several queries, vs `rg -i` for the same word over notes/;
-#   - in-process query latency p50/p99 over 2000 queries (`cargo bench --bench latency`);
+#   - in-process query latency p50/p99 over 2000 queries (`cargo bench --bench latency`), and
+#     the concept mix again on imported schedules of real talk text (`imported-n<N>-s1`);
 #   - refresh after one edit: `tn search` right after `tn jot` appended a takeaway to one talk
 #     (hyperfine --prepare); in-process, `SearchIndex::open` right after an edit vs with
 #     nothing changed, interleaved medians (`--example phases -- --refresh`);
@@ -223,6 +224,8 @@ for N in $SIZES; do
     R[open_ms,$N]=$(grep "notes=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="open_ms" {print $2}')
     R[cp50,$N]=$(grep "^RESULT concepts talks=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p50_us" {printf "%.2f", $2/1000}')
     R[cp99,$N]=$(grep "^RESULT concepts talks=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p99_us" {printf "%.2f", $2/1000}')
+    R[ip50,$N]=$(grep "^RESULT imported talks=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p50_us" {printf "%.2f", $2/1000}')
+    R[ip99,$N]=$(grep "^RESULT imported talks=$N " "$WORK/latency" | tr ' ' '\n' | awk -F= '$1=="p99_us" {printf "%.2f", $2/1000}')
     R[index_growth,$N]=$(grep "^RESULT index talks=$N " "$WORK/latency" | tr ' ' '\n' |
         awk -F= '$1=="total_bytes" {t=$2} $1=="concept_bytes" {c=$2} END {printf "%.1f MB, +%.1f%%", t/1e6, 100*c/(t-c)}')
 done
@@ -275,6 +278,8 @@ row() { # name, target, metric key, unit suffix
     row "in-process query p99 (ms)" "≤ 5 ms at 100k" p99 ""
     row "in-process single-concept query with expansion p50 (ms)" "" cp50 ""
     row "in-process single-concept query with expansion p99 (ms)" "≤ 5 ms at 100k" cp99 ""
+    row "… on imported schedules of real talk text, p50 (ms)" "" ip50 ""
+    row "… on imported schedules of real talk text, p99 (ms)" "≤ 5 ms at 100k" ip99 ""
     row "index size; growth from the concept fields" "≤ +15%" index_growth ""
     row "in-process \`SearchIndex::open\`, nothing changed (ms, median)" "" open_unchanged ""
     row "refresh after one edit: \`tn search\` right after \`tn jot\` (ms)" "≤ 50 ms at 10k" refresh_total ""

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)] // each bench uses a different part of this module
 
+pub mod imported;
 pub mod vocab;
 
 /// The allocator `tn` runs with (see src/main.rs), so in-process numbers match the binary's.
