@@ -221,6 +221,10 @@ pub(crate) trait TwoPhase: Scorer {
     /// Whether the candidate it is on matches, scoring it if so.
     fn verify(&mut self) -> bool;
 
+    /// The most [`TwoPhase::verify`] can score the candidate it is on, from what needs no
+    /// positions: a phrase occurs no more often than its rarest term in the document.
+    fn bound(&self) -> Score;
+
     /// Moves to the first match at or after `target` and scores it.
     fn find(&mut self, mut target: DocId) -> DocId {
         loop {
@@ -415,6 +419,22 @@ impl Run {
         self.left.len() as u32
     }
 
+    /// The most [`Run::score`] can give in the current document: a phrase occurs no more
+    /// often than its least frequent term there (term frequencies come with the postings;
+    /// positions are not read).
+    pub(crate) fn bound(&self) -> Score {
+        self.score(self.most())
+    }
+
+    /// The most the phrase can occur in the current document.
+    pub(crate) fn most(&self) -> u32 {
+        self.postings
+            .iter()
+            .map(|(_, p)| p.term_freq())
+            .min()
+            .unwrap_or(0)
+    }
+
     pub(crate) fn score(&self, count: u32) -> Score {
         match &self.bm25 {
             Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.doc), count),
@@ -469,6 +489,21 @@ impl TwoPhase for SectionScorer {
         }
         self.score = score;
         ja_count > 0 || gram_count > 0
+    }
+
+    fn bound(&self) -> Score {
+        let doc = self.doc;
+        let ja = self.ja.as_ref().filter(|r| r.doc == doc);
+        let mut bound = ja.map_or(0.0, Run::bound);
+        if let Some(gram) = self.gram.as_ref().filter(|r| r.doc == doc) {
+            // Implied, the bigram side counts what the dictionary side does.
+            let most = match ja {
+                Some(ja) if self.implied => gram.most().max(ja.most()),
+                _ => gram.most(),
+            };
+            bound += gram.score(most);
+        }
+        bound
     }
 }
 

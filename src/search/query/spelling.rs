@@ -399,6 +399,27 @@ impl TwoPhase for SpellingScorer {
         self.score = if matched { score + ja_score } else { 0.0 };
         matched
     }
+
+    fn bound(&self) -> Score {
+        let doc = self.doc;
+        let ja = || self.ja.iter().flatten().filter(|r| r.doc() == doc);
+        let ja_most: u32 = ja().map(Run::most).sum();
+        let mut bound: Score = ja().map(Run::bound).sum();
+        for (i, run) in self.grams.iter().enumerate() {
+            let Some(run) = run.as_ref().filter(|r| r.doc() == doc) else {
+                continue;
+            };
+            // Implied, the first bigram phrase counts what the dictionary side does; outside
+            // `not_in` words it counts no more than the phrase occurs.
+            let most = if self.implied && i == 0 {
+                run.most().max(ja_most)
+            } else {
+                run.most()
+            };
+            bound += run.score(most);
+        }
+        bound
+    }
 }
 
 impl DocSet for SpellingScorer {
