@@ -18,8 +18,8 @@
 //! by leaf, most promising first, until the rest could not lift the talk above it (on real
 //! talk text at 100k, `セキュリティ` went from 6.3 to 3.9 ms, p50). [`TopHits`] shares the
 //! k-th best score between segments. The hits and their scores are those of the plain
-//! boolean query it stands for, up to rounding
-//! (tested below against it), which still serves counting and explaining.
+//! boolean query it stands for, up to rounding (tested below against it), which still serves
+//! counting and explaining.
 //!
 //! These bounds hold for the whole index. tantivy's own block-WAND also uses the best score
 //! of each block of 128 postings, stored in the index (`BlockSegmentPostings::block_max_score`);
