@@ -72,17 +72,7 @@ fn main() {
             open.as_secs_f64() * 1e3
         );
         // Concept search (issue 13): single-concept queries that expand to other spellings.
-        let concepts = run_mix(
-            &index,
-            support::CONCEPT_MIX,
-            queries,
-            &format!("latency-concepts/{label}"),
-        );
-        println!(
-            "RESULT concepts talks={notes} p50_us={:.0} p99_us={:.0}",
-            us(percentile(&concepts, 50.0)),
-            us(percentile(&concepts, 99.0)),
-        );
+        concept_mix(&index, queries, notes, "concepts", &label);
         // What the concept fields (`cased`, `pairs`) add to the index.
         let usage = index.searcher().space_usage().expect("space usage");
         let concept_bytes: u64 = usage
@@ -117,18 +107,22 @@ fn main() {
         let store = Store::open(&root).expect("knowledge base");
         SearchIndex::open(&store).expect("index");
         let (index, _) = SearchIndex::open(&store).expect("index");
-        let imported = run_mix(
-            &index,
-            support::CONCEPT_MIX,
-            queries,
-            &format!("latency-concepts-imported/{label}"),
-        );
-        println!(
-            "RESULT imported talks={notes} p50_us={:.0} p99_us={:.0}",
-            us(percentile(&imported, 50.0)),
-            us(percentile(&imported, 99.0)),
-        );
+        concept_mix(&index, queries, notes, "imported", &label);
     }
+}
+
+/// Runs `support::CONCEPT_MIX` and prints its table and `RESULT <kind> talks=N p50_us p99_us`.
+fn concept_mix(index: &SearchIndex, queries: usize, notes: usize, kind: &str, label: &str) {
+    let title = match kind {
+        "concepts" => format!("latency-concepts/{label}"),
+        _ => format!("latency-concepts-{kind}/{label}"),
+    };
+    let all = run_mix(index, support::CONCEPT_MIX, queries, &title);
+    println!(
+        "RESULT {kind} talks={notes} p50_us={:.0} p99_us={:.0}",
+        us(percentile(&all, 50.0)),
+        us(percentile(&all, 99.0)),
+    );
 }
 
 /// The index fields concept search added (`search::schema`).
