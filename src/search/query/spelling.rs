@@ -358,6 +358,13 @@ impl TwoPhase for SpellingScorer {
                 Gate::Both => gram_doc,
             };
         };
+        if self.gate == Gate::Gram && self.doc != TERMINATED {
+            // The dictionary side adds to the bigram side's talk: bring it there (it was
+            // left at the first talk after `target`, and a talk holding both lost its part).
+            for run in self.ja.iter_mut().flatten() {
+                run.at_least(self.doc);
+            }
+        }
         self.doc
     }
 
