@@ -887,16 +887,11 @@ mod tests {
                 .iter()
                 .map(|leaf| {
                     let (weight, _) = leaf.weighed(enable, &searcher).expect("weight");
-                    match weight.scorer(reader).expect("scorer") {
-                        Some(LeafScorer::TwoPhase(mut s)) => {
-                            if s.find(0) == wanted {
-                                s.score()
-                            } else {
-                                0.0
-                            }
-                        }
-                        _ => 0.0,
-                    }
+                    let Some(LeafScorer::TwoPhase(mut s)) = weight.scorer(reader).expect("scorer")
+                    else {
+                        return 0.0;
+                    };
+                    if s.find(0) == wanted { s.score() } else { 0.0 }
                 })
                 .collect()
         };
