@@ -389,6 +389,14 @@ pub fn hidden_by_vetoes(
         .flat_map(|e| e.spellings.iter().map(|s| key(&s.spelling.term.text)))
         .collect();
     let word_key = key(word);
+    // A word found through an inflection or its joined words (`containers`) loses its
+    // concept by the veto of the spelling it was found through (`container`).
+    let through = without.spellings.iter().find_map(|s| {
+        let k = key(&s.spelling.term.text);
+        (!kept.contains(&k))
+            .then(|| user.vetoes.hiding(&word_key, &k, &without.concepts))
+            .flatten()
+    });
     without
         .others()
         .filter_map(|s| {
@@ -396,7 +404,10 @@ pub fn hidden_by_vetoes(
             if kept.contains(&k) {
                 return None;
             }
-            let veto = user.vetoes.hiding(&word_key, &k, &without.concepts)?;
+            let veto = user
+                .vetoes
+                .hiding(&word_key, &k, &without.concepts)
+                .or(through)?;
             Some((s.spelling.term.text.clone(), veto.clone()))
         })
         .collect()
@@ -418,11 +429,14 @@ pub fn idle_vetoes(shipped: &Shipped, user: &mut user::UserConcepts) -> Vec<user
         .list
         .iter()
         .filter(|veto| match veto {
+            // A spelling of some concept, whatever it expands to: vetoing it hides it from
+            // the others (ノード, which expands to nothing, from Node).
             user::Veto::Term { term, concept, .. } => {
-                match thesaurus.expand(term, &NothingLearned) {
-                    None => true,
-                    Some(e) => concept.as_ref().is_some_and(|id| !e.concepts.contains(id)),
-                }
+                let named = thesaurus.find(&key(term));
+                named.is_empty()
+                    || concept
+                        .as_ref()
+                        .is_some_and(|id| !named.iter().any(|(c, _)| c == id))
             }
             user::Veto::Pair { pair: (a, b), .. } => !names(a, b) && !names(b, a),
         })
@@ -547,7 +561,7 @@ impl<'a> Thesaurus<'a> {
 
     /// The concepts and spelling a typed word names: as typed, else (for an English word) as
     /// its singular or stem (`containers`, `deploying`).
-    fn find(&self, k: &str) -> Vec<(String, Spelling)> {
+    pub(crate) fn find(&self, k: &str) -> Vec<(String, Spelling)> {
         let found = self.named_by(k);
         if !found.is_empty() || !is_latin(k) {
             return found;

@@ -291,6 +291,12 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
         let at = match literal_position_from(text, subject, searched_from) {
             Some((line, column, end)) => {
                 searched_from = end;
+                // Past the pair's second spelling too: a later veto of it is another line.
+                if let Some((_, b)) = &entry.pair
+                    && let Some((_, _, end)) = literal_position_from(text, b, searched_from)
+                {
+                    searched_from = end;
+                }
                 Some((line, column))
             }
             None => literal_position(text, subject),
@@ -409,7 +415,16 @@ fn literal_position_from(text: &str, value: &str, from: usize) -> Option<(usize,
         return None;
     }
     let literal = format!("\"{value}\"");
-    let at = from + text.get(from..)?.find(&literal)?;
+    let mut at = from;
+    // Not inside a `//` comment (the template's commented-out examples).
+    let at = loop {
+        let found = at + text.get(at..)?.find(&literal)?;
+        let line_start = text[..found].rfind('\n').map_or(0, |i| i + 1);
+        if !text[line_start..found].contains("//") {
+            break found;
+        }
+        at = found + literal.len();
+    };
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

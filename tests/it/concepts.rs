@@ -358,6 +358,9 @@ fn check_warns_of_a_veto_that_hides_nothing_at_its_own_line() {
         Veto(term: "Kubernets"),
         Veto(pair: ("container", "監視")),
         Veto(term: "k8s"),
+        Veto(term: "ノード"),
+        Veto(pair: ("Kubernetes", "EKS")),
+        Veto(term: "EKS"),
     ],
 )
 "#,
@@ -370,9 +373,11 @@ fn check_warns_of_a_veto_that_hides_nothing_at_its_own_line() {
         .collect();
     assert_eq!(
         warnings,
+        // ノード expands to nothing, but vetoing it hides it from Node: not idle.
         [
             "warning: notes/concepts.ron:5:20",
-            "warning: notes/concepts.ron:6:21"
+            "warning: notes/concepts.ron:6:21",
+            "warning: notes/concepts.ron:9:21"
         ],
         "{err}"
     );
@@ -380,6 +385,25 @@ fn check_warns_of_a_veto_that_hides_nothing_at_its_own_line() {
     let out = stdout(&kb.ok(&["concepts"]));
     assert!(
         out.contains("container and 監視 do not expand to each other  (notes/concepts.ron:6)"),
+        "{out}"
+    );
+    // A veto of a pair's second spelling is its own line, not the pair's.
+    assert!(
+        out.contains("EKS is no concept's spelling  (notes/concepts.ron:10)"),
+        "{out}"
+    );
+    // A word found through an inflection loses its concept with the spelling it was found
+    // through: every spelling it no longer matches is named, with that veto.
+    kb.write(
+        "notes/concepts.ron",
+        "Concepts(\n    schema: 1,\n    vetoes: [\n        Veto(term: \"container\"),\n    ],\n)\n",
+    );
+    let out = stdout(&kb.ok(&["concepts", "containers"]));
+    let hidden = out
+        .split_once("hidden by your vetoes")
+        .map_or("", |(_, h)| h);
+    assert!(
+        hidden.contains("コンテナ") && hidden.contains("(notes/concepts.ron:4)"),
         "{out}"
     );
 }
