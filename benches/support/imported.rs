@@ -29,7 +29,11 @@ const CORPUS: &str = include_str!("../../tests/data/concepts/corpus.json");
 /// The cached imported-schedule knowledge base of `notes` talks, generated on first use.
 pub fn kb(notes: usize) -> PathBuf {
     let root = cache_dir().join(format!("imported-n{notes}-s1"));
-    let stamp = format!("imported={VERSION} notes={notes}\n");
+    // The corpus file's hash too: a changed test set regenerates the knowledge base.
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(CORPUS, &mut hasher);
+    let corpus = std::hash::Hasher::finish(&hasher);
+    let stamp = format!("imported={VERSION} notes={notes} corpus={corpus:016x}\n");
     if fs::read_to_string(root.join(STAMP)).is_ok_and(|s| s == stamp) {
         return root;
     }
