@@ -819,19 +819,18 @@ mod tests {
         (a - b).abs() <= 1e-4 * a.abs().max(b.abs()).max(1.0)
     }
 
-    /// A two-phase leaf's bound on a candidate, read without positions, is never below what
-    /// checking the candidate scores: every word and concept of [`WORDS`], in every section,
-    /// on every candidate of every segment (repeated words, phrases, `not_in`, implied
-    /// sides).
-    #[test]
-    fn a_candidates_bound_is_never_below_its_score() {
+    /// Calls `check` on every candidate of every two-phase leaf of `words`, in every section
+    /// and segment of [`CORPUS`], the leaf's scorer on it, and returns how many matched.
+    fn each_candidate(
+        words: impl IntoIterator<Item = &'static str>,
+        mut check: impl FnMut(&str, &LeafWeight, &SegmentReader, &mut Box<dyn TwoPhase>),
+    ) -> usize {
         let searcher = CORPUS.reader.searcher();
-        let stats = searcher.clone();
         let enable = EnableScoring::enabled_from_searcher(&searcher);
-        let mut checked = 0;
-        for word in WORDS {
+        let mut matched = 0;
+        for word in words {
             for leaf in leaves(word, &SECTIONS) {
-                let (weight, _) = leaf.weighed(enable, &stats).expect("weight");
+                let (weight, _) = leaf.weighed(enable, &searcher).expect("weight");
                 for reader in searcher.segment_readers() {
                     let Some(LeafScorer::TwoPhase(mut scorer)) =
                         weight.scorer(reader).expect("scorer")
@@ -840,18 +839,30 @@ mod tests {
                     };
                     let mut doc = scorer.doc();
                     while doc != TERMINATED {
-                        let bound = scorer.bound();
-                        if scorer.verify() {
-                            let score = scorer.score();
-                            assert!(bound >= score * 0.9999, "{word}: {bound} < {score}");
-                            checked += 1;
-                        }
+                        check(word, &weight, reader, &mut scorer);
+                        matched += usize::from(scorer.score() > 0.0);
                         doc = scorer.candidate(doc + 1);
                     }
                 }
             }
         }
-        assert!(checked > 1_000, "only {checked} matches checked");
+        matched
+    }
+
+    /// A two-phase leaf's bound on a candidate, read without positions, is never below what
+    /// checking the candidate scores: every word and concept of [`WORDS`], in every section,
+    /// on every candidate of every segment (repeated words, phrases, `not_in`, implied
+    /// sides).
+    #[test]
+    fn a_candidates_bound_is_never_below_its_score() {
+        let matched = each_candidate(WORDS, |word, _, _, scorer| {
+            let bound = scorer.bound();
+            if scorer.verify() {
+                let score = scorer.score();
+                assert!(bound >= score * 0.9999, "{word}: {bound} < {score}");
+            }
+        });
+        assert!(matched > 1_000, "only {matched} matches checked");
     }
 
     /// Regression: a typed English spelling's dictionary side (`observ`, stemmed) stayed at
@@ -905,38 +916,19 @@ mod tests {
     /// when it is sent there directly.
     #[test]
     fn a_leaf_scores_a_talk_alike_walked_to_or_sought() {
-        let searcher = CORPUS.reader.searcher();
-        let stats = searcher.clone();
-        let enable = EnableScoring::enabled_from_searcher(&searcher);
-        let words = WORDS.iter().copied().chain(["Observability", "Container"]);
-        let mut checked = 0;
-        for word in words {
-            for leaf in leaves(word, &SECTIONS) {
-                let (weight, _) = leaf.weighed(enable, &stats).expect("weight");
-                for reader in searcher.segment_readers() {
-                    let Some(LeafScorer::TwoPhase(mut walker)) =
-                        weight.scorer(reader).expect("scorer")
-                    else {
-                        continue;
-                    };
-                    let mut doc = walker.doc();
-                    while doc != TERMINATED {
-                        if walker.verify() {
-                            let Some(LeafScorer::TwoPhase(mut sent)) =
-                                weight.scorer(reader).expect("scorer")
-                            else {
-                                unreachable!("the same weight");
-                            };
-                            assert_eq!(sent.find(doc), doc, "{word}");
-                            assert_eq!(walker.score(), sent.score(), "{word} in #{doc}");
-                            checked += 1;
-                        }
-                        doc = walker.candidate(doc + 1);
-                    }
-                }
+        let words = WORDS.into_iter().chain(["Observability", "Container"]);
+        let matched = each_candidate(words, |word, weight, reader, walker| {
+            let doc = walker.doc();
+            if walker.verify() {
+                let Some(LeafScorer::TwoPhase(mut sent)) = weight.scorer(reader).expect("scorer")
+                else {
+                    unreachable!("the same weight");
+                };
+                assert_eq!(sent.find(doc), doc, "{word}");
+                assert_eq!(walker.score(), sent.score(), "{word} in #{doc}");
             }
-        }
-        assert!(checked > 1_000, "only {checked} matches checked");
+        });
+        assert!(matched > 1_000, "only {matched} matches checked");
     }
 
     proptest! {
