@@ -713,7 +713,7 @@ mod tests {
 
     use proptest::prelude::*;
     use tantivy::collector::TopDocs;
-    use tantivy::{Index, IndexReader, TantivyDocument};
+    use tantivy::{IndexReader, TantivyDocument};
 
     use super::*;
     use crate::concepts::{NothingLearned, Thesaurus};
@@ -757,12 +757,7 @@ mod tests {
     /// 400 talks whose title, tags, takeaways and abstract are a few of [`WORDS`], in 4
     /// segments.
     static CORPUS: LazyLock<Corpus> = LazyLock::new(|| {
-        let fields = Fields::new();
-        let index = Index::create_in_ram(fields.schema.clone());
-        crate::search::schema::register_tokenizers(&index).expect("dictionary loads");
-        let mut writer: tantivy::IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
+        let (fields, index, mut writer) = crate::search::query::section::ram_index();
         let mut next = crate::search::query::section::picker(0x9e37_79b9_7f4a_7c15);
         for i in 0..400 {
             let mut doc = TantivyDocument::default();
@@ -872,12 +867,7 @@ mod tests {
     #[test]
     fn an_english_spellings_dictionary_side_follows_the_bigram_side() {
         let scores = |titles: [&str; 2], wanted: DocId| -> Vec<Score> {
-            let fields = Fields::new();
-            let index = Index::create_in_ram(fields.schema.clone());
-            crate::search::schema::register_tokenizers(&index).expect("dictionary loads");
-            let mut writer: tantivy::IndexWriter = index
-                .writer_with_num_threads(1, 15_000_000)
-                .expect("writer");
+            let (fields, index, mut writer) = crate::search::query::section::ram_index();
             for (i, title) in titles.iter().enumerate() {
                 let mut doc = TantivyDocument::default();
                 doc.add_text(fields.key, format!("e/t{i}"));

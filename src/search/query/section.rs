@@ -552,6 +552,23 @@ impl Scorer for SectionScorer {
     }
 }
 
+/// An empty in-memory index with talknotes' schema and analysers, and a one-thread writer:
+/// what the test corpora are built in.
+#[cfg(test)]
+pub(crate) fn ram_index() -> (
+    crate::search::schema::Fields,
+    tantivy::Index,
+    tantivy::IndexWriter,
+) {
+    let fields = crate::search::schema::Fields::new();
+    let index = tantivy::Index::create_in_ram(fields.schema.clone());
+    crate::search::schema::register_tokenizers(&index).expect("dictionary loads");
+    let writer = index
+        .writer_with_num_threads(1, 15_000_000)
+        .expect("writer");
+    (fields, index, writer)
+}
+
 /// Picks numbers below `n`, deterministically from `seed` (xorshift: good enough to build
 /// test corpora).
 #[cfg(test)]
@@ -572,7 +589,7 @@ mod tests {
     use proptest::prelude::*;
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, TermQuery};
-    use tantivy::{DocAddress, Index, IndexReader, TantivyDocument};
+    use tantivy::{DocAddress, IndexReader, TantivyDocument};
 
     use super::*;
     use crate::search::analysis::{self, Morphology, Normal};
@@ -622,12 +639,7 @@ mod tests {
     /// An in-memory index of one talk per body (takeaways only), committed every
     /// `per_segment` talks.
     fn corpus(bodies: impl IntoIterator<Item = String>, per_segment: usize) -> Corpus {
-        let fields = Fields::new();
-        let index = Index::create_in_ram(fields.schema.clone());
-        crate::search::schema::register_tokenizers(&index).expect("dictionary loads");
-        let mut writer: tantivy::IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
+        let (fields, index, mut writer) = super::ram_index();
         let f = fields.section(Section::Takeaways);
         for (i, body) in bodies.into_iter().enumerate() {
             let mut doc = TantivyDocument::default();
