@@ -22,13 +22,11 @@ impl Args {
         match crate::concepts::user::load(store) {
             Err(concepts) => problems.extend(concepts),
             Ok(Some(mut user)) => {
-                let text = std::fs::read_to_string(&user.path).unwrap_or_default();
                 for veto in crate::concepts::idle_vetoes(crate::concepts::Shipped::get(), &mut user)
                 {
-                    let at = crate::concepts::user::veto_position(&text, &veto);
                     idle.push(
                         NoteError::new(&user.path, "this veto hides nothing: no concept of the glossary, the loanword table or this file has these spellings together; check the spelling (pairs learned from your notes are not known here: `tn concepts WORD` shows them)")
-                            .at(at),
+                            .at(veto.position()),
                     );
                 }
             }

@@ -151,11 +151,12 @@ fn veto_text(veto: &user::Veto, path: &str) -> String {
             term,
             concept: Some(id),
             line: at,
+            ..
         } => format!("{term} is not a spelling of {id}  ({path}:{at})"),
         user::Veto::Term { term, line: at, .. } => {
             format!("{term} is no concept's spelling  ({path}:{at})")
         }
-        user::Veto::Pair { pair, line: at } => format!(
+        user::Veto::Pair { pair, line: at, .. } => format!(
             "{} and {} do not expand to each other  ({path}:{at})",
             pair.0, pair.1
         ),

@@ -377,9 +377,7 @@ pub fn hidden_by_vetoes(
     word: &str,
     learned: &dyn Learned,
 ) -> Vec<(String, user::Veto)> {
-    let vetoes = std::mem::take(&mut user.vetoes);
-    let without = Thesaurus::new(shipped, Some(user)).expand(word, learned);
-    user.vetoes = vetoes;
+    let without = user.without_vetoes(|u| Thesaurus::new(shipped, Some(u)).expand(word, learned));
     let Some(without) = without else {
         return Vec::new();
     };
@@ -418,32 +416,30 @@ pub fn hidden_by_vetoes(
 /// expands to each other (`tn check` warns of them). Pairs learned from the notes are left
 /// out, since only the index knows them: a veto of one of those is listed here too.
 pub fn idle_vetoes(shipped: &Shipped, user: &mut user::UserConcepts) -> Vec<user::Veto> {
-    let vetoes = std::mem::take(&mut user.vetoes);
-    let thesaurus = Thesaurus::new(shipped, Some(user));
-    let names = |word: &str, other: &str| {
-        thesaurus
-            .expand(word, &NothingLearned)
-            .is_some_and(|e| e.others().any(|s| key(&s.spelling.term.text) == key(other)))
-    };
-    let idle = vetoes
-        .list
-        .iter()
-        .filter(|veto| match veto {
-            // A spelling of some concept, whatever it expands to: vetoing it hides it from
-            // the others (ノード, which expands to nothing, from Node).
-            user::Veto::Term { term, concept, .. } => {
-                let named = thesaurus.find(&key(term));
-                named.is_empty()
-                    || concept
-                        .as_ref()
-                        .is_some_and(|id| !named.iter().any(|(c, _)| c == id))
-            }
-            user::Veto::Pair { pair: (a, b), .. } => !names(a, b) && !names(b, a),
-        })
-        .cloned()
-        .collect();
-    user.vetoes = vetoes;
-    idle
+    let vetoes = user.vetoes.list.clone();
+    user.without_vetoes(|user| {
+        let thesaurus = Thesaurus::new(shipped, Some(user));
+        let names = |word: &str, other: &str| {
+            thesaurus
+                .expand(word, &NothingLearned)
+                .is_some_and(|e| e.others().any(|s| key(&s.spelling.term.text) == key(other)))
+        };
+        vetoes
+            .into_iter()
+            .filter(|veto| match veto {
+                // A spelling of some concept, whatever it expands to: vetoing it hides it from
+                // the others (ノード, which expands to nothing, from Node).
+                user::Veto::Term { term, concept, .. } => {
+                    let named = thesaurus.find(&key(term));
+                    named.is_empty()
+                        || concept
+                            .as_ref()
+                            .is_some_and(|id| !named.iter().any(|(c, _)| c == id))
+                }
+                user::Veto::Pair { pair: (a, b), .. } => !names(a, b) && !names(b, a),
+            })
+            .collect()
+    })
 }
 
 /// No learned pairs (tests, and a thesaurus without an index).

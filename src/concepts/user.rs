@@ -101,9 +101,30 @@ pub enum Veto {
         term: String,
         concept: Option<String>,
         line: usize,
+        /// Where on its line (for `tn check`; not part of the JSON).
+        #[serde(skip)]
+        #[schemars(skip)]
+        column: usize,
     },
     /// The two never expand to each other.
-    Pair { pair: (String, String), line: usize },
+    Pair {
+        pair: (String, String),
+        line: usize,
+        #[serde(skip)]
+        #[schemars(skip)]
+        column: usize,
+    },
+}
+
+impl Veto {
+    /// Its line and column in the user's file, when found there.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Veto::Term { line, column, .. } | Veto::Pair { line, column, .. } => {
+                (*line > 0).then_some((*line, *column))
+            }
+        }
+    }
 }
 
 /// The vetoes of the file, by key.
@@ -161,6 +182,14 @@ pub struct UserConcepts {
 }
 
 impl UserConcepts {
+    /// `f` of this file as if it had no vetoes: what they hide is what differs.
+    pub fn without_vetoes<T>(&mut self, f: impl FnOnce(&UserConcepts) -> T) -> T {
+        let vetoes = std::mem::take(&mut self.vetoes);
+        let out = f(self);
+        self.vetoes = vetoes;
+        out
+    }
+
     pub fn concept(&self, id: &str) -> Option<&Concept> {
         self.by_id.get(id).map(|&i| &self.concepts[i])
     }
@@ -302,7 +331,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             None => literal_position(text, subject),
         }
         .or_else(|| crate::store::codec::field_position(text, "vetoes"));
-        let line = at.map_or(0, |(line, _)| line);
+        let (line, column) = at.unwrap_or_default();
         match (entry.term, entry.pair, entry.concept) {
             (Some(term), None, concept) => {
                 let k = key(&term);
@@ -334,6 +363,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                     term,
                     concept,
                     line,
+                    column,
                 });
             }
             (None, Some((a, b)), None) => {
@@ -348,7 +378,11 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                 }
                 vetoes.pairs.insert((ka.clone(), kb.clone()));
                 vetoes.pairs.insert((kb, ka));
-                vetoes.list.push(Veto::Pair { pair: (a, b), line });
+                vetoes.list.push(Veto::Pair {
+                    pair: (a, b),
+                    line,
+                    column,
+                });
             }
             _ => problems.push(problem(
                 "a veto names either a `term` (and maybe its `concept`) or a `pair`".to_owned(),
@@ -387,21 +421,6 @@ fn is_slug(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-/// Where `veto` is written in the file's `text`: its term (or the pair's first), on its line.
-pub fn veto_position(text: &str, veto: &Veto) -> Option<(usize, usize)> {
-    let (value, line) = match veto {
-        Veto::Term { term, line, .. } => (term, *line),
-        Veto::Pair { pair, line } => (&pair.0, *line),
-    };
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let on_line = text.get(start..)?.lines().next()?;
-    literal_position(on_line, value).map(|(_, column)| (line, column))
 }
 
 /// Line and column (1-based, in characters) of the first string literal `"value"` in `text`.
