@@ -178,7 +178,7 @@ const B: Score = 0.75;
 /// of the field, so the field's length grows with `tf`, and the limit is
 /// `1 / (1 + k1 · b · n / avgdl)` of the weight. tantivy stores lengths rounded down, by at
 /// most 11% beyond 40 tokens; `n` is taken as 85% of itself for that.
-pub(crate) fn phrase_bound(
+fn phrase_bound(
     stats: &dyn Bm25StatisticsProvider,
     weight: &Bm25Weight,
     phrase: &[(usize, Term)],
@@ -205,6 +205,21 @@ pub(crate) fn phrase_bound(
     // (`Bm25Weight::max_score` is taken at the longest field length, which is lower: in a
     // section most talks leave empty it is a fraction of what a one-word tag scores.)
     Ok(weight.score(0, u32::MAX) * limit)
+}
+
+/// The most a leaf of several phrases, all of which may match at once, can score: the sum
+/// of [`phrase_bound`]s (a phrase without a weight scores nothing).
+pub(crate) fn phrases_bound<'a>(
+    stats: &dyn Bm25StatisticsProvider,
+    phrases: impl IntoIterator<Item = (&'a [(usize, Term)], Option<&'a Bm25Weight>)>,
+) -> tantivy::Result<Score> {
+    let mut sum = 0.0;
+    for (phrase, weight) in phrases {
+        if let Some(weight) = weight {
+            sum += phrase_bound(stats, weight, phrase)?;
+        }
+    }
+    Ok(sum)
 }
 
 /// The sum of the scores of the leaves that match, any of which will do.

@@ -22,7 +22,7 @@ use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
-use super::pruned::phrase_bound;
+use super::pruned::phrases_bound;
 
 /// Terms with their offsets in the phrase (a single term is a phrase of one).
 pub(crate) type Phrase = Vec<(usize, Term)>;
@@ -161,13 +161,8 @@ impl SectionWeight {
         &self,
         stats: &dyn tantivy::query::Bm25StatisticsProvider,
     ) -> tantivy::Result<Score> {
-        let mut sum = 0.0;
-        for side in self.ja.iter().chain(&self.gram) {
-            if let Some(bm25) = &side.bm25 {
-                sum += phrase_bound(stats, bm25, &side.phrase)?;
-            }
-        }
-        Ok(sum)
+        let sides = self.ja.iter().chain(&self.gram);
+        phrases_bound(stats, sides.map(|s| (s.phrase.as_slice(), s.bm25.as_ref())))
     }
 }
 

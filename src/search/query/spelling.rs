@@ -28,7 +28,7 @@ use tantivy::query::{
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
-use super::pruned::{Leaf, phrase_bound};
+use super::pruned::{Leaf, phrases_bound};
 use super::section::{Phrase, Run, TwoPhase, TwoPhaseWeight, boxed_scorer, explain_match, run};
 use super::{JA_BOOST, positioned};
 use crate::concepts::{Expansion, Term as Spelled, is_latin, matcher};
@@ -225,13 +225,8 @@ impl SpellingWeight {
     /// The most it can score in any talk: every phrase matching at once, each at its bound
     /// (see [`super::pruned`]).
     pub(crate) fn bound(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
-        let mut sum = 0.0;
-        for (phrase, weight) in self.ja.iter().chain(&self.grams) {
-            if let Some(weight) = weight {
-                sum += phrase_bound(stats, weight, phrase)?;
-            }
-        }
-        Ok(sum)
+        let phrases = self.ja.iter().chain(&self.grams);
+        phrases_bound(stats, phrases.map(|(p, w)| (p.as_slice(), w.as_ref())))
     }
 }
 
