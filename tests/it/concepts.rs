@@ -115,6 +115,26 @@ fn the_spelling_as_typed_ranks_first_everything_else_equal() {
     assert_eq!(ids(&kb, &["コンテナ"]), owned(&["ev/ja", "ev/en"]));
 }
 
+/// Regression: an abbreviation is a whole word with no bigram run, and its concept's other
+/// spellings scored on both views, so `k8s` ranked a `Kubernetes` talk first even where that
+/// talk's title was the shorter one's alike (a new user's trial).
+#[test]
+fn an_abbreviation_as_typed_ranks_first_too() {
+    let kb = kb_with(&[
+        ("abbr", "k8s クラスタのモニタリング戦略", "本文"),
+        ("full", "Kubernetes監視の実践", "本文"),
+        ("o11y", "o11y の基盤を作る", "本文"),
+        ("observability", "Observability の基盤を作る", "本文"),
+    ]);
+    assert_eq!(ids(&kb, &["k8s"]), owned(&["ev/abbr", "ev/full"]));
+    assert_eq!(ids(&kb, &["Kubernetes"]), owned(&["ev/full", "ev/abbr"]));
+    assert_eq!(ids(&kb, &["o11y"]), owned(&["ev/o11y", "ev/observability"]));
+    assert_eq!(
+        ids(&kb, &["observability"]),
+        owned(&["ev/observability", "ev/o11y"])
+    );
+}
+
 #[test]
 fn the_loanword_table_crosses_scripts_below_the_glossary() {
     let kb = kb_with(&[

@@ -17,7 +17,9 @@
 //! - **scale**: every side's BM25 weight is multiplied by the ratio of a reference idf (the
 //!   spelling as typed, in the same field) to its own, so all spellings of a concept weigh
 //!   as the typed one does and only their source's weight orders them; otherwise a rare
-//!   katakana spelling's long bigram run would outrank the word the user typed.
+//!   katakana spelling's long bigram run would outrank the word the user typed; and where a
+//!   spelling scores on a side the typed one lacks (a whole word such as `k8s` has no bigram
+//!   run), its sides together are scaled to what the typed spelling's sides earn.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -101,9 +103,9 @@ impl SpellingQuery {
         phrase: &Phrase,
         boost: Score,
         reference: Option<&[Term]>,
-    ) -> tantivy::Result<Option<Weighed>> {
+    ) -> tantivy::Result<Option<(Weighed, Score)>> {
         let Some(stats) = stats else {
-            return Ok(Some((phrase.clone(), None)));
+            return Ok(Some(((phrase.clone(), None), 0.0)));
         };
         let terms = terms(phrase);
         for term in &terms {
@@ -112,17 +114,17 @@ impl SpellingQuery {
             }
         }
         let mut scale = 1.0;
-        if let Some(reference) = reference.filter(|r| !r.is_empty()) {
-            let own = phrase_idf(stats, &terms)?;
-            if own > 0.0 {
-                // Never up: a katakana spelling's bigram run sums the idf of every bigram,
-                // and an English word raised to it outranked the typed word itself (a tag
-                // `identity` above アイデンティティ in a title).
-                scale = (phrase_idf(stats, reference)? / own).min(1.0);
-            }
+        let own = phrase_idf(stats, &terms)?;
+        if let Some(reference) = reference.filter(|r| !r.is_empty())
+            && own > 0.0
+        {
+            // Never up: a katakana spelling's bigram run sums the idf of every bigram, and an
+            // English word raised to it outranked the typed word itself (a tag `identity`
+            // above アイデンティティ in a title).
+            scale = (phrase_idf(stats, reference)? / own).min(1.0);
         }
         let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
-        Ok(Some((phrase.clone(), Some(weight))))
+        Ok(Some(((phrase.clone(), Some(weight)), own * boost * scale)))
     }
 
     /// The weight as its own type, which the pruned search also asks for its bound.
@@ -138,15 +140,38 @@ impl SpellingQuery {
             EnableScoring::Disabled { .. } => None,
         };
         let reference = self.reference.as_ref();
+        // The most one occurrence earns on each side (its best alternative).
+        let (mut ja_most, mut gram_most): (Score, Score) = (0.0, 0.0);
         let mut ja = Vec::with_capacity(self.ja.len());
         for phrase in &self.ja {
             let r = reference.map(|r| r.0.as_slice());
-            ja.extend(self.weigh(stats, phrase, self.ja_boost, r)?);
+            if let Some((weighed, most)) = self.weigh(stats, phrase, self.ja_boost, r)? {
+                ja_most = ja_most.max(most);
+                ja.push(weighed);
+            }
         }
         let mut grams = Vec::with_capacity(self.grams.len());
         for phrase in &self.grams {
             let r = reference.map(|r| r.1.as_slice());
-            grams.extend(self.weigh(stats, phrase, self.gram_boost, r)?);
+            if let Some((weighed, most)) = self.weigh(stats, phrase, self.gram_boost, r)? {
+                gram_most = gram_most.max(most);
+                grams.push(weighed);
+            }
+        }
+        // Each side is scaled to the typed spelling's, but a spelling may score on a side
+        // the typed one has none of (`k8s` is a whole word, no bigram run; `Kubernetes` has
+        // both): its two sides together then earn no more than the typed one's do, at this
+        // spelling's source weight, so the typed spelling still ranks first.
+        if let (Some(stats), Some((ref_ja, ref_gram))) = (stats, reference) {
+            let typed = self.ja_boost * phrase_idf(stats, ref_ja)?
+                + self.gram_boost * phrase_idf(stats, ref_gram)?;
+            let own = ja_most + gram_most;
+            if typed > 0.0 && own > typed {
+                let factor = typed / own;
+                for (_, w) in ja.iter_mut().chain(grams.iter_mut()) {
+                    *w = w.take().map(|w| w.boost_by(factor));
+                }
+            }
         }
         Ok(SpellingWeight {
             // Only a single phrase of words stands for a CJK run's bigrams.
@@ -685,9 +710,14 @@ fn spelling_leaves(
                 .iter()
                 .map(|(word, offsets)| (positioned(f.gram, word), offsets.clone()))
                 .collect(),
+            // The sides the typed spelling scores on: a whole word has no bigram run.
             reference: Some((
                 terms(f.ja, &reference.base_ja),
-                terms(f.gram, &reference.base),
+                if reference.grams.is_empty() {
+                    Vec::new()
+                } else {
+                    terms(f.gram, &reference.base)
+                },
             )),
         };
         leaves.push(Leaf::Spelling {
