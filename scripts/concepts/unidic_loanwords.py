@@ -18,7 +18,10 @@ A pair is kept only when all of these hold:
    プラットホーム, stay; old transliterations like アルシーブ for archive go), at least 3
    characters long (two-character words like ラン, run/LAN/orchid, are too ambiguous to expand),
    and not a clipped form much shorter than its origin (コミュ for community, マスコン for master
-   controller): clipped forms are substrings of other words (コミュニケーション);
+   controller): clipped forms are substrings of other words (コミュニケーション); nor cut
+   inside a mora of its lemma (セキュリテ for セキュリティー, フラッシ for フラッシュ), which
+   matches inside every full spelling and doubles the work of a search; nor another kept spelling
+   with a small kana added (メモリィ beside メモリ), which that spelling already matches;
 3. the origin is plain English (letters, spaces, hyphens) and no stop word;
 4. every word of the origin is field vocabulary: it occurs in at least MIN_DOCS documents of the
    field corpus given with --vocab (English singular and plural counted together);
@@ -69,7 +72,22 @@ DENY = {
     ("キャッシュ", "cash"): "cache in this field; UniDic has no キャッシュ-cache",
     ("メッシュ", "meche"): "mesh in this field",
     ("サーバ", "sabre"): "server in this field",
+    ("プロフ", "profile"): "a clipped form that matches inside プロファイル and プロフェッショナル",
 }
+
+# Small kana: each ends a mora begun by the character before it (テ + ィ = ティ).
+SMALL_KANA = set("ァィゥェォャュョヮ")
+
+
+def cut_inside_mora(key, lemma_key):
+    """True when the lemma goes on from the spelling with a small kana: セキュリテ|ィ (two
+    characters, ボデ|ィ, match as whole words only, so not inside the lemma)."""
+    return (
+        len(key) >= 3
+        and len(lemma_key) > len(key)
+        and lemma_key.startswith(key)
+        and lemma_key[len(key)] in SMALL_KANA
+    )
 
 
 def normalize(text):
@@ -164,6 +182,8 @@ def main():
                 reason = "katakana shorter than 3"
             elif len(surface) < 0.4 * len(low.replace(" ", "")):
                 reason = "clipped form"
+            elif cut_inside_mora(key, normalize(lemma)):
+                reason = "cut inside a mora"
             elif not re.fullmatch(r"[a-z][a-z -]*[a-z]", low):
                 reason = "origin not plain English"
             elif (surface, low) in DENY or (lemma, low) in DENY:
@@ -192,6 +212,17 @@ def main():
                 rejects.append((surface, origin, f"several field origins: {names}"))
             continue
         (surface, origin, evidence), = origins.values()
+        # メモリィ beside メモリ: every match of it is a match of the shorter spelling (the
+        # search matches katakana of two characters, リビ, as whole words only).
+        shorter = candidates.get(key[:-1], {})
+        if (
+            key[-1] in SMALL_KANA
+            and len(key) > 3
+            and len(shorter) == 1
+            and origin.lower() in shorter
+        ):
+            rejects.append((surface, origin, "another spelling with a small kana added"))
+            continue
         kept.append((surface, origin, evidence))
     kept.sort(key=lambda r: (normalize(r[0]), r[1].lower()))
 

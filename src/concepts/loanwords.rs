@@ -200,6 +200,33 @@ mod tests {
         );
     }
 
+    /// Regression: UniDic's セキュリテ (a mora cut in half) matched inside every
+    /// セキュリティ, doubling the work of the most common loanword search, and メモリィ
+    /// only repeated what メモリ matches. No spelling of a word may be another of its
+    /// spellings cut before a small kana, or that spelling with one added (two characters
+    /// match as whole words only, so they are not inside another).
+    #[test]
+    fn no_spelling_is_another_cut_inside_a_mora() {
+        let pairs = embedded().unwrap();
+        let small = |c: char| "ァィゥェォャュョヮ".contains(c);
+        for a in pairs
+            .iter()
+            .filter(|a| key(&a.katakana).chars().count() >= 3)
+        {
+            for b in pairs.iter().filter(|b| b.english == a.english) {
+                let (ka, kb) = (key(&a.katakana), key(&b.katakana));
+                let rest = kb.strip_prefix(ka.as_str()).unwrap_or_default();
+                assert!(
+                    !rest.starts_with(small),
+                    "{} is {} cut inside a mora",
+                    a.katakana,
+                    b.katakana
+                );
+            }
+        }
+        assert!(!pairs.iter().any(|p| p.katakana == "プロフ"));
+    }
+
     #[test]
     fn malformed_tables_are_refused() {
         assert!(parse("").is_err());
