@@ -11,9 +11,15 @@
 //! index: `grep -i` (a plain case-insensitive substring AND) and `ref`, the script's normalising
 //! substring matcher, both ranking in corpus order.
 //!
+//! The expected sets are literal: the script's matcher knows nothing of concepts, so a talk that
+//! writes another spelling of a query's concept (`GHA` for `githubactions`) counts against
+//! precision@10 however relevant it is. `judged.tsv` holds such hits as a reader judged them,
+//! by their meaning; `P@10 rev` counts the ones judged relevant as expected, and the hits
+//! neither expected nor judged are counted, so a change that brings new ones shows them.
+//!
 //! Run it with the table: `cargo test --test tests search_quality -- --nocapture`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -60,6 +66,41 @@ fn load_queries(path: &Path) -> Vec<Query> {
         .collect();
     assert!(!queries.is_empty(), "{}: no queries", path.display());
     queries
+}
+
+/// Hits judged by a reader, by query: the talks judged relevant, and every talk judged.
+#[derive(Default)]
+struct Judged {
+    relevant: HashMap<String, Vec<String>>,
+    judged: HashSet<(String, String)>,
+}
+
+/// `judged.tsv`: query, talk id, `relevant` or `not-relevant`, the reason.
+fn load_judged(path: &Path) -> Judged {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut judged = Judged::default();
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(
+            cols.len() == 4 && matches!(cols[2], "relevant" | "not-relevant"),
+            "{}: bad line {line:?}",
+            path.display()
+        );
+        if cols[2] == "relevant" {
+            judged
+                .relevant
+                .entry(cols[0].to_owned())
+                .or_default()
+                .push(cols[1].to_owned());
+        }
+        judged
+            .judged
+            .insert((cols[0].to_owned(), cols[1].to_owned()));
+    }
+    judged
 }
 
 /// Splits a query the way a shell would for a user typing it unquoted, except that the double
@@ -468,19 +509,37 @@ fn evaluate(
     kb: &Kb,
     docs: &[Doc],
     queries: &[Query],
+    judged: &Judged,
     class_thresholds: bool,
 ) -> Report {
     let started = Instant::now();
     let outcomes = run_all(kb, queries);
     let elapsed = started.elapsed();
 
-    let mut by_class: BTreeMap<&str, [Sums; 3]> = BTreeMap::new();
-    let mut overall = [Sums::default(); 3];
+    let mut by_class: BTreeMap<&str, [Sums; 4]> = BTreeMap::new();
+    let mut overall = [Sums::default(); 4];
     let mut debug = Vec::new();
     let mut errors = 0;
+    let mut unjudged = 0;
     for (query, outcome) in queries.iter().zip(&outcomes) {
         errors += usize::from(outcome.error.is_some());
         let engine = score(&query.expected, &outcome.ids);
+        let mut relevant = query.expected.clone();
+        relevant.extend(
+            judged
+                .relevant
+                .get(&query.text)
+                .cloned()
+                .unwrap_or_default(),
+        );
+        let reviewed = score(&relevant, &outcome.ids);
+        unjudged += outcome.ids[..outcome.ids.len().min(LIMIT)]
+            .iter()
+            .filter(|id| {
+                !query.expected.contains(id)
+                    && !judged.judged.contains(&(query.text.clone(), (*id).clone()))
+            })
+            .count();
         let grep = score(
             &query.expected,
             &baseline_ranking(Baseline::Grep, docs, query),
@@ -490,7 +549,7 @@ fn evaluate(
             &baseline_ranking(Baseline::Normalized, docs, query),
         );
         let sums = by_class.entry(&query.class).or_default();
-        for (i, s) in [engine, grep, reference].into_iter().enumerate() {
+        for (i, s) in [engine, grep, reference, reviewed].into_iter().enumerate() {
             sums[i].add(s);
             overall[i].add(s);
         }
@@ -512,8 +571,14 @@ fn evaluate(
                 text.push_str("    returned: nothing\n");
             } else {
                 for (rank, id) in outcome.ids.iter().enumerate() {
+                    let judged_relevant = judged
+                        .relevant
+                        .get(&query.text)
+                        .is_some_and(|r| r.contains(id));
                     let mark = if expected.contains(id.as_str()) {
                         "*"
+                    } else if judged_relevant {
+                        "+"
                     } else {
                         " "
                     };
@@ -537,17 +602,27 @@ fn evaluate(
                 .clamp(1, 8),
         ),
         format!(
-            "  {:<16} {:>4} | {:>7} {:>6} {:>6} | {:>12} {:>6} | {:>12} {:>6}",
-            "class", "n", "S@10", "MRR", "P@10", "grep -i S@10", "MRR", "ref S@10", "MRR"
+            "  {:<16} {:>4} | {:>7} {:>6} {:>6} {:>8} | {:>12} {:>6} | {:>12} {:>6}",
+            "class",
+            "n",
+            "S@10",
+            "MRR",
+            "P@10",
+            "P@10 rev",
+            "grep -i S@10",
+            "MRR",
+            "ref S@10",
+            "MRR"
         ),
     ];
     let mut failures = Vec::new();
-    let row = |name: &str, sums: &[Sums; 3]| {
+    let row = |name: &str, sums: &[Sums; 4]| {
         let (s, m, p) = sums[0].mean();
         let (gs, gm, _) = sums[1].mean();
         let (rs, rm, _) = sums[2].mean();
+        let (_, _, pr) = sums[3].mean();
         format!(
-            "  {name:<16} {:>4} | {s:>7.3} {m:>6.3} {p:>6.3} | {gs:>12.3} {gm:>6.3} | {rs:>12.3} {rm:>6.3}",
+            "  {name:<16} {:>4} | {s:>7.3} {m:>6.3} {p:>6.3} {pr:>8.3} | {gs:>12.3} {gm:>6.3} | {rs:>12.3} {rm:>6.3}",
             sums[0].n
         )
     };
@@ -561,6 +636,9 @@ fn evaluate(
         }
     }
     lines.push(row("OVERALL", &overall));
+    lines.push(format!(
+        "  top-10 hits neither expected nor judged (P@10 rev counts them as wrong): {unjudged}"
+    ));
     let (s, m, p) = overall[0].mean();
     if s < MIN_SUCCESS {
         failures.push(format!(
@@ -583,7 +661,7 @@ fn evaluate(
     }
     if !debug.is_empty() {
         lines.push(format!(
-            "  queries not perfect ({}; * = expected):",
+            "  queries not perfect ({}; * = expected, + = judged relevant):",
             debug.len()
         ));
         lines.extend(debug);
@@ -617,6 +695,7 @@ fn known_item_queries_meet_the_quality_bar() {
         &corpus,
         &corpus_docs,
         &load_queries(&data_dir().join("queries.tsv")),
+        &load_judged(&data_dir().join("judged.tsv")),
         true,
     );
     print(&corpus_report);
@@ -634,6 +713,7 @@ fn known_item_queries_meet_the_quality_bar() {
         &sample,
         &sample_docs,
         &load_queries(&data_dir().join("queries_sample.tsv")),
+        &Judged::default(),
         false,
     );
     print(&sample_report);
