@@ -507,7 +507,8 @@ fn front_matter_is_the_yaml_each_platform_reads() {
             .unwrap_or_else(|e| panic!("Date {date}: {e}"));
         assert_eq!(hatena["Draft"], Yaml::Bool(true));
 
-        // Zenn: title of at most 70, one emoji, tech, at most 5 topics of a-z0-9, a draft.
+        // Zenn: title of at most 70, one emoji, tech, at most 5 topics of letters and digits
+        // (this sample's tags are ASCII), a draft.
         let zenn = fm("zenn");
         assert_eq!(
             keys(&zenn),

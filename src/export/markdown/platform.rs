@@ -120,7 +120,7 @@ pub(crate) fn warnings(recap: &Recap, platform: Platform) -> Vec<String> {
                 ));
             }
             if zenn_topics(recap).is_empty() {
-                out.push("no tag makes a Zenn topic (a-z, 0-9, at most 18 characters): add topics to the front matter".to_owned());
+                out.push("no tag makes a Zenn topic (letters and digits, no symbols or spaces, at most 18 characters): add topics to the front matter".to_owned());
             }
         }
         Platform::Qiita if qiita_tags(recap).is_empty() => {
