@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::output::{relative, warning};
+use super::output::{notice, relative, warning};
+use crate::concepts::{NothingLearned, Shipped, idle_vetoes};
 use crate::display::escape;
 use crate::error::NoteError;
+use crate::search::Engine;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -22,17 +24,33 @@ impl Args {
         match crate::concepts::user::load(store) {
             Err(concepts) => problems.extend(concepts),
             Ok(Some(mut user)) => {
-                for veto in crate::concepts::idle_vetoes(crate::concepts::Shipped::get(), &mut user)
-                {
+                // Learned pairs live in the index: read from it when there is one, so a veto
+                // of one is not taken for a mistake; none is built only for this.
+                let (vetoes, learned) = match Engine::open_existing(store) {
+                    Ok(Some((engine, report))) => {
+                        if let Some(text) = report.notice() {
+                            notice(&text);
+                        }
+                        (engine.idle_vetoes(&mut user), Learned::Known)
+                    }
+                    Ok(None) => (
+                        idle_vetoes(Shipped::get(), &mut user, &NothingLearned),
+                        Learned::NoIndex,
+                    ),
+                    Err(e) => (
+                        idle_vetoes(Shipped::get(), &mut user, &NothingLearned),
+                        Learned::Unreadable(e.to_string()),
+                    ),
+                };
+                for veto in vetoes {
                     idle.push(
-                        NoteError::new(&user.path, "this veto hides nothing: no concept of the glossary, the loanword table or this file has these spellings together; check the spelling (pairs learned from your notes are not known here: `tn concepts WORD` shows them)")
-                            .at(veto.position()),
+                        NoteError::new(&user.path, idle_message(&learned)).at(veto.position()),
                     );
                 }
             }
             Ok(None) => {}
         }
-        // Warnings, not problems: the file is valid, and a veto of a learned pair is not idle.
+        // Warnings, not problems: the file is valid.
         for veto in &idle {
             warning(&relative(veto).to_string());
         }
@@ -51,5 +69,31 @@ impl Args {
             );
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// Whether `tn check` could see the pairs learned from the notes.
+enum Learned {
+    Known,
+    /// No search index yet: nothing has been learned from the notes so far.
+    NoIndex,
+    /// The index could not be opened (why).
+    Unreadable(String),
+}
+
+/// The warning for a veto that hides nothing tn knows of. Without the learned pairs it may
+/// still hide one of those, so it says what was left out instead of calling the veto wrong.
+fn idle_message(learned: &Learned) -> String {
+    let known = "no concept of the glossary, the loanword table or this file";
+    match learned {
+        Learned::Known => format!(
+            "this veto hides nothing: {known}, and no pair learned from your notes, has these spellings together; check the spelling"
+        ),
+        Learned::NoIndex => format!(
+            "this veto hides nothing known so far: {known} has these spellings together; pairs learned from your notes are not known until the search index is built (any `tn search` builds it), so if it is for one of those, run `tn check` again then"
+        ),
+        Learned::Unreadable(why) => format!(
+            "this veto hides nothing known so far: {known} has these spellings together; pairs learned from your notes could not be read ({why}), so it may still be for one of those"
+        ),
     }
 }

@@ -411,17 +411,21 @@ pub fn hidden_by_vetoes(
         .collect()
 }
 
-/// The user's vetoes that hide nothing from the glossary, the loanword table or the user's
-/// own concepts: a misspelt term, a concept that lacks the spelling, a pair that never
-/// expands to each other (`tn check` warns of them). Pairs learned from the notes are left
-/// out, since only the index knows them: a veto of one of those is listed here too.
-pub fn idle_vetoes(shipped: &Shipped, user: &mut user::UserConcepts) -> Vec<user::Veto> {
+/// The user's vetoes that hide nothing from the glossary, the loanword table, the user's own
+/// concepts or the pairs `learned` knows: a misspelt term, a concept that lacks the spelling,
+/// a pair that never expands to each other (`tn check` warns of them). With
+/// [`NothingLearned`] (no index yet), a veto of a learned pair is listed too.
+pub fn idle_vetoes(
+    shipped: &Shipped,
+    user: &mut user::UserConcepts,
+    learned: &dyn Learned,
+) -> Vec<user::Veto> {
     let vetoes = user.vetoes.list.clone();
     user.without_vetoes(|user| {
         let thesaurus = Thesaurus::new(shipped, Some(user));
         let names = |word: &str, other: &str| {
             thesaurus
-                .expand(word, &NothingLearned)
+                .expand(word, learned)
                 .is_some_and(|e| e.others().any(|s| key(&s.spelling.term.text) == key(other)))
         };
         vetoes
@@ -430,11 +434,13 @@ pub fn idle_vetoes(shipped: &Shipped, user: &mut user::UserConcepts) -> Vec<user
                 // A spelling of some concept, whatever it expands to: vetoing it hides it from
                 // the others (ノード, which expands to nothing, from Node).
                 user::Veto::Term { term, concept, .. } => {
-                    let named = thesaurus.find(&key(term));
-                    named.is_empty()
-                        || concept
-                            .as_ref()
-                            .is_some_and(|id| !named.iter().any(|(c, _)| c == id))
+                    let k = key(term);
+                    let named = thesaurus.find(&k);
+                    match concept {
+                        Some(id) => !named.iter().any(|(c, _)| c == id),
+                        // A learned partner of any word: the veto keeps it from every one.
+                        None => named.is_empty() && learned.partners(&k).is_empty(),
+                    }
                 }
                 user::Veto::Pair { pair: (a, b), .. } => !names(a, b) && !names(b, a),
             })

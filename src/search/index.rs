@@ -237,6 +237,11 @@ impl SearchIndex {
         ))
     }
 
+    /// Whether the knowledge base has a live index on disk (built before, maybe out of date).
+    pub fn exists(store: &Store) -> bool {
+        read_live(&store.index_dir().join(TANTIVY_DIR)).is_ok()
+    }
+
     /// `tn reindex`: rebuilds from scratch. A rebuild that another process finished while
     /// this one waited for it is used instead of building again: brought up to date (every
     /// note changed since it read them is read again), it is what a second build would be.

@@ -72,6 +72,16 @@ impl Engine {
         Ok((Engine::with(store, index), report))
     }
 
+    /// Opens the index as [`Engine::open`] does, but only when one was built before: `None`
+    /// when there is none yet (`tn check` reads learned pairs from it, and does not build
+    /// one to do so).
+    pub fn open_existing(store: &Store) -> Result<Option<(Engine, RefreshReport)>> {
+        if !SearchIndex::exists(store) {
+            return Ok(None);
+        }
+        Engine::open(store).map(Some)
+    }
+
     /// Rebuilds the index from scratch (`tn reindex`).
     pub fn reindex(store: &Store) -> Result<(Engine, RefreshReport)> {
         let (index, report) = SearchIndex::reindex(store)?;
@@ -126,6 +136,17 @@ impl Engine {
             word,
             &learned,
         )
+    }
+
+    /// The vetoes of `user` that hide nothing, pairs learned from the notes included (`tn
+    /// check`; see [`crate::concepts::idle_vetoes`]).
+    pub fn idle_vetoes(
+        &self,
+        user: &mut crate::concepts::user::UserConcepts,
+    ) -> Vec<crate::concepts::user::Veto> {
+        let searcher = self.index.searcher();
+        let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs);
+        crate::concepts::idle_vetoes(crate::concepts::Shipped::get(), user, &learned)
     }
 
     /// Every equivalence in force (`tn concepts`): the glossary's and the user's concepts

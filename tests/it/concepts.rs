@@ -427,3 +427,41 @@ fn check_warns_of_a_veto_that_hides_nothing_at_its_own_line() {
         "{out}"
     );
 }
+
+/// Regression (new user's trial): `tn check` called a veto of a pair learned from the notes
+/// idle, though `tn concepts` showed what it hides and search honoured it. With no index yet
+/// the learned pairs are unknown, and the warning says so instead of calling the veto wrong.
+#[test]
+fn check_knows_the_learned_pairs_once_the_index_exists() {
+    let kb = Kb::new();
+    kb.write(
+        "notes/concepts.ron",
+        r#"Concepts(
+    schema: 1,
+    vetoes: [
+        Veto(pair: ("内製化", "in-house development")),
+        Veto(term: "in-house development"),
+    ],
+)
+"#,
+    );
+    import(
+        &kb,
+        &[
+            ("one", "内製の話", "内製化（in-house development）が進む"),
+            ("two", "内製の続き", "内製化（in-house development）が進む"),
+        ],
+    );
+    std::fs::remove_dir_all(kb.path("index")).ok();
+    let err = stderr(&kb.ok(&["check"]));
+    assert!(
+        err.contains("notes/concepts.ron:4:21: this veto hides nothing known so far")
+            && err.contains("not known until the search index is built"),
+        "{err}"
+    );
+    assert!(!kb.path("index").exists(), "tn check built an index");
+    let out = stdout(&kb.ok(&["concepts", "内製化"]));
+    assert!(out.contains("hidden by your vetoes"), "{out}");
+    let err = stderr(&kb.ok(&["check"]));
+    assert!(!err.contains("warning"), "{err}");
+}
