@@ -11,10 +11,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::output::{
-    BOLD, DIM, open_engine, print_json, terminal_width, unused_concepts, warning, write_expansion,
+    BOLD, DIM, open_engine, print_json, rel, terminal_width, unused_concepts, warning,
+    write_expansion,
 };
 use crate::concepts::learn::MIN_TALKS;
-use crate::concepts::{Source, shipped_counts, user};
+use crate::concepts::{Hidden, Source, shipped_counts, user};
 use crate::display::{self, line};
 use crate::store::Store;
 
@@ -25,7 +26,8 @@ pub struct Args {
     /// Also list the loanword pairs (thousands of them).
     #[arg(long)]
     loanwords: bool,
-    /// Print JSON (`Expansion` for a word, else `Equivalences`; see `tn schema`).
+    /// Print JSON (`Expansion` for a word, with the spellings vetoes hide, else
+    /// `Equivalences`; see `tn schema`).
     #[arg(long)]
     json: bool,
 }
@@ -35,44 +37,47 @@ impl Args {
         let mut engine = open_engine(store)?;
         if !self.word.is_empty() {
             let word = self.word.join(" ");
-            let (expansion, problems) = engine.expand(&word)?;
+            let (mut expansion, problems) = engine.describe(&word);
             warn_problems(&problems);
+            for hidden in &mut expansion.hidden {
+                hidden.path = rel(&hidden.path);
+            }
             if self.json {
                 print_json(&expansion)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut out = anstream::stdout().lock();
+            if expansion.others().next().is_some() {
+                write_expansion(&mut out, &word, &expansion)?;
             } else {
-                let mut out = anstream::stdout().lock();
-                match &expansion {
-                    Some(e) => write_expansion(&mut out, &word, e)?,
-                    None => writeln!(
-                        out,
-                        "{BOLD}{}{BOLD:#}  {DIM}no known concept: a search matches it as typed{DIM:#}",
-                        line(&word)
-                    )?,
+                writeln!(
+                    out,
+                    "{BOLD}{}{BOLD:#}  {DIM}no known concept: a search matches it as typed{DIM:#}",
+                    line(&word)
+                )?;
+            }
+            if !expansion.hidden.is_empty() {
+                writeln!(out, "{BOLD}hidden by your vetoes{BOLD:#}")?;
+                // One row per veto, with every spelling it hides.
+                let mut by_veto: Vec<(&Hidden, Vec<&str>)> = Vec::new();
+                for hidden in &expansion.hidden {
+                    match by_veto.iter_mut().find(|(h, _)| h.veto == hidden.veto) {
+                        Some((_, spellings)) => spellings.push(&hidden.spelling),
+                        None => by_veto.push((hidden, vec![&hidden.spelling])),
+                    }
                 }
-                let hidden = engine.hidden_by_vetoes(&word);
-                if !hidden.is_empty() {
-                    writeln!(out, "{BOLD}hidden by your vetoes{BOLD:#}")?;
-                    let path = relative_path(store);
-                    // One row per veto, with every spelling it hides.
-                    let mut by_veto: Vec<(&user::Veto, Vec<&str>)> = Vec::new();
-                    for (spelling, veto) in &hidden {
-                        match by_veto.iter_mut().find(|(v, _)| *v == veto) {
-                            Some((_, spellings)) => spellings.push(spelling),
-                            None => by_veto.push((veto, vec![spelling])),
-                        }
-                    }
-                    let rows: Vec<Vec<String>> = by_veto
-                        .iter()
-                        .map(|(veto, spellings)| {
-                            vec![
-                                format!("  {}", line(&spellings.join(" · "))),
-                                line(&veto_text(veto, &path)).into_owned(),
-                            ]
-                        })
-                        .collect();
-                    for row in display::table(&rows, terminal_width()) {
-                        writeln!(out, "{}", row.trim_end())?;
-                    }
+                let rows: Vec<Vec<String>> = by_veto
+                    .iter()
+                    .map(|(hidden, spellings)| {
+                        let path = hidden.path.display().to_string();
+                        vec![
+                            format!("  {}", line(&spellings.join(" · "))),
+                            line(&veto_text(&hidden.veto, &path)).into_owned(),
+                        ]
+                    })
+                    .collect();
+                for row in display::table(&rows, terminal_width()) {
+                    writeln!(out, "{}", row.trim_end())?;
                 }
             }
             return Ok(ExitCode::SUCCESS);

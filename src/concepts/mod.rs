@@ -368,6 +368,23 @@ pub trait Learned {
     fn partners(&self, key: &str) -> Vec<(String, u64)>;
 }
 
+/// What `tn concepts WORD` says of `word`: its expansion as a search makes it, or the word
+/// alone when it names no concept in force, and the spellings the user's vetoes hide from it.
+pub fn describe(
+    shipped: &Shipped,
+    user: Option<&mut user::UserConcepts>,
+    word: &str,
+    learned: &dyn Learned,
+) -> Expansion {
+    let mut expansion = Thesaurus::new(shipped, user.as_deref())
+        .expand(word, learned)
+        .unwrap_or_else(|| Expansion::alone(word));
+    if let Some(user) = user {
+        expansion.hidden = hidden_by_vetoes(shipped, user, word, learned);
+    }
+    expansion
+}
+
 /// The spellings of `word`'s concepts that the user's vetoes keep it from matching, each with
 /// the veto that does (`tn concepts WORD`): `word` expanded with the file's vetoes and
 /// without them, compared.
@@ -376,7 +393,7 @@ pub fn hidden_by_vetoes(
     user: &mut user::UserConcepts,
     word: &str,
     learned: &dyn Learned,
-) -> Vec<(String, user::Veto)> {
+) -> Vec<Hidden> {
     let without = user.without_vetoes(|u| Thesaurus::new(shipped, Some(u)).expand(word, learned));
     let Some(without) = without else {
         return Vec::new();
@@ -406,7 +423,11 @@ pub fn hidden_by_vetoes(
                 .vetoes
                 .hiding(&word_key, &k, &without.concepts)
                 .or(through)?;
-            Some((s.spelling.term.text.clone(), veto.clone()))
+            Some(Hidden {
+                spelling: s.spelling.term.text.clone(),
+                veto: veto.clone(),
+                path: user.path.clone(),
+            })
         })
         .collect()
 }
@@ -472,13 +493,41 @@ pub struct Expanded {
 pub struct Expansion {
     /// The word or phrase as typed.
     pub word: String,
-    /// The concepts it names (ids), in the order found.
+    /// The concepts it names (ids), in the order found; none when it names no concept in
+    /// force (then `spellings` holds the typed one only).
     pub concepts: Vec<String>,
     /// The typed spelling first, then the others by weight.
     pub spellings: Vec<Expanded>,
+    /// The spellings the user's vetoes keep it from matching (`tn concepts WORD`; a search
+    /// leaves this empty).
+    pub hidden: Vec<Hidden>,
+}
+
+/// A spelling that a veto of the user's file keeps a word from matching.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Hidden {
+    /// The spelling, as its source writes it.
+    pub spelling: String,
+    /// The veto that hides it; its `line` is in `path`.
+    pub veto: user::Veto,
+    /// The user's concepts file.
+    pub path: std::path::PathBuf,
 }
 
 impl Expansion {
+    /// A word that names no concept in force: matched as typed only.
+    pub fn alone(word: &str) -> Expansion {
+        Expansion {
+            word: word.trim().to_owned(),
+            concepts: Vec::new(),
+            spellings: vec![Expanded {
+                spelling: Spelling::new(Term::plain(word.trim()), Source::Typed),
+                typed: true,
+            }],
+            hidden: Vec::new(),
+        }
+    }
+
     /// The other spellings (not the typed one).
     pub fn others(&self) -> impl Iterator<Item = &Expanded> {
         self.spellings.iter().filter(|s| !s.typed)
@@ -672,6 +721,7 @@ impl<'a> Thesaurus<'a> {
             word: word.trim().to_owned(),
             concepts,
             spellings: all,
+            hidden: Vec::new(),
         })
     }
 

@@ -105,37 +105,24 @@ impl Engine {
         self.index.unreadable()
     }
 
-    /// What `word` matches besides itself, as a search would expand it now (`tn concepts
-    /// WORD`), and the problems of the user's concepts file if it cannot be used.
-    pub fn expand(
+    /// What `word` matches besides itself, as a search would expand it now, and the spellings
+    /// the user's vetoes hide from it (`tn concepts WORD`; see
+    /// [`crate::concepts::describe`]); and the problems of the user's concepts file if it
+    /// cannot be used.
+    pub fn describe(
         &mut self,
         word: &str,
-    ) -> Result<(
-        Option<crate::concepts::Expansion>,
-        Vec<crate::error::NoteError>,
-    )> {
-        let (user, problems) = self.user_concepts();
-        let searcher = self.index.searcher();
-        let thesaurus =
-            crate::concepts::Thesaurus::new(crate::concepts::Shipped::get(), user.as_ref());
-        let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs);
-        Ok((thesaurus.expand(word, &learned), problems))
-    }
-
-    /// The spellings of `word`'s concepts that a veto of the user's file hides, each with the
-    /// veto (see [`crate::concepts::hidden_by_vetoes`]); none without a usable file.
-    pub fn hidden_by_vetoes(&mut self, word: &str) -> Vec<(String, crate::concepts::user::Veto)> {
-        let (Some(mut user), _) = self.user_concepts() else {
-            return Vec::new();
-        };
+    ) -> (crate::concepts::Expansion, Vec<crate::error::NoteError>) {
+        let (mut user, problems) = self.user_concepts();
         let searcher = self.index.searcher();
         let learned = concepts::IndexLearned::new(&searcher, self.index.fields().pairs);
-        crate::concepts::hidden_by_vetoes(
+        let expansion = crate::concepts::describe(
             crate::concepts::Shipped::get(),
-            &mut user,
+            user.as_mut(),
             word,
             &learned,
-        )
+        );
+        (expansion, problems)
     }
 
     /// The vetoes of `user` that hide nothing, pairs learned from the notes included (`tn

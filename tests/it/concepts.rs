@@ -465,3 +465,42 @@ fn check_knows_the_learned_pairs_once_the_index_exists() {
     let err = stderr(&kb.ok(&["check"]));
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// Regression (new user's trial): `tn concepts --json WORD` printed `null` for a word whose
+/// concept the vetoes hide, and never listed the hidden spellings the text output names. The
+/// JSON is one `Expansion`, with `hidden`, for every word asked about.
+#[test]
+fn concepts_json_lists_the_spellings_vetoes_hide_and_never_prints_null() {
+    let kb = Kb::new();
+    kb.write(
+        "notes/concepts.ron",
+        "Concepts(\n    schema: 1,\n    vetoes: [\n        Veto(term: \"k8s\"),\n        Veto(pair: (\"monitoring\", \"監視\")),\n    ],\n)\n",
+    );
+    let json = |word: &str| -> Value {
+        serde_json::from_str(&stdout(&kb.ok(&["concepts", "--json", word]))).unwrap()
+    };
+    // k8s names no concept once vetoed: the word alone, and what it no longer matches.
+    let e = json("k8s");
+    assert_eq!(e["concepts"], json!([]), "{e}");
+    assert_eq!(
+        e["spellings"],
+        json!([{"text": "k8s", "source": "typed", "typed": true}])
+    );
+    let hidden = e["hidden"].as_array().unwrap();
+    assert!(
+        hidden.iter().any(|h| h["spelling"] == "Kubernetes"
+            && h["veto"] == json!({"term": {"term": "k8s", "concept": null, "line": 4}})
+            && h["path"] == "notes/concepts.ron"),
+        "{e}"
+    );
+    // A concept still in force lists what the pair veto hides from it.
+    let e = json("monitoring");
+    assert!(e["spellings"].as_array().unwrap().len() > 1, "{e}");
+    assert_eq!(e["hidden"][0]["spelling"], "監視", "{e}");
+    assert_eq!(e["hidden"][0]["veto"]["pair"]["line"], 5, "{e}");
+    // A word no data knows is still an Expansion, not `null`.
+    let e = json("忖度");
+    assert_eq!(e["word"], "忖度");
+    assert_eq!(e["hidden"], json!([]));
+    assert_eq!(e["spellings"][0]["typed"], true);
+}
