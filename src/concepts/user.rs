@@ -39,6 +39,9 @@ use crate::store::Store;
 /// The file's name in `notes/`.
 pub const FILE_NAME: &str = "concepts.ron";
 
+/// The version of the file's format this tn reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// Larger files are refused (it is a list of words, not a dictionary dump).
 const MAX_BYTES: u64 = 1 << 20;
 
@@ -238,18 +241,22 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
         .from_str(text)
         .map_err(|e| {
             vec![crate::store::codec::syntax_error(
-                path, text, &e, "concepts",
+                path,
+                text,
+                &e,
+                "concepts",
+                SCHEMA_VERSION,
             )]
         })?;
     let problem = |message: String, at: Option<(usize, usize)>, hint: &str| {
         NoteError::new(path, message).at(at).hint(hint)
     };
     let mut problems = Vec::new();
-    if file.schema != 1 {
+    if file.schema != SCHEMA_VERSION {
         problems.push(problem(
             format!("schema {} is not one this tn reads", file.schema),
             crate::store::codec::field_position(text, "schema"),
-            "write `schema: 1,`",
+            &format!("write `schema: {SCHEMA_VERSION},`"),
         ));
     }
     let mut concepts: Vec<Concept> = Vec::new();
@@ -564,5 +571,21 @@ mod tests {
         );
         let unknown = lines(&parsed("Concepts(schema: 1, colour: [])").unwrap_err());
         assert!(unknown[0].contains("unknown field `colour`"), "{unknown:?}");
+    }
+
+    /// Regression (new user's trial): a missing `schema` was hinted as text, `schema: "…",`.
+    #[test]
+    fn missing_fields_are_hinted_with_values_of_their_type() {
+        let hint = |text: &str| {
+            parsed(text).unwrap_err()[0]
+                .hint
+                .clone()
+                .unwrap_or_default()
+        };
+        assert_eq!(hint("Concepts(concepts: [])"), "add `schema: 1,`");
+        assert_eq!(
+            hint("Concepts(schema: 1, concepts: [Concept(id: \"kubernetes\")])"),
+            "add `terms: [\"…\", \"…\"],`"
+        );
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::NoteError;
-use crate::note::{Conflict, Event, Problem, SCHEMA_VERSION, Talk};
+use crate::note::{Conflict, Event, Problem, SCHEMA_VERSION, ScheduleKind, Talk};
 
 /// The UTF-8 byte order mark some editors (Windows Notepad) put at the start of a file. It is
 /// invisible and not part of the note: readers skip it, so positions in messages count from
@@ -104,7 +104,7 @@ pub fn parse<T: NoteDoc>(
     }
     let value: T = options()
         .from_str(text)
-        .map_err(|e| vec![syntax_error(path, text, &e, T::WHAT)])?;
+        .map_err(|e| vec![syntax_error(path, text, &e, T::WHAT, SCHEMA_VERSION)])?;
 
     let mut errors = Vec::new();
     if value.schema() > SCHEMA_VERSION {
@@ -186,12 +186,14 @@ fn end_position(prefix: &str) -> (usize, usize) {
 }
 
 /// A RON error of a file holding one `what` (a talk, an event, the concepts file) as a
-/// problem at its line and column, with a hint where one helps; `text` is the file's text.
+/// problem at its line and column, with a hint where one helps; `text` is the file's text and
+/// `schema` the version such files are written at (for the hint of a missing `schema`).
 pub fn syntax_error(
     path: &Path,
     text: &str,
     error: &ron::error::SpannedError,
     what: &str,
+    schema: u32,
 ) -> NoteError {
     use ron::error::Error as E;
     let position = Some((error.span.start.line, error.span.start.col));
@@ -207,7 +209,7 @@ pub fn syntax_error(
         ),
         E::MissingStructField { field, .. } => (
             format!("missing required field `{field}`"),
-            Some(format!("add `{field}: \"…\",`")),
+            Some(missing_field_hint(field, schema)),
         ),
         E::DuplicateStructField { field, .. } => (
             format!("field `{field}` appears twice"),
@@ -263,6 +265,26 @@ pub fn syntax_error(
         error = error.hint(hint);
     }
     error
+}
+
+/// The hint for a missing required field: the field as it is written. Most are text; the
+/// few that are not are shown with a value of their own type.
+fn missing_field_hint(field: &str, schema: u32) -> String {
+    match field {
+        "schema" => format!("add `schema: {schema},`"),
+        // A talk's `source`: the schedule kind is a bare word.
+        "schedule" => {
+            let kinds: Vec<&str> = ScheduleKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!(
+                "add `schedule: {},` (the kinds: {})",
+                ScheduleKind::default(),
+                kinds.join(", ")
+            )
+        }
+        // A concept's spellings.
+        "terms" => "add `terms: [\"…\", \"…\"],`".to_owned(),
+        _ => format!("add `{field}: \"…\",`"),
+    }
 }
 
 /// A full-width or curly character found where the note's syntax needs ASCII.
@@ -454,6 +476,22 @@ mod tests {
 
         let errors = talk("Talk(\n    id: \"other\",\n    title: \"x\",\n)").unwrap_err();
         assert_eq!(errors[0].position, Some((2, 5)));
+    }
+
+    /// Regression: a missing field was always hinted as text (`schema: "…",`), also for the
+    /// fields that are not.
+    #[test]
+    fn a_missing_field_is_hinted_with_a_value_of_its_type() {
+        let hint = |text: &str| talk(text).unwrap_err()[0].hint.clone().unwrap_or_default();
+        assert_eq!(hint("Talk(schema: 1, id: \"t\")"), "add `title: \"…\",`");
+        let source = hint("Talk(id: \"t\", title: \"x\", source: (id: \"42\"))");
+        assert!(
+            source.starts_with("add `schedule: frab,` (the kinds: sched, frab"),
+            "{source}"
+        );
+        assert!(!source.contains('"'), "{source}");
+        // What the hint says to write is valid.
+        talk("Talk(id: \"t\", title: \"x\", source: (schedule: frab, id: \"42\"))").unwrap();
     }
 
     #[test]
