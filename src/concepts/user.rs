@@ -214,18 +214,7 @@ pub fn load(store: &Store) -> Result<Option<UserConcepts>, Vec<NoteError>> {
         Ok(None) => return Ok(None),
         Err(e) => return Err(vec![e.to_note_error(&path)]),
     };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        vec![
-            NoteError::new(
-                &path,
-                format!(
-                    "the file is not valid UTF-8 (invalid byte at offset {})",
-                    e.valid_up_to()
-                ),
-            )
-            .hint("save it as UTF-8"),
-        ]
-    })?;
+    let text = crate::store::codec::decode_utf8(&path, &bytes).map_err(|e| vec![e])?;
     parse(
         &path,
         crate::store::codec::without_bom(text),

@@ -157,7 +157,9 @@ pub fn parse<T: NoteDoc>(
     }
 }
 
-fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, NoteError> {
+/// The file's bytes as text, or a problem at the line and column of the first byte that is
+/// not UTF-8, with how to convert it (for every RON file: notes and the concepts file).
+pub fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, NoteError> {
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         // The prefix is valid UTF-8 by construction, so this cannot fail.

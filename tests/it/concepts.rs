@@ -504,3 +504,24 @@ fn concepts_json_lists_the_spellings_vetoes_hide_and_never_prints_null() {
     assert_eq!(e["hidden"], json!([]));
     assert_eq!(e["spellings"][0]["typed"], true);
 }
+
+/// Regression (new user's trial): a concepts file saved as Shift_JIS was reported with a byte
+/// offset only, where a talk note gets `path:line:column` and how to convert it.
+#[test]
+fn a_concepts_file_that_is_not_utf8_is_placed_like_a_note() {
+    let kb = Kb::new();
+    // `コンテナ` in Shift_JIS, on line 3.
+    let mut bytes =
+        b"Concepts(\n    schema: 1,\n    concepts: [Concept(terms: [\"container\", \"".to_vec();
+    bytes.extend([0x83, 0x52, 0x83, 0x93, 0x83, 0x65, 0x83, 0x69]);
+    bytes.extend(b"\"])],\n)\n");
+    kb.write("notes/concepts.ron", &bytes);
+    let out = stdout(&kb.fails(&["check"]));
+    assert!(
+        out.contains("notes/concepts.ron:3:46: the file is not valid UTF-8")
+            && out.contains(
+                "hint: save the file as UTF-8 (for example `iconv -f SHIFT_JIS -t UTF-8`)"
+            ),
+        "{out}"
+    );
+}
