@@ -223,8 +223,20 @@ pub fn load(store: &Store) -> Result<Option<UserConcepts>, Vec<NoteError>> {
     .map(Some)
 }
 
+/// The smallest valid file, for the hint of an empty one.
+pub const MINIMAL: &str = "Concepts(schema: 1, concepts: [], vetoes: [])";
+
 /// Parses the file's text; problems name `path`, line and column.
 pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts, Vec<NoteError>> {
+    // A problem like an empty note, not "no concepts": an empty file is more often a save
+    // that went wrong than a wish, and taking it for none would drop every veto unsaid.
+    if let Some(blank) = crate::store::codec::blank(text) {
+        return Err(vec![
+            NoteError::new(path, format!("the concepts file {blank}")).hint(format!(
+                "write at least `{MINIMAL}` (the README shows a whole file), or delete the file if you have no concepts of your own"
+            )),
+        ]);
+    }
     let file: File = ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME)
         .from_str(text)
@@ -560,6 +572,31 @@ mod tests {
         );
         let unknown = lines(&parsed("Concepts(schema: 1, colour: [])").unwrap_err());
         assert!(unknown[0].contains("unknown field `colour`"), "{unknown:?}");
+    }
+
+    /// Regression (new user's trial): an empty or comment-only file gave a parser's message
+    /// (`Expected opening \`(\``) at 1:1 and no word of what to write.
+    #[test]
+    fn an_empty_file_is_said_to_be_empty_with_the_smallest_valid_file() {
+        for (text, what) in [
+            ("", "is empty"),
+            ("\n  \n", "is empty"),
+            ("// later\n/* maybe */\n", "holds nothing but comments"),
+        ] {
+            let found = lines(&parsed(text).unwrap_err());
+            assert_eq!(
+                found,
+                [format!("notes/concepts.ron: the concepts file {what}")],
+                "{text:?}"
+            );
+            let hint = parsed(text).unwrap_err()[0].hint.clone().unwrap();
+            assert!(
+                hint.contains("`Concepts(schema: 1, concepts: [], vetoes: [])`"),
+                "{hint}"
+            );
+        }
+        // The smallest valid file is one.
+        parsed(MINIMAL).expect("valid");
     }
 
     /// Regression (new user's trial): a missing `schema` was hinted as text, `schema: "…",`.

@@ -95,9 +95,9 @@ pub fn parse<T: NoteDoc>(
     expected_id: &str,
 ) -> Result<T, Vec<NoteError>> {
     let text = without_bom(decode_utf8(path, bytes).map_err(|e| vec![e])?);
-    if text.trim().is_empty() {
+    if let Some(blank) = blank(text) {
         return Err(vec![
-            NoteError::new(path, format!("the {} file is empty", T::WHAT)).hint(
+            NoteError::new(path, format!("the {} file {blank}", T::WHAT)).hint(
                 "delete it, or write the note (`tn new` and `tn event new` create valid ones)",
             ),
         ]);
@@ -173,6 +173,40 @@ pub fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, NoteErro
         )
         .at(Some(end_position(prefix)))
         .hint("save the file as UTF-8 (for example `iconv -f SHIFT_JIS -t UTF-8`)")
+    })
+}
+
+/// What a file with nothing to parse holds, for its problem: `is empty` (white space at
+/// most) or `holds nothing but comments`; `None` when there is something else.
+pub fn blank(text: &str) -> Option<&'static str> {
+    let mut rest = text.trim_start();
+    let mut comments = false;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            // RON's block comments nest.
+            let mut depth = 1;
+            let mut i = 0;
+            let bytes = after.as_bytes();
+            while depth > 0 && i < bytes.len() {
+                match (bytes[i], bytes.get(i + 1)) {
+                    (b'/', Some(b'*')) => (depth, i) = (depth + 1, i + 2),
+                    (b'*', Some(b'/')) => (depth, i) = (depth - 1, i + 2),
+                    _ => i += 1,
+                }
+            }
+            rest = &after[i..];
+        } else {
+            return None;
+        }
+        comments = true;
+        rest = rest.trim_start();
+    }
+    Some(if comments {
+        "holds nothing but comments"
+    } else {
+        "is empty"
     })
 }
 
@@ -478,6 +512,23 @@ mod tests {
 
         let errors = talk("Talk(\n    id: \"other\",\n    title: \"x\",\n)").unwrap_err();
         assert_eq!(errors[0].position, Some((2, 5)));
+    }
+
+    #[test]
+    fn blank_files_are_told_from_files_with_something_in_them() {
+        assert_eq!(blank(""), Some("is empty"));
+        assert_eq!(blank(" \n\t\n"), Some("is empty"));
+        assert_eq!(
+            blank("// a\n  /* b /* nested */ c */\n// d"),
+            Some("holds nothing but comments")
+        );
+        assert_eq!(blank("// a\nTalk()"), None);
+        assert_eq!(blank("/* a */ x"), None);
+        assert!(
+            talk("// nothing yet\n").unwrap_err()[0]
+                .message
+                .contains("the talk file holds nothing but comments")
+        );
     }
 
     /// Regression: a missing field was always hinted as text (`schema: "…",`), also for the
