@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::output::{notice, relative, warning};
+use crate::concepts::user::Veto;
 use crate::concepts::{NothingLearned, Shipped, idle_vetoes};
 use crate::display::escape;
 use crate::error::NoteError;
@@ -44,7 +45,8 @@ impl Args {
                 };
                 for veto in vetoes {
                     idle.push(
-                        NoteError::new(&user.path, idle_message(&learned)).at(veto.position()),
+                        NoteError::new(&user.path, idle_message(&veto, &learned))
+                            .at(veto.position()),
                     );
                 }
             }
@@ -81,19 +83,39 @@ enum Learned {
     Unreadable(String),
 }
 
-/// The warning for a veto that hides nothing tn knows of. Without the learned pairs it may
-/// still hide one of those, so it says what was left out instead of calling the veto wrong.
-fn idle_message(learned: &Learned) -> String {
-    let known = "no concept of the glossary, the loanword table or this file";
-    match learned {
-        Learned::Known => format!(
-            "this veto hides nothing: {known}, and no pair learned from your notes, has these spellings together; check the spelling"
+/// The warning for a veto that hides nothing tn knows of, in the words of its kind. Without
+/// the learned pairs it may still hide one of those, so it says what was left out instead of
+/// calling the veto wrong (a veto within a concept is not about learned pairs).
+fn idle_message(veto: &Veto, learned: &Learned) -> String {
+    let sources = "the glossary, the loanword table or this file";
+    let (what, learned_too) = match veto {
+        Veto::Term {
+            term,
+            concept: Some(id),
+            ..
+        } => {
+            return format!(
+                "this veto hides nothing: `{term}` is not a spelling of concept `{id}`; check the spelling and the id (`tn concepts {term}` shows the concepts it names)"
+            );
+        }
+        Veto::Term { term, .. } => (
+            format!("`{term}` is a spelling of no concept of {sources}"),
+            "nor of a pair learned from your notes",
         ),
+        Veto::Pair { .. } => (
+            format!("no concept of {sources} has these spellings together"),
+            "nor does a pair learned from your notes",
+        ),
+    };
+    match learned {
+        Learned::Known => {
+            format!("this veto hides nothing: {what}, {learned_too}; check the spelling")
+        }
         Learned::NoIndex => format!(
-            "this veto hides nothing known so far: {known} has these spellings together; pairs learned from your notes are not known until the search index is built (any `tn search` builds it), so if it is for one of those, run `tn check` again then"
+            "this veto hides nothing known so far: {what}; pairs learned from your notes are not known until the search index is built (any `tn search` builds it), so if it is for one of those, run `tn check` again then"
         ),
         Learned::Unreadable(why) => format!(
-            "this veto hides nothing known so far: {known} has these spellings together; pairs learned from your notes could not be read ({why}), so it may still be for one of those"
+            "this veto hides nothing known so far: {what}; pairs learned from your notes could not be read ({why}), so it may still be for one of those"
         ),
     }
 }

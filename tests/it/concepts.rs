@@ -525,3 +525,62 @@ fn a_concepts_file_that_is_not_utf8_is_placed_like_a_note() {
         "{out}"
     );
 }
+
+/// Regression (new user's trial): a term veto that hides nothing was warned of in the words
+/// of a pair ("no concept … has these spellings together").
+#[test]
+fn check_words_an_idle_term_veto_as_a_term() {
+    let kb = Kb::new();
+    kb.write(
+        "notes/concepts.ron",
+        r#"Concepts(
+    schema: 1,
+    vetoes: [
+        Veto(term: "Lamda"),
+        Veto(term: "コンテナ", concept: "kubernetes"),
+        Veto(pair: ("container", "監視")),
+    ],
+)
+"#,
+    );
+    let warnings = |err: String| -> Vec<String> {
+        err.lines()
+            .filter(|l| l.starts_with("warning: "))
+            .map(str::to_owned)
+            .collect()
+    };
+    let found = warnings(stderr(&kb.ok(&["check"])));
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(
+        found[0].starts_with("warning: notes/concepts.ron:4:20: this veto hides nothing known so far: `Lamda` is a spelling of no concept of the glossary"),
+        "{}",
+        found[0]
+    );
+    // Within a concept, learned pairs play no part: the warning is sure.
+    assert!(
+        found[1].starts_with("warning: notes/concepts.ron:5:20: this veto hides nothing: `コンテナ` is not a spelling of concept `kubernetes`"),
+        "{}",
+        found[1]
+    );
+    assert!(
+        found[2].contains("no concept of the glossary, the loanword table or this file has these spellings together"),
+        "{}",
+        found[2]
+    );
+    // With the index, the learned pairs are known too, and said to be.
+    kb.ok(&["search", "x"]);
+    let found = warnings(stderr(&kb.ok(&["check"])));
+    assert!(
+        found[0].contains("`Lamda` is a spelling of no concept of the glossary, the loanword table or this file, nor of a pair learned from your notes; check the spelling"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found
+            .iter()
+            .filter(|w| w.contains("spellings together"))
+            .count()
+            == 1,
+        "{found:#?}"
+    );
+}
