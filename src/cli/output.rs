@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::concepts::{Expansion, Spelling};
+use crate::concepts::{Expansion, Source, Spelling};
 use crate::display::{self, line};
 use crate::error::NoteError;
 use crate::interchange;
@@ -209,10 +209,11 @@ pub fn write_expansion(out: &mut impl Write, shown: &str, expansion: &Expansion)
         .spellings
         .iter()
         .map(|s| {
-            let what = if s.typed {
-                format!("as typed ({})", s.spelling.origin())
-            } else {
-                s.spelling.origin()
+            let what = match (s.typed, s.spelling.source) {
+                // A word no data knows (only learned pairs expand it): no source to name.
+                (true, Source::Typed) => "as typed".to_owned(),
+                (true, _) => format!("as typed ({})", s.spelling.origin()),
+                (false, _) => s.spelling.origin(),
             };
             vec![
                 format!("  {}", line(&s.spelling.term.text)),

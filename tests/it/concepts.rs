@@ -183,6 +183,16 @@ fn pairs_written_side_by_side_in_two_talks_become_equivalent_and_follow_edits() 
         out.contains("in house development") && out.contains("learned from your notes (2 talks)"),
         "{out}"
     );
+    // Regression: a word no data knows was labelled `as typed (as typed)`.
+    assert_eq!(
+        out.lines()
+            .nth(1)
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        ["内製化", "as", "typed"],
+        "{out}"
+    );
     let all: Value = serde_json::from_str(&stdout(&kb.ok(&["concepts", "--json"]))).unwrap();
     assert!(
         all["learned"]
