@@ -21,10 +21,11 @@ impl Args {
         let mut problems = store.check()?;
         let (files, _) = store.list_files()?;
         // The user's concepts file, beside the event directories.
-        let mut idle = Vec::new();
+        let mut warnings: Vec<NoteError> = Vec::new();
         match crate::concepts::user::load(store) {
             Err(concepts) => problems.extend(concepts),
             Ok(Some(mut user)) => {
+                warnings.extend(user.warnings.iter().cloned());
                 // Learned pairs live in the index: read from it when there is one, so a veto
                 // of one is not taken for a mistake; none is built only for this.
                 let (vetoes, learned) = match Engine::open_existing(store) {
@@ -44,7 +45,7 @@ impl Args {
                     ),
                 };
                 for veto in vetoes {
-                    idle.push(
+                    warnings.push(
                         NoteError::new(&user.path, idle_message(&veto, &learned))
                             .at(veto.position()),
                     );
@@ -52,9 +53,13 @@ impl Args {
             }
             Ok(None) => {}
         }
-        // Warnings, not problems: the file is valid.
-        for veto in &idle {
-            warning(&relative(veto).to_string());
+        // Warnings, not problems: the file is valid. In the file's order, as it is read.
+        warnings.sort_by_key(|w| w.position);
+        for found in &warnings {
+            warning(&relative(found).to_string());
+            if let Some(hint) = &found.hint {
+                anstream::eprintln!("  hint: {}", crate::display::line(hint));
+            }
         }
         let mut out = anstream::stdout().lock();
         for problem in &problems {

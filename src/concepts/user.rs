@@ -24,9 +24,10 @@
 //! new id) it is a concept of its own and needs two spellings. A `Veto(term)` removes a
 //! spelling from every concept (or from `concept` only); a `Veto(pair)` keeps two spellings
 //! from ever expanding to each other, even when both stay in a concept. `tn check` reports
-//! problems as `path:line:column`; a search with a broken file goes on without it and says so.
+//! problems as `path:line:column`, and warns of repeats, which change nothing; a search with a
+//! broken file goes on without it and says so.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
@@ -182,6 +183,8 @@ pub struct UserConcepts {
     by_id: HashMap<String, usize>,
     by_key: HashMap<String, Vec<(usize, usize)>>,
     pub vetoes: Vetoes,
+    /// Entries that repeat earlier ones and so change nothing (`tn check` warns of them).
+    pub warnings: Vec<NoteError>,
 }
 
 impl UserConcepts {
@@ -260,18 +263,49 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             &format!("write `schema: {SCHEMA_VERSION},`"),
         ));
     }
+    // Repeats change nothing, so they are warnings, each naming the place of the first.
+    let mut warnings = Vec::new();
+    let repeat = |message: String, at: Option<(usize, usize)>, hint: &str| {
+        NoteError::new(path, message).at(at).hint(hint)
+    };
+    let remove_one = "remove one of them";
     let mut concepts: Vec<Concept> = Vec::new();
+    // Each entry's literals are looked for after the previous entry's, each term after the
+    // one before it: a spelling written twice gets the place of each.
+    let mut searched_from = field_offset(text, "concepts").unwrap_or(0);
+    // Each entry as written (its id, its spellings' keys) and where.
+    let mut entries: Vec<(Option<String>, BTreeSet<String>, Place)> = Vec::new();
+    // Each concept's spellings so far, by key: as written and where.
+    let mut spelled: HashMap<(String, String), (String, Place)> = HashMap::new();
     for entry in file.concepts {
+        let entry_from = searched_from;
+        let id_at = entry
+            .id
+            .as_deref()
+            .and_then(|id| literal_position_from(text, id, entry_from));
+        let mut term_from = entry_from;
+        let term_at: Vec<Option<(usize, usize)>> = entry
+            .terms
+            .iter()
+            .map(
+                |term| match literal_position_from(text, &term.text, term_from) {
+                    Some((line, column, end)) => {
+                        term_from = end;
+                        Some((line, column))
+                    }
+                    None => literal_position(text, &term.text),
+                },
+            )
+            .collect();
+        searched_from = term_from.max(id_at.map_or(0, |(_, _, end)| end));
         let first = entry
             .terms
             .first()
             .map(|t| t.text.clone())
             .unwrap_or_default();
-        let at = entry
-            .id
-            .as_deref()
-            .and_then(|id| literal_position(text, id))
-            .or_else(|| literal_position(text, &first))
+        let at = id_at
+            .map(|(line, column, _)| (line, column))
+            .or(term_at.first().copied().flatten())
             .or_else(|| crate::store::codec::field_position(text, "terms"));
         if let Some(id) = &entry.id
             && !is_slug(id)
@@ -298,19 +332,79 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             ));
             continue;
         }
+        let keys: BTreeSet<String> = entry.terms.iter().map(|t| key(&t.text)).collect();
+        let earlier = entries
+            .iter()
+            .find(|(id, k, _)| *id == entry.id && *k == keys)
+            .map(|(_, _, at)| *at);
+        entries.push((entry.id.clone(), keys, at));
         let id = entry.id.unwrap_or_else(|| format!("user:{}", key(&first)));
-        let spellings = entry.terms.into_iter().map(|term| {
-            let line = literal_position(text, &term.text).map(|(line, _)| line);
-            Spelling {
-                line,
-                ..Spelling::new(term, Source::User)
+        if let Some(earlier) = earlier {
+            warnings.push(repeat(
+                format!("this concept repeats the one at {}", place(earlier)),
+                at,
+                remove_one,
+            ));
+        }
+        let shipped_spellings = if known {
+            shipped.spellings(&id)
+        } else {
+            Vec::new()
+        };
+        let mut spellings = Vec::new();
+        for (term, term_at) in entry.terms.into_iter().zip(term_at) {
+            let k = key(&term.text);
+            // A whole concept repeated is one warning, not one per spelling.
+            if earlier.is_none() {
+                if let Some((text_before, at_before)) = spelled.get(&(id.clone(), k.clone())) {
+                    let same = if *text_before == term.text {
+                        String::new()
+                    } else {
+                        format!(" (`{text_before}`, the same to search)")
+                    };
+                    warnings.push(repeat(
+                        format!(
+                            "`{}` is already a spelling of this concept at {}{same}",
+                            term.text,
+                            place(*at_before)
+                        ),
+                        term_at,
+                        remove_one,
+                    ));
+                } else if let Some(kept) = shipped_spellings.iter().find(|s| key(&s.term.text) == k)
+                {
+                    let has = if kept.term.text == term.text {
+                        format!(" in the {}", kept.source.describe())
+                    } else {
+                        format!(
+                            ": the {} has `{}`, the same to search",
+                            kept.source.describe(),
+                            kept.term.text
+                        )
+                    };
+                    warnings.push(repeat(
+                        format!(
+                            "`{}` is already a spelling of concept `{id}`{has}; yours replaces it, flags included",
+                            term.text,
+                        ),
+                        term_at,
+                        "remove it, unless you mean to change how the spelling matches (its flags)",
+                    ));
+                }
             }
-        });
+            spelled
+                .entry((id.clone(), k))
+                .or_insert_with(|| (term.text.clone(), term_at));
+            spellings.push(Spelling {
+                line: term_at.map(|(line, _)| line),
+                ..Spelling::new(term, Source::User)
+            });
+        }
         match concepts.iter_mut().find(|c| c.id == id) {
             Some(c) => c.spellings.extend(spellings),
             None => concepts.push(Concept {
                 id,
-                spellings: spellings.collect(),
+                spellings,
                 note: None,
             }),
         }
@@ -318,7 +412,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
     let mut vetoes = Vetoes::default();
     // Each veto's subject is looked for after the previous one's: two vetoes of one word
     // (`Veto(pair: ("container", …))` twice) each get their own line.
-    let mut searched_from = text.find("vetoes").unwrap_or(0);
+    let mut searched_from = field_offset(text, "vetoes").unwrap_or(0);
     for entry in file.vetoes {
         let subject = entry
             .term
@@ -350,6 +444,29 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                         "write the spelling to veto",
                     ));
                     continue;
+                }
+                let earlier = vetoes.list.iter().find_map(|veto| match veto {
+                    Veto::Term {
+                        term: before,
+                        concept: concept_before,
+                        ..
+                    } if key(before) == k && *concept_before == concept => Some((veto, before)),
+                    _ => None,
+                });
+                if let Some((veto, before)) = earlier {
+                    let same = if *before == term {
+                        String::new()
+                    } else {
+                        format!(" (`{before}`, the same to search)")
+                    };
+                    warnings.push(repeat(
+                        format!(
+                            "this veto repeats the one at {}{same}",
+                            place(veto.position())
+                        ),
+                        at,
+                        remove_one,
+                    ));
                 }
                 match &concept {
                     Some(id) if !shipped.has(id) && !concepts.iter().any(|c| c.id == *id) => {
@@ -384,6 +501,29 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                     ));
                     continue;
                 }
+                let earlier = vetoes.list.iter().find_map(|veto| match veto {
+                    Veto::Pair { pair: before, .. } => {
+                        let keys = (key(&before.0), key(&before.1));
+                        (keys == (ka.clone(), kb.clone()) || keys == (kb.clone(), ka.clone()))
+                            .then_some((veto, keys.0 == ka))
+                    }
+                    Veto::Term { .. } => None,
+                });
+                if let Some((veto, same_way)) = earlier {
+                    let how = if same_way {
+                        ""
+                    } else {
+                        " (the same pair, the other way round)"
+                    };
+                    warnings.push(repeat(
+                        format!(
+                            "this veto repeats the one at {}{how}",
+                            place(veto.position())
+                        ),
+                        at,
+                        remove_one,
+                    ));
+                }
                 vetoes.pairs.insert((ka.clone(), kb.clone()));
                 vetoes.pairs.insert((kb, ka));
                 vetoes.list.push(Veto::Pair {
@@ -401,6 +541,28 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
     }
     if !problems.is_empty() {
         return Err(problems);
+    }
+    // A veto within a concept says nothing more than one of the same spelling everywhere,
+    // wherever that one is.
+    for veto in &vetoes.list {
+        if let Veto::Term {
+            term,
+            concept: Some(id),
+            ..
+        } = veto
+            && let Some(everywhere) = vetoes.list.iter().find(
+                |v| matches!(v, Veto::Term { term: t, concept: None, .. } if key(t) == key(term)),
+            )
+        {
+            warnings.push(repeat(
+                format!(
+                    "this veto changes nothing: the one at {} removes `{term}` from every concept, `{id}` included",
+                    place(everywhere.position())
+                ),
+                veto.position(),
+                remove_one,
+            ));
+        }
     }
     let mut by_id = HashMap::new();
     let mut by_key: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
@@ -420,6 +582,32 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
         by_id,
         by_key,
         vetoes,
+        warnings,
+    })
+}
+
+/// Line and column of something in the file, when it was found there.
+type Place = Option<(usize, usize)>;
+
+/// Where an earlier entry is, for a warning that names it.
+fn place(at: Place) -> String {
+    match at {
+        Some((line, column)) => format!("line {line}, column {column}"),
+        None => "an earlier line".to_owned(),
+    }
+}
+
+/// Byte offset of the field `name:` (outside `//` comments), where its entries begin.
+fn field_offset(text: &str, name: &str) -> Option<usize> {
+    text.match_indices(name).map(|(at, _)| at).find(|&at| {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let word_start = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        word_start
+            && !text[line_start..at].contains("//")
+            && text[at + name.len()..].trim_start().starts_with(':')
     })
 }
 
@@ -572,6 +760,53 @@ mod tests {
         );
         let unknown = lines(&parsed("Concepts(schema: 1, colour: [])").unwrap_err());
         assert!(unknown[0].contains("unknown field `colour`"), "{unknown:?}");
+    }
+
+    /// Regression (new user's trial): repeats passed silently. Each is a warning at its own
+    /// place, naming the first; the file stays valid.
+    #[test]
+    fn repeats_are_warned_of_at_their_place_naming_the_first() {
+        let user = parsed(
+            r#"Concepts(
+    schema: 1,
+    vetoes: [
+        Veto(term: "k8s"),
+        Veto(pair: ("container", "コンテナ")),
+        Veto(term: "K8s"),
+        Veto(pair: ("コンテナ", "container")),
+        Veto(term: "k8s", concept: "kubernetes"),
+        Veto(term: "k8s"),
+    ],
+    concepts: [
+        Concept(terms: ["監視", "監視", "k8s"]),
+        Concept(terms: ["内製", "in-house"]),
+        Concept(terms: ["内製", "in-house"]),
+        Concept(terms: ["In-House", "内製"]),
+        Concept(id: "kubernetes", terms: ["クーバネティス", "キューベ"]),
+    ],
+)"#,
+        )
+        .expect("repeats do not make the file invalid");
+        let mut found = lines(&user.warnings);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "notes/concepts.ron:12:31: `監視` is already a spelling of this concept at line 12, column 25",
+                "notes/concepts.ron:14:25: this concept repeats the one at line 13, column 25",
+                // The same spellings in another order, written the other way.
+                "notes/concepts.ron:15:25: this concept repeats the one at line 13, column 25",
+                "notes/concepts.ron:16:43: `クーバネティス` is already a spelling of concept `kubernetes`: the glossary (curated) has `クバネティス`, the same to search; yours replaces it, flags included",
+                "notes/concepts.ron:6:20: this veto repeats the one at line 4, column 20 (`k8s`, the same to search)",
+                "notes/concepts.ron:7:21: this veto repeats the one at line 5, column 21 (the same pair, the other way round)",
+                "notes/concepts.ron:8:20: this veto changes nothing: the one at line 4, column 20 removes `k8s` from every concept, `kubernetes` included",
+                "notes/concepts.ron:9:20: this veto repeats the one at line 4, column 20",
+            ],
+            "{found:#?}"
+        );
+        // A spelling of two concepts (k8s, of 監視 here and of the glossary's kubernetes) is
+        // no repeat; the template has none.
+        assert!(parsed(TEMPLATE).unwrap().warnings.is_empty());
     }
 
     /// Regression (new user's trial): an empty or comment-only file gave a parser's message

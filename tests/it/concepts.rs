@@ -594,3 +594,35 @@ fn check_words_an_idle_term_veto_as_a_term() {
         "{found:#?}"
     );
 }
+
+/// Regression (new user's trial): repeats in the concepts file passed `tn check` silently.
+/// They are warnings (exit 0) at their own place, naming the first, with a hint.
+#[test]
+fn check_warns_of_repeats_in_the_concepts_file() {
+    let kb = Kb::new();
+    kb.write(
+        "notes/concepts.ron",
+        r#"Concepts(
+    schema: 1,
+    concepts: [
+        Concept(id: "kubernetes", terms: ["キューベ"]),
+        Concept(id: "kubernetes", terms: ["キューベ"]),
+    ],
+    vetoes: [
+        Veto(term: "k8s"),
+        Veto(term: "K8s"),
+    ],
+)
+"#,
+    );
+    let err = stderr(&kb.ok(&["check"]));
+    assert!(
+        err.contains(
+            "warning: notes/concepts.ron:5:21: this concept repeats the one at line 4, column 21\n  hint: remove one of them\n"
+        ) && err.contains(
+            "warning: notes/concepts.ron:9:20: this veto repeats the one at line 8, column 20 (`k8s`, the same to search)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("no problems"), "{err}");
+}
