@@ -67,9 +67,10 @@ impl Args {
         };
         let id = capture::new_talk(store, spec)?;
         let path = store.talk_path(&id);
+        // Relative to the working directory, as `tn event new` prints it.
         anstream::eprintln!(
             "created {id} ({}); it is now the current talk",
-            path.display()
+            super::output::rel(&path).display()
         );
         if !self.no_edit {
             editor::edit_note(store, &NoteKey::Talk(id))?;

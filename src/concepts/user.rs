@@ -762,6 +762,29 @@ mod tests {
         assert!(unknown[0].contains("unknown field `colour`"), "{unknown:?}");
     }
 
+    /// The README shows a whole file (users saw only fragments): it must stay valid, with
+    /// nothing to warn of.
+    #[test]
+    fn the_readme_shows_a_whole_valid_file() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let start = readme
+            .find("```ron\n  Concepts(")
+            .expect("a whole file in the README");
+        let block = &readme[start + "```ron\n".len()..];
+        let block = &block[..block.find("```").expect("closed")];
+        let text: String = block
+            .lines()
+            .map(|l| l.strip_prefix("  ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let user = parsed(&text).expect("the README's file is valid");
+        assert!(user.warnings.is_empty(), "{:?}", user.warnings);
+        assert_eq!(user.concepts.len(), 2);
+        assert_eq!(user.vetoes.list.len(), 3);
+        assert!(readme.contains(&format!("`{MINIMAL}`")));
+    }
+
     /// Regression (new user's trial): repeats passed silently. Each is a warning at its own
     /// place, naming the first; the file stays valid.
     #[test]

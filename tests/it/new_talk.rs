@@ -10,10 +10,11 @@ use crate::common::{Kb, is_slug, path_after, stderr, stdout};
 fn english_title_gives_a_slug_and_becomes_current() {
     let kb = Kb::with_event();
     let out = kb.ok(&["new", "Cilium Deep Dive!", "--event", "ev", "--no-edit"]);
-    assert!(
-        stderr(&out).contains("created ev/cilium-deep-dive"),
-        "{}",
-        stderr(&out)
+    // Regression: the path was absolute, where `tn event new` and the README say it relative
+    // to the working directory (the knowledge base here).
+    assert_eq!(
+        stderr(&out),
+        "created ev/cilium-deep-dive (notes/ev/cilium-deep-dive.ron); it is now the current talk\n"
     );
     let text = kb.read("notes/ev/cilium-deep-dive.ron");
     assert_eq!(
