@@ -14,6 +14,7 @@ use proptest::test_runner::Config;
 use serde_json::{Map, Value, json};
 
 use talknotes::export::markdown::markdown;
+use talknotes::export::media::{Media, media};
 use talknotes::export::{GroupBy, Layout, Platform, RecapOptions};
 use talknotes::interchange::{self, EventBundle};
 use talknotes::note::{
@@ -830,7 +831,28 @@ fn through_recap(bundles: &[EventBundle], layout: Layout) -> Vec<EventBundle> {
                         tool.url = opt_line_field(&tool.url);
                     }
                     for link in &mut t.links {
+                        let of = media(link);
                         link.title = opt_line_field(&link.title).filter(|title| *title != link.url);
+                        // An embed's title that is its caption's word is not repeated after
+                        // it, and reads back only where it is what made the link an embed.
+                        let word = match of {
+                            Media::Slides => "スライド",
+                            Media::Video => "動画",
+                            Media::Page => "",
+                        };
+                        let untitled = Link {
+                            title: None,
+                            ..link.clone()
+                        };
+                        let web =
+                            link.url.starts_with("https://") || link.url.starts_with("http://");
+                        if layout != Layout::Notes
+                            && web
+                            && link.title.as_deref() == Some(word)
+                            && media(&untitled) == of
+                        {
+                            link.title = None;
+                        }
                     }
                     t.memo = block_field(&t.memo, true);
                     // Ratings and statuses are private: recaps leave them out; so are authors
@@ -941,6 +963,65 @@ fn recap_round_trip(talk: Talk) -> (Talk, String, String) {
     let again = markdown(&back, &RecapOptions::default());
     let talk = back.into_iter().next().unwrap().talks.remove(0);
     (talk, md, again)
+}
+
+/// Regression (new user's trial): `tn link URL スライド` gave `スライド: スライド` in every
+/// platform's attendee recap and digest. The title is not repeated after its caption; where
+/// it is what made the link an embed (no kind, a host that does not tell), it reads back.
+#[test]
+fn a_link_titled_as_its_caption_is_not_captioned_twice() {
+    let link = |url: &str, kind: Option<LinkKind>, title: &str| Link {
+        url: url.into(),
+        kind,
+        title: Some(title.into()),
+        by: None,
+    };
+    let mut talk = Talk::new("t".parse().unwrap(), "T");
+    talk.links = vec![
+        // Slides because of the title only.
+        link("https://example.com/deck", None, "スライド"),
+        // Slides, and a recording, whatever the title.
+        link("https://speakerdeck.com/x/deck", None, "スライド"),
+        link("https://example.com/rec", Some(LinkKind::Video), "動画"),
+        // Another title is kept after the caption.
+        link("https://example.com/other", Some(LinkKind::Slides), "資料"),
+    ];
+    let bundles = vec![EventBundle {
+        event: Event::new("ev".parse().unwrap(), "Ev"),
+        talks: vec![talk.clone()],
+    }];
+    for platform in [
+        Platform::Plain,
+        Platform::Zenn,
+        Platform::Qiita,
+        Platform::Hatena,
+        Platform::Hugo,
+        Platform::Jekyll,
+    ] {
+        for layout in [Layout::Attendee, Layout::Digest] {
+            let options = RecapOptions {
+                platform,
+                layout: Some(layout),
+                ..RecapOptions::default()
+            };
+            let md = markdown(&bundles, &options);
+            assert!(
+                !md.contains("スライド: スライド") && !md.contains("動画: 動画"),
+                "{md}"
+            );
+            assert!(md.contains("スライド: 資料"), "{md}");
+            let back = talknotes::import::recap::parse(Path::new("r.md"), &md)
+                .unwrap_or_else(|e| panic!("{e}\n{md}"));
+            let links = &back[0].talks[0].links;
+            let titles: Vec<Option<&str>> = links.iter().map(|l| l.title.as_deref()).collect();
+            assert_eq!(
+                titles,
+                [Some("スライド"), None, None, Some("資料")],
+                "{platform:?} {layout:?}\n{md}"
+            );
+            assert_eq!(markdown(&back, &options), md);
+        }
+    }
 }
 
 #[test]

@@ -19,14 +19,20 @@ pub(crate) fn label(text: &str) -> String {
     format!("**{text}**")
 }
 
-/// The caption of an embedded slide deck or recording: `スライド` or `スライド: title`.
-pub(crate) fn caption(media: Media, title: Option<&str>, text: impl Fn(&str) -> String) -> String {
-    let word = if media == Media::Video {
+/// The word that captions an embed of `media`.
+pub(crate) fn caption_word(media: Media) -> &'static str {
+    if media == Media::Video {
         CAPTION_VIDEO
     } else {
         CAPTION_SLIDES
-    };
-    match title {
+    }
+}
+
+/// The caption of an embedded slide deck or recording: `スライド` or `スライド: title`. A
+/// title that is the caption's word (`tn link URL スライド`) is not repeated after it.
+pub(crate) fn caption(media: Media, title: Option<&str>, text: impl Fn(&str) -> String) -> String {
+    let word = caption_word(media);
+    match title.filter(|t| *t != word) {
         Some(title) => format!("{word}: {}", text(title)),
         None => word.to_owned(),
     }

@@ -28,7 +28,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-mod compact;
+pub(crate) mod compact;
 pub(crate) mod escape;
 mod notes;
 pub(crate) mod platform;

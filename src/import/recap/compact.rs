@@ -8,11 +8,13 @@ use super::{
     speakers, takeaways, title_and_url, tool,
 };
 use crate::error::Result;
+use crate::export::markdown::compact::caption_word;
 use crate::export::markdown::platform::read_embed;
 use crate::export::markdown::{
     CAPTION_SLIDES, CAPTION_VIDEO, LABEL_CONTRIBUTORS, LABEL_SPEAKERS, LABEL_URL, SECTION_LINKS,
     SECTION_MEMO, SECTION_TOOLS, TalkMarker, unescape,
 };
+use crate::export::media::{Media, media as export_media};
 use crate::note::{Link, Talk};
 
 /// The URL a line shows on its own: an embed of any platform, a link, or `URL: text`.
@@ -29,15 +31,18 @@ fn shown_url(line: &str) -> Option<String> {
         .map(unescape)
 }
 
-/// `スライド`, `動画` (no title) or `スライド: title`.
-fn caption(line: &str) -> Option<Option<String>> {
+/// `スライド`, `動画` (no title) or `スライド: title`: what the caption is of, and the title.
+fn caption(line: &str) -> Option<(Media, Option<String>)> {
     let line = line.trim_end_matches(BLANKS);
-    for word in [CAPTION_SLIDES, CAPTION_VIDEO] {
+    for (word, media) in [
+        (CAPTION_SLIDES, Media::Slides),
+        (CAPTION_VIDEO, Media::Video),
+    ] {
         if line == word {
-            return Some(None);
+            return Some((media, None));
         }
         if let Some(title) = line.strip_prefix(word).and_then(|l| l.strip_prefix(": ")) {
-            return Some(Some(unescape(title)));
+            return Some((media, Some(unescape(title))));
         }
     }
     None
@@ -86,11 +91,14 @@ pub(super) fn read_talk(
         i = skip(i + 1);
     }
     let mut media: Vec<Link> = Vec::new();
-    while let Some(title) = text(i).and_then(caption) {
+    // What each caption without a title is of (see below).
+    let mut bare: Vec<Option<Media>> = Vec::new();
+    while let Some((of, title)) = text(i).and_then(caption) {
         let at = skip(i + 1);
         let Some(url) = text(at).and_then(shown_url) else {
             return Err(doc.fail(at, "expected the slides or recording after their caption"));
         };
+        bare.push(title.is_none().then_some(of));
         media.push(Link {
             url,
             kind: None,
@@ -122,8 +130,20 @@ pub(super) fn read_talk(
             return Err(unexpected(doc, i, &talk));
         }
     }
-    talk.links = interleave(media, others, &marker.media);
+    let (links, media_at) = interleave(media, others, &marker.media);
+    talk.links = links;
     set_link_kinds(&mut talk, &marker);
+    // A title that is its caption's word is not written after it (`スライド`, not `スライド:
+    // スライド`). Where nothing else says the link is what its caption says (no kind, a host
+    // that does not tell), that title is what did: it is read back, so the link stays an embed.
+    for (at, of) in media_at.into_iter().zip(bare) {
+        if let Some(of) = of
+            && let Some(link) = talk.links.get_mut(at)
+            && export_media(link) != of
+        {
+            link.title = Some(caption_word(of).to_owned());
+        }
+    }
     if let Some(problem) = talk.semantic_problems().into_iter().next() {
         return Err(doc.fail(
             heading_line,
@@ -145,17 +165,18 @@ fn unexpected(doc: &Doc<'_>, i: usize, talk: &Talk) -> crate::error::Error {
 
 /// The talk's links in their order: the embedded ones at the places the marker recorded
 /// (first when it recorded none, or when the recap was edited so they no longer fit).
-fn interleave(media: Vec<Link>, others: Vec<Link>, at: &[usize]) -> Vec<Link> {
+fn interleave(media: Vec<Link>, others: Vec<Link>, at: &[usize]) -> (Vec<Link>, Vec<usize>) {
     let total = media.len() + others.len();
     let fits = at.len() == media.len()
         && at.windows(2).all(|w| w[0] < w[1])
         && at.last().is_none_or(|&last| last < total);
     if !fits || at.is_empty() {
-        return media.into_iter().chain(others).collect();
+        let media_at = (0..media.len()).collect();
+        return (media.into_iter().chain(others).collect(), media_at);
     }
     let mut media = media.into_iter();
     let mut others = others.into_iter();
-    (0..total)
+    let links = (0..total)
         .filter_map(|i| {
             if at.contains(&i) {
                 media.next()
@@ -163,5 +184,6 @@ fn interleave(media: Vec<Link>, others: Vec<Link>, at: &[usize]) -> Vec<Link> {
                 others.next()
             }
         })
-        .collect()
+        .collect();
+    (links, at.to_vec())
 }
