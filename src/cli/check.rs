@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::output::{notice, relative, warning};
+use super::output::{relative, warning};
 use crate::concepts::user::Veto;
 use crate::concepts::{NothingLearned, Shipped, idle_vetoes};
 use crate::display::escape;
@@ -26,22 +26,18 @@ impl Args {
             Err(concepts) => problems.extend(concepts),
             Ok(Some(mut user)) => {
                 warnings.extend(user.warnings.iter().cloned());
-                // Learned pairs live in the index: read from it when there is one, so a veto
-                // of one is not taken for a mistake; none is built only for this.
-                let (vetoes, learned) = match Engine::open_existing(store) {
-                    Ok(Some((engine, report))) => {
-                        if let Some(text) = report.notice() {
-                            notice(&text);
-                        }
-                        (engine.idle_vetoes(&mut user), Learned::Known)
-                    }
+                // Learned pairs live in the index: read from it as it is when there is one,
+                // so a veto of one is not taken for a mistake. A check never writes: the
+                // index is neither built nor brought up to date for this.
+                let (vetoes, learned) = match Engine::open_as_is(store) {
+                    Ok(Some(engine)) => (engine.idle_vetoes(&mut user), LearnedPairs::Known),
                     Ok(None) => (
                         idle_vetoes(Shipped::get(), &mut user, &NothingLearned),
-                        Learned::NoIndex,
+                        LearnedPairs::NoIndex,
                     ),
                     Err(e) => (
                         idle_vetoes(Shipped::get(), &mut user, &NothingLearned),
-                        Learned::Unreadable(e.to_string()),
+                        LearnedPairs::Unreadable(e.to_string()),
                     ),
                 };
                 for veto in vetoes {
@@ -80,7 +76,7 @@ impl Args {
 }
 
 /// Whether `tn check` could see the pairs learned from the notes.
-enum Learned {
+enum LearnedPairs {
     Known,
     /// No search index yet: nothing has been learned from the notes so far.
     NoIndex,
@@ -91,7 +87,7 @@ enum Learned {
 /// The warning for a veto that hides nothing tn knows of, in the words of its kind. Without
 /// the learned pairs it may still hide one of those, so it says what was left out instead of
 /// calling the veto wrong (a veto within a concept is not about learned pairs).
-fn idle_message(veto: &Veto, learned: &Learned) -> String {
+fn idle_message(veto: &Veto, learned: &LearnedPairs) -> String {
     let sources = "the glossary, the loanword table or this file";
     let (what, learned_too) = match veto {
         Veto::Term {
@@ -113,13 +109,13 @@ fn idle_message(veto: &Veto, learned: &Learned) -> String {
         ),
     };
     match learned {
-        Learned::Known => {
-            format!("this veto hides nothing: {what}, {learned_too}; check the spelling")
-        }
-        Learned::NoIndex => format!(
+        LearnedPairs::Known => format!(
+            "this veto hides nothing: {what}, {learned_too} (as of the last search); check the spelling"
+        ),
+        LearnedPairs::NoIndex => format!(
             "this veto hides nothing known so far: {what}; pairs learned from your notes are not known until the search index is built (any `tn search` builds it), so if it is for one of those, run `tn check` again then"
         ),
-        Learned::Unreadable(why) => format!(
+        LearnedPairs::Unreadable(why) => format!(
             "this veto hides nothing known so far: {what}; pairs learned from your notes could not be read ({why}), so it may still be for one of those"
         ),
     }

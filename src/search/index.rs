@@ -242,6 +242,23 @@ impl SearchIndex {
         read_live(&store.index_dir().join(TANTIVY_DIR)).is_ok()
     }
 
+    /// The index as it is, to read what it already holds: nothing is refreshed, rebuilt,
+    /// recovered or swept, so nothing under `index/` is written (`tn check` reads the
+    /// learned pairs this way). `None` when there is no index; an error when it cannot be
+    /// opened as it is (damaged, or built by another version of tn).
+    pub fn open_as_is(store: &Store) -> Result<Option<SearchIndex>> {
+        if !Self::exists(store) {
+            return Ok(None);
+        }
+        let index_dir = store.index_dir();
+        open_live(&index_dir)
+            .map(Some)
+            .map_err(|message| Error::Index {
+                path: index_dir,
+                message,
+            })
+    }
+
     /// `tn reindex`: rebuilds from scratch. A rebuild that another process finished while
     /// this one waited for it is used instead of building again: brought up to date (every
     /// note changed since it read them is read again), it is what a second build would be.

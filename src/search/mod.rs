@@ -72,14 +72,11 @@ impl Engine {
         Ok((Engine::with(store, index), report))
     }
 
-    /// Opens the index as [`Engine::open`] does, but only when one was built before: `None`
-    /// when there is none yet (`tn check` reads learned pairs from it, and does not build
-    /// one to do so).
-    pub fn open_existing(store: &Store) -> Result<Option<(Engine, RefreshReport)>> {
-        if !SearchIndex::exists(store) {
-            return Ok(None);
-        }
-        Engine::open(store).map(Some)
+    /// The index as it is, without bringing it up to date, for reading what it holds:
+    /// `None` when there is none yet. `tn check` reads the learned pairs this way, and never
+    /// writes the index (see [`SearchIndex::open_as_is`]).
+    pub fn open_as_is(store: &Store) -> Result<Option<Engine>> {
+        Ok(SearchIndex::open_as_is(store)?.map(|index| Engine::with(store, index)))
     }
 
     /// Rebuilds the index from scratch (`tn reindex`).

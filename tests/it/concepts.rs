@@ -472,8 +472,46 @@ fn check_knows_the_learned_pairs_once_the_index_exists() {
     assert!(!kb.path("index").exists(), "tn check built an index");
     let out = stdout(&kb.ok(&["concepts", "内製化"]));
     assert!(out.contains("hidden by your vetoes"), "{out}");
+    // A note written since the index was last brought up to date: the check reads the index
+    // as it is and writes nothing there (it used to refresh it, as a search does).
+    kb.write(
+        "notes/ev/three.ron",
+        "Talk(schema: 1, id: \"three\", kind: session, title: \"内製化の三回目\", language: \"ja\")\n",
+    );
+    let before = tree(&kb.path("index"));
     let err = stderr(&kb.ok(&["check"]));
     assert!(!err.contains("warning"), "{err}");
+    assert_eq!(
+        tree(&kb.path("index")),
+        before,
+        "tn check wrote to the index"
+    );
+    assert!(
+        ids(&kb, &["三回目"]).contains(&"ev/three".to_owned()),
+        "the next search sees the note"
+    );
+}
+
+/// Every file under `dir` with its modification time and a hash of its contents.
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, std::time::SystemTime, u64)> {
+    use std::hash::{Hash, Hasher};
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path);
+            } else {
+                let mut hash = std::collections::hash_map::DefaultHasher::new();
+                std::fs::read(&path).unwrap_or_default().hash(&mut hash);
+                out.push((path, meta.modified().unwrap(), hash.finish()));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Regression (new user's trial): `tn concepts --json WORD` printed `null` for a word whose
@@ -581,7 +619,7 @@ fn check_words_an_idle_term_veto_as_a_term() {
     kb.ok(&["search", "x"]);
     let found = warnings(stderr(&kb.ok(&["check"])));
     assert!(
-        found[0].contains("`Lamda` is a spelling of no concept of the glossary, the loanword table or this file, nor of a pair learned from your notes; check the spelling"),
+        found[0].contains("`Lamda` is a spelling of no concept of the glossary, the loanword table or this file, nor of a pair learned from your notes (as of the last search); check the spelling"),
         "{}",
         found[0]
     );
