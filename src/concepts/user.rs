@@ -265,9 +265,6 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
     }
     // Repeats change nothing, so they are warnings, each naming the place of the first.
     let mut warnings = Vec::new();
-    let repeat = |message: String, at: Option<(usize, usize)>, hint: &str| {
-        NoteError::new(path, message).at(at).hint(hint)
-    };
     let remove_one = "remove one of them";
     let mut concepts: Vec<Concept> = Vec::new();
     // Each entry's literals are looked for after the previous entry's, each term after the
@@ -338,9 +335,10 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             .find(|(id, k, _)| *id == entry.id && *k == keys)
             .map(|(_, _, at)| *at);
         entries.push((entry.id.clone(), keys, at));
+        let joins = entry.id.is_none();
         let id = entry.id.unwrap_or_else(|| format!("user:{}", key(&first)));
         if let Some(earlier) = earlier {
-            warnings.push(repeat(
+            warnings.push(problem(
                 format!("this concept repeats the one at {}", place(earlier)),
                 at,
                 remove_one,
@@ -352,17 +350,19 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             Vec::new()
         };
         let mut spellings = Vec::new();
-        for (term, term_at) in entry.terms.into_iter().zip(term_at) {
+        // An entry without an id joins the concept named by its first spelling: written
+        // again there, that spelling is what joins the two entries, not a repeat.
+        for (i, (term, term_at)) in entry.terms.into_iter().zip(term_at).enumerate() {
             let k = key(&term.text);
             // A whole concept repeated is one warning, not one per spelling.
-            if earlier.is_none() {
+            if earlier.is_none() && !(joins && i == 0) {
                 if let Some((text_before, at_before)) = spelled.get(&(id.clone(), k.clone())) {
                     let same = if *text_before == term.text {
                         String::new()
                     } else {
                         format!(" (`{text_before}`, the same to search)")
                     };
-                    warnings.push(repeat(
+                    warnings.push(problem(
                         format!(
                             "`{}` is already a spelling of this concept at {}{same}",
                             term.text,
@@ -382,7 +382,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                             kept.term.text
                         )
                     };
-                    warnings.push(repeat(
+                    warnings.push(problem(
                         format!(
                             "`{}` is already a spelling of concept `{id}`{has}; yours replaces it, flags included",
                             term.text,
@@ -459,7 +459,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                     } else {
                         format!(" (`{before}`, the same to search)")
                     };
-                    warnings.push(repeat(
+                    warnings.push(problem(
                         format!(
                             "this veto repeats the one at {}{same}",
                             place(veto.position())
@@ -515,7 +515,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                     } else {
                         " (the same pair, the other way round)"
                     };
-                    warnings.push(repeat(
+                    warnings.push(problem(
                         format!(
                             "this veto repeats the one at {}{how}",
                             place(veto.position())
@@ -554,7 +554,7 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                 |v| matches!(v, Veto::Term { term: t, concept: None, .. } if key(t) == key(term)),
             )
         {
-            warnings.push(repeat(
+            warnings.push(problem(
                 format!(
                     "this veto changes nothing: the one at {} removes `{term}` from every concept, `{id}` included",
                     place(everywhere.position())
@@ -783,6 +783,32 @@ mod tests {
         assert_eq!(user.concepts.len(), 2);
         assert_eq!(user.vetoes.list.len(), 3);
         assert!(readme.contains(&format!("`{MINIMAL}`")));
+    }
+
+    /// Regression (outside review): the first spelling of an entry without an id names the
+    /// concept it joins, so writing it again is what joins two entries. It was warned of as
+    /// a repeat, and either fix the hint offered split the concept or broke the file.
+    #[test]
+    fn a_first_spelling_that_joins_two_entries_is_no_repeat() {
+        let user = parsed(
+            r#"Concepts(
+    schema: 1,
+    concepts: [
+        Concept(terms: ["内製", "in-house"]),
+        Concept(terms: ["内製", "内製化", "insourcing"]),
+        Concept(terms: ["内製", "in-house development", "インハウス"]),
+    ],
+)"#,
+        )
+        .unwrap();
+        assert_eq!(lines(&user.warnings), Vec::<String>::new());
+        assert_eq!(user.concepts.len(), 1);
+        let keys: BTreeSet<String> = user.concepts[0]
+            .spellings
+            .iter()
+            .map(|s| key(&s.term.text))
+            .collect();
+        assert_eq!(keys.len(), 6, "{keys:?}");
     }
 
     /// Regression (new user's trial): repeats passed silently. Each is a warning at its own
