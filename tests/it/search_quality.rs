@@ -34,6 +34,12 @@ const MIN_SUCCESS: f64 = 0.97;
 const MIN_MRR: f64 = 0.90;
 const MIN_PRECISION: f64 = 0.95;
 const MIN_CLASS_SUCCESS: f64 = 0.90;
+/// precision@10 counting the hits judged relevant (`judged.tsv`): what the literal judgements
+/// gave before concept search (issue 13: precision@10 stays or rises).
+const MIN_REVIEWED_PRECISION: f64 = 0.983;
+/// Top-10 hits neither expected nor judged: the ones there were when the judgements were
+/// made. A change that brings more fails until they are judged.
+const MAX_UNJUDGED: usize = 3;
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/search")
@@ -75,8 +81,9 @@ struct Judged {
     judged: HashSet<(String, String)>,
 }
 
-/// `judged.tsv`: query, talk id, `relevant` or `not-relevant`, the reason.
-fn load_judged(path: &Path) -> Judged {
+/// `judged.tsv`: query, talk id, `relevant` or `not-relevant`, the reason. Every query must be
+/// one of `queries` and every talk one of `docs`, so a typo cannot drop a judgement unseen.
+fn load_judged(path: &Path, queries: &[Query], docs: &[Doc]) -> Judged {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut judged = Judged::default();
     for line in text
@@ -88,6 +95,18 @@ fn load_judged(path: &Path) -> Judged {
             cols.len() == 4 && matches!(cols[2], "relevant" | "not-relevant"),
             "{}: bad line {line:?}",
             path.display()
+        );
+        assert!(
+            queries.iter().any(|q| q.text == cols[0]),
+            "{}: {:?} is no query of the set",
+            path.display(),
+            cols[0]
+        );
+        assert!(
+            docs.iter().any(|d| d.id == cols[1]),
+            "{}: {:?} is no talk of the corpus",
+            path.display(),
+            cols[1]
         );
         if cols[2] == "relevant" {
             judged
@@ -509,9 +528,12 @@ fn evaluate(
     kb: &Kb,
     docs: &[Doc],
     queries: &[Query],
-    judged: &Judged,
+    judged: Option<&Judged>,
     class_thresholds: bool,
 ) -> Report {
+    let none = Judged::default();
+    let reviewed_bar = judged.is_some();
+    let judged = judged.unwrap_or(&none);
     let started = Instant::now();
     let outcomes = run_all(kb, queries);
     let elapsed = started.elapsed();
@@ -640,6 +662,17 @@ fn evaluate(
         "  top-10 hits neither expected nor judged (P@10 rev counts them as wrong): {unjudged}"
     ));
     let (s, m, p) = overall[0].mean();
+    let (_, _, reviewed) = overall[3].mean();
+    if reviewed_bar && reviewed < MIN_REVIEWED_PRECISION {
+        failures.push(format!(
+            "{label}: overall precision@10 against the reviewed judgements {reviewed:.3} < {MIN_REVIEWED_PRECISION}"
+        ));
+    }
+    if reviewed_bar && unjudged > MAX_UNJUDGED {
+        failures.push(format!(
+            "{label}: {unjudged} top-10 hits are neither expected nor judged (at most {MAX_UNJUDGED}): judge the new ones (listed above without a mark) in tests/data/search/judged.tsv"
+        ));
+    }
     if s < MIN_SUCCESS {
         failures.push(format!(
             "{label}: overall success@10 {s:.3} < {MIN_SUCCESS}"
@@ -690,12 +723,18 @@ fn known_item_queries_meet_the_quality_bar() {
         "corpus.json holds {} talks",
         corpus_docs.len()
     );
+    let corpus_queries = load_queries(&data_dir().join("queries.tsv"));
+    let judged = load_judged(
+        &data_dir().join("judged.tsv"),
+        &corpus_queries,
+        &corpus_docs,
+    );
     let corpus_report = evaluate(
         "corpus.json",
         &corpus,
         &corpus_docs,
-        &load_queries(&data_dir().join("queries.tsv")),
-        &load_judged(&data_dir().join("judged.tsv")),
+        &corpus_queries,
+        Some(&judged),
         true,
     );
     print(&corpus_report);
@@ -713,7 +752,7 @@ fn known_item_queries_meet_the_quality_bar() {
         &sample,
         &sample_docs,
         &load_queries(&data_dir().join("queries_sample.tsv")),
-        &Judged::default(),
+        None,
         false,
     );
     print(&sample_report);
