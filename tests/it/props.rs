@@ -648,18 +648,21 @@ pub(crate) fn bundles_value() -> impl Strategy<Value = Vec<EventBundle>> {
     })
 }
 
+/// Every platform a recap is written for.
+const PLATFORMS: [Platform; 6] = [
+    Platform::Plain,
+    Platform::Zenn,
+    Platform::Qiita,
+    Platform::Hatena,
+    Platform::Hugo,
+    Platform::Jekyll,
+];
+
 /// Any platform and layout a recap can have.
 pub(crate) fn recap_options() -> impl Strategy<Value = RecapOptions> {
     (
         prop::sample::select(vec![GroupBy::Kind, GroupBy::Track, GroupBy::Day]),
-        prop::sample::select(vec![
-            Platform::Plain,
-            Platform::Zenn,
-            Platform::Qiita,
-            Platform::Hatena,
-            Platform::Hugo,
-            Platform::Jekyll,
-        ]),
+        prop::sample::select(PLATFORMS.to_vec()),
         prop::sample::select(vec![Layout::Notes, Layout::Attendee, Layout::Digest]),
         opt(non_blank()),
     )
@@ -990,14 +993,7 @@ fn a_link_titled_as_its_caption_is_not_captioned_twice() {
         event: Event::new("ev".parse().unwrap(), "Ev"),
         talks: vec![talk.clone()],
     }];
-    for platform in [
-        Platform::Plain,
-        Platform::Zenn,
-        Platform::Qiita,
-        Platform::Hatena,
-        Platform::Hugo,
-        Platform::Jekyll,
-    ] {
+    for platform in PLATFORMS {
         for layout in [Layout::Attendee, Layout::Digest] {
             let options = RecapOptions {
                 platform,
