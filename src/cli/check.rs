@@ -116,7 +116,7 @@ fn idle_message(veto: &Veto, learned: &LearnedPairs) -> String {
             "this veto hides nothing known so far: {what}; pairs learned from your notes are not known until the search index is built (any `tn search` builds it), so if it is for one of those, run `tn check` again then"
         ),
         LearnedPairs::Unreadable(why) => format!(
-            "this veto hides nothing known so far: {what}; pairs learned from your notes could not be read ({why}), so it may still be for one of those"
+            "this veto hides nothing known so far: {what}; pairs learned from your notes could not be read ({why}; any `tn search` rebuilds the index), so it may still be for one of those"
         ),
     }
 }

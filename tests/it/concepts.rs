@@ -492,6 +492,36 @@ fn check_knows_the_learned_pairs_once_the_index_exists() {
     );
 }
 
+/// An index `tn check` cannot read as it is (built by another version of tn) is reported and
+/// left for the next search to rebuild, not rebuilt by the check.
+#[test]
+fn check_leaves_an_index_it_cannot_read_to_the_next_search() {
+    let kb = kb_with(&[("one", "内製の話", "内製化（in-house development）が進む")]);
+    kb.write(
+        "notes/concepts.ron",
+        "Concepts(schema: 1, vetoes: [Veto(term: \"Lamda\")])\n",
+    );
+    assert_eq!(ids(&kb, &["内製"]), owned(&["ev/one"]));
+    let live = std::fs::read_to_string(kb.path("index/tantivy/live")).unwrap();
+    let stamp = kb.path(&format!(
+        "index/tantivy/{}/talknotes-index-version",
+        live.trim()
+    ));
+    std::fs::write(&stamp, "schema=0 analyzer=0\n").unwrap();
+    let before = tree(&kb.path("index"));
+    let err = stderr(&kb.ok(&["check"]));
+    assert!(
+        err.contains("could not be read") && err.contains("any `tn search` rebuilds the index"),
+        "{err}"
+    );
+    assert_eq!(
+        tree(&kb.path("index")),
+        before,
+        "tn check wrote to the index"
+    );
+    assert_eq!(ids(&kb, &["内製"]), owned(&["ev/one"]));
+}
+
 /// Every file under `dir` with its modification time and a hash of its contents.
 fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, std::time::SystemTime, u64)> {
     use std::hash::{Hash, Hasher};
