@@ -115,6 +115,30 @@ fn the_spelling_as_typed_ranks_first_everything_else_equal() {
     assert_eq!(ids(&kb, &["コンテナ"]), owned(&["ev/ja", "ev/en"]));
 }
 
+/// Regression (a second new user's trial): a Japanese title is several times longer than its
+/// English twin in the bigram view, and BM25's length norm alone lifted the English talk
+/// above the one that writes the word as typed (`認証`: 9.76 against 8.96). Other spellings
+/// are now scored as if every section were of average length.
+#[test]
+fn a_word_as_typed_ranks_above_a_shorter_title_in_another_script() {
+    let kb = kb_with(&[
+        ("ja-auth", "マイクロサービス間の認証", "本文"),
+        ("en-auth", "Authentication for microservices", "text"),
+        ("ja-move", "データの移行", "本文"),
+        ("en-move", "Data migration", "text"),
+    ]);
+    assert_eq!(ids(&kb, &["認証"]), owned(&["ev/ja-auth", "ev/en-auth"]));
+    assert_eq!(
+        ids(&kb, &["authentication"]),
+        owned(&["ev/en-auth", "ev/ja-auth"])
+    );
+    assert_eq!(ids(&kb, &["移行"]), owned(&["ev/ja-move", "ev/en-move"]));
+    assert_eq!(
+        ids(&kb, &["migration"]),
+        owned(&["ev/en-move", "ev/ja-move"])
+    );
+}
+
 /// Regression: an abbreviation is a whole word with no bigram run, and its concept's other
 /// spellings scored on both views, so `k8s` ranked a `Kubernetes` talk first even where that
 /// talk's title was the shorter one's alike (a new user's trial).

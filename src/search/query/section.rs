@@ -143,6 +143,7 @@ pub(crate) fn run(
         left: Vec::new(),
         right: Vec::new(),
         last: last as u32,
+        length: None,
     };
     run.align(0);
     Ok(Some(run))
@@ -327,6 +328,8 @@ pub(crate) struct Run {
     right: Vec<u32>,
     /// The largest offset in the phrase: positions are shifted by it (see [`run`]).
     last: u32,
+    /// The field length id every document is scored at, when not its own.
+    length: Option<u8>,
 }
 
 impl Run {
@@ -432,9 +435,21 @@ impl Run {
 
     pub(crate) fn score(&self, count: u32) -> Score {
         match &self.bm25 {
-            Some(bm25) => bm25.score(self.norms.fieldnorm_id(self.doc), count),
+            Some(bm25) => {
+                let length = self
+                    .length
+                    .unwrap_or_else(|| self.norms.fieldnorm_id(self.doc));
+                bm25.score(length, count)
+            }
             None => 1.0,
         }
+    }
+
+    /// Scores every document as if its field were `length` (a field length id) long, when
+    /// given, instead of its own length.
+    pub(crate) fn at_length(mut self, length: Option<u8>) -> Run {
+        self.length = length;
+        self
     }
 }
 

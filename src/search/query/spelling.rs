@@ -24,6 +24,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight,
 };
@@ -68,6 +69,9 @@ pub(crate) struct SpellingQuery {
     pub not_in: Vec<(Phrase, Vec<u32>)>,
     /// The reference idf's terms, per side: (`ja`, `gram`) of the spelling as typed.
     pub reference: Option<(Vec<Term>, Vec<Term>)>,
+    /// Scored as if every talk's section were of average length: a spelling other than the
+    /// typed one (see [`expansion_leaves`]).
+    pub average_length: bool,
 }
 
 /// BM25's idf, as tantivy computes it.
@@ -90,8 +94,9 @@ fn terms(phrase: &Phrase) -> Vec<Term> {
     phrase.iter().map(|(_, t)| t.clone()).collect()
 }
 
-/// A phrase and its BM25 weight (`None` without scoring).
-type Weighed = (Phrase, Option<Bm25Weight>);
+/// A phrase, its BM25 weight (`None` without scoring), and the field length id it is scored
+/// at in every talk, when not the talk's own (`average_length`).
+type Weighed = (Phrase, Option<Bm25Weight>, Option<u8>);
 
 impl SpellingQuery {
     /// The phrase with its BM25 weight, boosted and scaled to the reference; `None` when a
@@ -105,7 +110,7 @@ impl SpellingQuery {
         reference: Option<&[Term]>,
     ) -> tantivy::Result<Option<(Weighed, Score)>> {
         let Some(stats) = stats else {
-            return Ok(Some(((phrase.clone(), None), 0.0)));
+            return Ok(Some(((phrase.clone(), None, None), 0.0)));
         };
         let terms = terms(phrase);
         for term in &terms {
@@ -124,7 +129,18 @@ impl SpellingQuery {
             scale = (phrase_idf(stats, reference)? / own).min(1.0);
         }
         let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
-        Ok(Some(((phrase.clone(), Some(weight)), own * boost * scale)))
+        let norm = match terms.first().filter(|_| self.average_length) {
+            Some(term) => {
+                let docs = stats.total_num_docs()?.max(1);
+                let average = stats.total_num_tokens(term.field())? as f64 / docs as f64;
+                Some(FieldNormReader::fieldnorm_to_id(average.round() as u32))
+            }
+            None => None,
+        };
+        Ok(Some((
+            (phrase.clone(), Some(weight), norm),
+            own * boost * scale,
+        )))
     }
 
     /// The weight as its own type, which the pruned search also asks for its bound.
@@ -168,7 +184,7 @@ impl SpellingQuery {
             let own = ja_most + gram_most;
             if typed > 0.0 && own > typed {
                 let factor = typed / own;
-                for (_, w) in ja.iter_mut().chain(grams.iter_mut()) {
+                for (_, w, _) in ja.iter_mut().chain(grams.iter_mut()) {
                     *w = w.take().map(|w| w.boost_by(factor));
                 }
             }
@@ -250,8 +266,13 @@ impl SpellingWeight {
     /// The most it can score in any talk: every phrase matching at once, each at its bound
     /// (see [`super::pruned`]).
     pub(crate) fn bound(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<Score> {
-        let phrases = self.ja.iter().chain(&self.grams);
-        phrases_bound(stats, phrases.map(|(p, w)| (p.as_slice(), w.as_ref())))
+        let phrases = || self.ja.iter().chain(&self.grams);
+        // At a fixed length the score only grows with the count: its limit is exact.
+        let fixed: Score = phrases()
+            .filter_map(|(_, w, norm)| Some(w.as_ref()?.score((*norm)?, u32::MAX)))
+            .sum();
+        let own = phrases().filter(|(_, _, norm)| norm.is_none());
+        Ok(fixed + phrases_bound(stats, own.map(|(p, w, _)| (p.as_slice(), w.as_ref())))?)
     }
 }
 
@@ -266,12 +287,12 @@ impl TwoPhaseWeight for SpellingWeight {
         let positions = !self.not_in.is_empty();
         let boosted = |w: &Option<Bm25Weight>| w.as_ref().map(|w| w.boost_by(boost));
         let mut ja = Vec::with_capacity(self.ja.len());
-        for (phrase, w) in &self.ja {
-            ja.push(run(reader, phrase, boosted(w), false)?);
+        for (phrase, w, norm) in &self.ja {
+            ja.push(run(reader, phrase, boosted(w), false)?.map(|r| r.at_length(*norm)));
         }
         let mut grams = Vec::with_capacity(self.grams.len());
-        for (phrase, w) in &self.grams {
-            grams.push(run(reader, phrase, boosted(w), positions)?);
+        for (phrase, w, norm) in &self.grams {
+            grams.push(run(reader, phrase, boosted(w), positions)?.map(|r| r.at_length(*norm)));
         }
         let some = |runs: &[Option<Run>]| runs.iter().any(Option::is_some);
         let can_match = match self.gate {
@@ -630,10 +651,13 @@ fn offsets_in(inner: &[Gram], word: &[Gram]) -> Vec<u32> {
 }
 
 /// The leaves of a word that names a concept: the spelling as typed, in `sections`, and
-/// each other spelling in those of them that say what talks are about, weighed by its source; every spelling
-/// scored with the typed one's idf, so that of two talks alike but for the spelling, the
-/// one with the typed spelling ranks first. `prefix`: the typed word is still being typed
-/// (the TUI), so it also matches as a prefix.
+/// each other spelling in those of them that say what talks are about, weighed by its
+/// source; every spelling scored with the typed one's idf, so that of two talks alike but for
+/// the spelling, the one with the typed spelling ranks first. The other spellings are scored
+/// as if every section were of average length: a Japanese title is several times longer than
+/// its English twin in the bigram view (a bigram per character pair), and BM25's length norm
+/// alone lifted `Authentication for microservices` above `マイクロサービス間の認証` for `認証`.
+/// `prefix`: the typed word is still being typed (the TUI), so it also matches as a prefix.
 pub(crate) fn expansion_leaves(
     fields: &Fields,
     morphology: &Morphology,
@@ -668,7 +692,9 @@ pub(crate) fn expansion_leaves(
             (spelling.spelling.source.weight(), &content)
         };
         let forms = Forms::of(&spelling.spelling.term, morphology, spelling.typed);
-        spelling_leaves(fields, &forms, &reference, weight, sections, &mut leaves);
+        let average_length = !spelling.typed;
+        let leaf = (weight, average_length);
+        spelling_leaves(fields, &forms, &reference, leaf, sections, &mut leaves);
     }
     leaves
 }
@@ -678,7 +704,7 @@ fn spelling_leaves(
     fields: &Fields,
     forms: &Forms,
     reference: &Forms,
-    weight: Score,
+    (weight, average_length): (Score, bool),
     sections: &[Section],
     leaves: &mut Vec<Leaf>,
 ) {
@@ -719,6 +745,7 @@ fn spelling_leaves(
                     terms(f.gram, &reference.base)
                 },
             )),
+            average_length,
         };
         leaves.push(Leaf::Spelling {
             query,
