@@ -69,8 +69,8 @@ pub(crate) struct SpellingQuery {
     pub not_in: Vec<(Phrase, Vec<u32>)>,
     /// The reference idf's terms, per side: (`ja`, `gram`) of the spelling as typed.
     pub reference: Option<(Vec<Term>, Vec<Term>)>,
-    /// Scored as if every talk's section were of average length: a spelling other than the
-    /// typed one (see [`expansion_leaves`]).
+    /// The bigram side scored as if every talk's section were of average length: a spelling
+    /// other than the typed one (see [`expansion_leaves`]).
     pub average_length: bool,
 }
 
@@ -108,6 +108,7 @@ impl SpellingQuery {
         phrase: &Phrase,
         boost: Score,
         reference: Option<&[Term]>,
+        at_average: bool,
     ) -> tantivy::Result<Option<(Weighed, Score)>> {
         let Some(stats) = stats else {
             return Ok(Some(((phrase.clone(), None, None), 0.0)));
@@ -129,7 +130,7 @@ impl SpellingQuery {
             scale = (phrase_idf(stats, reference)? / own).min(1.0);
         }
         let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
-        let norm = match terms.first().filter(|_| self.average_length) {
+        let norm = match terms.first().filter(|_| at_average) {
             Some(term) => {
                 let docs = stats.total_num_docs()?.max(1);
                 let average = stats.total_num_tokens(term.field())? as f64 / docs as f64;
@@ -161,7 +162,7 @@ impl SpellingQuery {
         let mut ja = Vec::with_capacity(self.ja.len());
         for phrase in &self.ja {
             let r = reference.map(|r| r.0.as_slice());
-            if let Some((weighed, most)) = self.weigh(stats, phrase, self.ja_boost, r)? {
+            if let Some((weighed, most)) = self.weigh(stats, phrase, self.ja_boost, r, false)? {
                 ja_most = ja_most.max(most);
                 ja.push(weighed);
             }
@@ -169,7 +170,10 @@ impl SpellingQuery {
         let mut grams = Vec::with_capacity(self.grams.len());
         for phrase in &self.grams {
             let r = reference.map(|r| r.1.as_slice());
-            if let Some((weighed, most)) = self.weigh(stats, phrase, self.gram_boost, r)? {
+            let at_average = self.average_length;
+            if let Some((weighed, most)) =
+                self.weigh(stats, phrase, self.gram_boost, r, at_average)?
+            {
                 gram_most = gram_most.max(most);
                 grams.push(weighed);
             }
@@ -653,10 +657,12 @@ fn offsets_in(inner: &[Gram], word: &[Gram]) -> Vec<u32> {
 /// The leaves of a word that names a concept: the spelling as typed, in `sections`, and
 /// each other spelling in those of them that say what talks are about, weighed by its
 /// source; every spelling scored with the typed one's idf, so that of two talks alike but for
-/// the spelling, the one with the typed spelling ranks first. The other spellings are scored
-/// as if every section were of average length: a Japanese title is several times longer than
-/// its English twin in the bigram view (a bigram per character pair), and BM25's length norm
-/// alone lifted `Authentication for microservices` above `マイクロサービス間の認証` for `認証`.
+/// the spelling, the one with the typed spelling ranks first. The other spellings' bigram
+/// side is scored as if every section were of average length: a Japanese title is several
+/// times longer than its English twin in the bigram view (a bigram per character pair), and
+/// BM25's length norm alone lifted `Authentication for microservices` above
+/// `マイクロサービス間の認証` for `認証`. (Both sides at one length made talks alike tie, and
+/// ties defeat the pruning: every tied talk was checked.)
 /// `prefix`: the typed word is still being typed (the TUI), so it also matches as a prefix.
 pub(crate) fn expansion_leaves(
     fields: &Fields,
