@@ -238,7 +238,7 @@ impl SearchIndex {
     }
 
     /// Whether the knowledge base has a live index on disk (built before, maybe out of date).
-    pub fn exists(store: &Store) -> bool {
+    fn exists(store: &Store) -> bool {
         read_live(&store.index_dir().join(TANTIVY_DIR)).is_ok()
     }
 

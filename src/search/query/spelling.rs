@@ -90,6 +90,14 @@ fn phrase_idf(stats: &dyn Bm25StatisticsProvider, terms: &[Term]) -> tantivy::Re
     Ok(sum)
 }
 
+/// The idf of the typed spelling's phrase on one side; `None` where it has no such side.
+fn side_idf(stats: &dyn Bm25StatisticsProvider, terms: &[Term]) -> tantivy::Result<Option<Score>> {
+    if terms.is_empty() {
+        return Ok(None);
+    }
+    phrase_idf(stats, terms).map(Some)
+}
+
 fn terms(phrase: &Phrase) -> Vec<Term> {
     phrase.iter().map(|(_, t)| t.clone()).collect()
 }
@@ -99,7 +107,8 @@ fn terms(phrase: &Phrase) -> Vec<Term> {
 type Weighed = (Phrase, Option<Bm25Weight>, Option<u8>);
 
 impl SpellingQuery {
-    /// The phrase with its BM25 weight, boosted and scaled to the reference; `None` when a
+    /// The phrase with its BM25 weight, boosted and scaled to the reference idf (the typed
+    /// spelling's, on the same side), and what one occurrence of it earns; `None` when a
     /// term of it is nowhere in the index, so it cannot match (with many spellings, most
     /// do not occur: their postings are then never read).
     fn weigh(
@@ -107,7 +116,7 @@ impl SpellingQuery {
         stats: Option<&dyn Bm25StatisticsProvider>,
         phrase: &Phrase,
         boost: Score,
-        reference: Option<&[Term]>,
+        reference_idf: Option<Score>,
         at_average: bool,
     ) -> tantivy::Result<Option<(Weighed, Score)>> {
         let Some(stats) = stats else {
@@ -121,13 +130,13 @@ impl SpellingQuery {
         }
         let mut scale = 1.0;
         let own = phrase_idf(stats, &terms)?;
-        if let Some(reference) = reference.filter(|r| !r.is_empty())
+        if let Some(reference) = reference_idf
             && own > 0.0
         {
             // Never up: a katakana spelling's bigram run sums the idf of every bigram, and an
             // English word raised to it outranked the typed word itself (a tag `identity`
             // above アイデンティティ in a title).
-            scale = (phrase_idf(stats, reference)? / own).min(1.0);
+            scale = (reference / own).min(1.0);
         }
         let weight = Bm25Weight::for_terms(stats, &terms)?.boost_by(boost * scale);
         let norm = match terms.first().filter(|_| at_average) {
@@ -156,23 +165,27 @@ impl SpellingQuery {
             } => Some(statistics_provider),
             EnableScoring::Disabled { .. } => None,
         };
-        let reference = self.reference.as_ref();
+        // The typed spelling's idf on each side, read once for all the phrases.
+        let (ref_ja, ref_gram) = match (stats, &self.reference) {
+            (Some(stats), Some((ja, gram))) => (side_idf(stats, ja)?, side_idf(stats, gram)?),
+            _ => (None, None),
+        };
         // The most one occurrence earns on each side (its best alternative).
         let (mut ja_most, mut gram_most): (Score, Score) = (0.0, 0.0);
         let mut ja = Vec::with_capacity(self.ja.len());
         for phrase in &self.ja {
-            let r = reference.map(|r| r.0.as_slice());
-            if let Some((weighed, most)) = self.weigh(stats, phrase, self.ja_boost, r, false)? {
+            if let Some((weighed, most)) =
+                self.weigh(stats, phrase, self.ja_boost, ref_ja, false)?
+            {
                 ja_most = ja_most.max(most);
                 ja.push(weighed);
             }
         }
         let mut grams = Vec::with_capacity(self.grams.len());
         for phrase in &self.grams {
-            let r = reference.map(|r| r.1.as_slice());
             let at_average = self.average_length;
             if let Some((weighed, most)) =
-                self.weigh(stats, phrase, self.gram_boost, r, at_average)?
+                self.weigh(stats, phrase, self.gram_boost, ref_gram, at_average)?
             {
                 gram_most = gram_most.max(most);
                 grams.push(weighed);
@@ -182,15 +195,13 @@ impl SpellingQuery {
         // the typed one has none of (`k8s` is a whole word, no bigram run; `Kubernetes` has
         // both): its two sides together then earn no more than the typed one's do, at this
         // spelling's source weight, so the typed spelling still ranks first.
-        if let (Some(stats), Some((ref_ja, ref_gram))) = (stats, reference) {
-            let typed = self.ja_boost * phrase_idf(stats, ref_ja)?
-                + self.gram_boost * phrase_idf(stats, ref_gram)?;
-            let own = ja_most + gram_most;
-            if typed > 0.0 && own > typed {
-                let factor = typed / own;
-                for (_, w, _) in ja.iter_mut().chain(grams.iter_mut()) {
-                    *w = w.take().map(|w| w.boost_by(factor));
-                }
+        let typed =
+            self.ja_boost * ref_ja.unwrap_or(0.0) + self.gram_boost * ref_gram.unwrap_or(0.0);
+        let own = ja_most + gram_most;
+        if typed > 0.0 && own > typed {
+            let factor = typed / own;
+            for (_, w, _) in ja.iter_mut().chain(grams.iter_mut()) {
+                *w = w.take().map(|w| w.boost_by(factor));
             }
         }
         Ok(SpellingWeight {
@@ -699,8 +710,15 @@ pub(crate) fn expansion_leaves(
         };
         let forms = Forms::of(&spelling.spelling.term, morphology, spelling.typed);
         let average_length = !spelling.typed;
-        let leaf = (weight, average_length);
-        spelling_leaves(fields, &forms, &reference, leaf, sections, &mut leaves);
+        spelling_leaves(
+            fields,
+            &forms,
+            &reference,
+            weight,
+            average_length,
+            sections,
+            &mut leaves,
+        );
     }
     leaves
 }
@@ -710,7 +728,8 @@ fn spelling_leaves(
     fields: &Fields,
     forms: &Forms,
     reference: &Forms,
-    (weight, average_length): (Score, bool),
+    weight: Score,
+    average_length: bool,
     sections: &[Section],
     leaves: &mut Vec<Leaf>,
 ) {
