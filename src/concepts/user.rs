@@ -357,16 +357,12 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
             // A whole concept repeated is one warning, not one per spelling.
             if earlier.is_none() && !(joins && i == 0) {
                 if let Some((text_before, at_before)) = spelled.get(&(id.clone(), k.clone())) {
-                    let same = if *text_before == term.text {
-                        String::new()
-                    } else {
-                        format!(" (`{text_before}`, the same to search)")
-                    };
                     warnings.push(problem(
                         format!(
-                            "`{}` is already a spelling of this concept at {}{same}",
+                            "`{}` is already a spelling of this concept at {}{}",
                             term.text,
-                            place(*at_before)
+                            place(*at_before),
+                            written_as(text_before, &term.text)
                         ),
                         term_at,
                         remove_one,
@@ -454,15 +450,11 @@ pub fn parse(path: &Path, text: &str, shipped: &Shipped) -> Result<UserConcepts,
                     _ => None,
                 });
                 if let Some((veto, before)) = earlier {
-                    let same = if *before == term {
-                        String::new()
-                    } else {
-                        format!(" (`{before}`, the same to search)")
-                    };
                     warnings.push(problem(
                         format!(
-                            "this veto repeats the one at {}{same}",
-                            place(veto.position())
+                            "this veto repeats the one at {}{}",
+                            place(veto.position()),
+                            written_as(before, &term)
                         ),
                         at,
                         remove_one,
@@ -597,16 +589,31 @@ fn place(at: Place) -> String {
     }
 }
 
+/// How an earlier entry wrote what a repeat writes as `now`, when not the same way (`k8s`
+/// before `K8s`): the tail of the repeat's warning.
+fn written_as(before: &str, now: &str) -> String {
+    if before == now {
+        String::new()
+    } else {
+        format!(" (`{before}`, the same to search)")
+    }
+}
+
+/// Whether byte `at` of `text` is in a `//` comment (the template's commented-out examples).
+fn in_line_comment(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..at].contains("//")
+}
+
 /// Byte offset of the field `name:` (outside `//` comments), where its entries begin.
 fn field_offset(text: &str, name: &str) -> Option<usize> {
     text.match_indices(name).map(|(at, _)| at).find(|&at| {
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let word_start = text[..at]
             .chars()
             .next_back()
             .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
         word_start
-            && !text[line_start..at].contains("//")
+            && !in_line_comment(text, at)
             && text[at + name.len()..].trim_start().starts_with(':')
     })
 }
@@ -631,11 +638,9 @@ fn literal_position_from(text: &str, value: &str, from: usize) -> Option<(usize,
     }
     let literal = format!("\"{value}\"");
     let mut at = from;
-    // Not inside a `//` comment (the template's commented-out examples).
     let at = loop {
         let found = at + text.get(at..)?.find(&literal)?;
-        let line_start = text[..found].rfind('\n').map_or(0, |i| i + 1);
-        if !text[line_start..found].contains("//") {
+        if !in_line_comment(text, found) {
             break found;
         }
         at = found + literal.len();
