@@ -144,6 +144,9 @@ pub struct NoteFile {
     pub modified: Option<SystemTime>,
 }
 
+/// Note files, each with what was made of it as it was listed, and the problems met.
+pub type Listing<R> = (Vec<(NoteFile, R)>, Vec<NoteError>);
+
 /// Every note of the knowledge base that could be read, plus every problem met on the way.
 #[derive(Debug, Default)]
 pub struct Scan {
@@ -351,9 +354,21 @@ impl Store {
     }
 
     /// Lists note files without reading them; problems with the layout itself are returned too.
-    /// Every search starts here, so event directories are listed on several threads: the
-    /// time goes into one `stat` per note, and there is one note per file.
     pub fn list_files(&self) -> Result<(Vec<NoteFile>, Vec<NoteError>)> {
+        let (files, problems) = self.list_files_with(|| |_: &NoteFile| ())?;
+        Ok((files.into_iter().map(|(file, ())| file).collect(), problems))
+    }
+
+    /// Lists note files as [`Store::list_files`] does, and looks at each file as it is
+    /// listed, on the thread that listed it: `look` makes each thread's looker. Every search
+    /// starts here, so event directories are listed on several threads: the time goes into
+    /// one `stat` per note, and there is one note per file. A search compares each file with
+    /// what its index recorded while listing, so that work is spread over the same threads.
+    pub fn list_files_with<R, L>(&self, look: impl Fn() -> L + Sync) -> Result<Listing<R>>
+    where
+        R: Send,
+        L: FnMut(&NoteFile) -> R,
+    {
         let notes = self.notes_dir();
         let mut problems = Vec::new();
         let mut events: Vec<(PathBuf, Slug)> = Vec::new();
@@ -385,30 +400,11 @@ impl Store {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(4);
-        let listed: Vec<(Vec<NoteFile>, Vec<NoteError>)> = if threads > 1 && events.len() >= 16 {
-            let chunk = events.len().div_ceil(threads);
-            std::thread::scope(|scope| {
-                let workers: Vec<_> = events
-                    .chunks(chunk)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|(path, event)| list_event_dir(path, event))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                workers
-                    .into_iter()
-                    .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            })
-        } else {
-            events
-                .iter()
-                .map(|(path, event)| list_event_dir(path, event))
-                .collect()
-        };
+        let threads = if events.len() >= 16 { threads } else { 1 };
+        let listed = in_parallel(&events, threads, || {
+            let mut looker = look();
+            move |(path, event): &(PathBuf, Slug)| list_event_dir(path, event, &mut looker)
+        });
         let mut files = Vec::with_capacity(listed.iter().map(|(f, _)| f.len()).sum());
         for (event_files, event_problems) in listed {
             files.extend(event_files);
@@ -1246,11 +1242,16 @@ pub(crate) fn describe(file_type: FileType) -> &'static str {
     }
 }
 
-/// The note files of one event directory, in name order.
-fn list_event_dir(path: &Path, event: &Slug) -> (Vec<NoteFile>, Vec<NoteError>) {
+/// The note files of one event directory, by id, each with what `look` made of it.
+fn list_event_dir<R>(
+    path: &Path,
+    event: &Slug,
+    look: &mut impl FnMut(&NoteFile) -> R,
+) -> (Vec<(NoteFile, R)>, Vec<NoteError>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let entries = match sorted_entries(path) {
+    // Not sorted by name: the files are sorted by id below, and the problems by path.
+    let entries = match entries(path) {
         Ok(entries) => entries,
         Err(e) => {
             problems.push(NoteError::new(path, e.to_string()));
@@ -1298,19 +1299,19 @@ fn list_event_dir(path: &Path, event: &Slug) -> (Vec<NoteFile>, Vec<NoteError>) 
                 }
             }
         };
-        files.push(NoteFile {
+        let file = NoteFile {
             key,
             path,
             len: metadata.len(),
             modified: metadata.modified().ok(),
-        });
+        };
+        let looked = look(&file);
+        files.push((file, looked));
     }
     // By id, the order every listing and export promises: by file name `5--a.ron` would
-    // come before `5.ron`, since `-` sorts before `.`.
-    files.sort_by_cached_key(|file| match &file.key {
-        NoteKey::Event(_) => None,
-        NoteKey::Talk(id) => Some(id.talk.as_str().to_owned()),
-    });
+    // come before `5.ron`, since `-` sorts before `.`. Ids are unique in a directory.
+    files.sort_unstable_by(|(a, _), (b, _)| talk_id(&a.key).cmp(&talk_id(&b.key)));
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
     if !has_event_file {
         problems.push(
             NoteError::new(path, "this event directory has no event.ron").hint(format!(
@@ -1321,14 +1322,68 @@ fn list_event_dir(path: &Path, event: &Slug) -> (Vec<NoteFile>, Vec<NoteError>) 
     (files, problems)
 }
 
+/// A note's id in its event directory, the event's own note (`None`) first.
+fn talk_id(key: &NoteKey) -> Option<&str> {
+    match key {
+        NoteKey::Event(_) => None,
+        NoteKey::Talk(id) => Some(id.talk.as_str()),
+    }
+}
+
+/// A worker from `worker` on every item, on `threads` threads of which the calling thread is
+/// one (each thread makes its own worker, which may keep state), results in the items'
+/// order. Each thread takes the next item not yet taken, so one slowed down (the machine is
+/// busy) leaves more of the rest to the others; and the calling thread works instead of
+/// waiting, which spares starting a thread (and a fresh heap for it).
+fn in_parallel<T: Sync, R: Send, W: FnMut(&T) -> R>(
+    items: &[T],
+    threads: usize,
+    worker: impl Fn() -> W + Sync,
+) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let run = || {
+        let mut work = worker();
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, work(item)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        // A thread that cannot start leaves its share to the others.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, run).ok())
+            .collect();
+        let mut done = run();
+        for helper in helpers {
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 fn sorted_entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {
-    let mut entries = fs::read_dir(dir)
-        .at_path(dir)?
-        .collect::<std::io::Result<Vec<_>>>()
-        .at_path(dir)?;
+    let mut entries = entries(dir)?;
     // `file_name` allocates: once per entry, not once per comparison.
     entries.sort_by_cached_key(fs::DirEntry::file_name);
     Ok(entries)
+}
+
+fn entries(dir: &Path) -> Result<Vec<fs::DirEntry>> {
+    fs::read_dir(dir)
+        .at_path(dir)?
+        .collect::<std::io::Result<Vec<_>>>()
+        .at_path(dir)
 }
 
 /// The file name, unless it is hidden (temporary files, editor swap files, `.git`).
@@ -1373,6 +1428,16 @@ fn user_data_dir() -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn in_parallel_keeps_the_order_and_does_every_item_once() {
+        let items: Vec<usize> = (0..1000).collect();
+        for threads in 1..=4 {
+            let out = super::in_parallel(&items, threads, || |i: &usize| i * 2);
+            assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        }
+        assert!(super::in_parallel(&[] as &[u8], 2, || |b: &u8| *b).is_empty());
+    }
+
     use super::NoteKey;
     use proptest::prelude::*;
 
