@@ -56,6 +56,9 @@ pub fn parse(text: &str) -> Result<Vec<Concept>, String> {
         return Err(format!("schema {} is not 1", file.schema));
     }
     let mut concepts: Vec<Concept> = Vec::new();
+    // Where each id's concept is: comparing every entry's id with every concept's was a
+    // tenth of the parse.
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for entry in file.concepts {
         let source = match entry.source {
             EntrySource::Cncf => Source::Cncf,
@@ -63,18 +66,21 @@ pub fn parse(text: &str) -> Result<Vec<Concept>, String> {
             EntrySource::Unidic => Source::Loanword,
         };
         let spellings = entry.terms.into_iter().map(|t| Spelling::new(t, source));
-        match concepts.iter_mut().find(|c| c.id == entry.id) {
+        match at.get(&entry.id).map(|&i| &mut concepts[i]) {
             Some(concept) => {
                 concept.spellings.extend(spellings);
                 if concept.note.is_none() {
                     concept.note = entry.note;
                 }
             }
-            None => concepts.push(Concept {
-                id: entry.id,
-                spellings: spellings.collect(),
-                note: entry.note,
-            }),
+            None => {
+                at.insert(entry.id.clone(), concepts.len());
+                concepts.push(Concept {
+                    id: entry.id,
+                    spellings: spellings.collect(),
+                    note: entry.note,
+                });
+            }
         }
     }
     Ok(concepts)

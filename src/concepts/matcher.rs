@@ -157,7 +157,7 @@ fn words(form: &str) -> Vec<&str> {
     let mut prev_cjk = false;
     for (i, c) in form.char_indices() {
         let cjk = crate::search::analysis::is_cjk(c);
-        let part = c.is_alphanumeric() || cjk || matches!(c, '+' | '#');
+        let part = cjk || c.is_alphanumeric() || matches!(c, '+' | '#');
         match start {
             Some(s) if !part || cjk != prev_cjk => {
                 out.push(&form[s..i]);

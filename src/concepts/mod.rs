@@ -226,7 +226,7 @@ pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(normalized.len());
     let mut gap = false;
     for c in normalized.chars() {
-        if c.is_alphanumeric() || analysis::is_cjk(c) || matches!(c, '+' | '#') {
+        if analysis::is_cjk(c) || c.is_alphanumeric() || matches!(c, '+' | '#') {
             if gap && !out.is_empty() && !analysis::is_cjk(c) && !out.ends_with(analysis::is_cjk) {
                 out.push(' ');
             }

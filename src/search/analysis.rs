@@ -115,14 +115,15 @@ fn is_joiner(c: char) -> bool {
 
 /// Letters of the Latin script (the blocks that hold letters with diacritics).
 fn is_latin(c: char) -> bool {
+    // The ranges first: `is_alphabetic` searches a table for every kana and kanji.
     c.is_ascii_alphabetic()
-        || (c.is_alphabetic()
-            && matches!(c,
+        || (matches!(c,
                 '\u{00c0}'..='\u{024f}'   // Latin-1 supplement, extended A and B
                 | '\u{1e00}'..='\u{1eff}' // Latin extended additional
                 | '\u{2c60}'..='\u{2c7f}' // Latin extended C
                 | '\u{a720}'..='\u{a7ff}' // Latin extended D
-                | '\u{ab30}'..='\u{ab6f}')) // Latin extended E
+                | '\u{ab30}'..='\u{ab6f}') // Latin extended E
+            && c.is_alphabetic())
 }
 
 thread_local! {

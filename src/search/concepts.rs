@@ -45,7 +45,7 @@ pub const CONTENT_SECTIONS: [Section; 6] = [
 /// The Latin words of `text` that hold a capital letter, as written (after NFKC): what the
 /// `cased` field indexes and a `case` spelling looks up.
 pub fn cased_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric() || analysis::is_cjk(c))
+    text.split(|c: char| analysis::is_cjk(c) || !c.is_alphanumeric())
         .filter(|w| w.chars().any(char::is_uppercase))
 }
 

@@ -1681,7 +1681,10 @@ mod tests {
         let (mut index, _) = SearchIndex::open(&store).unwrap();
         let nothing = RefreshReport::default();
         assert_eq!(index.refresh(&store).unwrap(), nothing);
-        assert!(index.recorded.stamps.is_none(), "keys read with nothing changed");
+        assert!(
+            index.recorded.stamps.is_none(),
+            "keys read with nothing changed"
+        );
         // Same size, another modification time: re-indexed.
         let id: TalkRef = "ev/t2".parse().unwrap();
         let file = File::options()
@@ -1703,7 +1706,10 @@ mod tests {
         index.recorded.documents += 1;
         index.recorded.stamps = None;
         assert_eq!(index.refresh(&store).unwrap(), nothing);
-        assert!(index.recorded.stamps.is_some(), "keys not compared after a collision");
+        assert!(
+            index.recorded.stamps.is_some(),
+            "keys not compared after a collision"
+        );
     }
 
     #[test]
