@@ -226,7 +226,12 @@ pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(normalized.len());
     let mut gap = false;
     for c in normalized.chars() {
-        if analysis::is_cjk(c) || c.is_alphanumeric() || matches!(c, '+' | '#') {
+        // Cheap tests first: `is_alphanumeric` searches a table for every kana and kanji.
+        if c.is_ascii_alphanumeric()
+            || analysis::is_cjk(c)
+            || c.is_alphanumeric()
+            || matches!(c, '+' | '#')
+        {
             if gap && !out.is_empty() && !analysis::is_cjk(c) && !out.ends_with(analysis::is_cjk) {
                 out.push(' ');
             }

@@ -45,8 +45,11 @@ pub const CONTENT_SECTIONS: [Section; 6] = [
 /// The Latin words of `text` that hold a capital letter, as written (after NFKC): what the
 /// `cased` field indexes and a `case` spelling looks up.
 pub fn cased_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| analysis::is_cjk(c) || !c.is_alphanumeric())
-        .filter(|w| w.chars().any(char::is_uppercase))
+    // Cheap tests first: `is_alphanumeric` searches a table for every kana and kanji.
+    text.split(|c: char| {
+        !c.is_ascii_alphanumeric() && (analysis::is_cjk(c) || !c.is_alphanumeric())
+    })
+    .filter(|w| w.chars().any(char::is_uppercase))
 }
 
 /// tantivy adapter: the `cased` field's tokens.

@@ -80,7 +80,8 @@ const WRITER_PATIENCE: Duration = Duration::from_secs(10);
 const OPEN_ATTEMPTS: usize = 8;
 
 fn version_stamp() -> String {
-    format!("schema={SCHEMA_VERSION} analyzer={ANALYZER_VERSION}\n")
+    let probe = stamp_hash("talknotes", Stamp { mtime: 1, size: 2 });
+    format!("schema={SCHEMA_VERSION} analyzer={ANALYZER_VERSION} stamp-hash={probe:016x}\n")
 }
 
 /// What bringing the index up to date did.
@@ -138,23 +139,25 @@ struct Stamp {
 }
 
 /// What the index recorded about the note files, read in two steps. Every search asks
-/// whether anything changed, and the answer is nearly always no: one fingerprint per file
-/// (its key, modification time and size, hashed) answers that from a column of numbers.
-/// Which files changed, and which were removed, needs the keys themselves; they are read
-/// only then (the keys of 10,000 notes took 1.5–2.5 ms of every search).
+/// whether anything changed, and the answer is nearly always no: one hash per file of its
+/// key, modification time and size answers that from a column of numbers. Which files
+/// changed, and which were removed, needs the keys themselves; they are read only then (the
+/// keys of 10,000 notes took 1.5–2.5 ms of every search). A key column garbled with its
+/// file's footer intact is therefore found at the first change, not at every open: a search
+/// with nothing changed reads no key, and shows nothing it could have garbled.
 struct Recorded {
-    /// The fingerprints of the documents that have a key.
-    fingerprints: FxHashSet<u64>,
-    /// How many documents have a key: equal to the set's size unless two fingerprints
-    /// collide, and then every refresh compares keys.
+    /// The stamp hashes of the documents that have one (every note's document does).
+    stamp_hashes: FxHashSet<u64>,
+    /// How many documents have a stamp hash: the set's size unless two hashes collide or
+    /// two documents share a key and stamp, and then every refresh compares keys.
     documents: usize,
-    /// The stamps by key, once a refresh needed them.
+    /// The stamps by key, once a refresh needed them; dropped at a commit (this process's
+    /// or, unseen, another's), so they are never older than the hashes.
     stamps: Option<FxHashMap<String, Stamp>>,
 }
 
 impl Recorded {
-    /// Reads the fingerprints of every live document, which also opens every segment's
-    /// columns, so a garbled column file shows now.
+    /// Reads the stamp hashes of every live document.
     fn read(searcher: &tantivy::Searcher) -> Result<Recorded> {
         let fail = tantivy_error(Path::new("index"));
         let docs: usize = searcher
@@ -162,40 +165,41 @@ impl Recorded {
             .iter()
             .map(|s| s.num_docs() as usize)
             .sum();
-        let mut fingerprints = FxHashSet::with_capacity_and_hasher(docs, Default::default());
+        let mut stamp_hashes = FxHashSet::with_capacity_and_hasher(docs, Default::default());
         let mut documents = 0;
         for segment in searcher.segment_readers() {
             let column = segment
                 .fast_fields()
-                .u64(schema::FINGERPRINT)
+                .u64(schema::STAMP_HASH)
                 .map_err(&fail)?;
             for doc in segment.doc_ids_alive() {
-                if let Some(fingerprint) = column.first(doc) {
+                if let Some(hash) = column.first(doc) {
                     documents += 1;
-                    fingerprints.insert(fingerprint);
+                    stamp_hashes.insert(hash);
                 }
             }
         }
         Ok(Recorded {
-            fingerprints,
+            stamp_hashes,
             documents,
             stamps: None,
         })
     }
 
     /// Whether `files` are exactly the files recorded, each as it was when indexed, given
-    /// whether each one's fingerprint is recorded.
+    /// whether each one's stamp hash is recorded.
     fn same(&self, files: &[(NoteFile, bool)]) -> bool {
-        self.fingerprints.len() == self.documents
+        self.stamp_hashes.len() == self.documents
             && files.len() == self.documents
             && files.iter().all(|(_, recorded)| *recorded)
     }
 }
 
-/// A note file's key, modification time and size as one number. SipHash, whose 64 bits make
-/// two files' collision a chance of about one in 10^15 at 10,000 notes. A toolchain that
-/// hashed differently would only make every refresh compare keys, as it did before.
-fn fingerprint(key: &str, stamp: Stamp) -> u64 {
+/// A note file's key, modification time and size as one number, with SipHash: two files
+/// collide with a chance of about one in 10^15 at 10,000 notes. std does not promise the
+/// algorithm across toolchains, so [`version_stamp`] records a hash of its own: an index
+/// hashed another way is rebuilt once, not compared key by key on every search.
+fn stamp_hash(key: &str, stamp: Stamp) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     key.hash(&mut hasher);
@@ -507,29 +511,27 @@ impl SearchIndex {
     }
 
     fn refresh_in_place(&mut self, store: &Store) -> Result<RefreshReport> {
-        // Each file's fingerprint is looked up by the thread that listed it.
-        let fingerprints = &self.recorded.fingerprints;
+        // Each file's stamp hash is looked up by the thread that listed it.
+        let stamp_hashes = &self.recorded.stamp_hashes;
         let (files, _) = store.list_files_with(|| {
             let mut key = String::new();
             move |file: &NoteFile| {
                 file.key.write_into(&mut key);
-                fingerprints.contains(&fingerprint(&key, stamp(file)))
+                stamp_hashes.contains(&stamp_hash(&key, stamp(file)))
             }
         })?;
         if self.recorded.same(&files) {
             return Ok(RefreshReport::default());
         }
         let files: Vec<NoteFile> = files.into_iter().map(|(file, _)| file).collect();
-        if self.recorded.stamps.is_none() {
-            let searcher = self.reader.searcher();
-            let stamps = crate::guard::index_call(Path::new("index"), || recorded(&searcher))?;
-            self.recorded.stamps = Some(stamps);
-        }
-        let recorded = self
-            .recorded
-            .stamps
-            .as_ref()
-            .unwrap_or_else(|| unreachable!());
+        let stamps = match self.recorded.stamps.take() {
+            Some(stamps) => stamps,
+            None => {
+                let searcher = self.reader.searcher();
+                crate::guard::index_call(Path::new("index"), || recorded(&searcher))?
+            }
+        };
+        let recorded = &*self.recorded.stamps.insert(stamps);
         let mut changed_events = BTreeSet::new();
         let mut to_index: Vec<&NoteFile> = Vec::new();
         // Files whose key the index has: when that is all the index has, nothing was removed
@@ -552,6 +554,22 @@ impl SearchIndex {
                 to_index.push(file);
             }
         }
+        let removed: Vec<String> = if known == recorded.len() {
+            Vec::new()
+        } else {
+            let present: FxHashSet<String> = files.iter().map(|f| f.key.to_string()).collect();
+            recorded
+                .keys()
+                .filter(|k| !present.contains(*k))
+                .cloned()
+                .collect()
+        };
+        // A removed event file changes its talks as much as an edited one.
+        for key in &removed {
+            if let Ok(NoteKey::Event(id)) = key.parse::<NoteKey>() {
+                changed_events.insert(id);
+            }
+        }
         // A talk document carries its event's name and date, so an event change re-indexes
         // its talks too.
         if !changed_events.is_empty() {
@@ -566,18 +584,8 @@ impl SearchIndex {
                 }
             }
         }
-        let removed: Vec<String> = if known == recorded.len() {
-            Vec::new()
-        } else {
-            let present: FxHashSet<String> = files.iter().map(|f| f.key.to_string()).collect();
-            recorded
-                .keys()
-                .filter(|k| !present.contains(*k))
-                .cloned()
-                .collect()
-        };
         if to_index.is_empty() && removed.is_empty() {
-            // Only a fingerprint differed (two that collide): nothing to re-index.
+            // Only hashes differed: two collided, or two documents share a key and stamp.
             return Ok(RefreshReport::default());
         }
         let Some(mut writer) = self.wait_for_writer()? else {
@@ -598,16 +606,8 @@ impl SearchIndex {
         writer.wait_merging_threads().map_err(&fail)?;
         pause(&store.index_dir(), Point::AfterCommit);
         self.reader.reload().map_err(&fail)?;
-        let mut stamps = self.recorded.stamps.take().unwrap_or_default();
-        for key in &removed {
-            stamps.remove(key);
-        }
-        for file in &to_index {
-            stamps.insert(file.key.to_string(), stamp(file));
-        }
         let searcher = self.reader.searcher();
         self.recorded = crate::guard::index_call(Path::new("index"), || Recorded::read(&searcher))?;
-        self.recorded.stamps = Some(stamps);
         Ok(RefreshReport {
             rebuilt: None,
             indexed,
@@ -1228,7 +1228,7 @@ fn marker_doc(fields: &Fields, doc_type: DocType, key: &str, file: &NoteFile) ->
     doc.add_text(fields.key, key);
     doc.add_u64(fields.mtime, s.mtime);
     doc.add_u64(fields.size, s.size);
-    doc.add_u64(fields.fingerprint, fingerprint(key, s));
+    doc.add_u64(fields.stamp_hash, stamp_hash(key, s));
     doc
 }
 
@@ -1676,7 +1676,7 @@ mod tests {
     }
 
     #[test]
-    fn nothing_changed_is_told_by_fingerprints_and_a_change_by_the_keys() {
+    fn nothing_changed_is_told_by_stamp_hashes_and_a_change_by_the_keys() {
         let (_dir, store) = store_with_talks();
         let (mut index, _) = SearchIndex::open(&store).unwrap();
         let nothing = RefreshReport::default();
@@ -1694,14 +1694,14 @@ mod tests {
         file.set_modified(UNIX_EPOCH + Duration::from_secs(1_000_000_000))
             .unwrap();
         assert_eq!(index.refresh(&store).unwrap().indexed, 1);
-        assert!(index.recorded.stamps.is_some());
-        // The fingerprints follow the commit: nothing changed since.
+        // The hashes follow the commit, and the keys read for it are dropped with it.
+        assert!(index.recorded.stamps.is_none());
         assert_eq!(index.refresh(&store).unwrap(), nothing);
         fs::remove_file(store.talk_path(&"ev/t3".parse().unwrap())).unwrap();
         assert_eq!(index.refresh(&store).unwrap().removed, 1);
         assert_eq!(index.refresh(&store).unwrap(), nothing);
         assert_eq!(found(&index, "\"Talk 3\""), Vec::<String>::new());
-        // Two fingerprints that collided would make every refresh compare keys, which
+        // Two hashes that collided would make every refresh compare keys, which
         // finds nothing to re-index.
         index.recorded.documents += 1;
         index.recorded.stamps = None;

@@ -27,14 +27,14 @@ use crate::search::analysis::{self, Analysis, Morphology, Normal, Tokens};
 /// own; every URL of a talk in `urls`, for `url:`.
 /// 5: `cased` and `pairs` for concept search (see `search::concepts`).
 /// 6: a talk's status and rating, for `status:` and `rating:` filters and `sort:rating`.
-/// 7: `fingerprint`, so a search tells that no note changed without reading the keys.
+/// 7: `stamp_hash`, so a search tells that no note changed without reading the keys.
 pub const SCHEMA_VERSION: u32 = 7;
 
 /// Names of the fields that are read by name (fast fields).
 pub const KEY: &str = "key";
 pub const MTIME: &str = "mtime";
 pub const SIZE: &str = "size";
-pub const FINGERPRINT: &str = "fingerprint";
+pub const STAMP_HASH: &str = "stamp_hash";
 pub const DATE: &str = "date";
 pub const RATING: &str = "rating";
 
@@ -172,7 +172,7 @@ pub struct Fields {
     pub mtime: Field,
     pub size: Field,
     /// The key, modification time and size hashed together (see `index::Recorded`).
-    pub fingerprint: Field,
+    pub stamp_hash: Field,
     pub event: Field,
     pub kind: Field,
     /// YYYYMMDD of the talk (or of its event), 0 when unknown.
@@ -219,7 +219,7 @@ impl Fields {
         let key = b.add_text_field(KEY, STRING | STORED | FAST);
         let mtime = b.add_u64_field(MTIME, FAST | STORED);
         let size = b.add_u64_field(SIZE, FAST | STORED);
-        let fingerprint = b.add_u64_field(FINGERPRINT, FAST);
+        let stamp_hash = b.add_u64_field(STAMP_HASH, FAST);
         let event = b.add_text_field("event", STRING | STORED | FAST);
         let kind = b.add_text_field("kind", STRING | STORED);
         let date = b.add_u64_field(DATE, INDEXED | FAST | STORED);
@@ -261,7 +261,7 @@ impl Fields {
             key,
             mtime,
             size,
-            fingerprint,
+            stamp_hash,
             event,
             kind,
             date,

@@ -1657,6 +1657,66 @@ fn garbled_segment_files_are_rebuilt() {
     cases.assert_all_passed();
 }
 
+/// A column garbled behind an intact footer is not read by a search with nothing changed
+/// (only the stamp hashes are); the next change reads the keys, and a garbled key column
+/// then rebuilds the index instead of failing or answering wrongly.
+#[test]
+fn a_column_garbled_behind_its_footer_is_answered_at_the_next_change() {
+    let kb = corpus();
+    search(&kb, &["鍵"]);
+    for file in files_with_extension(&live_build(&kb), "fast") {
+        let mut bytes = fs::read(&file).unwrap();
+        let (from, to) = (bytes.len() / 4, bytes.len() / 2);
+        for (i, b) in bytes[from..to].iter_mut().enumerate() {
+            *b = (i * 31 % 253) as u8;
+        }
+        fs::write(&file, bytes).unwrap();
+    }
+    kb.ok(&[
+        "jot",
+        "--talk",
+        "cnds-2024/mesh",
+        "--at",
+        "10:00",
+        "ガーブル検知の確認",
+    ]);
+    let out = kb
+        .tn()
+        .args(["search", "--json", "ガーブル検知"])
+        .output()
+        .unwrap();
+    assert_no_panic(&out, "a garbled column");
+    assert!(
+        out.status.success(),
+        "search failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        stdout(&out),
+        stderr(&out)
+    );
+    let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(found[0]["id"], "cnds-2024/mesh");
+}
+
+/// Regression: a talk's document carries its event's name and date, and a removed
+/// `event.ron` left them there until `tn reindex`.
+#[test]
+fn a_removed_event_file_takes_its_name_and_date_out_of_its_talks() {
+    let kb = corpus();
+    let hit = &hits(&kb, &["カーネル"])[0];
+    assert_eq!(hit["date"], "2024-06-15");
+    assert_eq!(hit["event_name"], "CloudNative Days Summer 2024");
+    fs::remove_file(kb.path("notes/cnds-2024/event.ron")).unwrap();
+    let hit = &hits(&kb, &["カーネル"])[0];
+    assert_eq!(hit["id"], "cnds-2024/ebpf");
+    for field in ["date", "event_name"] {
+        assert!(
+            hit.get(field).is_none_or(Value::is_null),
+            "`{field}` kept from the removed event: {hit}"
+        );
+    }
+}
+
 #[test]
 fn an_index_directory_replaced_by_a_file_is_rebuilt() {
     recovers_from("the live build is a file", |dir| {
