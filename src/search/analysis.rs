@@ -296,7 +296,7 @@ struct Sink<'a> {
 
 impl Sink<'_> {
     fn push(&mut self, out: &mut String, c: char, origin: &std::ops::Range<usize>) {
-        if self.lowercase && c.is_uppercase() {
+        if self.lowercase && is_uppercase(c) {
             for l in c.to_lowercase() {
                 out.push(l);
                 if let Some(o) = self.origins.as_mut() {
@@ -319,6 +319,29 @@ impl Sink<'_> {
     }
 }
 
+/// Whether `c` is its own NFKC form. ASCII, kana and kanji (most of the text) are answered
+/// from their ranges: the tables cost a search per character, and normalising is most of
+/// cutting a snippet.
+fn is_own_nfkc(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c,
+            '\u{3041}'..='\u{3096}'   // hiragana
+            | '\u{30a1}'..='\u{30f6}' // katakana
+            | 'ー'
+            | '\u{4e00}'..='\u{9fff}') // CJK unified ideographs
+        || unicode_normalization::is_nfkc_quick(std::iter::once(c))
+            == unicode_normalization::IsNormalized::Yes
+}
+
+/// `char::is_uppercase`, without its table search for ASCII and CJK (never upper case).
+fn is_uppercase(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else {
+        !is_cjk(c) && c.is_uppercase()
+    }
+}
+
 /// The one implementation of every normalisation; the sink says what else is wanted.
 fn normalize_into(text: &str, sink: &mut Sink, out: &mut String) {
     // The last char written that is not a kept prolonged sound mark.
@@ -326,9 +349,7 @@ fn normalize_into(text: &str, sink: &mut Sink, out: &mut String) {
     for (start, c) in text.char_indices() {
         let origin = start..start + c.len_utf8();
         // Most characters (ASCII, kana, kanji) are their own NFKC form: skip the decomposer.
-        let quick = c.is_ascii()
-            || unicode_normalization::is_nfkc_quick(std::iter::once(c))
-                == unicode_normalization::IsNormalized::Yes;
+        let quick = is_own_nfkc(c);
         let mut single = quick.then_some(c).into_iter();
         let mut decomposed = (!quick)
             .then(|| std::iter::once(c).nfkc())
@@ -352,7 +373,10 @@ fn normalize_into(text: &str, sink: &mut Sink, out: &mut String) {
                 }
             }
             // An accent written apart from its letter (o + U+0301): the letter stands alone.
-            if prev.is_some_and(is_latin) && unicode_normalization::char::is_combining_mark(n) {
+            if !n.is_ascii()
+                && prev.is_some_and(is_latin)
+                && unicode_normalization::char::is_combining_mark(n)
+            {
                 sink.extend_last(&origin);
                 continue;
             }
@@ -1154,6 +1178,24 @@ pub fn readings(text: &str) -> Vec<(String, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_ranges_answered_without_tables_answer_as_the_tables_do() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let tables = unicode_normalization::is_nfkc_quick(std::iter::once(c))
+                == unicode_normalization::IsNormalized::Yes;
+            assert_eq!(
+                super::is_own_nfkc(c),
+                tables,
+                "{c:?} (U+{:04X})",
+                u32::from(c)
+            );
+            assert_eq!(super::is_uppercase(c), c.is_uppercase(), "{c:?}");
+            if c.is_ascii() {
+                assert!(!unicode_normalization::char::is_combining_mark(c), "{c:?}");
+            }
+        }
+    }
+
     use super::*;
 
     /// The grams of normalised text without boundary terms (their tests are below).
