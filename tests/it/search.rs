@@ -33,6 +33,11 @@ fn assert_no_panic(out: &Output, what: &str) {
     );
 }
 
+/// `tn jot --talk TALK --at 10:00 TEXT`: a takeaway at a fixed time.
+fn jot_to(kb: &Kb, talk: &str, text: &str) {
+    kb.ok(&["jot", "--talk", talk, "--at", "10:00", text]);
+}
+
 /// `tn search ARGS` (options first, then the query words), asserting exit 0 and no panic.
 fn search(kb: &Kb, args: &[&str]) -> Output {
     let mut full = vec!["search"];
@@ -1475,24 +1480,10 @@ fn live_build(kb: &Kb) -> std::path::PathBuf {
 /// says it rebuilt, finds the right talks, and the one after is quiet again.
 fn recovers_from(what: &str, damage: impl FnOnce(&Path)) {
     let kb = corpus();
-    kb.ok(&[
-        "jot",
-        "--talk",
-        "cnds-2024/mesh",
-        "--at",
-        "10:00",
-        "二つ目のセグメント",
-    ]);
+    jot_to(&kb, "cnds-2024/mesh", "二つ目のセグメント");
     search(&kb, &["鍵"]);
     // A refresh adds a second segment.
-    kb.ok(&[
-        "jot",
-        "--talk",
-        "cnds-2024/ebpf",
-        "--at",
-        "10:00",
-        "三つ目のセグメント",
-    ]);
+    jot_to(&kb, "cnds-2024/ebpf", "三つ目のセグメント");
     search(&kb, &["鍵"]);
     damage(&live_build(&kb));
     let out = kb.tn().args(["search", "--json", "鍵"]).output().unwrap();
@@ -1672,27 +1663,8 @@ fn a_column_garbled_behind_its_footer_is_answered_at_the_next_change() {
         }
         fs::write(&file, bytes).unwrap();
     }
-    kb.ok(&[
-        "jot",
-        "--talk",
-        "cnds-2024/mesh",
-        "--at",
-        "10:00",
-        "ガーブル検知の確認",
-    ]);
-    let out = kb
-        .tn()
-        .args(["search", "--json", "ガーブル検知"])
-        .output()
-        .unwrap();
-    assert_no_panic(&out, "a garbled column");
-    assert!(
-        out.status.success(),
-        "search failed ({:?})\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        stdout(&out),
-        stderr(&out)
-    );
+    jot_to(&kb, "cnds-2024/mesh", "ガーブル検知の確認");
+    let out = search(&kb, &["--json", "ガーブル検知"]);
     let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
     assert_eq!(found[0]["id"], "cnds-2024/mesh");
@@ -1749,15 +1721,7 @@ fn an_index_root_replaced_by_a_file_still_searches() {
     let index = kb.path("index");
     fs::remove_dir_all(&index).unwrap();
     fs::write(&index, "not a directory").unwrap();
-    let out = kb.tn().args(["search", "--json", "鍵"]).output().unwrap();
-    assert_no_panic(&out, "search with index/ a file");
-    assert!(
-        out.status.success(),
-        "search with index/ a file failed ({:?})\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = search(&kb, &["--json", "鍵"]);
     assert!(!notices(&out).is_empty(), "no notice");
     let found: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(found[0]["id"], "weekly-2023/cilium-release");
