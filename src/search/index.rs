@@ -144,7 +144,8 @@ struct Stamp {
 /// changed, and which were removed, needs the keys themselves; they are read only then (the
 /// keys of 10,000 notes took 1.5–2.5 ms of every search). A key column garbled with its
 /// file's footer intact is therefore found at the first change, not at every open: a search
-/// with nothing changed reads no key, and shows nothing it could have garbled.
+/// with nothing changed reads no key, and shows nothing it could have garbled. A hash column
+/// that disagrees with the stamps is damage too, and rebuilt (see `refresh_in_place`).
 struct Recorded {
     /// The stamp hashes of the documents that have one (every note's document does).
     stamp_hashes: FxHashSet<u64>,
@@ -523,7 +524,7 @@ impl SearchIndex {
         if self.recorded.same(&files) {
             return Ok(RefreshReport::default());
         }
-        let files: Vec<NoteFile> = files.into_iter().map(|(file, _)| file).collect();
+        let (files, hashed): (Vec<NoteFile>, Vec<bool>) = files.into_iter().unzip();
         let stamps = match self.recorded.stamps.take() {
             Some(stamps) => stamps,
             None => {
@@ -538,12 +539,23 @@ impl SearchIndex {
         // and no set of keys need be built.
         let mut known = 0;
         let mut key = String::new();
-        for file in &files {
+        for (file, hashed) in files.iter().zip(hashed) {
             file.key.write_into(&mut key);
             let changed = match recorded.get(&key) {
                 Some(recorded) => {
                     known += 1;
-                    *recorded != stamp(file)
+                    let changed = *recorded != stamp(file);
+                    // The hash of a stamp that is recorded is recorded too, unless the hash
+                    // column is damaged; left so, every search would compare keys.
+                    if !changed && !hashed {
+                        return Err(Error::Index {
+                            path: PathBuf::from("index"),
+                            message: format!(
+                                "the stamp hash recorded for {key} is not its stamp's"
+                            ),
+                        });
+                    }
+                    changed
                 }
                 None => true,
             };
@@ -1701,6 +1713,21 @@ mod tests {
         assert_eq!(index.refresh(&store).unwrap().removed, 1);
         assert_eq!(index.refresh(&store).unwrap(), nothing);
         assert_eq!(found(&index, "\"Talk 3\""), Vec::<String>::new());
+        // A hash column that disagrees with the stamps is damage: rebuilt.
+        let some = *index.recorded.stamp_hashes.iter().next().unwrap();
+        index.recorded.stamp_hashes.remove(&some);
+        index.recorded.documents -= 1;
+        index.recorded.stamp_hashes.insert(some ^ 1);
+        index.recorded.documents += 1;
+        let report = index.refresh(&store).unwrap();
+        assert!(
+            report
+                .rebuilt
+                .as_deref()
+                .is_some_and(|r| r.contains("stamp hash")),
+            "{report:?}"
+        );
+        assert_eq!(index.refresh(&store).unwrap(), nothing);
         // Two hashes that collided would make every refresh compare keys, which
         // finds nothing to re-index.
         index.recorded.documents += 1;
