@@ -1178,24 +1178,6 @@ pub fn readings(text: &str) -> Vec<(String, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_ranges_answered_without_tables_answer_as_the_tables_do() {
-        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            let tables = unicode_normalization::is_nfkc_quick(std::iter::once(c))
-                == unicode_normalization::IsNormalized::Yes;
-            assert_eq!(
-                super::is_own_nfkc(c),
-                tables,
-                "{c:?} (U+{:04X})",
-                u32::from(c)
-            );
-            assert_eq!(super::is_uppercase(c), c.is_uppercase(), "{c:?}");
-            if c.is_ascii() {
-                assert!(!unicode_normalization::char::is_combining_mark(c), "{c:?}");
-            }
-        }
-    }
-
     use super::*;
 
     /// The grams of normalised text without boundary terms (their tests are below).
@@ -1213,6 +1195,24 @@ mod tests {
 
     fn texts(grams: &[Gram]) -> Vec<&str> {
         grams.iter().map(|g| g.text.as_str()).collect()
+    }
+
+    #[test]
+    fn the_ranges_answered_without_tables_answer_as_the_tables_do() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let tables = unicode_normalization::is_nfkc_quick(std::iter::once(c))
+                == unicode_normalization::IsNormalized::Yes;
+            assert_eq!(
+                super::is_own_nfkc(c),
+                tables,
+                "{c:?} (U+{:04X})",
+                u32::from(c)
+            );
+            assert_eq!(super::is_uppercase(c), c.is_uppercase(), "{c:?}");
+            if c.is_ascii() {
+                assert!(!unicode_normalization::char::is_combining_mark(c), "{c:?}");
+            }
+        }
     }
 
     #[test]
