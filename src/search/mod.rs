@@ -46,8 +46,8 @@ pub trait SearchEngine {
 /// Parses the shipped concepts (about 2 ms) on a thread of its own, which a search would
 /// otherwise do after opening the index. Opening the index is one thread's work (the
 /// dictionary, the segments, the stamp hashes); this runs beside it, before the file
-/// listing takes both cores. A
-/// search that gets there first waits for it; a thread that cannot start costs only that.
+/// listing takes both cores. A search that gets there first waits for it; a thread that
+/// cannot start costs only that.
 fn warm_up() {
     let _ = std::thread::Builder::new()
         .name("tn-warm-up".into())

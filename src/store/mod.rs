@@ -397,10 +397,11 @@ impl Store {
             };
             events.push((path, event));
         }
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4);
-        let threads = if events.len() >= 16 { threads } else { 1 };
+        let threads = if events.len() >= 16 {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        } else {
+            1
+        };
         let listed = in_parallel(&events, threads, || {
             let mut looker = look();
             move |(path, event): &(PathBuf, Slug)| list_event_dir(path, event, &mut looker)
@@ -1428,6 +1429,9 @@ fn user_data_dir() -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use super::NoteKey;
+    use proptest::prelude::*;
+
     #[test]
     fn in_parallel_keeps_the_order_and_does_every_item_once() {
         let items: Vec<usize> = (0..1000).collect();
@@ -1437,9 +1441,6 @@ mod tests {
         }
         assert!(super::in_parallel(&[] as &[u8], 2, || |b: &u8| *b).is_empty());
     }
-
-    use super::NoteKey;
-    use proptest::prelude::*;
 
     proptest! {
         /// The freshness check looks keys up by `write_into`; the index stores `Display`.
