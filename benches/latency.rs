@@ -123,6 +123,103 @@ fn concept_mix(index: &SearchIndex, queries: usize, notes: usize, kind: &str, la
         us(percentile(&all, 50.0)),
         us(percentile(&all, 99.0)),
     );
+    floor(index, queries, &title);
+}
+
+/// What tantivy alone takes for the same words, as a floor for the mix above: each word's
+/// spellings (as typed only, then every spelling its expansion matched) quoted and OR-ed by
+/// tantivy's `QueryParser` over every section's dictionary-word field with the sections'
+/// boosts, top 10 by `TopDocs`, which prunes a union of plain terms with block-WAND. No
+/// bigram runs, flags or context: less than a search matches, so a lower bound of its cost
+/// on this corpus, not a replacement.
+fn floor(index: &SearchIndex, queries: usize, title: &str) {
+    use talknotes::search::schema::{Section, Weight};
+    use tantivy::collector::TopDocs;
+    use tantivy::query::QueryParser;
+
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let ja: Vec<_> = Section::ALL
+        .iter()
+        .filter(|s| matches!(s.weight(), Weight::Ranked(_)))
+        .map(|&s| (fields.section(s).ja, s.weight().boost()))
+        .collect();
+    let mut parser = QueryParser::for_index(searcher.index(), ja.iter().map(|f| f.0).collect());
+    for &(field, boost) in &ja {
+        parser.set_field_boost(field, boost);
+    }
+    let quoted = |s: &str| format!("\"{}\"", s.replace('"', " "));
+    for (kind, expanded) in [("typed", false), ("expanded", true)] {
+        let parsed: Vec<_> = support::CONCEPT_MIX
+            .iter()
+            .map(|q| {
+                let request = SearchRequest {
+                    query: q.query.to_owned(),
+                    limit: 10,
+                    prefix: false,
+                    literal: false,
+                    prefix_fallback: false,
+                };
+                let results = search(index, &request, None).expect("search");
+                let spellings: Vec<String> = match results.expansions().next() {
+                    Some(e) if expanded => e
+                        .spellings
+                        .iter()
+                        .map(|s| quoted(&s.spelling.term.text))
+                        .collect(),
+                    _ => vec![quoted(q.query)],
+                };
+                parser
+                    .parse_query(&spellings.join(" OR "))
+                    .expect("floor query")
+            })
+            .collect();
+        let mut rng = support::Rng::new(42);
+        let mut all = Vec::with_capacity(queries);
+        let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); parsed.len()];
+        for _ in 0..3 {
+            for q in &parsed {
+                searcher
+                    .search(q, &TopDocs::with_limit(10).order_by_score())
+                    .expect("floor");
+            }
+        }
+        for _ in 0..queries {
+            let i = rng.below(parsed.len());
+            let started = Instant::now();
+            searcher
+                .search(&parsed[i], &TopDocs::with_limit(10).order_by_score())
+                .expect("floor");
+            let elapsed = started.elapsed();
+            all.push(elapsed);
+            per_query[i].push(elapsed);
+        }
+        all.sort();
+        let rows: Vec<String> = support::CONCEPT_MIX
+            .iter()
+            .zip(&mut per_query)
+            .map(|(q, d)| {
+                d.sort();
+                format!(
+                    "{} {:.0}/{:.0}",
+                    q.query,
+                    us(percentile(d, 50.0)),
+                    us(percentile(d, 99.0))
+                )
+            })
+            .collect();
+        println!(
+            "  floor, tantivy alone, {kind} spellings: p50 {:.0} µs, p99 {:.0} µs ({})",
+            us(percentile(&all, 50.0)),
+            us(percentile(&all, 99.0)),
+            rows.join(", ")
+        );
+        println!(
+            "RESULT floor-{kind} of={title} p50_us={:.0} p99_us={:.0}",
+            us(percentile(&all, 50.0)),
+            us(percentile(&all, 99.0)),
+        );
+    }
 }
 
 /// The index fields concept search added (`search::schema`).
