@@ -242,7 +242,7 @@ pub struct Equivalences {
 }
 
 /// The most words typed one after another that are tried as one concept.
-const MAX_PHRASE_WORDS: usize = 6;
+pub const MAX_PHRASE_WORDS: usize = 6;
 
 /// Whether a clause is one plain word that may join a phrase.
 fn plain_word(clause: &Clause) -> Option<&str> {

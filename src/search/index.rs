@@ -1664,9 +1664,10 @@ mod tests {
                 .unwrap()
                 .hits;
             assert_eq!(hits.len(), TALKS, "{limit}");
-            let related = crate::search::query::related(&index, &"ev/t1".parse().unwrap(), limit)
-                .unwrap()
-                .unwrap();
+            let related =
+                crate::search::query::related(&index, &"ev/t1".parse().unwrap(), limit, None)
+                    .unwrap()
+                    .unwrap();
             assert_eq!(related.len(), TALKS - 1, "{limit}");
         }
     }

@@ -174,10 +174,13 @@ impl Engine {
 
     /// Talks similar to `id`, or `None` when the index holds no valid talk under that id.
     pub fn related(&mut self, id: &TalkRef, limit: usize) -> Result<Option<SearchResults>> {
-        let (hits, notice) = self.recovering(|index| query::related(index, id, limit))?;
+        let (user, problems) = self.user_concepts();
+        let (hits, notice) =
+            self.recovering(|index| query::related(index, id, limit, user.as_ref()))?;
         Ok(hits.map(|hits| SearchResults {
             hits,
             notice,
+            concepts_problems: problems,
             ..SearchResults::default()
         }))
     }

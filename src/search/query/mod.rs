@@ -1156,7 +1156,16 @@ fn filter_query(
 /// Talks similar to `id`: the talk's most distinctive dictionary words, searched across the
 /// index, the talk itself left out. `None` when the index holds no valid talk under that id
 /// (an unknown id, or a note that does not parse).
-pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option<Vec<Hit>>> {
+///
+/// A word of the talk that names a concept stands for its other spellings too (with the
+/// user's concepts file, `user`, as a search reads it): a talk about コンテナ is related to
+/// one about containers.
+pub fn related(
+    index: &SearchIndex,
+    id: &TalkRef,
+    limit: usize,
+    user: Option<&crate::concepts::user::UserConcepts>,
+) -> Result<Option<Vec<Hit>>> {
     let fields = index.fields();
     let searcher = index.searcher();
     let key_term = Term::from_field_text(fields.key, &id.to_string());
@@ -1188,12 +1197,14 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
         _ => text,
     };
     let morphology = Morphology::shared()?;
+    let thesaurus = Thesaurus::new(Shipped::get(), user);
+    let learned = concepts::IndexLearned::new(&searcher, fields.pairs);
     let mut texts = Vec::new();
-    let mut doc_fields = Vec::new();
+    let mut sections = Vec::new();
     // Not the event's name or track: every talk of the event shares them.
     for section in Section::ALL.into_iter().filter(|s| *s != Section::Context) {
         let field = fields.section(section).ja;
-        let values: Vec<tantivy::schema::OwnedValue> = doc
+        let values: Vec<tantivy::tokenizer::PreTokenizedString> = doc
             .get_all(field)
             .filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_owned))
             .map(|text| match section {
@@ -1204,13 +1215,43 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
             .map(|text| {
                 let words = words_of(&morphology, &text);
                 texts.push(text);
-                tantivy::schema::OwnedValue::PreTokStr(words)
+                words
             })
             .collect();
         if !values.is_empty() {
-            doc_fields.push((field, values));
+            sections.push((field, values));
         }
     }
+    // The other spellings of the concepts the talk names, apart: the talk itself has none of
+    // them (those it has are left out), so one other note with one is enough.
+    let own: std::collections::HashSet<&str> = sections
+        .iter()
+        .flat_map(|(_, values)| values.iter().flat_map(|v| &v.tokens))
+        .map(|t| t.text.as_str())
+        .collect();
+    let other_fields: Vec<(Field, Vec<tantivy::schema::OwnedValue>)> = sections
+        .iter()
+        .map(|(field, values)| {
+            let others = values.iter().map(|words| {
+                let mut tokens = other_spellings(words, &morphology, &thesaurus, &learned);
+                tokens.retain(|t| !own.contains(t.text.as_str()));
+                tantivy::schema::OwnedValue::PreTokStr(tantivy::tokenizer::PreTokenizedString {
+                    text: String::new(),
+                    tokens,
+                })
+            });
+            (*field, others.collect())
+        })
+        .collect();
+    let doc_fields: Vec<(Field, Vec<tantivy::schema::OwnedValue>)> = sections
+        .into_iter()
+        .map(|(field, values)| {
+            let values = values
+                .into_iter()
+                .map(tantivy::schema::OwnedValue::PreTokStr);
+            (field, values.collect())
+        })
+        .collect();
     let stop_words: Vec<String> = morphology
         .function_words(&texts.join("\n"))
         .into_iter()
@@ -1222,13 +1263,29 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
     // count comes from the index statistics, which also count a deleted older version of the
     // talk until segments merge: when the best words still find nothing, every word of the
     // talk is asked for, so any other talk that shares one is found.
-    let like = |min_doc_frequency: u64, max_query_terms: usize| {
-        let like = tantivy::query::MoreLikeThisQuery::builder()
+    let more_like = |fields, min_doc_frequency: u64, max_query_terms: usize| {
+        tantivy::query::MoreLikeThisQuery::builder()
             .with_min_doc_frequency(min_doc_frequency)
             .with_min_term_frequency(1)
             .with_max_query_terms(max_query_terms)
             .with_stop_words(stop_words.clone())
-            .with_document_fields(doc_fields.clone());
+            .with_document_fields(fields)
+    };
+    let like = |min_doc_frequency: u64, max_query_terms: usize| {
+        let like = BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                boxed(more_like(
+                    doc_fields.clone(),
+                    min_doc_frequency,
+                    max_query_terms,
+                )),
+            ),
+            (
+                Occur::Should,
+                boxed(more_like(other_fields.clone(), 1, max_query_terms)),
+            ),
+        ]);
         BooleanQuery::new(vec![
             (Occur::Must, boxed(like)),
             (Occur::Must, is_talk(fields)),
@@ -1257,6 +1314,70 @@ pub fn related(index: &SearchIndex, id: &TalkRef, limit: usize) -> Result<Option
 /// A text as the similarity query reads it: the morphological view's words without the
 /// pair terms the index adds (see `analysis::paired`), which only repeat the words and, as
 /// rare terms, would crowd them out of the query.
+/// The words of the other spellings of every concept `words` names, each at the position
+/// of the word that names it: what the talk is about, in every spelling another
+/// talk may use. Dictionary words are looked up as they are, Latin words as written (the
+/// dictionary view stems them: `container` is indexed as `contain`). Each distinct word is
+/// looked up once.
+fn other_spellings(
+    words: &tantivy::tokenizer::PreTokenizedString,
+    morphology: &Morphology,
+    thesaurus: &Thesaurus,
+    learned: &concepts::IndexLearned,
+) -> Vec<tantivy::tokenizer::Token> {
+    // Runs of Latin words, and in each every word and every few words in a row
+    // (`service mesh`, `Infrastructure as Code`).
+    let mut latin = Vec::new();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/';
+    for run in words.text.split(|c: char| !(is_word(c) || c == ' ')) {
+        let run: Vec<&str> = run.split(' ').filter(|w| !w.is_empty()).collect();
+        for start in 0..run.len() {
+            for end in start + 1..=run.len().min(start + concepts::MAX_PHRASE_WORDS) {
+                latin.push((run[start..end].join(" "), 0));
+            }
+        }
+    }
+    // Dictionary words, alone and a few in a row (`サービス` `メッシュ`: `サービスメッシュ`).
+    let mut named = latin;
+    let cjk: Vec<&tantivy::tokenizer::Token> = words
+        .tokens
+        .iter()
+        .filter(|t| !crate::concepts::is_latin(&t.text))
+        .collect();
+    for start in 0..cjk.len() {
+        let mut joined = String::new();
+        for (k, token) in cjk[start..].iter().take(3).enumerate() {
+            if k > 0 && token.position != cjk[start + k - 1].position + 1 {
+                break;
+            }
+            joined.push_str(&token.text);
+            named.push((joined.clone(), cjk[start].position));
+        }
+    }
+    let mut others: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let mut tokens = Vec::new();
+    for (word, position) in named {
+        let spellings = others.entry(word).or_insert_with_key(|word| {
+            let Some(expansion) = thesaurus.expand(word, learned) else {
+                return Vec::new();
+            };
+            expansion
+                .spellings
+                .iter()
+                .filter(|s| !s.typed)
+                .flat_map(|s| morphology.tokens(&Normal::new(&s.spelling.term.text)))
+                .map(|gram| gram.text)
+                .collect()
+        });
+        tokens.extend(spellings.iter().map(|text| tantivy::tokenizer::Token {
+            text: text.clone(),
+            position,
+            ..tantivy::tokenizer::Token::default()
+        }));
+    }
+    tokens
+}
+
 fn words_of(morphology: &Morphology, text: &str) -> tantivy::tokenizer::PreTokenizedString {
     let tokens = morphology
         .tokens(&Normal::new(text))
