@@ -28,7 +28,8 @@
 //! or end (a boundary term, see [`BOUNDARY`]): at every change between katakana and other
 //! characters, at a dropped middle dot, between two dictionary words, and inside a compound the
 //! dictionary does not know as a whole (サーキットブレーカー) where a known word begins or
-//! ends and no longer known word spans the cut (see [`compound_cuts`]). A query word that
+//! ends and no longer known word spans the cut (see [`compound_cuts`]; UniDic's words that
+//! IPADIC lacks count as known, so ダイアログ is one word, not ダイア|ログ). A query word that
 //! starts or ends with katakana asks for a boundary there, so it still matches inside
 //! compounds (メッシュ in サービスメッシュ) but never in the middle of another word.
 //!
@@ -51,7 +52,8 @@ use crate::error::{Error, Result};
 /// Bumped whenever indexed tokens would change; an index built by another version is rebuilt.
 /// 4: accents folded, katakana joiners dropped, the dictionary reads prolonged sound marks,
 /// katakana word boundaries in the gram view.
-pub const ANALYZER_VERSION: u32 = 4;
+/// 5: no cut inside a katakana word UniDic knows whole ([`whole_katakana`]).
+pub const ANALYZER_VERSION: u32 = 5;
 
 /// URI of the IPADIC dictionary embedded by lindera's `embed-ipadic` feature.
 const EMBEDDED_IPADIC: &str = "embedded://ipadic";
@@ -767,6 +769,21 @@ fn add_pairs(out: &mut Tokens, start: usize) {
     }
 }
 
+/// Katakana words that are one word though IPADIC does not know them (ダイアログ, not
+/// ダイア|ログ), from UniDic, sorted; see `scripts/concepts/whole_katakana.py`.
+const WHOLE_KATAKANA: &str = include_str!("analysis/whole_katakana.txt");
+
+/// The words of [`WHOLE_KATAKANA`], split on first use (borrowed from the binary).
+fn whole_katakana() -> &'static [&'static str] {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        WHOLE_KATAKANA
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
 /// Where a katakana compound that the dictionary does not know as a whole may be cut into
 /// words: `chars` (with prolonged sound marks) is an unknown word (サーキットブレーカー, which
 /// IPADIC keeps whole because ブレーカー is not in it) or a term of the user dictionary.
@@ -777,7 +794,9 @@ fn add_pairs(out: &mut Tokens, start: usize) {
 /// - no known word of four characters or more spans it while being itself anchored, on
 ///   both sides, at the compound's edges or at other known words of three characters or more:
 ///   in インシデントレスポンス, インシデント spans インシデン|トレス…, so トレース is not found
-///   there, while in ハイカーディナリティ the chance word ハイカー is not anchored at its end.
+///   there, while in ハイカーディナリティ the chance word ハイカー is not anchored at its end;
+///   a word UniDic knows whole counts as such a word ([`whole_katakana`]: ダイアログ is not
+///   ダイア|ログ, so `ログ設計` does not find ダイアログ設計).
 fn compound_cuts(dictionary: &Dictionary, chars: &[char], mut cut: impl FnMut(usize)) {
     let n = chars.len();
     if n < 4 {
@@ -800,13 +819,38 @@ fn compound_cuts(dictionary: &Dictionary, chars: &[char], mut cut: impl FnMut(us
         }
     }
     let mut spanned = vec![false; n + 1];
-    for (i, j) in spans {
+    let span = |spanned: &mut [bool], (i, j): (usize, usize)| {
         if (i == 0 || ends[i] >= 3) && (j == n || starts[j] >= 3) {
             spanned[i + 1..j].iter_mut().for_each(|s| *s = true);
         }
+    };
+    for &s in &spans {
+        span(&mut spanned, s);
     }
-    for p in 2..=n - 2 {
-        if chars[p] != 'ー' && (starts[p] >= 2 || ends[p] >= 2) && !spanned[p] {
+    let cuts: Vec<usize> = (2..=n - 2)
+        .filter(|&p| chars[p] != 'ー' && (starts[p] >= 2 || ends[p] >= 2) && !spanned[p])
+        .collect();
+    // A word UniDic knows whole spans its inside as a long known word does: looked up only
+    // around a cut still left (most unknown words have none, or the dictionary spans it).
+    if !cuts.is_empty() {
+        let whole = whole_katakana();
+        let mut word = String::new();
+        for i in 0..n {
+            // Words from `i` that hold a cut.
+            let Some(&next) = cuts.iter().find(|&&p| p > i) else {
+                break;
+            };
+            for j in (next + 1).max(i + 4)..=n {
+                word.clear();
+                word.extend(&chars[i..j]);
+                if whole.binary_search(&word.as_str()).is_ok() {
+                    span(&mut spanned, (i, j));
+                }
+            }
+        }
+    }
+    for p in cuts {
+        if !spanned[p] {
             cut(p);
         }
     }
@@ -1369,6 +1413,13 @@ mod tests {
         assert!(!gram_match("ロール", "コントロールプレーン", false));
         assert!(!gram_match("ロール", "アクセスコントロール", false));
         assert!(!gram_match("メイン", "ドメイン", false));
+        // Nor inside a word UniDic knows whole and IPADIC does not (a new user's trial:
+        // `ログ設計` found ダイアログ設計).
+        assert!(!gram_match("ログ設計", "ダイアログ設計のコツ", false));
+        assert!(!gram_match("ログ", "ダイアログを閉じる", false));
+        assert!(gram_match("ログ設計", "ログ設計の基本", false));
+        assert!(gram_match("ボックス", "ダイアログボックスを開く", false));
+        assert!(!gram_match("ログ", "ダイアログボックスを開く", false));
         // A word still being typed may end inside a longer one.
         assert!(!gram_match("コンテ", "コンテナを", false));
         assert!(gram_match("コンテ", "コンテナを", true));
@@ -1376,6 +1427,18 @@ mod tests {
         // One-character katakana words too: キー is not the キ of セキュリティ.
         assert!(!gram_match("キー", "セキュリティ", false));
         assert!(gram_match("キー", "API キーを", false));
+    }
+
+    #[test]
+    fn the_whole_katakana_words_are_sorted_katakana_of_four_characters_or_more() {
+        let words = whole_katakana();
+        assert!(words.len() > 10_000, "{}", words.len());
+        // Looked up by binary search.
+        assert!(words.windows(2).all(|w| w[0] < w[1]));
+        for w in words {
+            assert!(w.chars().count() >= 4, "{w}");
+            assert!(w.chars().all(|c| is_katakana(c) || c == 'ー'), "{w}");
+        }
     }
 
     #[test]
