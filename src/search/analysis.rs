@@ -1071,12 +1071,29 @@ impl Morphology {
         if !text.chars().all(|c| is_katakana(c) || c == 'ー') {
             return;
         }
+        // The same unknown words come back in talk after talk (オブザーバビリティ): their
+        // cuts are remembered, per thread, up to a bound.
+        thread_local! {
+            static KNOWN_CUTS: RefCell<std::collections::HashMap<String, Vec<usize>>> =
+                RefCell::default();
+        }
+        const REMEMBERED: usize = 50_000;
         let (chars, offsets): (Vec<char>, Vec<usize>) = text
             .char_indices()
             .map(|(i, c)| (c, word.start + i))
             .unzip();
-        compound_cuts(&self.segmenter.dictionary, &chars, |p| {
-            cuts.push(normal.text_offset(offsets[p]));
+        KNOWN_CUTS.with_borrow_mut(|known| {
+            if !known.contains_key(text) {
+                if known.len() >= REMEMBERED {
+                    known.clear();
+                }
+                let mut at = Vec::new();
+                compound_cuts(&self.segmenter.dictionary, &chars, |p| at.push(p));
+                known.insert(text.to_owned(), at);
+            }
+            for &p in &known[text] {
+                cuts.push(normal.text_offset(offsets[p]));
+            }
         });
     }
 
