@@ -129,9 +129,10 @@ fn concept_mix(index: &SearchIndex, queries: usize, notes: usize, kind: &str, la
 /// What tantivy alone takes for the same words, as a floor for the mix above: each word's
 /// spellings (as typed only, then every spelling its expansion matched) quoted and OR-ed by
 /// tantivy's `QueryParser` over every section's dictionary-word field with the sections'
-/// boosts, top 10 by `TopDocs`, which prunes a union of plain terms with block-WAND. No
-/// bigram runs, flags or context: less than a search matches, so a lower bound of its cost
-/// on this corpus, not a replacement.
+/// boosts, top 10 by `TopDocs`, which prunes with block-WAND where every spelling is one
+/// term (a spelling of several dictionary words is a phrase query, which it does not prune).
+/// No bigram runs, flags or context: less than a search matches, so a lower bound of its
+/// cost on this corpus, not a replacement.
 fn floor(index: &SearchIndex, queries: usize, title: &str) {
     use talknotes::search::schema::{Section, Weight};
     use tantivy::collector::TopDocs;

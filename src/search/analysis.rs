@@ -773,15 +773,19 @@ fn add_pairs(out: &mut Tokens, start: usize) {
 /// ダイア|ログ), from UniDic, sorted; see `scripts/concepts/whole_katakana.py`.
 const WHOLE_KATAKANA: &str = include_str!("analysis/whole_katakana.txt");
 
-/// The words of [`WHOLE_KATAKANA`], split on first use (borrowed from the binary).
-fn whole_katakana() -> &'static [&'static str] {
-    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| {
-        WHOLE_KATAKANA
+/// The words of [`WHOLE_KATAKANA`], split on first use (borrowed from the binary), and the
+/// most characters one has.
+fn whole_katakana() -> (&'static [&'static str], usize) {
+    static WORDS: OnceLock<(Vec<&'static str>, usize)> = OnceLock::new();
+    let (words, longest) = WORDS.get_or_init(|| {
+        let words: Vec<&str> = WHOLE_KATAKANA
             .lines()
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+            .collect();
+        let longest = words.iter().map(|w| w.chars().count()).max().unwrap_or(0);
+        (words, longest)
+    });
+    (words, *longest)
 }
 
 /// Where a katakana compound that the dictionary does not know as a whole may be cut into
@@ -833,16 +837,27 @@ fn compound_cuts(dictionary: &Dictionary, chars: &[char], mut cut: impl FnMut(us
     // A word UniDic knows whole spans its inside as a long known word does: looked up only
     // around a cut still left (most unknown words have none, or the dictionary spans it).
     if !cuts.is_empty() {
-        let whole = whole_katakana();
+        let (whole, longest) = whole_katakana();
         let mut word = String::new();
+        let mut after = 0;
         for i in 0..n {
-            // Words from `i` that hold a cut.
-            let Some(&next) = cuts.iter().find(|&&p| p > i) else {
+            // Words from `i` that hold a cut, no longer than the longest listed (an unknown
+            // word has no length limit: a pasted run of katakana stays linear).
+            while after < cuts.len() && cuts[after] <= i {
+                after += 1;
+            }
+            let Some(&next) = cuts.get(after) else {
                 break;
             };
-            for j in (next + 1).max(i + 4)..=n {
-                word.clear();
-                word.extend(&chars[i..j]);
+            let from = (next + 1).max(i + 4);
+            let to = n.min(i + longest);
+            if from > to {
+                continue;
+            }
+            word.clear();
+            word.extend(&chars[i..from - 1]);
+            for j in from..=to {
+                word.push(chars[j - 1]);
                 if whole.binary_search(&word.as_str()).is_ok() {
                     span(&mut spanned, (i, j));
                 }
@@ -1078,22 +1093,34 @@ impl Morphology {
                 RefCell::default();
         }
         const REMEMBERED: usize = 50_000;
-        let (chars, offsets): (Vec<char>, Vec<usize>) = text
-            .char_indices()
-            .map(|(i, c)| (c, word.start + i))
-            .unzip();
-        KNOWN_CUTS.with_borrow_mut(|known| {
-            if !known.contains_key(text) {
-                if known.len() >= REMEMBERED {
-                    known.clear();
-                }
-                let mut at = Vec::new();
-                compound_cuts(&self.segmenter.dictionary, &chars, |p| at.push(p));
-                known.insert(text.to_owned(), at);
-            }
-            for &p in &known[text] {
+        const LONGEST_REMEMBERED: usize = 64 * 3;
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| word.start + i).collect();
+        let compute = || {
+            let chars: Vec<char> = text.chars().collect();
+            let mut at = Vec::new();
+            compound_cuts(&self.segmenter.dictionary, &chars, |p| at.push(p));
+            at
+        };
+        let mut push = |at: &[usize]| {
+            for &p in at {
                 cuts.push(normal.text_offset(offsets[p]));
             }
+        };
+        if text.len() > LONGEST_REMEMBERED {
+            push(&compute());
+            return;
+        }
+        KNOWN_CUTS.with_borrow_mut(|known| {
+            if let Some(at) = known.get(text) {
+                push(at);
+                return;
+            }
+            if known.len() >= REMEMBERED {
+                known.clear();
+            }
+            let at = compute();
+            push(&at);
+            known.insert(text.to_owned(), at);
         });
     }
 
@@ -1437,6 +1464,9 @@ mod tests {
         assert!(gram_match("ログ設計", "ログ設計の基本", false));
         assert!(gram_match("ボックス", "ダイアログボックスを開く", false));
         assert!(!gram_match("ログ", "ダイアログボックスを開く", false));
+        // A pasted run of katakana with no end is cut in linear time (it was cubic).
+        let long = "ダイアログ".repeat(2_000);
+        assert!(gram_match("ダイアログ", &long, false));
         // A word still being typed may end inside a longer one.
         assert!(!gram_match("コンテ", "コンテナを", false));
         assert!(gram_match("コンテ", "コンテナを", true));
@@ -1448,8 +1478,9 @@ mod tests {
 
     #[test]
     fn the_whole_katakana_words_are_sorted_katakana_of_four_characters_or_more() {
-        let words = whole_katakana();
+        let (words, longest) = whole_katakana();
         assert!(words.len() > 10_000, "{}", words.len());
+        assert!((4..40).contains(&longest), "{longest}");
         // Looked up by binary search.
         assert!(words.windows(2).all(|w| w[0] < w[1]));
         for w in words {

@@ -27,7 +27,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use crate::concepts::user::UserConcepts;
-use crate::concepts::{Expansion, Shipped, Thesaurus};
+use crate::concepts::{Expanded, Expansion, Shipped, Thesaurus};
 use crate::error::{Error, Result};
 use crate::note::{Date, Rating, Speaker, TalkKind, TalkRef, TalkStatus};
 use crate::search::analysis::{self, Morphology, Normal};
@@ -1229,11 +1229,18 @@ pub fn related(
         .flat_map(|(_, values)| values.iter().flat_map(|v| &v.tokens))
         .map(|t| t.text.as_str())
         .collect();
+    let stop_words: Vec<String> = morphology
+        .function_words(&texts.join("\n"))
+        .into_iter()
+        .collect();
+    let stop: std::collections::HashSet<&str> = stop_words.iter().map(String::as_str).collect();
+    let mut seen = std::collections::HashMap::new();
     let other_fields: Vec<(Field, Vec<tantivy::schema::OwnedValue>)> = sections
         .iter()
         .map(|(field, values)| {
             let others = values.iter().map(|words| {
-                let mut tokens = other_spellings(words, &morphology, &thesaurus, &learned);
+                let mut tokens =
+                    other_spellings(words, &morphology, &thesaurus, &learned, &stop, &mut seen);
                 tokens.retain(|t| !own.contains(t.text.as_str()));
                 tantivy::schema::OwnedValue::PreTokStr(tantivy::tokenizer::PreTokenizedString {
                     text: String::new(),
@@ -1252,17 +1259,15 @@ pub fn related(
             (field, values.collect())
         })
         .collect();
-    let stop_words: Vec<String> = morphology
-        .function_words(&texts.join("\n"))
-        .into_iter()
-        .collect();
     // The query keeps the talk's 40 most distinctive words, and a word no other note has is
     // the most distinctive of all: a talk with many words of its own (a long abstract) got
     // only those, which match nothing else, and its related list was empty while others
     // listed it first. So a word must be in another note too (the talk counts once). That
     // count comes from the index statistics, which also count a deleted older version of the
     // talk until segments merge: when the best words still find nothing, every word of the
-    // talk is asked for, so any other talk that shares one is found.
+    // talk is asked for, so any other talk that shares one is found. The other spellings of
+    // its concepts (which the talk does not write) need one note, and weigh as a search weighs
+    // a glossary spelling against the word as typed: below the talk's own words.
     let more_like = |fields, min_doc_frequency: u64, max_query_terms: usize| {
         tantivy::query::MoreLikeThisQuery::builder()
             .with_min_doc_frequency(min_doc_frequency)
@@ -1283,7 +1288,10 @@ pub fn related(
             ),
             (
                 Occur::Should,
-                boxed(more_like(other_fields.clone(), 1, max_query_terms)),
+                boxed(BoostQuery::new(
+                    boxed(more_like(other_fields.clone(), 1, max_query_terms)),
+                    crate::concepts::Source::Curated.weight(),
+                )),
             ),
         ]);
         BooleanQuery::new(vec![
@@ -1311,34 +1319,34 @@ pub fn related(
     Ok(Some(hits))
 }
 
-/// A text as the similarity query reads it: the morphological view's words without the
-/// pair terms the index adds (see `analysis::paired`), which only repeat the words and, as
-/// rare terms, would crowd them out of the query.
-/// The words of the other spellings of every concept `words` names, each at the position
-/// of the word that names it: what the talk is about, in every spelling another
-/// talk may use. Dictionary words are looked up as they are, Latin words as written (the
-/// dictionary view stems them: `container` is indexed as `contain`). Each distinct word is
-/// looked up once.
+/// The words of the other spellings of every concept `words` names: what the talk is about,
+/// in every spelling another talk may use. Dictionary words are looked up as they are,
+/// alone and up to three in a row; Latin words as written (the dictionary view stems them:
+/// `container` is indexed as `contain`), alone and up to six in a row. A spelling that must
+/// be written with its capitals (`Go`) counts only so written; function words (`stop`) name
+/// nothing. `seen` holds each word's answer, so a word is looked up once per talk. The
+/// tokens carry no positions: the similarity query reads none.
 fn other_spellings(
     words: &tantivy::tokenizer::PreTokenizedString,
     morphology: &Morphology,
     thesaurus: &Thesaurus,
     learned: &concepts::IndexLearned,
+    stop: &std::collections::HashSet<&str>,
+    seen: &mut std::collections::HashMap<String, Vec<String>>,
 ) -> Vec<tantivy::tokenizer::Token> {
+    let mut named = Vec::new();
     // Runs of Latin words, and in each every word and every few words in a row
     // (`service mesh`, `Infrastructure as Code`).
-    let mut latin = Vec::new();
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/';
     for run in words.text.split(|c: char| !(is_word(c) || c == ' ')) {
         let run: Vec<&str> = run.split(' ').filter(|w| !w.is_empty()).collect();
         for start in 0..run.len() {
             for end in start + 1..=run.len().min(start + concepts::MAX_PHRASE_WORDS) {
-                latin.push((run[start..end].join(" "), 0));
+                named.push(run[start..end].join(" "));
             }
         }
     }
     // Dictionary words, alone and a few in a row (`サービス` `メッシュ`: `サービスメッシュ`).
-    let mut named = latin;
     let cjk: Vec<&tantivy::tokenizer::Token> = words
         .tokens
         .iter()
@@ -1351,16 +1359,22 @@ fn other_spellings(
                 break;
             }
             joined.push_str(&token.text);
-            named.push((joined.clone(), cjk[start].position));
+            named.push(joined.clone());
         }
     }
-    let mut others: std::collections::HashMap<String, Vec<String>> = Default::default();
     let mut tokens = Vec::new();
-    for (word, position) in named {
-        let spellings = others.entry(word).or_insert_with_key(|word| {
+    for word in named {
+        if stop.contains(word.to_lowercase().as_str()) {
+            continue;
+        }
+        let spellings = seen.entry(word).or_insert_with_key(|word| {
             let Some(expansion) = thesaurus.expand(word, learned) else {
                 return Vec::new();
             };
+            let cased = |s: &Expanded| s.spelling.term.flags.case && s.spelling.term.text != *word;
+            if expansion.spellings.iter().any(|s| s.typed && cased(s)) {
+                return Vec::new();
+            }
             expansion
                 .spellings
                 .iter()
@@ -1371,13 +1385,15 @@ fn other_spellings(
         });
         tokens.extend(spellings.iter().map(|text| tantivy::tokenizer::Token {
             text: text.clone(),
-            position,
             ..tantivy::tokenizer::Token::default()
         }));
     }
     tokens
 }
 
+/// A text as the similarity query reads it: the morphological view's words without the
+/// pair terms the index adds (see `analysis::paired`), which only repeat the words and, as
+/// rare terms, would crowd them out of the query.
 fn words_of(morphology: &Morphology, text: &str) -> tantivy::tokenizer::PreTokenizedString {
     let tokens = morphology
         .tokens(&Normal::new(text))
