@@ -1063,6 +1063,29 @@ fn tags_weigh_like_the_title_and_affiliations_like_body_text() {
         );
     }
     assert_eq!(ids_of(&hits(&kb, &["specialist"]))[0], "ev/cks");
+    // Regression (a new user's week): a talk found only through a speaker's role or
+    // affiliation, or its tags, showed a snippet of its own text with nothing marked; it
+    // now shows why it was found.
+    let found = hits(&kb, &["specialist"]);
+    let r1 = found.iter().find(|h| h["id"] == "ev/r1").expect("found");
+    assert_eq!(
+        r1["snippet"],
+        "Speaker r1: Specialist Solutions Architect, Example Corp"
+    );
+    assert_eq!(highlighted(r1), ["Specialist"]);
+    let found = hits(&kb, &["aqua"]);
+    assert_eq!(found[0]["snippet"], "Kim: Aqua Security");
+    let found = hits(&kb, &["falco"]);
+    assert_eq!(highlighted(&found[0]), ["falco"], "{found:?}");
+    // The talk's own text still wins where it has the word.
+    let found = hits(&kb, &["kubernetes"]);
+    let cks = found.iter().find(|h| h["id"] == "ev/cks").expect("found");
+    assert!(
+        cks["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("Kubernetes Security Specialist")
+    );
     // `speaker:` still finds affiliations and roles.
     finds(&kb, &["speaker:aqua"], &["ev/aqua"]);
     finds(&kb, &["speaker:architect"], &["ev/r1", "ev/r2", "ev/r3"]);

@@ -946,20 +946,58 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &Needles) ->
         .iter()
         .filter_map(|s| text(fields.section(*s).ja))
         .collect();
-    let body_refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
-    let snippet = snippet::best_of(&body_refs, needles, 160);
+    let speakers: Vec<crate::note::Speaker> = doc
+        .get_all(fields.speakers)
+        .filter_map(|v| {
+            tantivy::schema::Value::as_str(&v).and_then(|s| serde_json::from_str(s).ok())
+        })
+        .collect();
+    // A talk found through its tags, tools, link titles or a speaker's role or affiliation
+    // (none of which a hit shows otherwise), and not through its own text, says so in its
+    // snippet.
+    let tags: Vec<String> = text(fields.section(Section::Tags).ja)
+        .map(|t| {
+            t.lines()
+                .map(|tag| format!("#{tag}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .into_iter()
+        .collect();
+    let people: Vec<String> = speakers
+        .iter()
+        .filter_map(|s| {
+            let about: Vec<&str> = [s.role.as_deref(), s.affiliation.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!about.is_empty()).then(|| format!("{}: {}", s.name, about.join(", ")))
+        })
+        .collect();
+    let others: Vec<String> = [Section::Tools, Section::Extra]
+        .iter()
+        .filter_map(|s| text(fields.section(*s).ja))
+        .collect();
+    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    let mut snippet = snippet::best_of(&bodies, needles, 160);
+    if snippet.highlights.is_empty() {
+        let why: Vec<&str> = tags
+            .iter()
+            .chain(&people)
+            .chain(&others)
+            .map(String::as_str)
+            .collect();
+        let why = snippet::best_of(&why, needles, 160);
+        if !why.highlights.is_empty() {
+            snippet = why;
+        }
+    }
     let title_highlights = snippet::highlights_of(&title, needles);
     let sections: Vec<(Section, String)> = Section::ALL
         .iter()
         .filter_map(|s| Some((*s, text(fields.section(*s).ja)?)))
         .collect();
     let matched = needles.matched(&sections);
-    let speakers = doc
-        .get_all(fields.speakers)
-        .filter_map(|v| {
-            tantivy::schema::Value::as_str(&v).and_then(|s| serde_json::from_str(s).ok())
-        })
-        .collect();
     let date = doc
         .get_first(fields.date)
         .and_then(|v| tantivy::schema::Value::as_u64(&v))
