@@ -18,8 +18,8 @@ word of this list spans its cuts as a known word of IPADIC does. A word is liste
 2. IPADIC has no entry with that surface;
 3. a word IPADIC knows, two characters or more, begins or ends strictly inside it two
    characters or more from either end and not at a ー: where the analysis would cut;
-4. it is not two words of three characters or more that either dictionary knows, written
-   together (ファイアウォール, アイスボックス): those are compounds, whose parts a search
+4. it is not two words of four characters or more that either dictionary knows, written
+   together (ファイアウォール): those are compounds, whose parts a search
    finds (ウォール), as it finds メッシュ in サービスメッシュ.
 
 Inputs: the UniDic loanword extract (../shared/data/unidic-loanwords/loanwords.tsv: surface,
@@ -77,7 +77,7 @@ def main():
                 if w[i:j] in known:
                     starts[i] = max(starts[i], j - i)
                     ends[j] = max(ends[j], j - i)
-        if any(w[:k] in either and w[k:] in either for k in range(3, n - 2)):
+        if any(w[:k] in either and w[k:] in either for k in range(4, n - 3)):
             continue
         if any(w[p] != "ー" and (starts[p] >= 2 or ends[p] >= 2) for p in range(2, n - 1)):
             words.add(w)
