@@ -432,6 +432,16 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
     if name.is_empty() {
         return Err(Error::Invalid("a tool needs a name".into()));
     }
+    // A second word that is no address is a second tool, or the rest of a name (a new
+    // user's `tn tool Grafana Mimir` saved "Mimir" as Grafana's URL).
+    let url = url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    if let Some(u) = url.as_deref().filter(|u| !looks_like_url(u)) {
+        return Err(Error::Invalid(format!(
+            "`{u}` is not a URL (`tn tool NAME URL` adds one tool and its address): add two \
+             tools one at a time (`tn tool {name}`, then `tn tool {u}`), or quote a name with \
+             spaces (`tn tool \"{name} {u}\"`)"
+        )));
+    }
     let by = store.author().map(str::to_owned);
     store.update_talk(id, |talk| {
         match talk
@@ -449,6 +459,19 @@ pub fn add_tool(store: &Store, id: &TalkRef, name: &str, url: Option<String>) ->
         }
         Ok(())
     })
+}
+
+/// Whether `text` can be an address: a scheme (`https://…`), `www.`, or a host whose last
+/// label is letters (`cilium.io`, `github.com/cilium/hubble`; not `v1.30`, not `Mimir`).
+pub fn looks_like_url(text: &str) -> bool {
+    if text.contains("://") || text.starts_with("www.") {
+        return true;
+    }
+    let host = text.split('/').next().unwrap_or_default();
+    !text.contains(char::is_whitespace)
+        && host.rsplit_once('.').is_some_and(|(name, tld)| {
+            !name.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
 }
 
 /// Adds a link, of the kind its URL tells ([`LinkKind::guess`]: slides, video) if any.

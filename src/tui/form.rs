@@ -443,7 +443,7 @@ pub fn parse_speakers(text: &str) -> Vec<Speaker> {
 pub fn parse_tool(text: &str) -> (String, Option<String>) {
     let text = text.trim();
     match text.rsplit_once(char::is_whitespace) {
-        Some((name, url)) if looks_like_url(url) && !name.trim().is_empty() => {
+        Some((name, url)) if crate::capture::looks_like_url(url) && !name.trim().is_empty() => {
             (name.trim().to_owned(), Some(url.to_owned()))
         }
         _ => (text.to_owned(), None),
@@ -459,8 +459,4 @@ pub fn parse_link(text: &str) -> (String, Option<String>) {
         }
         _ => (text.to_owned(), None),
     }
-}
-
-fn looks_like_url(word: &str) -> bool {
-    word.contains("://") || word.starts_with("www.")
 }

@@ -233,6 +233,24 @@ fn tool_adds_name_and_url_once() {
         text.contains("    tools: [\n        Tool(\n            name: \"Cilium\",\n            url: \"https://cilium.io/\",\n        ),\n"),
         "{text}"
     );
+    // Regression (a new user's trial): `tn tool Grafana Mimir` saved "Mimir" as Grafana's
+    // URL. A second word that is no address is refused, and the note is left alone.
+    let out = kb.tn().args(["tool", "Grafana", "Mimir"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("`Mimir` is not a URL") && stderr(&out).contains("tn tool Mimir"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(kb.read("notes/ev/t.ron"), text);
+    // An address without a scheme is one; a version is not.
+    kb.ok(&["tool", "Hubble", "github.com/cilium/hubble"]);
+    let out = kb
+        .tn()
+        .args(["tool", "Kubernetes", "v1.30"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
