@@ -942,11 +942,19 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &Needles) ->
     let text = |field| stored_text(doc, field);
     let id: TalkRef = text(fields.key)?.parse().ok()?;
     let title = text(fields.title).unwrap_or_default();
-    let bodies: Vec<String> = [Section::Takeaways, Section::Abstract, Section::Memo]
+    // Each section's stored text, read once: the snippet and `matched` both need them.
+    let sections: Vec<(Section, String)> = Section::ALL
         .iter()
-        .filter_map(|s| text(fields.section(*s).ja))
+        .filter_map(|s| Some((*s, text(fields.section(*s).ja)?)))
         .collect();
-    let speakers: Vec<crate::note::Speaker> = doc
+    let of = |wanted: &[Section]| -> Vec<&str> {
+        sections
+            .iter()
+            .filter(|(s, _)| wanted.contains(s))
+            .map(|(_, t)| t.as_str())
+            .collect()
+    };
+    let speakers: Vec<Speaker> = doc
         .get_all(fields.speakers)
         .filter_map(|v| {
             tantivy::schema::Value::as_str(&v).and_then(|s| serde_json::from_str(s).ok())
@@ -955,14 +963,14 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &Needles) ->
     // A talk found through its tags, tools, link titles or a speaker's role or affiliation
     // (none of which a hit shows otherwise), and not through its own text, says so in its
     // snippet.
-    let tags: Vec<String> = text(fields.section(Section::Tags).ja)
+    let tags: Vec<String> = of(&[Section::Tags])
+        .into_iter()
         .map(|t| {
             t.lines()
                 .map(|tag| format!("#{tag}"))
                 .collect::<Vec<_>>()
                 .join(" ")
         })
-        .into_iter()
         .collect();
     let people: Vec<String> = speakers
         .iter()
@@ -974,18 +982,17 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &Needles) ->
             (!about.is_empty()).then(|| format!("{}: {}", s.name, about.join(", ")))
         })
         .collect();
-    let others: Vec<String> = [Section::Tools, Section::Extra]
-        .iter()
-        .filter_map(|s| text(fields.section(*s).ja))
-        .collect();
-    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
-    let mut snippet = snippet::best_of(&bodies, needles, 160);
+    let mut snippet = snippet::best_of(
+        &of(&[Section::Takeaways, Section::Abstract, Section::Memo]),
+        needles,
+        160,
+    );
     if snippet.highlights.is_empty() {
         let why: Vec<&str> = tags
             .iter()
             .chain(&people)
-            .chain(&others)
             .map(String::as_str)
+            .chain(of(&[Section::Tools, Section::Extra]))
             .collect();
         let why = snippet::best_of(&why, needles, 160);
         if !why.highlights.is_empty() {
@@ -993,10 +1000,6 @@ fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, needles: &Needles) ->
         }
     }
     let title_highlights = snippet::highlights_of(&title, needles);
-    let sections: Vec<(Section, String)> = Section::ALL
-        .iter()
-        .filter_map(|s| Some((*s, text(fields.section(*s).ja)?)))
-        .collect();
     let matched = needles.matched(&sections);
     let date = doc
         .get_first(fields.date)
