@@ -73,6 +73,8 @@ DENY = {
     ("メッシュ", "meche"): "mesh in this field",
     ("サーバ", "sabre"): "server in this field",
     ("プロフ", "profile"): "a clipped form that matches inside プロファイル and プロフェッショナル",
+    ("プレーン", "plain"): "plane in this field (コントロールプレーン, データプレーン); plain only in プレーンテキスト",
+    ("プレーンズ", "plain"): "as プレーン",
 }
 
 # Small kana: each ends a mora begun by the character before it (テ + ィ = ティ).
