@@ -66,9 +66,13 @@ impl Args {
         }
         // Warnings and notices go to stderr, so that `--json` stays a pure array.
         warn_unreadable(engine.unreadable()?);
-        for text in [results.prefixed_notice(), results.context_notice()]
-            .into_iter()
-            .flatten()
+        for text in [
+            results.prefixed_notice(),
+            results.context_notice(),
+            results.could_prefix_notice(),
+        ]
+        .into_iter()
+        .flatten()
         {
             notice(&text);
         }

@@ -1169,6 +1169,39 @@ fn a_partial_english_word_falls_back_to_a_prefix_with_a_note() {
     finds(&kb, &["Falco -Kuber"], &["ev/falco"]);
 }
 
+#[test]
+fn a_word_that_starts_longer_words_in_other_talks_says_so() {
+    // A new user's week: `tn search kube` found SpinKube alone and said nothing of the
+    // Kubernetes talks that `--prefix` finds.
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "ev", "name": "Example", "kind": "conference", "talks": [
+                {"id": "spin", "title": "SpinKube で WebAssembly"},
+                {"id": "k8s", "title": "Kubernetes 入門"},
+                {"id": "ctl", "title": "kubectl の小技"},
+                {"id": "mesh", "title": "Service mesh basics"}
+            ]}
+        ]}),
+    );
+    kb.ok(&["reindex"]);
+    let out = search(&kb, &["--json", "kube"]);
+    let found: Value = serde_json::from_str(&stdout(&out)).expect("stdout stays a JSON array");
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+    assert_eq!(
+        notices(&out),
+        ["note: 2 more talks have words that start with `kube`; add --prefix to find them"]
+    );
+    finds(&kb, &["--prefix", "kube"], &["ev/spin", "ev/k8s", "ev/ctl"]);
+    // Only when the search found fewer talks than asked for, only for the last word, and
+    // not when nothing longer exists.
+    assert!(notices(&search(&kb, &["-n", "1", "kube"])).is_empty());
+    assert!(notices(&search(&kb, &["kube", "webassembly"])).is_empty());
+    assert!(notices(&search(&kb, &["basics"])).is_empty());
+    assert!(notices(&search(&kb, &["--prefix", "kube"])).is_empty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. Bad queries never fail
 

@@ -108,6 +108,9 @@ pub struct SearchResults {
     /// No talk had the words in its own text: these hits have them in their event's name or
     /// track only.
     pub by_context: bool,
+    /// The last word, when fewer talks than asked for were found and `--prefix` would find
+    /// this many more, through longer words that start with it (see [`could_prefix`]).
+    pub could_prefix: Option<(String, usize)>,
 }
 
 impl SearchResults {
@@ -117,6 +120,15 @@ impl SearchResults {
             "no talk has these words in its own text; showing talks whose event name or track has them"
                 .to_owned()
         })
+    }
+
+    /// The one line that tells the user about [`SearchResults::could_prefix`], if set.
+    pub fn could_prefix_notice(&self) -> Option<String> {
+        let (word, more) = self.could_prefix.as_ref()?;
+        let talks = if *more == 1 { "talk" } else { "talks" };
+        Some(format!(
+            "{more} more {talks} have words that start with `{word}`; add --prefix to find them"
+        ))
     }
 
     /// The one line that tells the user about [`SearchResults::prefixed`], if any.
@@ -556,6 +568,8 @@ pub fn search_ordered(
             results = run_with_context(index, &terms, &parsed, request.limit, unranked)?;
             results.prefixed = prefixed;
         }
+    } else if request.prefix_fallback && !request.prefix && results.hits.len() < request.limit {
+        results.could_prefix = could_prefix(index, &morphology, &parsed, &results.words)?;
     }
     Ok(results)
 }
@@ -814,6 +828,48 @@ fn widen(
         }
     }
     Ok(widened)
+}
+
+/// When a search found fewer talks than asked for: its last word, if other talks have words
+/// that start with it and `--prefix` would find them (`kube` finds SpinKube, while Kubernetes
+/// talks are one flag away), with how many talks those are. Not for a word that names a
+/// concept (a whole word by what it means) nor for one of one or two characters.
+fn could_prefix(
+    index: &SearchIndex,
+    morphology: &Morphology,
+    parsed: &ParsedQuery,
+    words: &[QueryWord],
+) -> Result<Option<(String, usize)>> {
+    let Some(Atom::Text { text, prefix, .. }) = parsed
+        .clauses
+        .last()
+        .filter(|c| !c.negated && c.any_of.len() == 1)
+        .and_then(|c| c.any_of.first())
+    else {
+        return Ok(None);
+    };
+    let named = words
+        .iter()
+        .any(|w| &w.text == text && w.expansion.is_some());
+    if *prefix
+        || named
+        || text.contains(' ')
+        || text.chars().count() < 3
+        || !analysis::can_end_inside_a_word(text)
+    {
+        return Ok(None);
+    }
+    let fields = index.fields();
+    let searcher = index.searcher();
+    let talks = |prefix: bool| -> Result<usize> {
+        let Some(query) = text_query(fields, morphology, text, prefix, &Section::ALL) else {
+            return Ok(0);
+        };
+        let query = BooleanQuery::new(vec![(Occur::Must, is_talk(fields)), (Occur::Must, query)]);
+        read(|| searcher.search(&query, &tantivy::collector::Count))
+    };
+    let more = talks(true)?.saturating_sub(talks(false)?);
+    Ok((more > 0).then(|| (text.clone(), more)))
 }
 
 /// How hits are ordered: by `sort` when one is asked for (`sort:rating`, `sort:date`), else
