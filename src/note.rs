@@ -848,20 +848,30 @@ impl Problem {
 }
 
 impl Speaker {
-    /// Parses `Name (Affiliation)` as typed on the command line; full-width parentheses too.
+    /// Parses `Name (Affiliation)` or `Name (Affiliation / Role)` as typed on the command
+    /// line; full-width parentheses and slash too. The role is set apart by a slash, not a
+    /// comma, as affiliations hold commas (`Example, Inc.`); `Name (/ Role)` gives a role alone.
     pub fn parse_cli(text: &str) -> Speaker {
         let text = text.trim();
+        let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
         for (open, close) in [('(', ')'), ('（', '）')] {
             if let Some(stripped) = text.strip_suffix(close)
                 && let Some(idx) = stripped.rfind(open)
             {
                 let name = stripped[..idx].trim();
-                let affiliation = stripped[idx + open.len_utf8()..].trim();
-                if !name.is_empty() && !affiliation.is_empty() {
+                let inside = &stripped[idx + open.len_utf8()..];
+                let (affiliation, role) = match inside.rfind(['/', '／']) {
+                    Some(at) => {
+                        let slash = inside[at..].chars().next().map_or(1, char::len_utf8);
+                        (some(&inside[..at]), some(&inside[at + slash..]))
+                    }
+                    None => (some(inside), None),
+                };
+                if !name.is_empty() && (affiliation.is_some() || role.is_some()) {
                     return Speaker {
                         name: name.to_owned(),
-                        affiliation: Some(affiliation.to_owned()),
-                        role: None,
+                        affiliation,
+                        role,
                     };
                 }
             }
@@ -941,6 +951,21 @@ mod tests {
         assert_eq!(s.name, "山田 太郎");
         assert_eq!(s.affiliation.as_deref(), Some("サイボウズ"));
         assert_eq!(Speaker::parse_cli("Solo").affiliation, None);
+        // A role after a slash; commas stay in the affiliation.
+        let s = Speaker::parse_cli("Jane Doe (Example, Inc. / Staff SRE)");
+        assert_eq!(s.affiliation.as_deref(), Some("Example, Inc."));
+        assert_eq!(s.role.as_deref(), Some("Staff SRE"));
+        let s = Speaker::parse_cli("鈴木 一郎（メルカリ／SRE）");
+        assert_eq!(
+            (s.name.as_str(), s.affiliation.as_deref(), s.role.as_deref()),
+            ("鈴木 一郎", Some("メルカリ"), Some("SRE"))
+        );
+        let s = Speaker::parse_cli("Jane (/ Evangelist)");
+        assert_eq!(
+            (s.affiliation, s.role.as_deref()),
+            (None, Some("Evangelist"))
+        );
+        assert_eq!(Speaker::parse_cli("Jane (/)").name, "Jane (/)");
     }
 
     #[test]

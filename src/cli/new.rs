@@ -21,8 +21,8 @@ pub struct Args {
     id: Option<Slug>,
     #[arg(long)]
     url: Option<String>,
-    /// "Name (Affiliation)"; repeat for several speakers.
-    #[arg(long = "speaker", value_name = "NAME (AFFILIATION)")]
+    /// "Name (Affiliation)" or "Name (Affiliation / Role)"; repeat for several speakers.
+    #[arg(long = "speaker", value_name = "NAME (AFFILIATION / ROLE)")]
     speakers: Vec<String>,
     #[arg(long, value_enum)]
     kind: Option<TalkKind>,

@@ -401,3 +401,35 @@ fn letter_digit_words_stay_whole_in_derived_ids() {
     kb.ok(&["new", "o11y と i18n と S3 と p99", "--no-edit"]);
     assert!(kb.path("notes/ev/o11y-to-i18n-to-s3-to-p99.ron").exists());
 }
+
+#[test]
+fn a_speakers_role_follows_a_slash_in_the_parentheses() {
+    // A new user's week: `--speaker "名前 (会社, SRE)"` put both into the affiliation, and
+    // there was no way to give a role from the command line.
+    let kb = Kb::with_event();
+    kb.ok(&[
+        "new",
+        "Platform talk",
+        "--id",
+        "platform",
+        "--speaker",
+        "鈴木 一郎 (Example, Inc. / Staff SRE)",
+        "--speaker",
+        "Jane Doe (Example)",
+        "--no-edit",
+    ]);
+    let text = kb.read("notes/ev/platform.ron");
+    assert!(
+        text.contains(
+            "name: \"鈴木 一郎\",\n            affiliation: \"Example, Inc.\",\n            role: \"Staff SRE\","
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("affiliation: \"Example\",\n        ),"),
+        "{text}"
+    );
+    // The role is found by a search, as an affiliation is.
+    let out = kb.ok(&["search", "--json", "staff"]);
+    assert!(stdout(&out).contains("\"ev/platform\""), "{}", stdout(&out));
+}
