@@ -34,20 +34,46 @@ pub struct Pattern {
 /// The forms of an English word a spelling also matches, as in the reference matcher of
 /// the concept test set: a plural spelling's singular (metrics → metric), and for words of
 /// five letters or more the plural and the -ing and -ed forms (`upgrade`: upgrades,
-/// upgraded, upgrading). Returns the stem and the suffixes that may follow it.
-pub fn inflections(word: &str) -> (String, &'static [&'static str]) {
+/// upgraded, upgrading), with a final y after a consonant as -ies and -ied (`policy`:
+/// policies, `dependency`: dependencies) and a final consonant doubled after one vowel
+/// (`debug`: debugging, debugged; a form no text writes, `clusterring`, costs nothing).
+/// Returns the stem and the suffixes that may follow it.
+pub fn inflections(word: &str) -> (String, Vec<String>) {
+    let owned = |suffixes: &[&str]| suffixes.iter().map(|s| s.to_string()).collect();
     let inflect = word.len() > 4 && word.chars().all(|c| c.is_ascii_alphabetic());
     if !inflect {
-        return (word.to_owned(), &["", "s", "es"]);
+        return (word.to_owned(), owned(&["", "s", "es"]));
     }
-    let base = match word.strip_suffix('s') {
-        Some(singular) if !word.ends_with("ss") => singular,
-        _ => word,
+    let base = match (word.strip_suffix("ies"), word.strip_suffix('s')) {
+        (Some(stem), _) => format!("{stem}y"),
+        (None, Some(singular)) if !word.ends_with("ss") => singular.to_owned(),
+        _ => word.to_owned(),
     };
-    match base.strip_suffix('e') {
-        Some(stem) => (stem.to_owned(), &["e", "es", "ed", "ing"]),
-        None => (base.to_owned(), &["", "s", "es", "ing", "ed"]),
+    let vowel = |c: u8| matches!(c.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u');
+    let b = base.as_bytes();
+    let n = b.len();
+    if let Some(stem) = base.strip_suffix('y')
+        && n >= 2
+        && !vowel(b[n - 2])
+    {
+        return (stem.to_owned(), owned(&["y", "ies", "ied", "ying"]));
     }
+    if let Some(stem) = base.strip_suffix('e') {
+        return (stem.to_owned(), owned(&["e", "es", "ed", "ing"]));
+    }
+    let mut suffixes: Vec<String> = owned(&["", "s", "es", "ing", "ed"]);
+    let last = b[n - 1];
+    if n >= 3
+        && !vowel(last)
+        && !matches!(last.to_ascii_lowercase(), b'w' | b'x' | b'y')
+        && vowel(b[n - 2])
+        && !vowel(b[n - 3])
+    {
+        let last = char::from(last);
+        suffixes.push(format!("{last}ing"));
+        suffixes.push(format!("{last}ed"));
+    }
+    (base, suffixes)
 }
 
 /// Whether `c` continues a Latin word.
@@ -69,8 +95,8 @@ impl Pattern {
         }
         let latin_end = last.chars().last().is_some_and(is_word_char);
         if latin && latin_end && !term.flags.case {
-            let suffixes: &[&str] = if term.flags.whole_word() {
-                &["", "s", "es"]
+            let suffixes: Vec<String> = if term.flags.whole_word() {
+                vec!["".into(), "s".into(), "es".into()]
             } else {
                 inflections(last).1
             };
@@ -245,6 +271,19 @@ mod tests {
             ["upgraded", "upgrading"]
         );
         assert!(found(Term::plain("container"), "containerd contains").is_empty());
+        assert_eq!(
+            found(Term::plain("policy"), "one policy, two policies"),
+            ["policy", "policies"]
+        );
+        assert_eq!(
+            found(Term::plain("dependencies"), "a dependency"),
+            ["dependency"]
+        );
+        assert_eq!(
+            found(Term::plain("debug"), "debugging, debugged, debugs"),
+            ["debugging", "debugged", "debugs"]
+        );
+        assert_eq!(found(Term::plain("deploy"), "deploys"), ["deploys"]);
         // camelCase humps are boundaries, as in the index; a whole-word spelling keeps out.
         assert_eq!(
             found(Term::plain("metrics"), "VictoriaMetrics"),

@@ -785,7 +785,8 @@ fn merge_spelling(into: &mut Vec<Spelling>, spelling: Spelling) {
 }
 
 /// The forms an inflected English word may come from: `containers` → `container`,
-/// `deploying` → `deploy`, `upgraded` → `upgrade`. Only the last word of a phrase.
+/// `deploying` → `deploy`, `upgraded` → `upgrade`, `policies` → `policy`, `debugging` →
+/// `debug`. Only the last word of a phrase.
 fn uninflected(k: &str) -> Vec<String> {
     let (head, last) = match k.rsplit_once(' ') {
         Some((head, last)) => (format!("{head} "), last),
@@ -799,7 +800,21 @@ fn uninflected(k: &str) -> Vec<String> {
             out.push(format!("{head}{stem}"));
             if suffix != "s" {
                 out.push(format!("{head}{stem}e"));
+                // A doubled final consonant: debugg(ing).
+                let b = stem.as_bytes();
+                let last = b[b.len() - 1];
+                if last == b[b.len() - 2] && last.is_ascii_alphabetic() && !b"aeiou".contains(&last)
+                {
+                    out.push(format!("{head}{}", &stem[..stem.len() - 1]));
+                }
             }
+        }
+    }
+    for suffix in ["ies", "ied"] {
+        if let Some(stem) = last.strip_suffix(suffix)
+            && stem.len() >= 3
+        {
+            out.push(format!("{head}{stem}y"));
         }
     }
     out
@@ -818,6 +833,29 @@ pub fn shipped_counts() -> BTreeMap<&'static str, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inflected_english_words_find_their_concept() {
+        let shipped = Shipped::get();
+        let thesaurus = Thesaurus::new(shipped, None);
+        let ids = |word: &str| -> Vec<String> {
+            thesaurus
+                .find(&key(word))
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        // A doubled consonant and -ies, which the plain suffixes missed.
+        assert_eq!(ids("debugging"), ids("debug"));
+        assert_eq!(ids("debugged"), ids("debug"));
+        assert!(!ids("debug").is_empty());
+        assert_eq!(ids("policies"), ids("policy"));
+        assert!(!ids("policy").is_empty());
+        // The regular ones still.
+        assert_eq!(ids("deploying"), ids("deploy"));
+        assert_eq!(ids("containers"), ids("container"));
+        assert_eq!(uninflected("installing"), ["install", "installe", "instal"]);
+    }
 
     #[test]
     fn keys_compare_spellings_the_way_search_does() {

@@ -433,6 +433,26 @@ fn the_glossary_has_the_field_words_the_loanword_table_cannot_take() {
     );
 }
 
+/// `debugging` and `policies` named no concept: the lookup knew -s, -es, -ing and -ed, but not
+/// a doubled consonant or -ies; and `policy` did not find a talk writing policies.
+#[test]
+fn doubled_consonants_and_ies_are_inflections_too() {
+    let kb = kb_with(&[
+        ("ja", "デバッグの技法", "本番で"),
+        ("en", "Debugging in production", "tools"),
+        ("many", "Network policies at scale", "Cilium"),
+        ("one", "ポリシーの設計", "OPA"),
+    ]);
+    let debug = owned(&["ev/en", "ev/ja"]);
+    assert_eq!(sorted(ids(&kb, &["debugging"])), debug);
+    assert_eq!(sorted(ids(&kb, &["debugged"])), debug);
+    assert_eq!(sorted(ids(&kb, &["デバッグ"])), debug);
+    let policy = owned(&["ev/many", "ev/one"]);
+    assert_eq!(sorted(ids(&kb, &["policy"])), policy);
+    assert_eq!(sorted(ids(&kb, &["policies"])), policy);
+    assert_eq!(sorted(ids(&kb, &["ポリシー"])), policy);
+}
+
 #[test]
 fn concepts_lists_the_equivalences_in_force() {
     let kb = Kb::new();

@@ -620,7 +620,7 @@ fn inflected(base: &[Gram]) -> Vec<Vec<Gram>> {
     let (stem, suffixes) = if alphabetic {
         matcher::inflections(&last.text)
     } else {
-        (last.text.clone(), &[""][..])
+        (last.text.clone(), vec![String::new()])
     };
     for suffix in suffixes {
         let mut phrase = head.to_vec();
