@@ -18,10 +18,13 @@ pub struct Args {}
 
 impl Args {
     pub fn run(self, store: &Store) -> Result<ExitCode> {
-        let mut problems = store.check()?;
+        let checked = store.check()?;
+        let mut problems = checked.problems;
+        // Notes that read but hold something that looks wrong (a tool's url that is no
+        // address): warned about, since every command can still use them.
+        let mut warnings: Vec<NoteError> = checked.warnings;
         let (files, _) = store.list_files()?;
         // The user's concepts file, beside the event directories.
-        let mut warnings: Vec<NoteError> = Vec::new();
         match crate::concepts::user::load(store) {
             Err(concepts) => problems.extend(concepts),
             Ok(Some(mut user)) => {
@@ -50,7 +53,7 @@ impl Args {
             Ok(None) => {}
         }
         // Warnings, not problems: the file is valid. In the file's order, as it is read.
-        warnings.sort_by_key(|w| w.position);
+        warnings.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
         for found in &warnings {
             warning(&relative(found).to_string());
             if let Some(hint) = &found.hint {

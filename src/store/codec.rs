@@ -52,6 +52,11 @@ pub trait NoteDoc: DeserializeOwned + Serialize {
     fn semantic_problems(&self) -> Vec<Problem>;
     /// Unresolved merge conflicts recorded in the note.
     fn conflicts(&self) -> &[Conflict];
+    /// What `tn check` warns about in a note that reads (`text`, without its byte order
+    /// mark) but holds something that looks wrong, each at its place.
+    fn warnings(&self, _path: &Path, _text: &str, _key: &str) -> Vec<NoteError> {
+        Vec::new()
+    }
 }
 
 impl NoteDoc for Event {
@@ -84,6 +89,43 @@ impl NoteDoc for Talk {
     fn conflicts(&self) -> &[Conflict] {
         &self.conflicts
     }
+    fn warnings(&self, path: &Path, text: &str, key: &str) -> Vec<NoteError> {
+        tool_url_warnings(self, path, text, key)
+    }
+}
+
+/// A tool whose `url` is no address (`Grafana` with `url: "Mimir"`, as `tn tool Grafana
+/// Mimir` saved before it was refused, or a hand edit). The note still reads, so a warning.
+fn tool_url_warnings(talk: &Talk, path: &Path, text: &str, key: &str) -> Vec<NoteError> {
+    let mut places = None;
+    let mut warnings = Vec::new();
+    for (i, tool) in talk.tools.iter().enumerate() {
+        let Some(url) = tool.url.as_deref() else {
+            continue;
+        };
+        if crate::capture::looks_like_url(url.trim()) {
+            continue;
+        }
+        let places = places.get_or_insert_with(|| entry_field_positions(text, "tools", "url"));
+        let name = &tool.name;
+        warnings.push(
+            NoteError::new(
+                path,
+                format!("field `url` of tool \"{name}\": \"{url}\" is not an address"),
+            )
+            .at(places
+                .get(i)
+                .copied()
+                .flatten()
+                .or_else(|| field_position(text, "tools")))
+            .hint(format!(
+                "run `tn edit {key}` and write the address of {name} there (`https://…`); if \
+                 {url} is a tool of its own, remove the url and add `(name: \"{url}\")` to \
+                 `tools`; if it is part of the name, write `name: \"{name} {url}\"`"
+            )),
+        );
+    }
+    warnings
 }
 
 /// Decodes raw file bytes. All problems found are returned, not only the first.
@@ -402,6 +444,73 @@ pub fn field_position(text: &str, field: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// For each entry of the top-level list field `list` (`tools: [...]`), in file order, the line
+/// and column of its field `key` (`url`), if it has one. Quoted text and comments are
+/// skipped, so a `url:` inside a name or a comment is not taken for the field.
+pub fn entry_field_positions(text: &str, list: &str, key: &str) -> Vec<Option<(usize, usize)>> {
+    let bytes = text.as_bytes();
+    let mut entries = Vec::new();
+    let mut depth = 0usize;
+    // The depth of the note's fields once `list:` is met, until its list closes.
+    let mut inside: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            b'"' => i = skip_quoted(bytes, i + 1, b'"'),
+            b'\'' => i = skip_quoted(bytes, i + 1, b'\''),
+            b'r' if is_raw_string_start(bytes, i) => i = skip_raw_string(bytes, i + 1),
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                // An entry opens two levels below the note's fields: `[` then `(`.
+                if inside.is_some_and(|d| depth == d + 2) {
+                    entries.push(None);
+                }
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if inside.is_some_and(|d| depth <= d) {
+                    break;
+                }
+                i += 1;
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                if !text[i..].trim_start().starts_with(':') {
+                    continue;
+                }
+                match inside {
+                    None if depth == 1 && word == list => inside = Some(depth),
+                    Some(d) if depth == d + 2 && word == key => {
+                        if let Some(entry) = entries.last_mut() {
+                            let before = &text[..start];
+                            let line = before.matches('\n').count() + 1;
+                            let column =
+                                before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+                            *entry = Some((line, column + 1));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    entries
+}
+
 /// Whether the RON text has a `//` or `/* */` comment outside string literals.
 ///
 /// tn rewrites notes through serde, which cannot carry comments, so a file with comments is
@@ -675,5 +784,17 @@ mod tests {
         assert!(!has_comments("Talk(memo: r#\"a \"// not\" b\"#)"));
         assert!(!has_comments("Talk(memo: \"esc \\\" // still string\")"));
         assert!(has_comments("Talk(memo: \"s\") // after"));
+    }
+
+    #[test]
+    fn entry_fields_are_found_per_entry_of_their_list_only() {
+        // On one line, with the note's own `url` and a link's after the list: only the
+        // tools' entries count, one slot each, `None` for an entry without the field.
+        let text = "Talk(id: \"t\", tools: [(name: \"a:\"), Tool(url: \"x\", name: \"b\")], url: \"u\", links: [(url: \"l\")])";
+        assert_eq!(
+            entry_field_positions(text, "tools", "url"),
+            [None, Some((1, 42))]
+        );
+        assert_eq!(entry_field_positions(text, "speakers", "name"), []);
     }
 }

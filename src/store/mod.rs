@@ -147,6 +147,14 @@ pub struct NoteFile {
 /// Note files, each with what was made of it as it was listed, and the problems met.
 pub type Listing<R> = (Vec<(NoteFile, R)>, Vec<NoteError>);
 
+/// What `tn check` found: problems (a note that cannot be read, a conflict left by a merge),
+/// and warnings about notes that read but hold something that looks wrong.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub problems: Vec<NoteError>,
+    pub warnings: Vec<NoteError>,
+}
+
 /// Every note of the knowledge base that could be read, plus every problem met on the way.
 #[derive(Debug, Default)]
 pub struct Scan {
@@ -438,19 +446,28 @@ impl Store {
         Ok(scan)
     }
 
-    /// Every problem of every note, sorted by file: what `tn check` prints. Besides what
-    /// makes a note unreadable, this reports the conflicts a merge left in readable notes.
-    pub fn check(&self) -> Result<Vec<NoteError>> {
-        let (files, mut problems) = self.list_files()?;
+    /// Every problem of every note, sorted by file, and the warnings about notes that read:
+    /// what `tn check` prints. Besides what makes a note unreadable, the problems include the
+    /// conflicts a merge left in readable notes.
+    pub fn check(&self) -> Result<Checked> {
+        let (files, problems) = self.list_files()?;
+        let mut checked = Checked {
+            problems,
+            warnings: Vec::new(),
+        };
         for file in files {
             let key = file.key.to_string();
-            problems.extend(match &file.key {
+            let found = match &file.key {
                 NoteKey::Event(event) => check_file::<Event>(&file.path, event.as_str(), &key),
                 NoteKey::Talk(talk) => check_file::<Talk>(&file.path, talk.talk.as_str(), &key),
-            });
+            };
+            checked.problems.extend(found.problems);
+            checked.warnings.extend(found.warnings);
         }
-        problems.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
-        Ok(problems)
+        for list in [&mut checked.problems, &mut checked.warnings] {
+            list.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
+        }
+        Ok(checked)
     }
 
     /// What `tn check` would report about one note: why it cannot be read, or the conflicts
@@ -464,8 +481,8 @@ impl Store {
         match self.probe(event, &path) {
             Ok(Probe::Absent) => Vec::new(),
             Ok(Probe::File(_)) => match key {
-                NoteKey::Event(_) => check_file::<Event>(&path, stem, &key.to_string()),
-                NoteKey::Talk(_) => check_file::<Talk>(&path, stem, &key.to_string()),
+                NoteKey::Event(_) => check_file::<Event>(&path, stem, &key.to_string()).problems,
+                NoteKey::Talk(_) => check_file::<Talk>(&path, stem, &key.to_string()).problems,
             },
             Err(e) => vec![e.to_note_error(&path)],
         }
@@ -1134,16 +1151,21 @@ fn probe_file(path: &Path) -> Result<Probe> {
     }
 }
 
-/// The problems of one note file: why it cannot be read, or the conflicts left in it.
-fn check_file<T: NoteDoc>(path: &Path, expected_id: &str, key: &str) -> Vec<NoteError> {
+/// What `tn check` finds in one note file: why it cannot be read, or the conflicts left in
+/// it, and its warnings.
+fn check_file<T: NoteDoc>(path: &Path, expected_id: &str, key: &str) -> Checked {
     match read_file_bytes::<T>(path, expected_id) {
-        Ok((loaded, bytes)) => crate::merge::conflict_problems(
-            path,
-            &String::from_utf8_lossy(&bytes),
-            &loaded.value,
-            key,
-        ),
-        Err(e) => e.into_note_errors(path),
+        Ok((loaded, bytes)) => {
+            let text = String::from_utf8_lossy(&bytes);
+            Checked {
+                problems: crate::merge::conflict_problems(path, &text, &loaded.value, key),
+                warnings: loaded.value.warnings(path, codec::without_bom(&text), key),
+            }
+        }
+        Err(e) => Checked {
+            problems: e.into_note_errors(path),
+            warnings: Vec::new(),
+        },
     }
 }
 

@@ -332,3 +332,34 @@ fn full_width_punctuation_is_named_with_what_to_type_instead() {
         "{text}"
     );
 }
+
+#[test]
+fn a_tool_whose_url_is_no_address_is_warned_about_where_it_is() {
+    // Regression: before `tn tool` refused it, `tn tool Grafana Mimir` saved "Mimir" as
+    // Grafana's URL, and `tn check` said nothing of the notes that hold one.
+    let kb = clean_kb();
+    kb.write(
+        "notes/ev/old.ron",
+        "Talk(\n    id: \"old\",\n    title: \"x\",\n    url: \"https://example.com/talk\",\n    tools: [\n        (name: \"url: Mimir\", url: \"github.com/grafana/mimir\"),\n        (name: \"Grafana\", url: Some(\"Mimir\")),\n        (url: None, name: \"Tempo\"),\n        Tool(\n            // url: \"commented out\",\n            name: \"Loki\",\n            url: \"v3.0\",\n        ),\n    ],\n)\n",
+    );
+    // The note still reads, so warnings, and check passes.
+    let out = kb.ok(&["check"]);
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: notes/ev/old.ron:7:27: field `url` of tool \"Grafana\": \"Mimir\" is not an address",
+            "warning: notes/ev/old.ron:12:13: field `url` of tool \"Loki\": \"v3.0\" is not an address",
+        ],
+        "{err}"
+    );
+    assert!(
+        err.contains("  hint: run `tn edit ev/old` and write the address of Grafana there")
+            && err.contains("add `(name: \"Mimir\")` to `tools`")
+            && err.contains("write `name: \"Grafana Mimir\"`"),
+        "{err}"
+    );
+    assert!(err.contains("3 notes checked, no problems"), "{err}");
+}
