@@ -477,17 +477,27 @@ fn humps(word: &str) -> Vec<&str> {
     let mut start = 0;
     for i in 1..chars.len() {
         let (at, c) = chars[i];
-        let prev = chars[i - 1].1;
-        let next = chars.get(i + 1).map(|x| x.1);
-        let boundary = (prev.is_lowercase() && c.is_uppercase())
-            || (prev.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase));
-        if boundary {
+        if is_hump(chars[i - 1].1, c, chars.get(i + 1).map(|x| x.1)) {
             parts.push(&word[start..at]);
             start = at;
         }
     }
     parts.push(&word[start..]);
     parts
+}
+
+/// Whether an identifier splits between `prev` and `c` (`next` after it): at a capital after a
+/// lower-case letter (`Argo|CD`), or before the last capital of a run that a lower-case
+/// letter follows (`CD|Server`).
+pub fn is_hump(prev: char, c: char, next: Option<char>) -> bool {
+    (prev.is_lowercase() && c.is_uppercase())
+        || (prev.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase))
+}
+
+/// Whether `c` belongs to a word of letters and digits, which both views take whole (and
+/// split at its humps, [`is_hump`]).
+pub fn is_word_char(c: char) -> bool {
+    class(c) == Class::Word
 }
 
 /// A token of one of the views: text and position.

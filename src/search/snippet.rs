@@ -6,7 +6,8 @@
 //! original bytes, so highlights fall on whole characters of what the user wrote (full-width
 //! letters, サーバー vs サーバ and all). A word that starts or ends with katakana is marked
 //! only where the search finds it: not inside another katakana word (ログ in ブログ), by the
-//! word boundaries of `analysis`.
+//! word boundaries of `analysis`. A word of letters and digits likewise only as a whole word
+//! or a camelCase part of one, as both views take them (`container` not in containerd).
 
 use std::ops::Range;
 
@@ -14,7 +15,9 @@ use serde::Serialize;
 
 use crate::concepts::Expansion;
 use crate::concepts::matcher::Pattern;
-use crate::search::analysis::{Morphology, Normalized, is_katakana, normalize_mapped};
+use crate::search::analysis::{
+    Morphology, Normalized, is_hump, is_katakana, is_word_char, normalize_mapped,
+};
 use crate::search::concepts::CONTENT_SECTIONS;
 use crate::search::schema::Section;
 
@@ -80,8 +83,9 @@ struct Needle {
 
 #[derive(Debug)]
 enum Kind {
-    /// Normalised forms, found anywhere.
-    Plain(Vec<String>),
+    /// Normalised forms (see [`needle_forms`]), found anywhere but across the edge of a word
+    /// of letters and digits: there, only where the index matches the word as typed.
+    Plain(Plain),
     /// A concept's spelling; `typed` is looked for in every section, the others in what a
     /// talk is about (as the search matches them).
     Spelling {
@@ -90,6 +94,16 @@ enum Kind {
         word: String,
         typed: bool,
     },
+}
+
+#[derive(Debug)]
+struct Plain {
+    forms: Vec<String>,
+    /// The English stem of the word's last Latin word: a form may end inside a word that
+    /// stems alike (`deploy` in deploying for `deployment`), as the dictionary view matches.
+    stem: Option<String>,
+    /// The last word of a search as you type: it may end inside a word.
+    open_end: bool,
 }
 
 /// For one query word that names a concept: the spellings of it a talk writes.
@@ -102,12 +116,23 @@ pub struct Matched {
 }
 
 impl Needles {
-    /// A word matched as typed.
-    pub fn add_word(&mut self, word: &str) {
+    /// A word matched as typed; with `prefix`, as the start of a word (search as you type).
+    pub fn add_word(&mut self, word: &str, prefix: bool) {
         let forms = needle_forms(&[word.to_owned()]);
+        let form = normalize_mapped(word).text;
+        let stem = form
+            .trim()
+            .rsplit(|c: char| !is_word_char(c))
+            .next()
+            .filter(|last| !last.is_empty() && last.is_ascii())
+            .map(english_stem);
         self.needles.push(Needle {
             group: self.groups,
-            kind: Kind::Plain(forms),
+            kind: Kind::Plain(Plain {
+                forms,
+                stem,
+                open_end: prefix,
+            }),
         });
         self.groups += 1;
     }
@@ -189,9 +214,15 @@ pub fn highlights_of(text: &str, needles: &Needles) -> Vec<Range<usize>> {
 fn plain(words: &[String]) -> Needles {
     let mut needles = Needles::default();
     for word in words {
-        needles.add_word(word);
+        needles.add_word(word, false);
     }
     needles
+}
+
+fn english_stem(word: &str) -> String {
+    rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English)
+        .stem(word)
+        .into_owned()
 }
 
 /// (ranges, number of distinct query words found).
@@ -219,11 +250,33 @@ fn find(text: &str, needles: &Needles) -> (Vec<Range<usize>>, usize) {
         });
         cuts.binary_search(&at).is_ok()
     };
+    // Whether a word of letters and digits may begin or end before char `i`: not inside one,
+    // unless on a camelCase hump (`Argo|CD`), read off the original's letter case.
+    let cased = |i: usize| {
+        normalized
+            .origins
+            .get(i)
+            .and_then(|o| text.get(o.clone()))
+            .and_then(|s| s.chars().next())
+    };
+    let word_edge = |i: usize| -> bool {
+        let inside =
+            i > 0 && chars.get(i).is_some_and(|&c| is_word_char(c)) && is_word_char(chars[i - 1]);
+        !inside
+            || match (cased(i - 1), cased(i)) {
+                (Some(prev), Some(c)) => is_hump(prev, c, cased(i + 1)),
+                _ => false,
+            }
+    };
     let mut ranges = Vec::new();
     let mut found = vec![false; needles.groups];
     for needle in &needles.needles {
         let spans: Vec<Range<usize>> = match &needle.kind {
-            Kind::Plain(forms) => forms
+            Kind::Plain(Plain {
+                forms,
+                stem,
+                open_end,
+            }) => forms
                 .iter()
                 .flat_map(|form| {
                     normalized
@@ -253,6 +306,22 @@ fn find(text: &str, needles: &Needles) -> (Vec<Range<usize>>, usize) {
                             .is_some_and(|next| is_cut(next.start));
                     !starts_inside && !ends_inside
                 })
+                .filter(|span| {
+                    // At the edge of a word of letters and digits, the index's word must
+                    // begin or end there (`container` is not in containerd); the end may
+                    // also be inside a word that stems alike, or anywhere for a prefix.
+                    let first = char_at[span.start];
+                    let end = first + normalized.text[span.clone()].chars().count();
+                    let starts = !is_word_char(chars[first]) || word_edge(first);
+                    let ends = !is_word_char(chars[end - 1])
+                        || word_edge(end)
+                        || *open_end
+                        || stem.as_deref().is_some_and(|stem| {
+                            let word = word_around(&chars, end - 1);
+                            word.is_ascii() && english_stem(&word) == stem
+                        });
+                    starts && ends
+                })
                 .collect(),
             // A concept's spelling carries its own word boundaries.
             Kind::Spelling { pattern, .. } => pattern.find(text, &normalized),
@@ -265,6 +334,20 @@ fn find(text: &str, needles: &Needles) -> (Vec<Range<usize>>, usize) {
         }
     }
     (merge(ranges), found.iter().filter(|f| **f).count())
+}
+
+/// The word of letters and digits around char `i` of `chars`, whole (not cut at its humps):
+/// as the dictionary view stems it.
+fn word_around(chars: &[char], i: usize) -> String {
+    let start = chars[..i]
+        .iter()
+        .rposition(|&c| !is_word_char(c))
+        .map_or(0, |p| p + 1);
+    let end = chars[i..]
+        .iter()
+        .position(|&c| !is_word_char(c))
+        .map_or(chars.len(), |p| i + p);
+    chars[start..end].iter().collect()
 }
 
 /// The bytes of the original text a byte range of its normalised form came from.
@@ -398,5 +481,42 @@ mod tests {
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(marked(&s).contains("[目的]"));
         assert!(s.text.chars().count() <= 42);
+    }
+
+    #[test]
+    fn a_latin_word_is_marked_only_where_the_index_matches_it() {
+        let one = |word: &str, prefix: bool, text: &str| {
+            let mut needles = Needles::default();
+            needles.add_word(word, prefix);
+            marked(&best_of(&[text], &needles, 200))
+        };
+        // Regression: `=container` marked container inside containerd, which the search
+        // (whole words) does not match.
+        let text = "containerd runs containers, a container (ContainerRuntime)";
+        assert_eq!(
+            one("container", false, text),
+            "containerd runs [container]s, a [container] ([Container]Runtime)"
+        );
+        // As the start of a word only when it is being typed (`--prefix`, the TUI).
+        assert_eq!(
+            one("containe", true, text),
+            "[containe]rd runs [containe]rs, a [containe]r ([Containe]rRuntime)"
+        );
+        assert_eq!(one("ontainer", true, text), text);
+        // camelCase parts are words, as in the index (`CD|Server` too); not a lower-case run.
+        assert_eq!(
+            one("cd", false, "ArgoCDServer, abcd"),
+            "Argo[CD]Server, abcd"
+        );
+        assert_eq!(one("server", false, "ArgoCDServer"), "ArgoCD[Server]");
+        // CJK words are still found inside compounds, and next to Latin words.
+        assert_eq!(
+            one("コンテナ", false, "containerdはコンテナランタイム"),
+            "containerdは[コンテナ]ランタイム"
+        );
+        assert_eq!(
+            one("生成ai", false, "生成AIと生成aiops"),
+            "[生成AI]と生成aiops"
+        );
     }
 }

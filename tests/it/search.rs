@@ -946,6 +946,38 @@ fn a_katakana_word_is_not_found_inside_another_katakana_word() {
     finds(&kb, &["\"ログ 集める\""], &[]);
 }
 
+#[test]
+fn a_latin_word_is_highlighted_only_as_a_whole_word() {
+    // Regression (a new user's week): `=container` highlighted container inside containerd,
+    // though the search matches Latin words as whole words.
+    let kb = Kb::new();
+    import(
+        &kb,
+        &json!({"talknotes": 1, "events": [
+            {"id": "ev", "name": "Example", "kind": "conference", "talks": [
+                {"id": "runtime", "title": "containerd の話", "takeaways": [
+                    {"text": "containerd は container を動かすコンテナランタイム"}]}
+            ]}
+        ]}),
+    );
+    let found = hits(&kb, &["=container"]);
+    assert_eq!(highlighted(&found[0]), ["container"], "{found:?}");
+    // With its concept's spellings, コンテナ inside a compound too.
+    let found = hits(&kb, &["container"]);
+    assert_eq!(
+        highlighted(&found[0]),
+        ["container", "コンテナ"],
+        "{found:?}"
+    );
+    // A word being typed is the start of one.
+    let found = hits(&kb, &["--prefix", "=containe"]);
+    assert_eq!(
+        highlighted(&found[0]),
+        ["containe", "containe"],
+        "{found:?}"
+    );
+}
+
 /// A KubeCon whose name is in every talk, and a CloudNative Days whose "next event" note names
 /// the next one.
 fn events_kb() -> Kb {

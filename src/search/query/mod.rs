@@ -707,7 +707,7 @@ fn run(
             has_text = true;
             match &expansion {
                 Some(e) => needles.add_expansion(e),
-                None => needles.add_word(text),
+                None => needles.add_word(text, *prefix),
             }
             let own = terms.word(fields, text, *prefix, expansion.as_ref(), &OWN_TEXT);
             if !own.is_empty() {
@@ -1407,7 +1407,7 @@ pub fn related(
         docs = read(|| searcher.search(&like(1, usize::MAX), &top))?;
     }
     let mut needles = Needles::default();
-    needles.add_word(&title);
+    needles.add_word(&title, false);
     let mut hits = Vec::with_capacity(docs.len());
     for (score, address) in docs {
         let doc: TantivyDocument = read(|| searcher.doc(address))?;
