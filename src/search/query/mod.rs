@@ -108,8 +108,8 @@ pub struct SearchResults {
     /// No talk had the words in its own text: these hits have them in their event's name or
     /// track only.
     pub by_context: bool,
-    /// The last word, when fewer talks than asked for were found and `--prefix` would find
-    /// this many more, through longer words that start with it (see [`could_prefix`]).
+    /// The query's one word, when fewer talks than asked for were found and `--prefix` would
+    /// find this many more, through longer words that start with it (see [`could_prefix`]).
     pub could_prefix: Option<(String, usize)>,
 }
 
@@ -803,15 +803,7 @@ fn widen(
     morphology: &Morphology,
     parsed: &mut ParsedQuery,
 ) -> Result<Vec<String>> {
-    let fields = index.fields();
-    let searcher = index.searcher();
-    let talks = |text: &str, prefix: bool| -> Result<usize> {
-        let Some(query) = text_query(fields, morphology, text, prefix, &Section::ALL) else {
-            return Ok(0);
-        };
-        let query = BooleanQuery::new(vec![(Occur::Must, is_talk(fields)), (Occur::Must, query)]);
-        read(|| searcher.search(&query, &tantivy::collector::Count))
-    };
+    let talks = |text: &str, prefix: bool| count_talks(index, morphology, text, prefix);
     let mut widened = Vec::new();
     for clause in parsed.clauses.iter_mut().filter(|c| !c.negated) {
         for atom in &mut clause.any_of {
@@ -830,28 +822,46 @@ fn widen(
     Ok(widened)
 }
 
-/// When a search found fewer talks than asked for: its last word, if other talks have words
-/// that start with it and `--prefix` would find them (`kube` finds SpinKube, while Kubernetes
-/// talks are one flag away), with how many talks those are. Not for a word that names a
-/// concept (a whole word by what it means) nor for one of one or two characters.
+/// How many talks hold `text` (as a whole word, or with `prefix` as the start of one),
+/// taken literally, anywhere in the talk.
+fn count_talks(
+    index: &SearchIndex,
+    morphology: &Morphology,
+    text: &str,
+    prefix: bool,
+) -> Result<usize> {
+    let fields = index.fields();
+    let Some(query) = text_query(fields, morphology, text, prefix, &Section::ALL) else {
+        return Ok(0);
+    };
+    let query = BooleanQuery::new(vec![(Occur::Must, is_talk(fields)), (Occur::Must, query)]);
+    let searcher = index.searcher();
+    read(|| searcher.search(&query, &tantivy::collector::Count))
+}
+
+/// When a one-word search found fewer talks than asked for: the word, if other talks have
+/// words that start with it, and how many talks `--prefix` would add (`kube` finds
+/// SpinKube, while the Kubernetes talks are one flag away). Only for a query of that one
+/// word, so the count is what `--prefix` adds (other words or filters would narrow it);
+/// not for a word that names a concept (a whole word by what it means) nor one of one or
+/// two characters.
 fn could_prefix(
     index: &SearchIndex,
     morphology: &Morphology,
     parsed: &ParsedQuery,
     words: &[QueryWord],
 ) -> Result<Option<(String, usize)>> {
-    let Some(Atom::Text { text, prefix, .. }) = parsed
-        .clauses
-        .last()
-        .filter(|c| !c.negated && c.any_of.len() == 1)
-        .and_then(|c| c.any_of.first())
-    else {
+    let [clause] = parsed.clauses.as_slice() else {
+        return Ok(None);
+    };
+    let [Atom::Text { text, prefix, .. }] = clause.any_of.as_slice() else {
         return Ok(None);
     };
     let named = words
         .iter()
         .any(|w| &w.text == text && w.expansion.is_some());
-    if *prefix
+    if clause.negated
+        || *prefix
         || named
         || text.contains(' ')
         || text.chars().count() < 3
@@ -859,16 +869,8 @@ fn could_prefix(
     {
         return Ok(None);
     }
-    let fields = index.fields();
-    let searcher = index.searcher();
-    let talks = |prefix: bool| -> Result<usize> {
-        let Some(query) = text_query(fields, morphology, text, prefix, &Section::ALL) else {
-            return Ok(0);
-        };
-        let query = BooleanQuery::new(vec![(Occur::Must, is_talk(fields)), (Occur::Must, query)]);
-        read(|| searcher.search(&query, &tantivy::collector::Count))
-    };
-    let more = talks(true)?.saturating_sub(talks(false)?);
+    let more = count_talks(index, morphology, text, true)?
+        .saturating_sub(count_talks(index, morphology, text, false)?);
     Ok((more > 0).then(|| (text.clone(), more)))
 }
 
