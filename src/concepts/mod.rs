@@ -800,12 +800,13 @@ fn uninflected(k: &str) -> Vec<String> {
             out.push(format!("{head}{stem}"));
             if suffix != "s" {
                 out.push(format!("{head}{stem}e"));
-                // A doubled final consonant: debugg(ing).
+                // A doubled final consonant: debugg(ing), as `matcher::inflections` doubles it.
                 let b = stem.as_bytes();
-                let last = b[b.len() - 1];
-                if last == b[b.len() - 2] && last.is_ascii_alphabetic() && !b"aeiou".contains(&last)
+                if let Some(single) = stem.get(..stem.len() - 1)
+                    && b[b.len() - 1] == b[b.len() - 2]
+                    && matcher::doubles_its_last_letter(single)
                 {
-                    out.push(format!("{head}{}", &stem[..stem.len() - 1]));
+                    out.push(format!("{head}{single}"));
                 }
             }
         }
@@ -852,9 +853,12 @@ mod tests {
         assert_eq!(ids("policies"), ids("policy"));
         assert!(!ids("policy").is_empty());
         // The regular ones still.
+        assert!(!ids("deploy").is_empty() && !ids("container").is_empty());
         assert_eq!(ids("deploying"), ids("deploy"));
         assert_eq!(ids("containers"), ids("container"));
-        assert_eq!(uninflected("installing"), ["install", "installe", "instal"]);
+        // Words that end doubled already are not cut.
+        assert_eq!(uninflected("installing"), ["install", "installe"]);
+        assert_eq!(uninflected("passed"), ["pass", "passe"]);
     }
 
     #[test]

@@ -397,6 +397,7 @@ fn the_glossary_has_the_field_words_the_loanword_table_cannot_take() {
         ("iam", "IAMロールの設計", "権限を絞る"),
         ("rbac", "RBAC role design", "least privilege"),
         ("rollback", "ロールバック手順の自動化", "失敗したら戻す"),
+        ("rollover", "インデックスのロールオーバー", "ログを日ごとに"),
         ("control", "コントロールプレーンの冗長化", "etcd を三台に"),
         ("plaintext", "プレーンテキストで書く議事録", "Markdown 以前"),
         ("kaizen", "開発組織のカルチャー変革", "心理的安全性"),
@@ -406,7 +407,7 @@ fn the_glossary_has_the_field_words_the_loanword_table_cannot_take() {
         ("design", "アーキテクチャ設計の基本", "疎結合"),
         ("who", "What an architect does", "trade-offs"),
     ]);
-    // Not inside ロールバック (roll), nor inside コントロール.
+    // Not inside ロールバック or ロールオーバー (roll), nor inside コントロール.
     assert_eq!(sorted(ids(&kb, &["ロール"])), owned(&["ev/iam", "ev/rbac"]));
     assert_eq!(sorted(ids(&kb, &["role"])), owned(&["ev/iam", "ev/rbac"]));
     let culture = owned(&["ev/bunka", "ev/en", "ev/kaizen"]);
