@@ -849,8 +849,10 @@ impl Problem {
 
 impl Speaker {
     /// Parses `Name (Affiliation)` or `Name (Affiliation / Role)` as typed on the command
-    /// line; full-width parentheses and slash too. The role is set apart by a slash, not a
-    /// comma, as affiliations hold commas (`Example, Inc.`); `Name (/ Role)` gives a role alone.
+    /// line; full-width parentheses and slash too. The role is set apart by a slash with
+    /// spaces around it (or a full-width ／), not a comma, as affiliations hold commas
+    /// (`Example, Inc.`) and slashes (`Red Hat/IBM`); the first such slash splits
+    /// (`Acme / CTO/Co-founder`); `Name (/ Role)` gives a role alone.
     pub fn parse_cli(text: &str) -> Speaker {
         let text = text.trim();
         let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
@@ -860,11 +862,18 @@ impl Speaker {
             {
                 let name = stripped[..idx].trim();
                 let inside = &stripped[idx + open.len_utf8()..];
-                let (affiliation, role) = match inside.rfind(['/', '／']) {
-                    Some(at) => {
-                        let slash = inside[at..].chars().next().map_or(1, char::len_utf8);
-                        (some(&inside[..at]), some(&inside[at + slash..]))
-                    }
+                let split = [" / ", "／"]
+                    .iter()
+                    .filter_map(|slash| inside.find(slash).map(|at| (at, slash.len())))
+                    .min()
+                    .or_else(|| {
+                        inside
+                            .trim_start()
+                            .starts_with('/')
+                            .then(|| (inside.len() - inside.trim_start().len(), 1))
+                    });
+                let (affiliation, role) = match split {
+                    Some((at, slash)) => (some(&inside[..at]), some(&inside[at + slash..])),
                     None => (some(inside), None),
                 };
                 if !name.is_empty() && (affiliation.is_some() || role.is_some()) {
@@ -966,6 +975,17 @@ mod tests {
             (None, Some("Evangelist"))
         );
         assert_eq!(Speaker::parse_cli("Jane (/)").name, "Jane (/)");
+        // A slash without spaces is part of the affiliation; the first spaced one splits.
+        let s = Speaker::parse_cli("Jane (Red Hat/IBM)");
+        assert_eq!(
+            (s.affiliation.as_deref(), s.role),
+            (Some("Red Hat/IBM"), None)
+        );
+        let s = Speaker::parse_cli("Jane (Acme / CTO/Co-founder)");
+        assert_eq!(
+            (s.affiliation.as_deref(), s.role.as_deref()),
+            (Some("Acme"), Some("CTO/Co-founder"))
+        );
     }
 
     #[test]

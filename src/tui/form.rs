@@ -206,7 +206,7 @@ impl Field {
             Field::Event => "event id, e.g. kubecon-jp-2025",
             Field::Title => "required",
             Field::Url => "optional",
-            Field::Speakers => "Name (Affiliation); several separated by ;",
+            Field::Speakers => "Name (Affiliation / Role); several separated by ;",
             Field::Kind => "← → to change",
             Field::Date => "YYYY-MM-DD",
             Field::Tags => "space or comma separated",
