@@ -108,21 +108,32 @@ fn tool_url_warnings(talk: &Talk, path: &Path, text: &str, key: &str) -> Vec<Not
         }
         let places = places.get_or_insert_with(|| entry_field_positions(text, "tools", "url"));
         let name = &tool.name;
-        warnings.push(
-            NoteError::new(
-                path,
-                format!("field `url` of tool \"{name}\": \"{url}\" is not an address"),
+        let (message, hint) = if url.trim().is_empty() {
+            (
+                format!("field `url` of tool \"{name}\" is empty"),
+                format!(
+                    "run `tn edit {key}` and write the address of {name} there (`https://…`), \
+                     or remove the url"
+                ),
             )
-            .at(places
-                .get(i)
-                .copied()
-                .flatten()
-                .or_else(|| field_position(text, "tools")))
-            .hint(format!(
-                "run `tn edit {key}` and write the address of {name} there (`https://…`); if \
-                 {url} is a tool of its own, remove the url and add `(name: \"{url}\")` to \
-                 `tools`; if it is part of the name, write `name: \"{name} {url}\"`"
-            )),
+        } else {
+            (
+                format!("field `url` of tool \"{name}\": \"{url}\" is not an address"),
+                format!(
+                    "run `tn edit {key}` and write the address of {name} there (`https://…`); \
+                     if {url} is a tool of its own, remove the url and add `(name: \"{url}\")` \
+                     to `tools`; if it is part of the name, write `name: \"{name} {url}\"`"
+                ),
+            )
+        };
+        warnings.push(
+            NoteError::new(path, message)
+                .at(places
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .or_else(|| field_position(text, "tools")))
+                .hint(hint),
         );
     }
     warnings

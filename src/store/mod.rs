@@ -470,8 +470,9 @@ impl Store {
         Ok(checked)
     }
 
-    /// What `tn check` would report about one note: why it cannot be read, or the conflicts
-    /// a merge left in it. Nothing for a note that does not exist.
+    /// The problems `tn check` would report about one note: why it cannot be read, or the
+    /// conflicts a merge left in it (not its warnings, which `tn check` alone prints).
+    /// Nothing for a note that does not exist.
     pub fn problems_of(&self, key: &NoteKey) -> Vec<NoteError> {
         let (event, stem) = match key {
             NoteKey::Event(id) => (id, id.as_str()),

@@ -340,7 +340,7 @@ fn a_tool_whose_url_is_no_address_is_warned_about_where_it_is() {
     let kb = clean_kb();
     kb.write(
         "notes/ev/old.ron",
-        "Talk(\n    id: \"old\",\n    title: \"x\",\n    url: \"https://example.com/talk\",\n    tools: [\n        (name: \"url: Mimir\", url: \"github.com/grafana/mimir\"),\n        (name: \"Grafana\", url: Some(\"Mimir\")),\n        (url: None, name: \"Tempo\"),\n        Tool(\n            // url: \"commented out\",\n            name: \"Loki\",\n            url: \"v3.0\",\n        ),\n    ],\n)\n",
+        "Talk(\n    id: \"old\",\n    title: \"x\",\n    url: \"https://example.com/talk\",\n    tools: [\n        (name: \"url: Mimir\", url: \"github.com/grafana/mimir\"),\n        (name: \"Grafana\", url: Some(\"Mimir\")),\n        (url: None, name: \"Tempo\"),\n        Tool(\n            // url: \"commented out\",\n            name: \"Loki\",\n            url: \"v3.0\",\n        ),\n        (name: \"Pyroscope\", url: \" \"),\n    ],\n)\n",
     );
     // The note still reads, so warnings, and check passes.
     let out = kb.ok(&["check"]);
@@ -352,6 +352,7 @@ fn a_tool_whose_url_is_no_address_is_warned_about_where_it_is() {
         [
             "warning: notes/ev/old.ron:7:27: field `url` of tool \"Grafana\": \"Mimir\" is not an address",
             "warning: notes/ev/old.ron:12:13: field `url` of tool \"Loki\": \"v3.0\" is not an address",
+            "warning: notes/ev/old.ron:14:29: field `url` of tool \"Pyroscope\" is empty",
         ],
         "{err}"
     );
