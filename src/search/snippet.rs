@@ -46,7 +46,6 @@ impl Snippet {
 /// The normalised forms to look for: each query word, and the stem of English words (so
 /// "deploying" also marks "deployment").
 fn needle_forms(needles: &[String]) -> Vec<String> {
-    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
     let mut forms = Vec::new();
     for needle in needles {
         let form = normalize_mapped(needle).text;
@@ -55,7 +54,7 @@ fn needle_forms(needles: &[String]) -> Vec<String> {
             continue;
         }
         if form.is_ascii() && !form.contains(' ') {
-            let stem = stemmer.stem(&form).into_owned();
+            let stem = english_stem(&form);
             if stem.len() >= 3 && stem != form {
                 forms.push(stem);
             }
@@ -118,8 +117,25 @@ pub struct Matched {
 impl Needles {
     /// A word matched as typed; with `prefix`, as the start of a word (search as you type).
     pub fn add_word(&mut self, word: &str, prefix: bool) {
-        let forms = needle_forms(&[word.to_owned()]);
         let form = normalize_mapped(word).text;
+        // A prefix is matched as typed (`containe`): its stem (contain) would mark contains,
+        // which a prefix search does not find.
+        if prefix {
+            let form = form.trim().to_owned();
+            if !form.is_empty() {
+                self.needles.push(Needle {
+                    group: self.groups,
+                    kind: Kind::Plain(Plain {
+                        forms: vec![form],
+                        stem: None,
+                        open_end: true,
+                    }),
+                });
+            }
+            self.groups += 1;
+            return;
+        }
+        let forms = needle_forms(&[word.to_owned()]);
         let stem = form
             .trim()
             .rsplit(|c: char| !is_word_char(c))
@@ -503,6 +519,11 @@ mod tests {
             "[containe]rd runs [containe]rs, a [containe]r ([Containe]rRuntime)"
         );
         assert_eq!(one("ontainer", true, text), text);
+        // The stem of a prefix (contain, of containe) is no prefix: contains is not marked.
+        assert_eq!(
+            one("containe", true, "it contains a container"),
+            "it contains a [containe]r"
+        );
         // camelCase parts are words, as in the index (`CD|Server` too); not a lower-case run.
         assert_eq!(
             one("cd", false, "ArgoCDServer, abcd"),
