@@ -398,6 +398,11 @@ fn the_glossary_has_the_field_words_the_loanword_table_cannot_take() {
         ("rbac", "RBAC role design", "least privilege"),
         ("rollback", "ロールバック手順の自動化", "失敗したら戻す"),
         ("rollover", "インデックスのロールオーバー", "ログを日ごとに"),
+        (
+            "canary",
+            "安全なロールバック戦略",
+            "カナリアリリースで自動ロールバック",
+        ),
         ("control", "コントロールプレーンの冗長化", "etcd を三台に"),
         ("plaintext", "プレーンテキストで書く議事録", "Markdown 以前"),
         ("kaizen", "開発組織のカルチャー変革", "心理的安全性"),

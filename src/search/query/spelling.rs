@@ -566,7 +566,11 @@ impl Forms {
         // A short katakana spelling other than the typed one (ノード is ノド, コード is
         // コド once the prolonged sound mark is dropped) is too likely a piece of a longer
         // word (ダウンロード): it matches as a dictionary word only, like a whole word.
+        // Unless it names the longer words it is not in: the dictionary cuts some of those
+        // (ロールバック as ロール|バック), so it needs the bigram run checked against them,
+        // as the typed spelling is.
         let short_katakana = !typed
+            && flags.not_in.is_empty()
             && normal.chars().count() <= 2
             && normal.chars().all(|c| matches!(c, '\u{30a1}'..='\u{30fa}'));
         if flags.whole_word() || short_katakana {
