@@ -214,21 +214,26 @@ fn words(form: &str) -> Vec<&str> {
     out
 }
 
-/// Whether byte `at` of the normalised text falls on a camelCase hump of the original (a
-/// lower-case letter or digit, then a capital: `Victoria|Metrics`, `Argo|CD`).
+/// Whether byte `at` of the normalised text falls on a camelCase hump of the original, as
+/// the index splits identifiers ([`crate::search::analysis::is_hump`]): `Victoria|Metrics`,
+/// `Argo|CD`, `CD|Server`.
 fn hump_at(original: &str, text: &Normalized, at: usize) -> bool {
     let i = text.text[..at].chars().count();
-    let (Some(before), Some(after)) = (
-        i.checked_sub(1).and_then(|p| text.origins.get(p)),
-        text.origins.get(i),
-    ) else {
-        return false;
+    let char_of = |k: Option<usize>, last: bool| {
+        let range = text.origins.get(k?)?;
+        let s = original.get(range.clone())?;
+        if last {
+            s.chars().next_back()
+        } else {
+            s.chars().next()
+        }
     };
-    let last = original
-        .get(before.clone())
-        .and_then(|s| s.chars().next_back());
-    let first = original.get(after.clone()).and_then(|s| s.chars().next());
-    matches!((last, first), (Some(a), Some(b)) if (a.is_lowercase() || a.is_ascii_digit()) && b.is_uppercase())
+    match (char_of(i.checked_sub(1), true), char_of(Some(i), false)) {
+        (Some(prev), Some(c)) => {
+            crate::search::analysis::is_hump(prev, c, char_of(Some(i + 1), false))
+        }
+        _ => false,
+    }
 }
 
 /// Whether the original characters under `range` of the normalised text read `case` once
@@ -301,7 +306,10 @@ mod tests {
             found(Term::plain("cookies"), "a cookie, cookies"),
             ["cookie", "cookies"]
         );
-        // camelCase humps are boundaries, as in the index; a whole-word spelling keeps out.
+        // camelCase humps are boundaries, as in the index (`CD|Server` too, not `v2|Beta`);
+        // a whole-word spelling keeps out.
+        assert_eq!(found(Term::plain("server"), "ArgoCDServer"), ["server"]);
+        assert!(found(Term::plain("beta"), "v2Beta").is_empty());
         assert_eq!(
             found(Term::plain("metrics"), "VictoriaMetrics"),
             ["metrics"]
