@@ -1223,9 +1223,26 @@ fn a_word_that_starts_longer_words_in_other_talks_says_so() {
     assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
     assert_eq!(
         notices(&out),
-        ["note: 2 more talks have words that start with `kube`; add --prefix to find them"]
+        [
+            "note: 3 talks have words that start with `kube` (this search found 1); add --prefix to find them"
+        ]
     );
     finds(&kb, &["--prefix", "kube"], &["ev/spin", "ev/k8s", "ev/ctl"]);
+    // The count is what `--prefix` shows, to the limit: a tag counts as --prefix finds it
+    // (a new user's week: the note said 2 where --prefix found 5 more).
+    kb.ok(&["tag", "--talk", "ev/mesh", "kubernetes"]);
+    assert_eq!(
+        notices(&search(&kb, &["kube"])),
+        [
+            "note: 4 talks have words that start with `kube` (this search found 1); add --prefix to find them"
+        ]
+    );
+    assert_eq!(
+        notices(&search(&kb, &["-n", "3", "kube"])),
+        [
+            "note: 3 or more talks have words that start with `kube` (this search found 1); add --prefix to find them"
+        ]
+    );
     // Only when the search found fewer talks than asked for, only for a query of one word
     // (other words or filters would make the count wrong), and not when nothing longer
     // exists.
@@ -1370,6 +1387,20 @@ fn bad_filter_values_match_nothing_and_say_why() {
             .any(|l| l.starts_with("warning") && l.contains("year:abc")),
         "{err}"
     );
+    // A name that is no filter is searched as words, and said to be no filter (a new
+    // user's week: `foo:bar ログ` found nothing and said nothing).
+    let out = search(&kb, &["--json", "speakr:tanaka 鍵"]);
+    assert_eq!(stdout(&out).trim(), "[]");
+    let err = stderr(&out);
+    assert!(
+        err.lines().any(|l| l.starts_with("warning")
+            && l.contains("`speakr:` is no filter, so `speakr:tanaka` was searched as words")),
+        "{err}"
+    );
+    for words in ["C++: 鍵", "https://example.com 鍵", "12:30 鍵"] {
+        let err = stderr(&search(&kb, &[words]));
+        assert!(!err.contains("is no filter"), "{words}: {err}");
+    }
     // Without the typo, the same words find the talk.
     let out = search(&kb, &["--json", "鍵"]);
     let found: Value = serde_json::from_str(&stdout(&out)).unwrap();

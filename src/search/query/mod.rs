@@ -108,9 +108,11 @@ pub struct SearchResults {
     /// No talk had the words in its own text: these hits have them in their event's name or
     /// track only.
     pub by_context: bool,
-    /// The query's one word, when fewer talks than asked for were found and `--prefix` would
-    /// find this many more, through longer words that start with it (see [`could_prefix`]).
-    pub could_prefix: Option<(String, usize)>,
+    /// The query's one word, when fewer talks than asked for were found and `--prefix` finds
+    /// more, through longer words that start with it: how many it finds, up to the limit
+    /// (see [`could_prefix`]).
+    /// `true` when it finds as many as asked for (there may be more).
+    pub could_prefix: Option<(String, usize, bool)>,
 }
 
 impl SearchResults {
@@ -124,10 +126,12 @@ impl SearchResults {
 
     /// The one line that tells the user about [`SearchResults::could_prefix`], if set.
     pub fn could_prefix_notice(&self) -> Option<String> {
-        let (word, more) = self.could_prefix.as_ref()?;
-        let talks = if *more == 1 { "talk" } else { "talks" };
+        let (word, found, more) = self.could_prefix.as_ref()?;
+        let or_more = if *more { " or more" } else { "" };
         Some(format!(
-            "{more} more {talks} have words that start with `{word}`; add --prefix to find them"
+            "{found}{or_more} talks have words that start with `{word}` (this search found {}); \
+             add --prefix to find them",
+            self.hits.len()
         ))
     }
 
@@ -349,6 +353,10 @@ pub fn parse(input: &str, prefix: bool) -> ParsedQuery {
     parsed
 }
 
+/// The filter names `atom` reads, for the warning about one it does not.
+const FILTER_NAMES: &str =
+    "event:, speaker:, tool:, tag:, kind:, lang:, url:, year:, status:, rating:, date: and sort:";
+
 fn atom(
     word: &str,
     quoted: bool,
@@ -416,8 +424,22 @@ fn atom(
                 warnings,
                 date_filter,
             ),
-            // Not a filter name: search the text as typed (`C++:`, `http://…`).
-            _ => return text_atom(word),
+            // Not a filter name: search the text as typed (`C++:`, `http://…`), and say so
+            // when the name reads like a mistyped filter (`speakr:…`, `foo:bar`): a typo
+            // would otherwise look like a search with no results.
+            _ => {
+                if name.len() >= 2
+                    && name.chars().all(|c| c.is_ascii_alphabetic())
+                    && !value.is_empty()
+                    && !value.starts_with("//")
+                {
+                    warnings.push(format!(
+                        "`{name}:` is no filter, so `{word}` was searched as words; the filters \
+                         are {FILTER_NAMES}"
+                    ));
+                }
+                return text_atom(word);
+            }
         };
         if value.is_empty() {
             // `tag:` while the value is still being typed.
@@ -569,7 +591,8 @@ pub fn search_ordered(
             results.prefixed = prefixed;
         }
     } else if request.prefix_fallback && !request.prefix && results.hits.len() < request.limit {
-        results.could_prefix = could_prefix(index, &morphology, &parsed, &results.words)?;
+        results.could_prefix =
+            could_prefix(index, &terms, &parsed, &results, request.limit, unranked)?;
     }
     Ok(results)
 }
@@ -839,25 +862,28 @@ fn count_talks(
     read(|| searcher.search(&query, &tantivy::collector::Count))
 }
 
-/// When a one-word search found fewer talks than asked for: the word, if other talks have
-/// words that start with it, and how many talks `--prefix` would add (`kube` finds
-/// SpinKube, while the Kubernetes talks are one flag away). Only for a query of that one
-/// word, so the count is what `--prefix` adds (other words or filters would narrow it);
-/// not for a word that names a concept (a whole word by what it means) nor one of one or
-/// two characters.
+/// When a one-word search found fewer talks than asked for: the word, if `--prefix` finds
+/// more talks, and how many it finds up to the limit (`kube` finds SpinKube, while the
+/// Kubernetes talks are one flag away). The same search is run with the word as a prefix,
+/// so the count is what `--prefix` shows. Only for a query of that one word (a note about
+/// one of several words would not say which talks the others keep); not for a word that
+/// names a concept (a whole word by what it means) nor one of one or two characters.
 fn could_prefix(
     index: &SearchIndex,
-    morphology: &Morphology,
+    terms: &Terms,
     parsed: &ParsedQuery,
-    words: &[QueryWord],
-) -> Result<Option<(String, usize)>> {
+    results: &SearchResults,
+    limit: usize,
+    unranked: Unranked,
+) -> Result<Option<(String, usize, bool)>> {
     let [clause] = parsed.clauses.as_slice() else {
         return Ok(None);
     };
     let [Atom::Text { text, prefix, .. }] = clause.any_of.as_slice() else {
         return Ok(None);
     };
-    let named = words
+    let named = results
+        .words
         .iter()
         .any(|w| &w.text == text && w.expansion.is_some());
     if clause.negated
@@ -869,9 +895,14 @@ fn could_prefix(
     {
         return Ok(None);
     }
-    let more = count_talks(index, morphology, text, true)?
-        .saturating_sub(count_talks(index, morphology, text, false)?);
-    Ok((more > 0).then(|| (text.clone(), more)))
+    let mut prefixed = parsed.clone();
+    if let Some(Atom::Text { prefix, .. }) = prefixed.clauses[0].any_of.first_mut() {
+        *prefix = true;
+    }
+    let found = run_with_context(index, terms, &prefixed, limit, unranked)?
+        .hits
+        .len();
+    Ok((found > results.hits.len()).then(|| (text.clone(), found, found >= limit)))
 }
 
 /// How hits are ordered: by `sort` when one is asked for (`sort:rating`, `sort:date`), else
