@@ -175,6 +175,26 @@ pub fn new_talk(store: &Store, spec: NewTalk) -> Result<TalkRef> {
     Ok(id)
 }
 
+/// The talk a new talk `id` was numbered beside because it has the same title (`tn new` run
+/// twice with one title made `…-2` without a word): `base` for an id `base-N` whose talk
+/// `base` has that title too.
+pub fn same_title(store: &Store, id: &TalkRef, title: &str) -> Option<TalkRef> {
+    let (base, n) = id.talk.as_str().rsplit_once('-')?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let other = TalkRef {
+        event: id.event.clone(),
+        talk: base.parse().ok()?,
+    };
+    let read = store.read_talk(&other).ok()?;
+    let key = |t: &str| {
+        let normal = crate::search::analysis::normalize(t).to_lowercase();
+        normal.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    (key(&read.value.title) == key(title)).then_some(other)
+}
+
 /// `base`, or the first `base-N` not taken in the event (`event` is the event file's name).
 fn free_id(store: &Store, event: &Slug, base: &Slug) -> Slug {
     crate::slug::unique(base, |candidate| {

@@ -65,6 +65,8 @@ impl Args {
             language: self.language,
             tags: self.tags,
         };
+        let title = spec.title.clone();
+        let derived = spec.id.is_none();
         let id = capture::new_talk(store, spec)?;
         let path = store.talk_path(&id);
         // Relative to the working directory, as `tn event new` prints it.
@@ -72,6 +74,16 @@ impl Args {
             "created {id} ({}); it is now the current talk",
             super::output::rel(&path).display()
         );
+        if let Some(other) = derived
+            .then(|| capture::same_title(store, &id, &title))
+            .flatten()
+        {
+            super::output::notice(&format!(
+                "{other} has the same title, so this is a second talk; to write in that one \
+                 instead: `tn current {other}` (and delete {} if this one is not wanted)",
+                super::output::rel(&path).display()
+            ));
+        }
         if !self.no_edit {
             editor::edit_note(store, &NoteKey::Talk(id))?;
         }

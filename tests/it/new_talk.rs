@@ -433,3 +433,25 @@ fn a_speakers_role_follows_a_slash_in_the_parentheses() {
     let out = kb.ok(&["search", "--json", "staff"]);
     assert!(stdout(&out).contains("\"ev/platform\""), "{}", stdout(&out));
 }
+
+#[test]
+fn a_second_talk_with_the_same_title_is_said_to_be_one() {
+    // A new user's week: `tn new` run twice with one title made `…-2` without a word.
+    let kb = Kb::with_event();
+    kb.ok(&["new", "Cilium Deep Dive", "--no-edit"]);
+    let out = kb.ok(&["new", "Cilium  deep dive", "--no-edit"]);
+    let err = stderr(&out);
+    assert!(err.contains("created ev/cilium-deep-dive-2 "), "{err}");
+    assert!(
+        err.contains(
+            "note: ev/cilium-deep-dive has the same title, so this is a second talk; to write in \
+             that one instead: `tn current ev/cilium-deep-dive`"
+        ),
+        "{err}"
+    );
+    // Another title that numbers alike, or an id given, is said nothing of.
+    let out = kb.ok(&["new", "Cilium Deep Dive 2", "--no-edit"]);
+    assert!(!stderr(&out).contains("same title"), "{}", stderr(&out));
+    let out = kb.ok(&["new", "Cilium Deep Dive", "--id", "cdd-again", "--no-edit"]);
+    assert!(!stderr(&out).contains("same title"), "{}", stderr(&out));
+}
