@@ -8,7 +8,8 @@
 //! glossary (see [`super::Source::weight`]), and where the glossary has the same spelling its
 //! flags win (ポッド keeps its `not_in`).
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use super::{Concept, Source, Spelling, Term};
 
@@ -16,6 +17,11 @@ const EMBEDDED: &str = include_str!("loanwords.tsv");
 
 /// Concept ids of loanword pairs start with this.
 pub const ID_PREFIX: &str = "unidic:";
+
+/// Concept ids of compounds of two loanword parts start with this (see [`compound`]).
+pub const COMPOUND_PREFIX: &str = "compound:";
+
+const PARTS: &str = include_str!("loanword_parts.tsv");
 
 /// One row: a katakana spelling and its English origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +132,172 @@ pub fn lookup(rows: &[Row], k: &str) -> Vec<(String, Spelling)> {
         .collect()
 }
 
+/// The parts table's lines after its header: `english<TAB>katakana<TAB>key`, sorted as bytes
+/// (so by English word), each key the katakana's as search normalises it. Nothing is parsed
+/// or built: a word is found by binary search in the embedded text, and a katakana word's
+/// parts by one pass over it, so a search that looks one word up pays microseconds.
+fn part_lines() -> &'static str {
+    const HEADER: &str = "english\tkatakana\tkey\n";
+    PARTS
+        .find(HEADER)
+        .map_or("", |at| &PARTS[at + HEADER.len()..])
+}
+
+/// The cells of one line of the parts table.
+fn cells(line: &'static str) -> Option<(&'static str, &'static str, &'static str)> {
+    let mut cells = line.split('\t');
+    Some((cells.next()?, cells.next()?, cells.next()?))
+}
+
+/// The katakana of every part whose English word is `english` (binary search by line).
+fn katakana_for(english: &str) -> impl Iterator<Item = &'static str> {
+    let lines = part_lines();
+    // By bytes: a position halfway may fall inside a character, a newline never does.
+    let bytes = lines.as_bytes();
+    let line_at = |pos: usize| {
+        let start = bytes[..pos]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| pos + i);
+        (start, end)
+    };
+    // The first line whose English word is not below `english`.
+    let (mut lo, mut hi) = (0, lines.len());
+    while lo < hi {
+        let (start, end) = line_at((lo + hi) / 2);
+        let word = lines[start..end].split('\t').next().unwrap_or("");
+        if word < english {
+            lo = end + 1;
+        } else {
+            hi = start;
+        }
+    }
+    let english = english.to_owned();
+    lines
+        .get(lo.min(lines.len())..)
+        .unwrap_or("")
+        .lines()
+        .map_while(cells)
+        .take_while(move |(e, _, _)| *e == english)
+        .map(|(_, katakana, _)| katakana)
+}
+
+/// A part's katakana: its shortest spelling (ワーク, not ワークス); variants that differ by a
+/// prolonged sound mark (ディスカバリー, ディスカバリ) are one key to the search anyway.
+fn katakana_of(english: &str) -> Option<&'static str> {
+    katakana_for(english).min_by_key(|k| (k.chars().count(), *k))
+}
+
+/// A compound of two loanword parts that `k` (a key, one word) spells: an English word of
+/// two parts of four letters or more (`troubleshooting` = trouble + shooting, `workflow`),
+/// or a katakana word of two parts of the list (トラブルシューティング,
+/// サービスディスカバリ = service discovery). Its concept is `compound:<left> <right>`, and
+/// `k`'s spelling of it. Dictionaries list few such compounds; notes write them all the
+/// time. Two words typed apart are never one (`container security` stays two words).
+pub fn compound(k: &str) -> Option<(String, Spelling)> {
+    // The table is read only for a word of a compound's shape.
+    let latin = k.len() >= 8 && k.bytes().all(|c| c.is_ascii_lowercase());
+    let katakana =
+        k.chars().count() >= 4 && k.chars().all(|c| matches!(c, '\u{30a1}'..='\u{30fa}'));
+    if !latin && !katakana {
+        return None;
+    }
+    // A search asks for a word several times (phrases, expansion, the prefix fallback); a
+    // katakana word's split reads the whole table, so each answer is kept for the process.
+    static SPLITS: LazyLock<Mutex<HashMap<String, Split>>> = LazyLock::new(Default::default);
+    let known = SPLITS.lock().ok().and_then(|m| m.get(k).cloned());
+    let (left, right) = match known {
+        Some(found) => found?,
+        None => {
+            let found = split(k);
+            if let Ok(mut m) = SPLITS.lock()
+                && m.len() < 1_000
+            {
+                m.insert(k.to_owned(), found.clone());
+            }
+            found?
+        }
+    };
+    let id = format!("{COMPOUND_PREFIX}{left} {right}");
+    // As the data spells it (トラブルシューティング, with its prolonged sound marks).
+    let spelling = compound_spellings(&id)
+        .into_iter()
+        .find(|s| super::key(&s.term.text) == k)
+        .unwrap_or_else(|| Spelling::new(Term::plain(k), Source::Compound));
+    Some((id, spelling))
+}
+
+/// A word's two English parts, if it is a compound.
+type Split = Option<(String, String)>;
+
+/// The English parts `k` splits into, the first split that works from the left: for an
+/// English word, each split's two halves looked up; for a katakana key, one pass over the
+/// table for the parts it begins and ends with.
+fn split(k: &str) -> Split {
+    if k.len() >= 8 && k.bytes().all(|c| c.is_ascii_lowercase()) {
+        let known = |w: &str| katakana_for(w).next().is_some();
+        return (4..=k.len() - 4).find_map(|i| {
+            let (a, b) = k.split_at(i);
+            (known(a) && known(b)).then(|| (a.to_owned(), b.to_owned()))
+        });
+    }
+    // Keys drop prolonged sound marks: ワークフロー is ワクフロ, of parts ワク and フロ. Every
+    // katakana letter is three bytes, so lengths are compared in bytes: two letters or more.
+    let mut starts: Vec<(&str, &str)> = Vec::new();
+    let mut ends: Vec<(&str, &str)> = Vec::new();
+    for line in part_lines().lines() {
+        let Some((rest, key)) = line.rsplit_once('\t') else {
+            continue;
+        };
+        if key.len() < 6 || k.len() < key.len() + 6 {
+            continue;
+        }
+        let (starts_here, ends_here) = (k.starts_with(key), k.ends_with(key));
+        if starts_here || ends_here {
+            let english = rest.split('\t').next().unwrap_or("");
+            if starts_here {
+                starts.push((key, english));
+            }
+            if ends_here {
+                ends.push((key, english));
+            }
+        }
+    }
+    starts.sort_by_key(|(key, _)| key.len());
+    starts.iter().find_map(|(key, a)| {
+        let rest = &k[key.len()..];
+        let (_, b) = ends.iter().find(|(key, _)| *key == rest)?;
+        Some((a.to_string(), b.to_string()))
+    })
+}
+
+/// Every spelling of the compound concept `compound:<left> <right>`: the English words
+/// apart (which also match them joined or hyphenated: trouble shooting, troubleshooting) and
+/// joined, and the parts' katakana written together.
+pub fn compound_spellings(id: &str) -> Vec<Spelling> {
+    let Some((left, right)) = id
+        .strip_prefix(COMPOUND_PREFIX)
+        .and_then(|words| words.split_once(' '))
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        Spelling::new(Term::plain(format!("{left}{right}")), Source::Compound),
+        Spelling::new(Term::plain(format!("{left} {right}")), Source::Compound),
+    ];
+    if let (Some(a), Some(b)) = (katakana_of(left), katakana_of(right)) {
+        out.push(Spelling::new(
+            Term::plain(format!("{a}{b}")),
+            Source::Compound,
+        ));
+    }
+    out
+}
+
 /// Every spelling of the loanword concept `unidic:<english>`: the English word and each of
 /// its katakana renderings.
 pub fn spellings(rows: &[Row], id: &str) -> Vec<Spelling> {
@@ -170,6 +342,56 @@ pub fn concepts(pairs: &[Pair]) -> Vec<Concept> {
 mod tests {
     use super::*;
     use crate::concepts::{is_latin, key};
+
+    /// The parts table reads, is sorted as bytes (the binary search needs it), and its keys
+    /// are the search's.
+    #[test]
+    fn the_parts_table_is_sorted_and_keyed_as_the_search_keys() {
+        let lines: Vec<&str> = part_lines().lines().collect();
+        assert!(lines.len() > 10_000, "{}", lines.len());
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]));
+        for line in lines {
+            let (english, katakana, k) = cells(line).expect(line);
+            assert!(english.len() >= 4 && english.bytes().all(|c| c.is_ascii_lowercase()));
+            assert_eq!(key(katakana), k, "{line}");
+        }
+        assert_eq!(katakana_for("trouble").collect::<Vec<_>>(), ["トラブル"]);
+        assert_eq!(katakana_for("aardwolf").count(), 1);
+        assert_eq!(katakana_for("zzzz").count(), 0);
+    }
+
+    #[test]
+    fn compounds_are_composed_from_two_parts_either_way() {
+        let texts = |id: &str| -> Vec<String> {
+            compound_spellings(id)
+                .into_iter()
+                .map(|s| s.term.text)
+                .collect()
+        };
+        let (id, typed) = compound("troubleshooting").unwrap();
+        assert_eq!(id, "compound:trouble shooting");
+        assert_eq!(typed.term.text, "troubleshooting");
+        assert_eq!(
+            texts(&id),
+            [
+                "troubleshooting",
+                "trouble shooting",
+                "トラブルシューティング"
+            ]
+        );
+        // From katakana, by its key (no prolonged sound marks), spelled as the data has it.
+        let (id, typed) = compound(&key("トラブルシューティング")).unwrap();
+        assert_eq!(id, "compound:trouble shooting");
+        assert_eq!(typed.term.text, "トラブルシューティング");
+        assert_eq!(
+            compound(&key("ワークフロー")).unwrap().0,
+            "compound:work flow"
+        );
+        // Not for short words, words of other scripts, or parts of fewer than four letters.
+        for word in ["workflo", "可観測性", "password", "コンテ"] {
+            assert_eq!(compound(&key(word)), None, "{word}");
+        }
+    }
 
     /// A broken table fails here, not in a user's search.
     #[test]

@@ -123,6 +123,9 @@ pub enum Source {
     Learned,
     /// UniDic's loanword table.
     Loanword,
+    /// Two parts of UniDic's loanword list written together (トラブル + シューティング,
+    /// trouble + shooting): a compound no dictionary lists.
+    Compound,
 }
 
 impl Source {
@@ -136,7 +139,7 @@ impl Source {
             // boundaries, make a longer field): the typed spelling first.
             Source::User | Source::Cncf | Source::Curated => 0.6,
             Source::Learned => 0.5,
-            Source::Loanword => 0.4,
+            Source::Loanword | Source::Compound => 0.4,
         }
     }
 
@@ -149,6 +152,7 @@ impl Source {
             Source::Curated => "glossary (curated)",
             Source::Learned => "learned from your notes",
             Source::Loanword => "loanword (UniDic)",
+            Source::Compound => "loanword parts (UniDic)",
         }
     }
 
@@ -160,6 +164,7 @@ impl Source {
             Source::Cncf | Source::Curated => 1,
             Source::Learned => 2,
             Source::Loanword => 3,
+            Source::Compound => 4,
         }
     }
 }
@@ -319,15 +324,16 @@ impl Shipped {
         &self.glossary
     }
 
-    /// Whether `id` names a shipped concept (the glossary's or a loanword's).
+    /// Whether `id` names a shipped concept (the glossary's, a loanword's or a compound's).
     pub fn has(&self, id: &str) -> bool {
-        self.by_id.contains_key(id) || !loanwords::spellings(self.loanwords, id).is_empty()
+        self.by_id.contains_key(id) || !self.spellings(id).is_empty()
     }
 
     /// The spellings of a shipped concept.
     fn spellings(&self, id: &str) -> Vec<Spelling> {
         match self.by_id.get(id) {
             Some(&i) => self.glossary[i].spellings.clone(),
+            None if id.starts_with(loanwords::COMPOUND_PREFIX) => loanwords::compound_spellings(id),
             None => loanwords::spellings(self.loanwords, id),
         }
     }
@@ -619,16 +625,28 @@ impl<'a> Thesaurus<'a> {
     /// its singular or stem (`containers`, `deploying`).
     pub(crate) fn find(&self, k: &str) -> Vec<(String, Spelling)> {
         let found = self.named_by(k);
-        if !found.is_empty() || !is_latin(k) {
+        if !found.is_empty() {
             return found;
         }
-        for base in uninflected(k) {
-            let found = self.named_by(&base);
+        let bases = if is_latin(k) {
+            uninflected(k)
+        } else {
+            Vec::new()
+        };
+        for base in &bases {
+            let found = self.named_by(base);
             if !found.is_empty() {
                 return found;
             }
         }
-        Vec::new()
+        // Last, a compound of two loanword parts (troubleshooting, トラブルシューティング).
+        std::iter::once(k)
+            .chain(bases.iter().map(String::as_str))
+            .find_map(|k| {
+                let (id, spelling) = loanwords::compound(k)?;
+                (!self.vetoed(&id, k)).then(|| vec![(id, spelling)])
+            })
+            .unwrap_or_default()
     }
 
     /// What `word` (a word or a phrase, as typed) matches besides itself, or `None` when it

@@ -459,6 +459,53 @@ fn doubled_consonants_and_ies_are_inflections_too() {
     assert_eq!(sorted(ids(&kb, &["ポリシー"])), policy);
 }
 
+/// A compound loanword no dictionary lists is composed from two of its parts, either way
+/// (a new user's week: トラブルシューティング and troubleshooting did not find each other),
+/// below every other source, and a veto splits it like any pair.
+#[test]
+fn compound_loanwords_are_composed_from_their_parts() {
+    let kb = kb_with(&[
+        (
+            "ja",
+            "Kubernetes トラブルシューティング入門",
+            "kubectl debug",
+        ),
+        ("en", "Troubleshooting network policies", "DNS"),
+        ("flow", "ワークフローの自動化", "GitHub Actions"),
+        ("flows", "Workflows that scale", "CI"),
+        (
+            "apart",
+            "Trouble at the shooting range",
+            "an unrelated talk",
+        ),
+    ]);
+    let trouble = owned(&["ev/en", "ev/ja"]);
+    assert_eq!(sorted(ids(&kb, &["troubleshooting"])), trouble);
+    assert_eq!(sorted(ids(&kb, &["トラブルシューティング"])), trouble);
+    let flow = owned(&["ev/flow", "ev/flows"]);
+    assert_eq!(sorted(ids(&kb, &["workflow"])), flow);
+    assert_eq!(sorted(ids(&kb, &["ワークフロー"])), flow);
+    let out = stdout(&kb.ok(&["search", "--explain", "troubleshooting"]));
+    assert!(
+        row(&out, "トラブルシューティング").contains("loanword parts (UniDic)"),
+        "{out}"
+    );
+    // Two words typed apart stay two words.
+    assert_eq!(ids(&kb, &["trouble", "shooting"]), owned(&["ev/apart"]));
+    kb.write(
+        "notes/concepts.ron",
+        r#"Concepts(
+    schema: 1,
+    vetoes: [
+        Veto(pair: ("troubleshooting", "トラブルシューティング")),
+        Veto(pair: ("trouble shooting", "トラブルシューティング")),
+    ],
+)
+"#,
+    );
+    assert_eq!(ids(&kb, &["トラブルシューティング"]), owned(&["ev/ja"]));
+}
+
 #[test]
 fn concepts_lists_the_equivalences_in_force() {
     let kb = Kb::new();

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Writes src/concepts/loanword_parts.tsv: katakana words that may be parts of a compound
+loanword, with their English origin, from UniDic's loanword list.
+
+    python3 scripts/concepts/loanword_parts.py [--loanwords TSV]
+
+A compound such as トラブルシューティング (troubleshooting) is in no dictionary, but its
+parts are: トラブル (trouble) and シューティング (shooting). concept search composes such a
+word from two parts, in either direction (see src/concepts/loanwords.rs, `compound`). The
+parts need not be words of this field (shooting is not), so this list is wider than
+loanwords.tsv, and stricter in what a part is: a pair is kept when
+
+1. a common noun or adjectival noun, written in katakana letters and ー only (no ・), of 3
+   characters or more;
+2. UniDic's standard spelling itself (the surface is the lemma, after the search's
+   normalisation: ー after katakana dropped), so each part composes in one spelling;
+3. its origin is one plain English word of 4 letters or more, not a stop word, not in DENY;
+4. the katakana has that one origin in the whole list (ライト: light, right, write, gone);
+
+and every pair of src/concepts/loanwords.tsv whose origin is one word of 4 letters or more is
+a part too, with the origin that table gives (it resolves チェック check/czech by the field's
+vocabulary), and no other origin for its katakana.
+
+Deterministic for the same input. UniDic: BSD-3-Clause, see src/concepts/LICENSE-UniDic.txt.
+"""
+
+import argparse
+import collections
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import unidic_loanwords as u  # noqa: E402
+
+OUT = os.path.join(u.OUT_DIR, "loanword_parts.tsv")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--loanwords", default=u.DEFAULT_LOANWORDS)
+    args = ap.parse_args()
+    origins = collections.defaultdict(set)
+    rows = []
+    with open(args.loanwords, encoding="utf-8") as f:
+        header = next(f)
+        assert header.split("\t")[:3] == ["surface", "lemma", "origin"], header
+        for line in f:
+            surface, lemma, origin, pos = line.rstrip("\n").split("\t")
+            key = u.normalize(surface)
+            low = origin.lower()
+            origins[key].add(low)
+            if (
+                pos in u.KEEP_POS
+                and u.is_katakana(surface)
+                and all("\u30a1" <= c <= "\u30fa" or c == "ー" for c in surface)
+                and len(surface) >= 3
+                and key == u.normalize(lemma)
+                and re.fullmatch(r"[a-z]{4,}", low)
+                and low not in u.STOP
+                and (surface, low) not in u.DENY
+                and (lemma, low) not in u.DENY
+            ):
+                rows.append((key, surface, low))
+    shipped = {}
+    with open(os.path.join(u.OUT_DIR, "loanwords.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or line.startswith("katakana\t"):
+                continue
+            katakana, english = line.rstrip("\n").split("\t")[:2]
+            if re.fullmatch(r"[a-z]{4,}", english) and all(
+                "\u30a1" <= c <= "\u30fa" or c == "ー" for c in katakana
+            ):
+                shipped.setdefault(u.normalize(katakana), set()).add((katakana, english))
+    kept = {(surface, low) for key, surface, low in rows
+            if len(origins[key]) == 1 and key not in shipped}
+    for pairs in shipped.values():
+        kept |= pairs
+    # Lines sorted as bytes, English word first, so that a search finds a word by binary
+    # search in the embedded text; each katakana's search key beside it (the search's
+    # normalisation, done here so that a search does not do it for every row).
+    lines = sorted(f"{low}\t{surface}\t{u.normalize(surface)}\n" for surface, low in kept)
+    with open(OUT, "w", encoding="utf-8") as f:
+        f.write("# Katakana words that may be parts of a compound loanword, and their English origin,\n")
+        f.write("# from UniDic 3.1.1, selected by scripts/concepts/loanword_parts.py; see src/concepts/README.md.\n")
+        f.write("# Copyright 2011-2018 The UniDic Consortium; BSD-3-Clause, see LICENSE-UniDic.txt beside this file.\n")
+        f.write("english\tkatakana\tkey\n")
+        f.writelines(lines)
+    print(f"{OUT}: {len(kept)} parts")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
