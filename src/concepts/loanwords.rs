@@ -132,25 +132,48 @@ pub fn lookup(rows: &[Row], k: &str) -> Vec<(String, Spelling)> {
         .collect()
 }
 
-/// The parts table's lines after its header: `english<TAB>katakana<TAB>key`, sorted as bytes
-/// (so by English word), each key the katakana's as search normalises it. Nothing is parsed
-/// or built: a word is found by binary search in the embedded text, and a katakana word's
-/// parts by one pass over it, so a search that looks one word up pays microseconds.
+/// The parts table's lines after its header: `english<TAB>katakana<TAB>key<TAB>flags`, sorted
+/// as bytes (so by English word); each key is the katakana's as search normalises it; flags
+/// hold `f` for a pair of the shipped table (a word of this field) and `w` for a spelling
+/// compounds are written with. An English word is found by binary search in the embedded
+/// text (nothing parsed); a katakana word's parts in a map built on the first such lookup.
 fn part_lines() -> &'static str {
-    const HEADER: &str = "english\tkatakana\tkey\n";
-    PARTS
-        .find(HEADER)
-        .map_or("", |at| &PARTS[at + HEADER.len()..])
+    let mut lines = PARTS.lines();
+    let header = lines.find(|l| !l.starts_with('#')).unwrap_or("");
+    if header.trim_end() != "english\tkatakana\tkey\tflags" {
+        return "";
+    }
+    let at = header.as_ptr() as usize - PARTS.as_ptr() as usize + header.len();
+    PARTS[at..].trim_start_matches(['\r', '\n'])
 }
 
-/// The cells of one line of the parts table.
-fn cells(line: &'static str) -> Option<(&'static str, &'static str, &'static str)> {
-    let mut cells = line.split('\t');
-    Some((cells.next()?, cells.next()?, cells.next()?))
+/// One line of the parts table.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    english: &'static str,
+    katakana: &'static str,
+    key: &'static str,
+    /// In the shipped table: a word of this field.
+    field: bool,
+    /// A spelling compounds are written with.
+    written: bool,
 }
 
-/// The katakana of every part whose English word is `english` (binary search by line).
-fn katakana_for(english: &str) -> impl Iterator<Item = &'static str> {
+fn part(line: &'static str) -> Option<Part> {
+    let mut cells = line.trim_end_matches('\r').split('\t');
+    let (english, katakana, key) = (cells.next()?, cells.next()?, cells.next()?);
+    let flags = cells.next().unwrap_or("");
+    Some(Part {
+        english,
+        katakana,
+        key,
+        field: flags.contains('f'),
+        written: flags.contains('w'),
+    })
+}
+
+/// The parts whose English word is `english` (binary search by line).
+fn parts_of(english: &str) -> impl Iterator<Item = Part> {
     let lines = part_lines();
     // By bytes: a position halfway may fall inside a character, a newline never does.
     let bytes = lines.as_bytes();
@@ -181,23 +204,33 @@ fn katakana_for(english: &str) -> impl Iterator<Item = &'static str> {
         .get(lo.min(lines.len())..)
         .unwrap_or("")
         .lines()
-        .map_while(cells)
-        .take_while(move |(e, _, _)| *e == english)
-        .map(|(_, katakana, _)| katakana)
+        .map_while(part)
+        .take_while(move |p| p.english == english)
 }
 
-/// A part's katakana: its shortest spelling (ワーク, not ワークス); variants that differ by a
-/// prolonged sound mark (ディスカバリー, ディスカバリ) are one key to the search anyway.
-fn katakana_of(english: &str) -> Option<&'static str> {
-    katakana_for(english).min_by_key(|k| (k.chars().count(), *k))
+/// The part a katakana key is, if any: its English word and whether it is a field word.
+fn part_by_key(key: &str) -> Option<(&'static str, bool)> {
+    static BY_KEY: LazyLock<HashMap<&'static str, (&'static str, bool)>> = LazyLock::new(|| {
+        let mut map = HashMap::new();
+        for p in part_lines().lines().filter_map(part) {
+            let entry = map.entry(p.key).or_insert((p.english, p.field));
+            entry.1 |= p.field;
+        }
+        map
+    });
+    BY_KEY.get(key).copied()
 }
+
+/// A word's two English parts, if it is a compound.
+type Split = Option<(String, String)>;
 
 /// A compound of two loanword parts that `k` (a key, one word) spells: an English word of
 /// two parts of four letters or more (`troubleshooting` = trouble + shooting, `workflow`),
-/// or a katakana word of two parts of the list (トラブルシューティング,
-/// サービスディスカバリ = service discovery). Its concept is `compound:<left> <right>`, and
-/// `k`'s spelling of it. Dictionaries list few such compounds; notes write them all the
-/// time. Two words typed apart are never one (`container security` stays two words).
+/// or a katakana word of two parts of the list (トラブルシューティング, ワークフロー). At
+/// least one part must be a word of this field (the shipped table's), and `k` must not be a
+/// part itself (アナリスト is analyst, not anari + suit). Its concept is `compound:<left>
+/// <right>`, and `k`'s spelling of it. Dictionaries list few such compounds; notes write
+/// them all the time. Two words typed apart are never one (`container security` stays two).
 pub fn compound(k: &str) -> Option<(String, Spelling)> {
     // The table is read only for a word of a compound's shape.
     let latin = k.len() >= 8 && k.bytes().all(|c| c.is_ascii_lowercase());
@@ -206,16 +239,19 @@ pub fn compound(k: &str) -> Option<(String, Spelling)> {
     if !latin && !katakana {
         return None;
     }
-    // A search asks for a word several times (phrases, expansion, the prefix fallback); a
-    // katakana word's split reads the whole table, so each answer is kept for the process.
+    // A search asks for a word several times (phrases, expansion, the prefix fallback).
     static SPLITS: LazyLock<Mutex<HashMap<String, Split>>> = LazyLock::new(Default::default);
     let known = SPLITS.lock().ok().and_then(|m| m.get(k).cloned());
     let (left, right) = match known {
         Some(found) => found?,
         None => {
-            let found = split(k);
+            let found = if latin {
+                split_english(k)
+            } else {
+                split_katakana(k)
+            };
             if let Ok(mut m) = SPLITS.lock()
-                && m.len() < 1_000
+                && m.len() < 10_000
             {
                 m.insert(k.to_owned(), found.clone());
             }
@@ -231,53 +267,61 @@ pub fn compound(k: &str) -> Option<(String, Spelling)> {
     Some((id, spelling))
 }
 
-/// A word's two English parts, if it is a compound.
-type Split = Option<(String, String)>;
+/// Of the ways to cut a word in two, the best: most parts of the field, then halves most
+/// alike in length (リスクベース is risk + base, not lease + couveuse); none without a
+/// field word.
+fn best(splits: impl Iterator<Item = (usize, usize, String, String, usize)>) -> Split {
+    splits
+        .filter(|(.., fields)| *fields > 0)
+        .max_by_key(|(a, b, _, _, fields)| (*fields, std::cmp::Reverse(a.abs_diff(*b))))
+        .map(|(_, _, left, right, _)| (left, right))
+}
 
-/// The English parts `k` splits into, the first split that works from the left: for an
-/// English word, each split's two halves looked up; for a katakana key, one pass over the
-/// table for the parts it begins and ends with.
-fn split(k: &str) -> Split {
-    if k.len() >= 8 && k.bytes().all(|c| c.is_ascii_lowercase()) {
-        let known = |w: &str| katakana_for(w).next().is_some();
-        return (4..=k.len() - 4).find_map(|i| {
-            let (a, b) = k.split_at(i);
-            (known(a) && known(b)).then(|| (a.to_owned(), b.to_owned()))
-        });
+fn split_english(k: &str) -> Split {
+    if parts_of(k).next().is_some() {
+        return None;
     }
-    // Keys drop prolonged sound marks: ワークフロー is ワクフロ, of parts ワク and フロ. Every
-    // katakana letter is three bytes, so lengths are compared in bytes: two letters or more.
-    let mut starts: Vec<(&str, &str)> = Vec::new();
-    let mut ends: Vec<(&str, &str)> = Vec::new();
-    for line in part_lines().lines() {
-        let Some((rest, key)) = line.rsplit_once('\t') else {
-            continue;
-        };
-        if key.len() < 6 || k.len() < key.len() + 6 {
-            continue;
-        }
-        let (starts_here, ends_here) = (k.starts_with(key), k.ends_with(key));
-        if starts_here || ends_here {
-            let english = rest.split('\t').next().unwrap_or("");
-            if starts_here {
-                starts.push((key, english));
-            }
-            if ends_here {
-                ends.push((key, english));
-            }
-        }
+    let field = |w: &str| -> Option<bool> {
+        let mut parts = parts_of(w).peekable();
+        parts.peek()?;
+        Some(parts.any(|p| p.field))
+    };
+    best((4..=k.len() - 4).filter_map(|i| {
+        let (a, b) = k.split_at(i);
+        let fields = usize::from(field(a)?) + usize::from(field(b)?);
+        Some((a.len(), b.len(), a.to_owned(), b.to_owned(), fields))
+    }))
+}
+
+fn split_katakana(k: &str) -> Split {
+    if part_by_key(k).is_some() {
+        return None;
     }
-    starts.sort_by_key(|(key, _)| key.len());
-    starts.iter().find_map(|(key, a)| {
-        let rest = &k[key.len()..];
-        let (_, b) = ends.iter().find(|(key, _)| *key == rest)?;
-        Some((a.to_string(), b.to_string()))
-    })
+    // Keys drop prolonged sound marks: ワークフロー is ワクフロ, of parts ワク and フロ.
+    let cuts: Vec<usize> = k.char_indices().map(|(i, _)| i).collect();
+    best(
+        cuts.iter()
+            .skip(2)
+            .take(cuts.len().saturating_sub(3))
+            .filter_map(|&i| {
+                let (a, b) = k.split_at(i);
+                let ((left, fa), (right, fb)) = (part_by_key(a)?, part_by_key(b)?);
+                let fields = usize::from(fa) + usize::from(fb);
+                Some((
+                    a.chars().count(),
+                    b.chars().count(),
+                    left.to_owned(),
+                    right.to_owned(),
+                    fields,
+                ))
+            }),
+    )
 }
 
 /// Every spelling of the compound concept `compound:<left> <right>`: the English words
 /// apart (which also match them joined or hyphenated: trouble shooting, troubleshooting) and
-/// joined, and the parts' katakana written together.
+/// joined, and the parts' katakana written together (each part's written spellings, at most
+/// two). Nothing for an id whose words are not parts.
 pub fn compound_spellings(id: &str) -> Vec<Spelling> {
     let Some((left, right)) = id
         .strip_prefix(COMPOUND_PREFIX)
@@ -285,15 +329,27 @@ pub fn compound_spellings(id: &str) -> Vec<Spelling> {
     else {
         return Vec::new();
     };
+    let written = |w: &str| -> Vec<&'static str> {
+        parts_of(w)
+            .filter(|p| p.written)
+            .map(|p| p.katakana)
+            .collect()
+    };
+    let (lefts, rights) = (written(left), written(right));
+    if lefts.is_empty() || rights.is_empty() {
+        return Vec::new();
+    }
     let mut out = vec![
         Spelling::new(Term::plain(format!("{left}{right}")), Source::Compound),
         Spelling::new(Term::plain(format!("{left} {right}")), Source::Compound),
     ];
-    if let (Some(a), Some(b)) = (katakana_of(left), katakana_of(right)) {
-        out.push(Spelling::new(
-            Term::plain(format!("{a}{b}")),
-            Source::Compound,
-        ));
+    for a in &lefts {
+        for b in &rights {
+            out.push(Spelling::new(
+                Term::plain(format!("{a}{b}")),
+                Source::Compound,
+            ));
+        }
     }
     out
 }
@@ -351,13 +407,15 @@ mod tests {
         assert!(lines.len() > 10_000, "{}", lines.len());
         assert!(lines.windows(2).all(|w| w[0] <= w[1]));
         for line in lines {
-            let (english, katakana, k) = cells(line).expect(line);
-            assert!(english.len() >= 4 && english.bytes().all(|c| c.is_ascii_lowercase()));
-            assert_eq!(key(katakana), k, "{line}");
+            let p = part(line).expect(line);
+            assert!(p.english.len() >= 4 && p.english.bytes().all(|c| c.is_ascii_lowercase()));
+            assert_eq!(key(p.katakana), p.key, "{line}");
         }
-        assert_eq!(katakana_for("trouble").collect::<Vec<_>>(), ["トラブル"]);
-        assert_eq!(katakana_for("aardwolf").count(), 1);
-        assert_eq!(katakana_for("zzzz").count(), 0);
+        let katakana = |w: &str| parts_of(w).map(|p| p.katakana).collect::<Vec<_>>();
+        assert_eq!(katakana("trouble"), ["トラブル"]);
+        assert_eq!(katakana("aardwolf").len(), 1);
+        assert!(katakana("zzzz").is_empty());
+        assert!(part_by_key(&key("トラブル")).is_some_and(|(e, field)| e == "trouble" && field));
     }
 
     #[test]
@@ -387,10 +445,33 @@ mod tests {
             compound(&key("ワークフロー")).unwrap().0,
             "compound:work flow"
         );
-        // Not for short words, words of other scripts, or parts of fewer than four letters.
-        for word in ["workflo", "可観測性", "password", "コンテ"] {
+        // Not for short words or words of other scripts; not for a word that is a part itself
+        // (アナリスト is analyst, not anari + suit; shopping is no shop + ping); not without a
+        // word of the field among its parts.
+        for word in [
+            "workflo",
+            "可観測性",
+            "コンテ",
+            "アナリスト",
+            "shopping",
+            "carpenter",
+        ] {
             assert_eq!(compound(&key(word)), None, "{word}");
         }
+        // The better cut: risk + base, not a shorter first part.
+        assert_eq!(
+            compound(&key("リスクベース")).unwrap().0,
+            "compound:risk base"
+        );
+        // Written as the field writes its parts (ヘルスチェック, not ヘルスチッキ alone).
+        let id = compound("healthcheck").unwrap().0;
+        assert!(
+            texts(&id).contains(&"ヘルスチェック".to_owned()),
+            "{:?}",
+            texts(&id)
+        );
+        // An id whose words are no parts names nothing.
+        assert!(compound_spellings("compound:zzzz yyyy").is_empty());
     }
 
     /// A broken table fails here, not in a user's search.

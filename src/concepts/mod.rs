@@ -639,9 +639,19 @@ impl<'a> Thesaurus<'a> {
                 return found;
             }
         }
-        // Last, a compound of two loanword parts (troubleshooting, トラブルシューティング).
-        std::iter::once(k)
+        // Last, a compound of two loanword parts (troubleshooting, トラブルシューティング): a
+        // base form first (datasets is dataset's, not data + sets), and never for a word that
+        // shipped data names, even where a veto hides that concept.
+        if std::iter::once(k)
             .chain(bases.iter().map(String::as_str))
+            .any(|k| !self.shipped.lookup(k).is_empty())
+        {
+            return Vec::new();
+        }
+        bases
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(k))
             .find_map(|k| {
                 let (id, spelling) = loanwords::compound(k)?;
                 (!self.vetoed(&id, k)).then(|| vec![(id, spelling)])
@@ -874,6 +884,15 @@ mod tests {
         assert!(!ids("deploy").is_empty() && !ids("container").is_empty());
         assert_eq!(ids("deploying"), ids("deploy"));
         assert_eq!(ids("containers"), ids("container"));
+        // Every other source comes before a compound of loanword parts: dashboard is a
+        // loanword of its own, and a veto of a glossary concept does not let a compound in.
+        assert!(!ids("dashboard").is_empty());
+        assert!(
+            ids("dashboard")
+                .iter()
+                .all(|id| !id.starts_with("compound:"))
+        );
+        assert_eq!(ids("troubleshooting"), ["compound:trouble shooting"]);
         // Words that end doubled already are not cut.
         assert_eq!(uninflected("installing"), ["install", "installe"]);
         assert_eq!(uninflected("passed"), ["pass", "passe"]);
