@@ -188,9 +188,13 @@ pub fn same_title(store: &Store, id: &TalkRef, title: &str) -> Option<TalkRef> {
         talk: base.parse().ok()?,
     };
     let read = store.read_talk(&other).ok()?;
-    let key = |t: &str| {
-        let normal = crate::search::analysis::normalize(t).to_lowercase();
-        normal.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Letters and digits only: `Cilium: Deep Dive` and `Cilium Deep Dive` make one id.
+    let key = |t: &str| -> String {
+        crate::search::analysis::normalize(t)
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
     };
     (key(&read.value.title) == key(title)).then_some(other)
 }

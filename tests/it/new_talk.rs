@@ -449,6 +449,13 @@ fn a_second_talk_with_the_same_title_is_said_to_be_one() {
         ),
         "{err}"
     );
+    // Punctuation does not make another title (`Cilium: Deep Dive` has the same id).
+    let out = kb.ok(&["new", "Cilium: Deep Dive!", "--no-edit"]);
+    assert!(
+        stderr(&out).contains("note: ev/cilium-deep-dive has the same title"),
+        "{}",
+        stderr(&out)
+    );
     // Another title that numbers alike, or an id given, is said nothing of.
     let out = kb.ok(&["new", "Cilium Deep Dive 2", "--no-edit"]);
     assert!(!stderr(&out).contains("same title"), "{}", stderr(&out));
