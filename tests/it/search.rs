@@ -1397,7 +1397,12 @@ fn bad_filter_values_match_nothing_and_say_why() {
             && l.contains("`speakr:` is no filter, so `speakr:tanaka` was searched as words")),
         "{err}"
     );
-    for words in ["C++: 鍵", "https://example.com 鍵", "12:30 鍵"] {
+    for words in [
+        "C++: 鍵",
+        "https://example.com 鍵",
+        "12:30 鍵",
+        "std::sync 鍵",
+    ] {
         let err = stderr(&search(&kb, &[words]));
         assert!(!err.contains("is no filter"), "{words}: {err}");
     }

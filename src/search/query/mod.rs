@@ -432,6 +432,7 @@ fn atom(
                     && name.chars().all(|c| c.is_ascii_alphabetic())
                     && !value.is_empty()
                     && !value.starts_with("//")
+                    && !value.starts_with([':', '：'])
                 {
                     warnings.push(format!(
                         "`{name}:` is no filter, so `{word}` was searched as words; the filters \
