@@ -37,6 +37,7 @@ sys.path.insert(0, HERE)
 import unidic_loanwords as u  # noqa: E402
 
 OUT = os.path.join(u.OUT_DIR, "loanword_parts.tsv")
+KEYS = os.path.join(u.OUT_DIR, "loanword_keys.tsv")
 
 # Parts that split words wrongly: English endings and fragments that UniDic also lists as
 # words (comfort+able, traffic+king, shop+ping, nove+list), and katakana whose search key
@@ -125,12 +126,11 @@ def main():
                 seen.add(u.normalize(x))
                 preferred.add((x, low))
     # Lines sorted as bytes, English word first, so that a search finds a word by binary
-    # search in the embedded text; each katakana's search key beside it (the search's
-    # normalisation, done here so that a search does not do it for every row); then flags:
+    # search in the embedded text; then flags:
     # `f` when the pair is in the shipped table (a word of the field), `w` when compounds
     # are written with this spelling.
     lines = sorted(
-        f"{low}\t{surface}\t{u.normalize(surface)}\t"
+        f"{low}\t{surface}\t"
         f"{'f' if (surface, low) in field else ''}{'w' if (surface, low) in preferred else ''}\n"
         for surface, low in kept
     )
@@ -138,9 +138,21 @@ def main():
         f.write("# Katakana words that may be parts of a compound loanword, and their English origin,\n")
         f.write("# from UniDic 3.1.1, selected by scripts/concepts/loanword_parts.py; see src/concepts/README.md.\n")
         f.write("# Copyright 2011-2018 The UniDic Consortium; BSD-3-Clause, see LICENSE-UniDic.txt beside this file.\n")
-        f.write("english\tkatakana\tkey\tflags\n")
+        f.write("english\tkatakana\tflags\n")
         f.writelines(lines)
-    print(f"{OUT}: {len(kept)} parts")
+    # The same parts by search key, for a katakana word's cut: one English word per key (the
+    # field's when there is one), the key's flags merged; sorted as bytes for binary search.
+    by_key = {}
+    for surface, low in sorted(kept, key=lambda r: ((r not in field), r[1], r[0])):
+        k = u.normalize(surface)
+        english, flag = by_key.get(k, (low, ""))
+        by_key[k] = (english, flag or ("f" if (surface, low) in field else ""))
+    with open(KEYS, "w", encoding="utf-8") as f:
+        f.write("# The parts of loanword_parts.tsv by search key (one English word per key), made by\n")
+        f.write("# scripts/concepts/loanword_parts.py from UniDic 3.1.1; BSD-3-Clause, see LICENSE-UniDic.txt.\n")
+        f.write("key\tenglish\tflags\n")
+        f.writelines(sorted(f"{k}\t{e}\t{fl}\n" for k, (e, fl) in by_key.items()))
+    print(f"{OUT}: {len(kept)} parts; {KEYS}: {len(by_key)} keys")
 
 
 if __name__ == "__main__":

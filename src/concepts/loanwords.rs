@@ -22,6 +22,7 @@ pub const ID_PREFIX: &str = "unidic:";
 pub const COMPOUND_PREFIX: &str = "compound:";
 
 const PARTS: &str = include_str!("loanword_parts.tsv");
+const KEYS: &str = include_str!("loanword_keys.tsv");
 
 /// One row: a katakana spelling and its English origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,49 +133,37 @@ pub fn lookup(rows: &[Row], k: &str) -> Vec<(String, Spelling)> {
         .collect()
 }
 
-/// The parts table's lines after its header: `english<TAB>katakana<TAB>key<TAB>flags`, sorted
-/// as bytes (so by English word); each key is the katakana's as search normalises it; flags
-/// hold `f` for a pair of the shipped table (a word of this field) and `w` for a spelling
-/// compounds are written with. An English word is found by binary search in the embedded
-/// text (nothing parsed); a katakana word's parts in a map built on the first such lookup.
-fn part_lines() -> &'static str {
-    let mut lines = PARTS.lines();
-    let header = lines.find(|l| !l.starts_with('#')).unwrap_or("");
-    if header.trim_end() != "english\tkatakana\tkey\tflags" {
+/// The lines of an embedded table after its header (`#` comments before it), or nothing
+/// when the header is not `header` (a table that does not read names no compound).
+fn body(table: &'static str, header: &str) -> &'static str {
+    let Some(line) = table.lines().find(|l| !l.starts_with('#')) else {
+        return "";
+    };
+    if line.trim_end() != header {
         return "";
     }
-    let at = header.as_ptr() as usize - PARTS.as_ptr() as usize + header.len();
-    PARTS[at..].trim_start_matches(['\r', '\n'])
+    let at = line.as_ptr() as usize - table.as_ptr() as usize + line.len();
+    table[at..].trim_start_matches(['\r', '\n'])
 }
 
-/// One line of the parts table.
-#[derive(Debug, Clone, Copy)]
-struct Part {
-    english: &'static str,
-    katakana: &'static str,
-    key: &'static str,
-    /// In the shipped table: a word of this field.
-    field: bool,
-    /// A spelling compounds are written with.
-    written: bool,
+/// The parts table's lines: `english<TAB>katakana<TAB>flags`, sorted as bytes (so by
+/// English word); flags hold `f` for
+/// a pair of the shipped table (a word of this field) and `w` for a spelling compounds are
+/// written with. Both tables are searched in place, by binary search: nothing is parsed or
+/// built, so a search that looks a word up pays microseconds.
+fn part_lines() -> &'static str {
+    body(PARTS, "english\tkatakana\tflags")
 }
 
-fn part(line: &'static str) -> Option<Part> {
-    let mut cells = line.trim_end_matches('\r').split('\t');
-    let (english, katakana, key) = (cells.next()?, cells.next()?, cells.next()?);
-    let flags = cells.next().unwrap_or("");
-    Some(Part {
-        english,
-        katakana,
-        key,
-        field: flags.contains('f'),
-        written: flags.contains('w'),
-    })
+/// The keys table's lines: `key<TAB>english<TAB>flags`, one per key (the katakana as search
+/// normalises it), sorted as bytes.
+fn key_lines() -> &'static str {
+    body(KEYS, "key\tenglish\tflags")
 }
 
-/// The parts whose English word is `english` (binary search by line).
-fn parts_of(english: &str) -> impl Iterator<Item = Part> {
-    let lines = part_lines();
+/// The lines of `lines` (sorted as bytes) from the first whose first cell is not below
+/// `target`.
+fn from_first(lines: &'static str, target: &str) -> &'static str {
     // By bytes: a position halfway may fall inside a character, a newline never does.
     let bytes = lines.as_bytes();
     let line_at = |pos: usize| {
@@ -188,21 +177,46 @@ fn parts_of(english: &str) -> impl Iterator<Item = Part> {
             .map_or(bytes.len(), |i| pos + i);
         (start, end)
     };
-    // The first line whose English word is not below `english`.
     let (mut lo, mut hi) = (0, lines.len());
     while lo < hi {
         let (start, end) = line_at((lo + hi) / 2);
-        let word = lines[start..end].split('\t').next().unwrap_or("");
-        if word < english {
+        let first = lines[start..end].split('\t').next().unwrap_or("");
+        if first < target {
             lo = end + 1;
         } else {
             hi = start;
         }
     }
+    lines.get(lo.min(lines.len())..).unwrap_or("")
+}
+
+/// One line of the parts table.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    english: &'static str,
+    katakana: &'static str,
+    /// In the shipped table: a word of this field.
+    field: bool,
+    /// A spelling compounds are written with.
+    written: bool,
+}
+
+fn part(line: &'static str) -> Option<Part> {
+    let mut cells = line.trim_end_matches('\r').split('\t');
+    let (english, katakana) = (cells.next()?, cells.next()?);
+    let flags = cells.next().unwrap_or("");
+    Some(Part {
+        english,
+        katakana,
+        field: flags.contains('f'),
+        written: flags.contains('w'),
+    })
+}
+
+/// The parts whose English word is `english`.
+fn parts_of(english: &str) -> impl Iterator<Item = Part> {
     let english = english.to_owned();
-    lines
-        .get(lo.min(lines.len())..)
-        .unwrap_or("")
+    from_first(part_lines(), &english)
         .lines()
         .map_while(part)
         .take_while(move |p| p.english == english)
@@ -210,15 +224,11 @@ fn parts_of(english: &str) -> impl Iterator<Item = Part> {
 
 /// The part a katakana key is, if any: its English word and whether it is a field word.
 fn part_by_key(key: &str) -> Option<(&'static str, bool)> {
-    static BY_KEY: LazyLock<HashMap<&'static str, (&'static str, bool)>> = LazyLock::new(|| {
-        let mut map = HashMap::new();
-        for p in part_lines().lines().filter_map(part) {
-            let entry = map.entry(p.key).or_insert((p.english, p.field));
-            entry.1 |= p.field;
-        }
-        map
-    });
-    BY_KEY.get(key).copied()
+    let line = from_first(key_lines(), key).lines().next()?;
+    let mut cells = line.trim_end_matches('\r').split('\t');
+    (cells.next()? == key).then_some(())?;
+    let english = cells.next()?;
+    Some((english, cells.next().unwrap_or("").contains('f')))
 }
 
 /// A word's two English parts, if it is a compound.
@@ -409,13 +419,28 @@ mod tests {
         for line in lines {
             let p = part(line).expect(line);
             assert!(p.english.len() >= 4 && p.english.bytes().all(|c| c.is_ascii_lowercase()));
-            assert_eq!(key(p.katakana), p.key, "{line}");
+            // Its key, as the search computes it, is in the keys table.
+            assert!(part_by_key(&key(p.katakana)).is_some(), "{line}");
         }
         let katakana = |w: &str| parts_of(w).map(|p| p.katakana).collect::<Vec<_>>();
         assert_eq!(katakana("trouble"), ["トラブル"]);
         assert_eq!(katakana("aardwolf").len(), 1);
         assert!(katakana("zzzz").is_empty());
         assert!(part_by_key(&key("トラブル")).is_some_and(|(e, field)| e == "trouble" && field));
+        assert_eq!(part_by_key("ンンンン"), None);
+        // The keys table: sorted as bytes too, one line per key, each the key of a part.
+        let keys: Vec<&str> = key_lines().lines().collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        let of_parts: std::collections::HashSet<String> = part_lines()
+            .lines()
+            .filter_map(part)
+            .map(|p| key(p.katakana))
+            .collect();
+        assert_eq!(keys.len(), of_parts.len());
+        for line in keys {
+            let k = line.split('\t').next().unwrap_or("");
+            assert!(of_parts.contains(k), "{line}");
+        }
     }
 
     #[test]
