@@ -3,8 +3,8 @@
 //! Names are grouped by [`name_key`] without its spaces, so case, width, accents and spacing do
 //! not split one name ("ArgoCD", "argocd", "ＡｒｇｏＣＤ", "Argo CD" are one tool; "佐藤 花子" and
 //! "佐藤花子" one person), keeping the spelling seen most often for display. A lookup matches
-//! the same way, inside the name, and for speakers inside an affiliation too (`tn speakers
-//! Shopify`).
+//! the same way, inside the name, and for speakers inside an affiliation or a role too
+//! (`tn speakers Shopify`, `tn speakers SRE`, as `speaker:` in a search).
 
 use std::collections::BTreeMap;
 
@@ -25,6 +25,8 @@ pub struct Entry {
 struct Group {
     spellings: BTreeMap<String, usize>,
     details: Vec<String>,
+    /// Text a lookup also matches but that is not shown: speakers' roles.
+    searched: Vec<String>,
     talks: Vec<TalkRef>,
 }
 
@@ -46,7 +48,11 @@ fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>, details: Detai
     let matches = |k: &str, g: &Group| {
         wanted.as_deref().is_none_or(|w| {
             k.contains(w)
-                || (details == Details::Searched && g.details.iter().any(|d| key(d).contains(w)))
+                || (details == Details::Searched
+                    && g.details
+                        .iter()
+                        .chain(&g.searched)
+                        .any(|d| key(d).contains(w)))
         })
     };
     let mut entries: Vec<Entry> = groups
@@ -96,7 +102,7 @@ pub fn tools(scan: &Scan, filter: Option<&str>) -> Vec<Entry> {
     collect(groups, filter, Details::Shown)
 }
 
-/// Every speaker; with `filter`, those whose name or affiliation contains it.
+/// Every speaker; with `filter`, those whose name, affiliation or role contains it.
 pub fn speakers(scan: &Scan, filter: Option<&str>) -> Vec<Entry> {
     let mut groups = BTreeMap::new();
     for (id, talk) in &scan.talks {
@@ -107,6 +113,16 @@ pub fn speakers(scan: &Scan, filter: Option<&str>) -> Vec<Entry> {
                 speaker.affiliation.as_deref(),
                 id,
             );
+            if let Some(role) = speaker
+                .role
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                && let Some(group) = groups.get_mut(&key(&speaker.name))
+                && !group.searched.iter().any(|r| r == role)
+            {
+                group.searched.push(role.to_owned());
+            }
         }
     }
     collect(groups, filter, Details::Searched)
@@ -189,6 +205,23 @@ mod tests {
         assert_eq!(names(&accented), ["Kris Nóva"]);
         assert!(speakers(&scan, Some("サイホウス")).is_empty());
         assert!(speakers(&scan, Some("nobody")).is_empty());
+    }
+
+    #[test]
+    fn speakers_match_by_role_which_is_not_shown() {
+        // A new user's week: `speaker:SRE` found the talks of speakers whose role says SRE,
+        // and `tn speakers SRE` found nobody.
+        let mut t = talk("a", &[("Jane Doe", Some("Shopify"))], &[]);
+        t.speakers[0].role = Some("Staff SRE".into());
+        let scan = scan(vec![t, talk("b", &[("John Roe", Some("Example"))], &[])]);
+        let found = speakers(&scan, Some("sre"));
+        assert_eq!(names(&found), ["Jane Doe"]);
+        assert_eq!(
+            found[0].details,
+            ["Shopify"],
+            "the role is matched, not listed"
+        );
+        assert!(speakers(&scan, Some("staffsre")).len() == 1);
     }
 
     #[test]

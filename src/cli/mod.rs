@@ -180,7 +180,7 @@ there ranks the talk below talks whose own text has it."
     Reindex(reindex::Args),
     /// The tools linked from talks, with counts and URLs; with NAME, the talks that link it.
     Tools(registry::Args),
-    /// The speakers of all talks; with NAME (a part of a name or affiliation), their talks.
+    /// The speakers of all talks; with NAME (a part of a name, affiliation or role), their talks.
     Speakers(registry::Args),
     /// Talks similar to EVENT/TALK.
     Related(related::Args),
