@@ -78,16 +78,29 @@ fn collect(groups: BTreeMap<String, Group>, filter: Option<&str>, details: Detai
     entries
 }
 
-fn add(groups: &mut BTreeMap<String, Group>, name: &str, detail: Option<&str>, talk: &TalkRef) {
+/// Adds one mention of `name` (with a detail shown beside it) to its group, and returns the
+/// group.
+fn add<'a>(
+    groups: &'a mut BTreeMap<String, Group>,
+    name: &str,
+    detail: Option<&str>,
+    talk: &TalkRef,
+) -> &'a mut Group {
     let group = groups.entry(key(name)).or_default();
     *group.spellings.entry(name.trim().to_owned()).or_default() += 1;
-    if let Some(detail) = detail.map(str::trim).filter(|d| !d.is_empty())
-        && !group.details.iter().any(|d| d == detail)
-    {
-        group.details.push(detail.to_owned());
-    }
+    push_once(&mut group.details, detail);
     if !group.talks.contains(talk) {
         group.talks.push(talk.clone());
+    }
+    group
+}
+
+/// Adds `text`, trimmed, unless it is blank or already there.
+fn push_once(list: &mut Vec<String>, text: Option<&str>) {
+    if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty())
+        && !list.iter().any(|t| t == text)
+    {
+        list.push(text.to_owned());
     }
 }
 
@@ -107,22 +120,13 @@ pub fn speakers(scan: &Scan, filter: Option<&str>) -> Vec<Entry> {
     let mut groups = BTreeMap::new();
     for (id, talk) in &scan.talks {
         for speaker in &talk.value.speakers {
-            add(
+            let group = add(
                 &mut groups,
                 &speaker.name,
                 speaker.affiliation.as_deref(),
                 id,
             );
-            if let Some(role) = speaker
-                .role
-                .as_deref()
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-                && let Some(group) = groups.get_mut(&key(&speaker.name))
-                && !group.searched.iter().any(|r| r == role)
-            {
-                group.searched.push(role.to_owned());
-            }
+            push_once(&mut group.searched, speaker.role.as_deref());
         }
     }
     collect(groups, filter, Details::Searched)

@@ -109,9 +109,8 @@ pub struct SearchResults {
     /// track only.
     pub by_context: bool,
     /// The query's one word, when fewer talks than asked for were found and `--prefix` finds
-    /// more, through longer words that start with it: how many it finds, up to the limit
-    /// (see [`could_prefix`]).
-    /// `true` when it finds as many as asked for (there may be more).
+    /// more, through longer words that start with it; how many it finds, up to the limit; and
+    /// whether that is the limit (there may be more). See [`could_prefix`].
     pub could_prefix: Option<(String, usize, bool)>,
 }
 
