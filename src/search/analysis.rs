@@ -346,12 +346,41 @@ fn is_uppercase(c: char) -> bool {
     }
 }
 
+/// Characters every normalisation writes as they are, whatever is around them: lower-case
+/// ASCII that joins nothing, kana and kanji (not the prolonged sound mark, iteration marks or
+/// voicing marks, which are outside these ranges). Most of any text; they skip the checks
+/// below, which were most of the cost of cutting a snippet.
+fn is_plain(c: char) -> bool {
+    if c.is_ascii() {
+        !c.is_ascii_uppercase() && !is_joiner(c)
+    } else {
+        matches!(c,
+            '\u{3041}'..='\u{3096}'   // hiragana
+            | '\u{30a1}'..='\u{30f6}' // katakana
+            | '\u{4e00}'..='\u{9fff}') // CJK unified ideographs
+    }
+}
+
 /// The one implementation of every normalisation; the sink says what else is wanted.
 fn normalize_into(text: &str, sink: &mut Sink, out: &mut String) {
+    normalize_with(text, sink, out, true);
+}
+
+/// [`normalize_into`], with or without the short way for [`is_plain`] characters (the
+/// tests compare the two).
+fn normalize_with(text: &str, sink: &mut Sink, out: &mut String, short: bool) {
     // The last char written that is not a kept prolonged sound mark.
     let mut prev: Option<char> = None;
     for (start, c) in text.char_indices() {
         let origin = start..start + c.len_utf8();
+        if short && is_plain(c) {
+            out.push(c);
+            if let Some(o) = sink.origins.as_mut() {
+                o.push(origin);
+            }
+            prev = Some(c);
+            continue;
+        }
         // Most characters (ASCII, kana, kanji) are their own NFKC form: skip the decomposer.
         let quick = is_own_nfkc(c);
         let mut single = quick.then_some(c).into_iter();
@@ -1279,7 +1308,42 @@ pub fn readings(text: &str) -> Vec<(String, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// Characters that normalisation treats each its own way, and plain ones around them.
+    const MIXED: &[char] = &[
+        'a', 'Z', 'k', '8', ' ', '-', '=', '.', '\n', 'ア', 'カ', 'ー', 'ｶ', 'ﾞ', 'ﾟ', '\u{3099}',
+        '・', '々', 'ゝ', 'ヽ', '人', 'の', 'ｱ', 'Ａ', 'ó', 'o', '\u{301}', 'É', 'ß', '①', '㍿',
+        'ヴ', 'ゔ', 'ヶ', '゠', '‐', 'Ω',
+    ];
+
+    proptest! {
+        /// The short way for plain characters writes what the long way does, with the same
+        /// origins, marks and joins, whatever surrounds them.
+        #[test]
+        fn plain_characters_normalise_alike_either_way(
+            chars in prop::collection::vec(prop::sample::select(MIXED), 0..40),
+            lowercase in any::<bool>(),
+            keep_marks in any::<bool>(),
+        ) {
+            let text: String = chars.into_iter().collect();
+            let run = |short: bool| {
+                let (mut origins, mut marks, mut joins) = (Vec::new(), Vec::new(), Vec::new());
+                let mut out = String::new();
+                let mut sink = Sink {
+                    lowercase,
+                    origins: Some(&mut origins),
+                    marks: keep_marks.then_some(&mut marks),
+                    joins: Some(&mut joins),
+                };
+                normalize_with(&text, &mut sink, &mut out, short);
+                (out, origins, marks, joins)
+            };
+            prop_assert_eq!(run(true), run(false));
+        }
+    }
 
     /// The grams of normalised text without boundary terms (their tests are below).
     fn grams(text: &str, side: Side) -> Vec<Gram> {
