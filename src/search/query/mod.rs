@@ -11,6 +11,7 @@
 //! section is [`section`], the exclusion wrapper [`exclusion`].
 
 mod exclusion;
+mod maxima;
 mod pruned;
 mod section;
 mod spelling;

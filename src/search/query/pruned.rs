@@ -21,10 +21,16 @@
 //! boolean query it stands for, up to rounding (tested below against it), which still serves
 //! counting and explaining.
 //!
-//! These bounds hold for the whole index. tantivy's own block-WAND also uses the best score
-//! of each block of 128 postings, stored in the index (`BlockSegmentPostings::block_max_score`);
-//! in the generated benchmark corpus a block's best is 0.7–0.9 of BM25's limit, so it was
-//! left for later (docs/benchmarks.md).
+//! A bound that holds for the whole index lets a term occur without end in a field of length
+//! zero. In each segment, a leaf's bound is lowered to the best its terms really score there
+//! ([`super::maxima`]): with whole-index bounds, any two sections of a talk holding a common
+//! concept summed above the k-th best, and at 100k talks some 60,000 talks a query were taken
+//! up and turned down one by one. A talk taken up needs the leaves behind it brought there,
+//! a seek of every term of every phrase; they are brought one by one, those most likely to
+//! lower the talk's bound first, and the rest are left behind once the talk cannot make the
+//! top hits. (tantivy's own block-WAND also stores each block's best pair of length and
+//! frequency; in the generated benchmark corpus a block's best is 0.7–0.9 of BM25's limit,
+//! and reading them was tried and left: docs/benchmarks.md.)
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -39,6 +45,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
+use super::maxima;
 use super::section::{SectionQuery, SectionWeight, TwoPhase, TwoPhaseWeight};
 use super::spelling::{SpellingQuery, SpellingWeight};
 
@@ -138,11 +145,17 @@ impl Leaf {
                 (exact()?, bound)
             }
             Leaf::Term { term, boost } => {
-                let weight =
+                let bm25 =
                     Bm25Weight::for_terms(stats, std::slice::from_ref(term))?.boost_by(*boost);
+                let bound = phrase_bound(stats, &bm25, &[(0, term.clone())])?;
+                let weight = exact()?;
                 (
-                    exact()?,
-                    phrase_bound(stats, &weight, &[(0, term.clone())])?,
+                    LeafWeight::Term {
+                        weight: Box::new(weight),
+                        term: term.clone(),
+                        bm25,
+                    },
+                    bound,
                 )
             }
             Leaf::Fixed { score, .. } => (exact()?, *score),
@@ -313,6 +326,12 @@ struct Parts {
 
 enum LeafWeight {
     Exact(Box<dyn Weight>),
+    /// A single term, scored by tantivy as `bm25` does (for its bound in a segment).
+    Term {
+        weight: Box<LeafWeight>,
+        term: Term,
+        bm25: Bm25Weight,
+    },
     Section(SectionWeight),
     Spelling(SpellingWeight),
 }
@@ -329,10 +348,27 @@ impl LeafWeight {
         }
         let scorer = match self {
             LeafWeight::Exact(w) => Some(LeafScorer::Exact(w.scorer(reader, 1.0)?)),
+            LeafWeight::Term { weight, .. } => return weight.scorer(reader),
             LeafWeight::Section(w) => two_phase(w, reader)?,
             LeafWeight::Spelling(w) => two_phase(w, reader)?,
         };
         Ok(scorer.filter(|s| s.doc() != TERMINATED))
+    }
+
+    /// The most `scorer`, this weight's in `reader`'s segment, can score there, where that
+    /// is known to be below the whole index's `bound`.
+    fn segment_bound(
+        &self,
+        scorer: &LeafScorer,
+        reader: &SegmentReader,
+        bound: Score,
+    ) -> tantivy::Result<Score> {
+        let here = match (self, scorer) {
+            (_, LeafScorer::TwoPhase(s)) => s.segment_bound(reader)?,
+            (LeafWeight::Term { term, bm25, .. }, _) => maxima::term_bound(reader, term, bm25)?,
+            _ => return Ok(bound),
+        };
+        Ok(bound.min(here * SLACK))
     }
 }
 
@@ -350,6 +386,14 @@ impl LeafScorer {
         match self {
             LeafScorer::Exact(s) => s.doc(),
             LeafScorer::TwoPhase(s) => s.doc(),
+        }
+    }
+
+    /// How many talks it may match in the segment, at most.
+    fn size_hint(&self) -> u32 {
+        match self {
+            LeafScorer::Exact(s) => s.size_hint(),
+            LeafScorer::TwoPhase(s) => s.size_hint(),
         }
     }
 
@@ -464,8 +508,9 @@ impl Weight for PrunedWeight {
         let mut bounds: Vec<Score> = Vec::with_capacity(parts.leaves.len());
         for (w, bound) in &parts.leaves {
             if let Some(scorer) = w.scorer(reader)? {
+                let bound = w.segment_bound(&scorer, reader, *bound)?;
                 leaves.push(scorer);
-                bounds.push(*bound);
+                bounds.push(bound);
             }
         }
         // WAND (Broder et al., 2003): leaves in the order of the talk each is on. The pivot
@@ -479,6 +524,18 @@ impl Weight for PrunedWeight {
         let mut matched: Vec<(usize, Score)> = Vec::with_capacity(leaves.len());
         let mut on_doc: Vec<(usize, Score)> = Vec::with_capacity(leaves.len());
         let mut rest: Vec<Score> = Vec::with_capacity(leaves.len() + 1);
+        let mut here: Vec<Score> = vec![0.0; leaves.len()];
+        // The leaves by what bringing one to a talk is expected to take off the talk's
+        // bound: its own bound, times the chance that it is not there (its share of the
+        // segment's talks is a fair guess of that).
+        let talks = reader.max_doc().max(1) as Score;
+        let gain: Vec<Score> = leaves
+            .iter()
+            .zip(&bounds)
+            .map(|(l, b)| b * (1.0 - (l.size_hint() as Score / talks).min(1.0)))
+            .collect();
+        let mut by_gain: Vec<usize> = (0..leaves.len()).collect();
+        by_gain.sort_by(|&a, &b| gain[b].total_cmp(&gain[a]));
         loop {
             let mut sum: Score = 0.0;
             let Some(mut pivot) = order.iter().position(|&i| {
@@ -507,10 +564,50 @@ impl Weight for PrunedWeight {
                 }
                 pivot + 1
             } else if docs[order[0]] < doc {
-                for &i in &order[..pivot] {
-                    docs[i] = leaves[i].seek(doc);
+                // The leaves behind are brought to the pivot one by one (`by_gain`), until
+                // those that could still be on it could not beat the k-th best: then the
+                // talk is passed over and the rest stay behind, to jump once, further on (a
+                // phrase of many terms costs a seek of each; with bounds this tight, most
+                // pivots are passed over).
+                for &i in &order[..=pivot] {
+                    if docs[i] == doc {
+                        here[i] = leaves[i].bound_here(bounds[i]);
+                    }
                 }
-                pivot
+                // Summed afresh each time (never by subtraction: see below).
+                let could = |docs: &[DocId], here: &[Score]| -> Score {
+                    order[..=pivot]
+                        .iter()
+                        .map(|&i| match docs[i].cmp(&doc) {
+                            Ordering::Less => bounds[i],
+                            Ordering::Equal => here[i],
+                            Ordering::Greater => 0.0,
+                        })
+                        .sum()
+                };
+                let mut passed = could(&docs, &here) * SLACK <= threshold;
+                // Every leaf behind is before the pivot in `order`.
+                for &i in &by_gain {
+                    if passed {
+                        break;
+                    }
+                    if docs[i] >= doc {
+                        continue;
+                    }
+                    docs[i] = leaves[i].seek(doc);
+                    if docs[i] == doc {
+                        here[i] = leaves[i].bound_here(bounds[i]);
+                    }
+                    passed = could(&docs, &here) * SLACK <= threshold;
+                }
+                if passed {
+                    for &i in &order[..=pivot] {
+                        if docs[i] == doc {
+                            docs[i] = leaves[i].advance();
+                        }
+                    }
+                }
+                pivot + 1
             } else {
                 // Every leaf up to the pivot is on `doc`, which the filters allow.
                 let allowed = !excluded.iter_mut().any(|s| holds(s.as_mut(), doc));
@@ -873,6 +970,52 @@ mod tests {
             }
         });
         assert!(matched > 1_000, "only {matched} matches checked");
+    }
+
+    /// A leaf's bound for a segment, from its terms' best postings there, is never below what
+    /// it can score on any talk of that segment (a two-phase leaf's bound on a candidate, a
+    /// term's score), and is below the whole index's bound for most leaves: every word and
+    /// concept of [`WORDS`] (single terms, repeated words, phrases, `not_in`, implied
+    /// sides, lengths scored as average), in every section and segment.
+    #[test]
+    fn a_segments_bound_is_never_below_a_talks_score() {
+        let searcher = CORPUS.reader.searcher();
+        let enable = EnableScoring::enabled_from_searcher(&searcher);
+        let (mut tighter, mut leaves_seen, mut talks) = (0, 0, 0);
+        let mut terms = 0;
+        for word in WORDS {
+            for leaf in leaves(word, &SECTIONS) {
+                let (weight, whole) = leaf.weighed(enable, &searcher).expect("weight");
+                terms += usize::from(matches!(weight, LeafWeight::Term { .. }));
+                for reader in searcher.segment_readers() {
+                    let Some(mut scorer) = weight.scorer(reader).expect("scorer") else {
+                        continue;
+                    };
+                    let segment = weight
+                        .segment_bound(&scorer, reader, Score::INFINITY)
+                        .expect("segment bound");
+                    leaves_seen += 1;
+                    tighter += usize::from(segment < whole * 0.9);
+                    while scorer.doc() != TERMINATED {
+                        let most = match &mut scorer {
+                            LeafScorer::TwoPhase(s) => s.bound(),
+                            LeafScorer::Exact(s) => s.score(),
+                        };
+                        assert!(segment >= most, "{word}: {segment} < {most}");
+                        talks += 1;
+                        scorer.advance();
+                    }
+                }
+            }
+        }
+        assert!(
+            talks > 1_000 && terms > 4,
+            "only {talks} talks, {terms} terms checked"
+        );
+        assert!(
+            tighter * 2 > leaves_seen,
+            "{tighter} of {leaves_seen} tighter"
+        );
     }
 
     /// Regression: a typed English spelling's dictionary side (`observ`, stemmed) stayed at

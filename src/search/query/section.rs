@@ -22,6 +22,7 @@ use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
+use super::maxima;
 use super::pruned::phrases_bound;
 
 /// Terms with their offsets in the phrase (a single term is a phrase of one).
@@ -122,10 +123,14 @@ pub(crate) fn run(
     };
     let last = phrase.iter().map(|(o, _)| *o).max().unwrap_or(0);
     let mut postings = Vec::with_capacity(phrase.len());
+    let mut rarest: Option<(u32, &Term)> = None;
     for (offset, term) in phrase {
         let Some(p) = inverted.read_postings(term, option)? else {
             return Ok(None);
         };
+        if rarest.is_none_or(|(docs, _)| p.doc_freq() < docs) {
+            rarest = Some((p.doc_freq(), term));
+        }
         // Positions shifted so that all terms of one occurrence land on the same number.
         postings.push(((last - offset) as u32, p));
     }
@@ -137,6 +142,7 @@ pub(crate) fn run(
     };
     let mut run = Run {
         postings,
+        rarest: rarest.map_or_else(|| first.clone(), |(_, t)| t.clone()),
         bm25,
         norms,
         doc: 0,
@@ -220,6 +226,10 @@ pub(crate) trait TwoPhase: Scorer {
     /// The most [`TwoPhase::verify`] can score the candidate it is on, from what needs no
     /// positions: a phrase occurs no more often than its rarest term in the document.
     fn bound(&self) -> Score;
+
+    /// The most [`TwoPhase::bound`] can be on any candidate in `reader`'s segment, from the
+    /// best its terms score there ([`maxima`]).
+    fn segment_bound(&self, reader: &SegmentReader) -> tantivy::Result<Score>;
 
     /// Moves to the first match at or after `target` and scores it.
     fn find(&mut self, mut target: DocId) -> DocId {
@@ -320,6 +330,8 @@ pub(crate) fn explain_match<W: TwoPhaseWeight>(
 pub(crate) struct Run {
     /// (shift, postings), rarest first.
     postings: Vec<(u32, SegmentPostings)>,
+    /// The rarest term: the phrase occurs no more often than it (see [`Run::most`]).
+    rarest: Term,
     bm25: Option<Bm25Weight>,
     norms: FieldNormReader,
     /// The current document holding every term, not yet checked for their order.
@@ -433,6 +445,22 @@ impl Run {
             .unwrap_or(0)
     }
 
+    /// The most [`Run::score`] can give in any document of `reader`'s segment (which the
+    /// run is in), counting as the run does; with `counted`, a count of that run's rarest
+    /// term instead (a dictionary word's count given to a bigram run, see `implied`).
+    pub(crate) fn segment_bound(
+        &self,
+        reader: &SegmentReader,
+        counted: Option<&Run>,
+    ) -> tantivy::Result<Score> {
+        let Some(bm25) = &self.bm25 else {
+            return Ok(1.0);
+        };
+        let term = counted.map_or(&self.rarest, |r| &r.rarest);
+        let frontier = maxima::frontier(reader, term, self.rarest.field(), &self.norms)?;
+        Ok(frontier.best(bm25, self.length))
+    }
+
     pub(crate) fn score(&self, count: u32) -> Score {
         match &self.bm25 {
             Some(bm25) => {
@@ -514,6 +542,29 @@ impl TwoPhase for SectionScorer {
             bound += gram.score(most);
         }
         bound
+    }
+
+    fn segment_bound(&self, reader: &SegmentReader) -> tantivy::Result<Score> {
+        self.bound_in(reader)
+    }
+}
+
+impl SectionScorer {
+    /// [`TwoPhase::segment_bound`], which counts the dictionary side's occurrences on the
+    /// bigram side where one implies the other, as [`TwoPhase::bound`] does.
+    fn bound_in(&self, reader: &SegmentReader) -> tantivy::Result<Score> {
+        let mut bound = match &self.ja {
+            Some(ja) => ja.segment_bound(reader, None)?,
+            None => 0.0,
+        };
+        if let Some(gram) = &self.gram {
+            let mut most = gram.segment_bound(reader, None)?;
+            if let (Some(ja), true) = (&self.ja, self.implied) {
+                most = most.max(gram.segment_bound(reader, Some(ja))?);
+            }
+            bound += most;
+        }
+        Ok(bound)
     }
 }
 

@@ -483,6 +483,29 @@ impl TwoPhase for SpellingScorer {
         }
         bound
     }
+
+    fn segment_bound(&self, reader: &SegmentReader) -> tantivy::Result<Score> {
+        let ja: Vec<&Run> = self.ja.iter().flatten().collect();
+        let mut bound: Score = 0.0;
+        for run in &ja {
+            bound += run.segment_bound(reader, None)?;
+        }
+        for (i, run) in self.grams.iter().enumerate() {
+            let Some(run) = run else { continue };
+            let mut most = run.segment_bound(reader, None)?;
+            if self.implied && i == 0 {
+                // Counted as the dictionary side's occurrences, summed over its phrases:
+                // with one phrase, no more than its rarest term; with more, unbounded here.
+                most = match ja.as_slice() {
+                    [] => most,
+                    [only] => most.max(run.segment_bound(reader, Some(only))?),
+                    _ => Score::INFINITY,
+                };
+            }
+            bound += most;
+        }
+        Ok(bound)
+    }
 }
 
 impl DocSet for SpellingScorer {
