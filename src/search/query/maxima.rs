@@ -15,7 +15,7 @@
 //! (a search that types on in the TUI, or the same word searched again, reads none).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
@@ -76,7 +76,9 @@ pub(crate) fn frontier(
 ) -> tantivy::Result<Arc<Frontier>> {
     let key = (reader.segment_id(), term.clone(), lengths);
     let kept = KEPT.get_or_init(Default::default);
-    if let Some(found) = kept.lock().ok().and_then(|k| k.get(&key).cloned()) {
+    // A panic elsewhere while it was held leaves whole frontiers: keep using them.
+    let lock = || kept.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(found) = lock().get(&key).cloned() {
         return Ok(found);
     }
     let mut most_at = [0u32; 256];
@@ -85,7 +87,10 @@ pub(crate) fn frontier(
         let mut block =
             inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
         while !block.docs().is_empty() {
-            for (&doc, &tf) in block.docs().iter().zip(block.freqs()) {
+            let freqs = block.freqs();
+            for (i, &doc) in block.docs().iter().enumerate() {
+                // A field indexed without frequencies scores each posting as occurring once.
+                let tf = freqs.get(i).copied().unwrap_or(1);
                 let id = &mut most_at[norms.fieldnorm_id(doc) as usize];
                 *id = (*id).max(tf);
             }
@@ -93,12 +98,11 @@ pub(crate) fn frontier(
         }
     }
     let found = Arc::new(Frontier::of(&most_at));
-    if let Ok(mut k) = kept.lock() {
-        if k.len() >= KEPT_MOST {
-            k.clear();
-        }
-        k.insert(key, found.clone());
+    let mut k = lock();
+    if k.len() >= KEPT_MOST {
+        k.clear();
     }
+    k.insert(key, found.clone());
     Ok(found)
 }
 

@@ -355,20 +355,20 @@ impl LeafWeight {
         Ok(scorer.filter(|s| s.doc() != TERMINATED))
     }
 
-    /// The most `scorer`, this weight's in `reader`'s segment, can score there, where that
-    /// is known to be below the whole index's `bound`.
+    /// The most `scorer`, this weight's in `reader`'s segment, can score there, when known
+    /// (two-phase leaves and terms).
     fn segment_bound(
         &self,
         scorer: &LeafScorer,
         reader: &SegmentReader,
-        bound: Score,
-    ) -> tantivy::Result<Score> {
-        let here = match (self, scorer) {
-            (_, LeafScorer::TwoPhase(s)) => s.segment_bound(reader)?,
-            (LeafWeight::Term { term, bm25, .. }, _) => maxima::term_bound(reader, term, bm25)?,
-            _ => return Ok(bound),
-        };
-        Ok(bound.min(here * SLACK))
+    ) -> tantivy::Result<Option<Score>> {
+        Ok(match (self, scorer) {
+            (_, LeafScorer::TwoPhase(s)) => Some(s.segment_bound(reader)?),
+            (LeafWeight::Term { term, bm25, .. }, _) => {
+                Some(maxima::term_bound(reader, term, bm25)?)
+            }
+            _ => None,
+        })
     }
 }
 
@@ -508,7 +508,11 @@ impl Weight for PrunedWeight {
         let mut bounds: Vec<Score> = Vec::with_capacity(parts.leaves.len());
         for (w, bound) in &parts.leaves {
             if let Some(scorer) = w.scorer(reader)? {
-                let bound = w.segment_bound(&scorer, reader, *bound)?;
+                // What it can score in this segment, when that is less.
+                let bound = match w.segment_bound(&scorer, reader)? {
+                    Some(here) => bound.min(here * SLACK),
+                    None => *bound,
+                };
                 leaves.push(scorer);
                 bounds.push(bound);
             }
@@ -532,7 +536,11 @@ impl Weight for PrunedWeight {
         let gain: Vec<Score> = leaves
             .iter()
             .zip(&bounds)
-            .map(|(l, b)| b * (1.0 - (l.size_hint() as Score / talks).min(1.0)))
+            .map(|(l, b)| match b.is_finite() {
+                true => b * (1.0 - (l.size_hint() as Score / talks).min(1.0)),
+                // An unbounded leaf first: nothing is passed over before it moves.
+                false => Score::INFINITY,
+            })
             .collect();
         let mut by_gain: Vec<usize> = (0..leaves.len()).collect();
         by_gain.sort_by(|&a, &b| gain[b].total_cmp(&gain[a]));
@@ -991,9 +999,10 @@ mod tests {
                     let Some(mut scorer) = weight.scorer(reader).expect("scorer") else {
                         continue;
                     };
-                    let segment = weight
-                        .segment_bound(&scorer, reader, Score::INFINITY)
-                        .expect("segment bound");
+                    let Some(segment) = weight.segment_bound(&scorer, reader).expect("bound")
+                    else {
+                        continue;
+                    };
                     leaves_seen += 1;
                     tighter += usize::from(segment < whole * 0.9);
                     while scorer.doc() != TERMINATED {

@@ -820,6 +820,59 @@ mod tests {
         }
     }
 
+    /// Where the dictionary side implies the bigram side, the bigram side counts the
+    /// dictionary side's occurrences, which may be more than its own terms': the segment's
+    /// bound then comes from the dictionary side's frequencies at the bigram field's lengths.
+    #[test]
+    fn a_segments_bound_covers_counts_the_dictionary_side_gives() {
+        let (fields, index, mut writer) = ram_index();
+        let f = fields.section(Section::Takeaways);
+        // Every bigram of 可観測性 once (not in a row), its dictionary words in a row more often.
+        for text in [
+            "可観 測性 可 観測 性 可 観測 性 可 観測 性",
+            "可観測性",
+            "観測 する",
+        ] {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.ja, text);
+            doc.add_text(f.gram, text);
+            writer.add_document(doc).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let normal = Normal::new("可観測性");
+        let morphology = Morphology::shared().expect("dictionary loads");
+        let words = analysis::paired(&morphology.tokens(&normal));
+        let grams = analysis::query_grams(normal.as_str(), false);
+        let query = section_query(&fields, &words, &grams, true);
+        let enable = EnableScoring::enabled_from_searcher(&searcher);
+        let weight = query.section_weight(enable).expect("weight");
+        let reader = &searcher.segment_readers()[0];
+        let mut scorer = weight
+            .unpositioned(reader, 1.0)
+            .expect("scorer")
+            .expect("matches");
+        let segment = scorer.segment_bound(reader).expect("segment bound");
+        let mut given = 0;
+        let mut doc = scorer.candidate(0);
+        while doc != TERMINATED {
+            assert!(
+                segment >= scorer.bound(),
+                "#{doc}: {segment} < {}",
+                scorer.bound()
+            );
+            if let (Some(ja), Some(gram)) = (&scorer.ja, &scorer.gram)
+                && ja.doc == doc
+                && gram.doc == doc
+                && ja.most() > gram.most()
+            {
+                given += 1;
+            }
+            doc = scorer.candidate(doc + 1);
+        }
+        assert!(given > 0, "no talk where the dictionary side counts more");
+    }
+
     #[test]
     fn the_corpus_holds_the_hard_cases() {
         // The property above is only as good as its corpus: common phrases must match many
