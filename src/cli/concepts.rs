@@ -19,7 +19,26 @@ use crate::concepts::{Hidden, Source, shipped_counts, user};
 use crate::display::{self, line};
 use crate::store::Store;
 
+/// Where the user's own equivalences and vetoes go, with a file that says each kind once
+/// (the tests parse it, so it stays a valid file).
+const AFTER_HELP: &str = "Your own concepts and vetoes go in notes/concepts.ron; `tn check` \
+validates it and the next search honours it (the README has every kind):
+
+    Concepts(
+        schema: 1,
+        concepts: [
+            Concept(terms: [\"内製\", \"in-house development\"]),
+            Concept(id: \"kubernetes\", terms: [\"キューベ\"]),
+        ],
+        vetoes: [
+            Veto(term: \"Lambda\"),
+            Veto(term: \"ランチャー\", concept: \"rancher\"),
+            Veto(pair: (\"container\", \"コンテナ\")),
+        ],
+    )";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// A word or phrase: what a search for it also matches.
     word: Vec<String>,
@@ -176,5 +195,22 @@ fn relative_path(store: &Store) -> String {
 fn warn_problems(problems: &[crate::error::NoteError]) {
     if let Some(first) = problems.first() {
         warning(&unused_concepts(first));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::AFTER_HELP;
+    use crate::concepts::{Shipped, user};
+
+    /// The help's example of `notes/concepts.ron` is a valid file (a new user copies it).
+    #[test]
+    fn the_helps_concepts_file_parses() {
+        let start = AFTER_HELP.find("Concepts(").expect("an example");
+        let file = AFTER_HELP[start..].to_owned();
+        let parsed = user::parse(Path::new("notes/concepts.ron"), &file, Shipped::get());
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
     }
 }
