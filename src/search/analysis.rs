@@ -328,13 +328,20 @@ impl Sink<'_> {
 /// cutting a snippet.
 fn is_own_nfkc(c: char) -> bool {
     c.is_ascii()
-        || matches!(c,
-            '\u{3041}'..='\u{3096}'   // hiragana
-            | '\u{30a1}'..='\u{30f6}' // katakana
-            | 'ー'
-            | '\u{4e00}'..='\u{9fff}') // CJK unified ideographs
+        || is_kana_or_kanji(c)
+        || c == 'ー'
         || unicode_normalization::is_nfkc_quick(std::iter::once(c))
             == unicode_normalization::IsNormalized::Yes
+}
+
+/// Hiragana, katakana letters and CJK unified ideographs: most of Japanese text, each its
+/// own NFKC form (not the prolonged sound mark, iteration marks or voicing marks, which are
+/// outside these ranges).
+fn is_kana_or_kanji(c: char) -> bool {
+    matches!(c,
+        '\u{3041}'..='\u{3096}'   // hiragana
+        | '\u{30a1}'..='\u{30f6}' // katakana
+        | '\u{4e00}'..='\u{9fff}') // CJK unified ideographs
 }
 
 /// `char::is_uppercase`, without its table search for ASCII and CJK (never upper case).
@@ -347,17 +354,13 @@ fn is_uppercase(c: char) -> bool {
 }
 
 /// Characters every normalisation writes as they are, whatever is around them: lower-case
-/// ASCII that joins nothing, kana and kanji (not the prolonged sound mark, iteration marks or
-/// voicing marks, which are outside these ranges). Most of any text; they skip the checks
-/// below, which were most of the cost of cutting a snippet.
+/// ASCII that joins nothing, kana and kanji ([`is_kana_or_kanji`]). Most of any text; they
+/// skip the checks below, which were most of the cost of cutting a snippet.
 fn is_plain(c: char) -> bool {
     if c.is_ascii() {
         !c.is_ascii_uppercase() && !is_joiner(c)
     } else {
-        matches!(c,
-            '\u{3041}'..='\u{3096}'   // hiragana
-            | '\u{30a1}'..='\u{30f6}' // katakana
-            | '\u{4e00}'..='\u{9fff}') // CJK unified ideographs
+        is_kana_or_kanji(c)
     }
 }
 

@@ -113,12 +113,16 @@ pub(crate) fn term_bound(
     bm25: &Bm25Weight,
 ) -> tantivy::Result<Score> {
     let field = term.field();
-    let norms = match reader.fieldnorms_readers().get_field(field)? {
+    Ok(frontier(reader, term, field, &lengths(reader, field)?)?.best(bm25, None))
+}
+
+/// The lengths of `field` in `reader`'s segment, as tantivy's term scorer reads them: one
+/// token each in a field that keeps none.
+pub(crate) fn lengths(reader: &SegmentReader, field: Field) -> tantivy::Result<FieldNormReader> {
+    Ok(match reader.fieldnorms_readers().get_field(field)? {
         Some(norms) => norms,
-        // As tantivy's term scorer reads a field without lengths.
         None => FieldNormReader::constant(reader.max_doc(), 1),
-    };
-    Ok(frontier(reader, term, field, &norms)?.best(bm25, None))
+    })
 }
 
 #[cfg(test)]

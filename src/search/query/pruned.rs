@@ -148,10 +148,9 @@ impl Leaf {
                 let bm25 =
                     Bm25Weight::for_terms(stats, std::slice::from_ref(term))?.boost_by(*boost);
                 let bound = phrase_bound(stats, &bm25, &[(0, term.clone())])?;
-                let weight = exact()?;
                 (
                     LeafWeight::Term {
-                        weight: Box::new(weight),
+                        weight: self.query().weight(enable_scoring)?,
                         term: term.clone(),
                         bm25,
                     },
@@ -328,7 +327,7 @@ enum LeafWeight {
     Exact(Box<dyn Weight>),
     /// A single term, scored by tantivy as `bm25` does (for its bound in a segment).
     Term {
-        weight: Box<LeafWeight>,
+        weight: Box<dyn Weight>,
         term: Term,
         bm25: Bm25Weight,
     },
@@ -347,8 +346,9 @@ impl LeafWeight {
             Ok(scorer.map(|s| LeafScorer::TwoPhase(Box::new(s))))
         }
         let scorer = match self {
-            LeafWeight::Exact(w) => Some(LeafScorer::Exact(w.scorer(reader, 1.0)?)),
-            LeafWeight::Term { weight, .. } => return weight.scorer(reader),
+            LeafWeight::Exact(w) | LeafWeight::Term { weight: w, .. } => {
+                Some(LeafScorer::Exact(w.scorer(reader, 1.0)?))
+            }
             LeafWeight::Section(w) => two_phase(w, reader)?,
             LeafWeight::Spelling(w) => two_phase(w, reader)?,
         };

@@ -136,10 +136,7 @@ pub(crate) fn run(
     }
     // The rarest term leads the intersection.
     postings.sort_by_key(|(_, p)| p.doc_freq());
-    let norms = match reader.fieldnorms_readers().get_field(field)? {
-        Some(norms) => norms,
-        None => FieldNormReader::constant(reader.max_doc(), 1),
-    };
+    let norms = maxima::lengths(reader, field)?;
     let mut run = Run {
         postings,
         rarest: rarest.map_or_else(|| first.clone(), |(_, t)| t.clone()),
@@ -544,15 +541,9 @@ impl TwoPhase for SectionScorer {
         bound
     }
 
+    /// Counts the dictionary side's occurrences on the bigram side where one implies the
+    /// other, as [`TwoPhase::bound`] does.
     fn segment_bound(&self, reader: &SegmentReader) -> tantivy::Result<Score> {
-        self.bound_in(reader)
-    }
-}
-
-impl SectionScorer {
-    /// [`TwoPhase::segment_bound`], which counts the dictionary side's occurrences on the
-    /// bigram side where one implies the other, as [`TwoPhase::bound`] does.
-    fn bound_in(&self, reader: &SegmentReader) -> tantivy::Result<Score> {
         let mut bound = match &self.ja {
             Some(ja) => ja.segment_bound(reader, None)?,
             None => 0.0,
