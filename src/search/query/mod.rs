@@ -1578,6 +1578,26 @@ fn words_of(morphology: &Morphology, text: &str) -> tantivy::tokenizer::PreToken
 mod tests {
     use super::*;
 
+    /// Hits cut in two halves come back in their order, whatever the halves' sizes; a panic
+    /// on the second thread reaches the caller as a panic (tn's own bug), not an error.
+    #[test]
+    fn hits_cut_in_two_halves_keep_their_order() {
+        for n in 0..12 {
+            let items: Vec<usize> = (0..n).collect();
+            let doubled: Vec<usize> = items.iter().map(|i| i * 2).collect();
+            assert_eq!(in_two(&items, true, |i| i * 2), doubled);
+            assert_eq!(in_two(&items, false, |i| i * 2), doubled);
+        }
+        let items: Vec<usize> = (0..10).collect();
+        let caught = std::panic::catch_unwind(|| {
+            in_two(&items, true, |&i| {
+                assert!(i < 8, "a bug in cutting hit {i}");
+                i
+            })
+        });
+        assert!(caught.is_err());
+    }
+
     fn text(t: &str) -> Atom {
         Atom::Text {
             text: t.into(),
